@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "Χρήστες, επιχειρήσεις και ρόλοι"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,38 @@
+"""ΑΦΜ and ΑΜΚΑ validation through python-stdnum, with Greek messages."""
+
+from django.core.exceptions import ValidationError
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.gr import amka as stdnum_amka
+from stdnum.gr import vat as stdnum_vat
+
+
+def normalise_afm(value: str) -> str:
+    """Strip spaces and an EL/GR prefix; pad a legacy 8-digit ΑΦΜ with a leading zero."""
+    v = (value or "").strip().upper().replace(" ", "")
+    if v.startswith(("EL", "GR")):
+        v = v[2:]
+    if len(v) == 8 and v.isdigit():
+        v = "0" + v
+    return v
+
+
+def validate_afm(value: str) -> None:
+    v = normalise_afm(value)
+    if len(v) != 9 or not v.isdigit():
+        raise ValidationError("Ο ΑΦΜ πρέπει να έχει 9 ψηφία.", code="afm_format")
+    try:
+        stdnum_vat.validate(v)
+    except StdnumError as exc:
+        raise ValidationError("Ο ΑΦΜ δεν είναι έγκυρος (λάθος ψηφίο ελέγχου).", code="afm_checksum") from exc
+
+
+def validate_amka(value: str) -> None:
+    v = (value or "").strip()
+    if len(v) != 11 or not v.isdigit():
+        raise ValidationError("Ο ΑΜΚΑ πρέπει να έχει 11 ψηφία.", code="amka_format")
+    try:
+        stdnum_amka.validate(v)
+    except StdnumError as exc:
+        raise ValidationError(
+            "Ο ΑΜΚΑ δεν είναι έγκυρος (ημερομηνία γέννησης ή ψηφίο ελέγχου).", code="amka_checksum"
+        ) from exc

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OpskeConfig(AppConfig):
+    name = "opske"
+    verbose_name = "ΟΠΣΚΕ: κοινές υπηρεσίες"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,145 @@
+"""Hash-chained, append-only audit events (STYLE.md practices 3 and 7).
+
+Services call `record()` in the same transaction as the change they audit; if the change rolls
+back, so does its event. The chain head row is locked while an event is appended, so the chain is
+extended in commit order even under concurrent writers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.utils import timezone
+
+from opske.middleware import current_request_id
+from opske.models import AuditChainHead, AuditEvent
+
+
+def _normalise(value):
+    """The JSON form the value will have once stored, so the hash is computed on what is kept."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def compute_hash(event: AuditEvent) -> str:
+    payload = {
+        "seq": event.seq,
+        "prev": event.prev_hash,
+        "at": event.created_at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+        "actor": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "ct": event.content_type_id,
+        "oid": event.object_id,
+        "repr": event.object_repr,
+        "before": event.before,
+        "after": event.after,
+        "reason": event.reason,
+        "rid": event.request_id,
+    }
+    blob = json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder
+    )
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def snapshot(obj, fields) -> dict:
+    """Plain values of `fields` on `obj`, for the before/after of an event."""
+    out = {}
+    for name in fields:
+        value = getattr(obj, name)
+        if hasattr(value, "pk"):
+            value = value.pk
+        out[name] = value
+    return _normalise(out)
+
+
+def _actor_label(actor) -> str:
+    if actor is None:
+        return "σύστημα"
+    if isinstance(actor, str):
+        return actor
+    full = actor.get_full_name() if hasattr(actor, "get_full_name") else ""
+    return f"{actor.get_username()} ({full})" if full else actor.get_username()
+
+
+def _locked_head() -> AuditChainHead:
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditChainHead.objects.bulk_create([AuditChainHead(pk=1)], ignore_conflicts=True)
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+    request_id: str | None = None,
+) -> AuditEvent:
+    """Append one event. `actor` is a user, None (the system) or a label such as a task name."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record() must run inside the transaction of the change it records")
+    head = _locked_head()
+    user = actor if actor is not None and hasattr(actor, "pk") and not isinstance(actor, str) else None
+    event = AuditEvent(
+        seq=head.last_seq + 1,
+        created_at=timezone.now(),
+        actor=user,
+        actor_label=_actor_label(actor)[:200],
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:300] if obj is not None else "",
+        before=_normalise(before),
+        after=_normalise(after),
+        reason=reason or "",
+        request_id=request_id if request_id is not None else current_request_id(),
+        prev_hash=head.last_hash,
+    )
+    event.hash = compute_hash(event)
+    event.save(force_insert=True)
+    AuditChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+    return event
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    seq: int
+    reason: str
+
+
+def verify_chain(batch_size: int = 2000) -> ChainBreak | None:
+    """Walk the chain from the start; return the first broken link, or None if it is whole."""
+    expected_prev = "0" * 64
+    expected_seq = 1
+    last_seq = 0
+    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size):
+        if event.seq != expected_seq:
+            return ChainBreak(
+                expected_seq, f"λείπει το συμβάν #{expected_seq} (επόμενο βρέθηκε #{event.seq})"
+            )
+        if event.prev_hash != expected_prev:
+            return ChainBreak(event.seq, "το prev_hash δεν ταιριάζει με το hash του προηγούμενου συμβάντος")
+        if compute_hash(event) != event.hash:
+            return ChainBreak(event.seq, "το περιεχόμενο του συμβάντος άλλαξε μετά την καταγραφή")
+        expected_prev = event.hash
+        expected_seq += 1
+        last_seq = event.seq
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and head.last_seq != last_seq:
+        return ChainBreak(
+            last_seq + 1, f"η κεφαλή δείχνει #{head.last_seq} αλλά το τελευταίο συμβάν είναι #{last_seq}"
+        )
+    return None

@@ -1,0 +1,233 @@
+"""Settings shared by every environment.
+
+Every value that varies between machines comes from the environment through django-environ;
+`.env.example` lists each key. The embedded default (no DATABASE_URL, no REDIS_URL) is SQLite with
+tasks run inline and the registry sandboxes served in-process.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# Public base URL of the portal, used in e-mails, OAuth redirect URIs and PDFs.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_filters",
+    "django_fsm",
+    # Project apps, lowest layer first (see STYLE.md "Which way imports run").
+    "opske",
+    "accounts",
+    "interop",
+    "calls",
+    "applications",
+    "evaluation",
+    "verification",
+    "payments",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "opske.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "opske.urls"
+WSGI_APPLICATION = "opske.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "opske.context_processors.portal",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:dashboard"
+LOGOUT_REDIRECT_URL = "home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Greek first, English on request. Message ids are Greek, so a missing English string falls
+# back to Greek, never to a blank.
+LANGUAGE_CODE = "el"
+LANGUAGES = [("el", "Ελληνικά"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Athens"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = []
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- Cache (also holds sandbox state: in-memory alone, Redis when REDIS_URL is set) ---------
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "opske"}}
+
+# --- Celery -------------------------------------------------------------------------------
+# Without a broker every task runs inline (eager) and the `tick` command stands in for beat.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BEAT_SCHEDULE = {
+    "beat-tick": {"task": "opske.tasks.beat_tick", "schedule": 60.0},
+    "sweep-deadlines": {"task": "opske.tasks.sweep_deadlines", "schedule": 60.0},
+    "sweep-outbox": {"task": "opske.tasks.sweep_outbox", "schedule": 120.0},
+}
+
+# --- E-mail -------------------------------------------------------------------------------
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ΟΠΣΚΕ <noreply@opske.example.gr>")
+
+# --- REST API -----------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "opske.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ΟΠΣΚΕ API",
+    "DESCRIPTION": "State-aid management portal. Errors are {code, message, fields}.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --- Registries (interop) -----------------------------------------------------------------
+# The registry sandboxes are part of the portal in development and tests; production points each
+# registry at the state's endpoint through its own *_URL key and turns the sandboxes off.
+SANDBOXES_ENABLED = env.bool("SANDBOXES_ENABLED", default=True)
+INTEROP_BASE_URL = env("INTEROP_BASE_URL", default=SITE_URL + "/sandbox").rstrip("/")
+INTEROP_DEFAULT_TIMEOUT = env.float("INTEROP_TIMEOUT", default=10.0)
+INTEROP_MAX_ATTEMPTS = env.int("INTEROP_MAX_ATTEMPTS", default=3)
+INTEROP_CACHE_SECONDS = env.int("INTEROP_CACHE_SECONDS", default=3600)
+# A registry still failing after this long puts the case into "waiting for registry".
+INTEROP_WAITING_AFTER_SECONDS = env.int("INTEROP_WAITING_AFTER_SECONDS", default=300)
+INTEROP = {
+    # name: url (None = INTEROP_BASE_URL/<name>), credentials, timeout in seconds
+    "gsis": {
+        "url": env("GSIS_OAUTH_URL", default=None),
+        "client_id": env("GSIS_CLIENT_ID", default="opske-sandbox"),
+        "client_secret": env("GSIS_CLIENT_SECRET", default="sandbox-secret"),
+    },
+    "aade": {
+        "url": env("AADE_RGWS_URL", default=None),
+        "username": env("AADE_RGWS_USERNAME", default="OPSKE_SPECIAL"),
+        "password": env("AADE_RGWS_PASSWORD", default="sandbox-pass"),
+        "afm_called_by": env("AADE_RGWS_CALLED_BY", default=""),
+    },
+    "ergani": {
+        "url": env("ERGANI_URL", default=None),
+        "username": env("ERGANI_USERNAME", default="opske"),
+        "password": env("ERGANI_PASSWORD", default="sandbox-pass"),
+    },
+    "deminimis": {
+        "url": env("DEMINIMIS_URL", default=None),
+        "token": env("DEMINIMIS_TOKEN", default="sandbox-token"),
+    },
+    "dypa": {"url": env("DYPA_URL", default=None), "token": env("DYPA_TOKEN", default="sandbox-token")},
+    "idika": {"url": env("IDIKA_URL", default=None), "token": env("IDIKA_TOKEN", default="sandbox-token")},
+    "clearance": {
+        "url": env("CLEARANCE_URL", default=None),
+        "token": env("CLEARANCE_TOKEN", default="sandbox-token"),
+    },
+    "gemi": {
+        "url": env("GEMI_URL", default=None),
+        "api_key": env("GEMI_API_KEY", default="sandbox-key"),
+        "per_minute": env.int("GEMI_RATE_PER_MINUTE", default=8),
+    },
+    "diavgeia": {
+        "url": env("DIAVGEIA_URL", default=None),
+        "username": env("DIAVGEIA_USERNAME", default="opske"),
+        "password": env("DIAVGEIA_PASSWORD", default="sandbox-pass"),
+        "organization_id": env("DIAVGEIA_ORG_ID", default="99999999"),
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "zeep": {"level": "WARNING"}},
+}
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -1,0 +1,101 @@
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+
+from opske.audit import record, verify_chain
+from opske.models import AuditEvent
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    return django_user_model.objects.create_user(username="clerk", password="x" * 12)
+
+
+def _record(actor, n):
+    with transaction.atomic():
+        return record(actor=actor, action="test.change", obj=actor, before={"n": n - 1}, after={"n": n})
+
+
+@pytest.mark.django_db
+def test_chain_of_recorded_events_verifies(staff_user):
+    for n in range(1, 4):
+        _record(staff_user, n)
+
+    assert verify_chain() is None
+    events = list(AuditEvent.objects.all())
+    assert [e.seq for e in events] == [1, 2, 3]
+    assert events[1].prev_hash == events[0].hash
+    call_command("audit_verify")
+
+
+@pytest.mark.django_db
+def test_tampering_with_one_row_is_detected_at_that_row(staff_user):
+    for n in range(1, 5):
+        _record(staff_user, n)
+    with connection.cursor() as cur:
+        cur.execute("UPDATE opske_auditevent SET after = %s WHERE seq = 3", ['{"n": 999}'])
+
+    broken = verify_chain()
+
+    assert broken is not None and broken.seq == 3
+    with pytest.raises(CommandError, match="#3"):
+        call_command("audit_verify")
+
+
+@pytest.mark.django_db
+def test_deleting_a_row_is_detected(staff_user):
+    for n in range(1, 4):
+        _record(staff_user, n)
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM opske_auditevent WHERE seq = 2")
+
+    assert verify_chain().seq == 2
+
+
+@pytest.mark.django_db
+def test_events_cannot_be_rewritten_through_the_orm(staff_user):
+    event = _record(staff_user, 1)
+    with pytest.raises(TypeError):
+        event.save()
+    with pytest.raises(TypeError):
+        AuditEvent.objects.all().update(reason="x")
+    with pytest.raises(TypeError):
+        AuditEvent.objects.all().delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_record_refuses_to_run_outside_a_transaction(staff_user):
+    with pytest.raises(RuntimeError):
+        record(actor=staff_user, action="test.change", obj=staff_user)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_never_fork_the_chain(django_user_model):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    user = django_user_model.objects.create_user(username="clerk2", password="x" * 12)
+    barrier = threading.Barrier(6)
+    errors = []
+
+    def writer(i):
+        try:
+            barrier.wait()
+            for n in range(5):
+                _record(user, i * 100 + n)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    assert AuditEvent.objects.count() == 30
+    assert verify_chain() is None
