@@ -184,3 +184,22 @@ class RegistryClient:
             return response.json()
         except ValueError as exc:
             raise self.malformed("μη έγκυρο JSON") from exc
+
+
+def cached_result(key: str, compute, *, seconds: int | None = None):
+    """Return the cached value of `compute()` for `key`, computing and caching it on a miss.
+
+    Only successful answers are cached (an exception propagates and nothing is stored). The time
+    is `INTEROP_CACHE_SECONDS` unless given; 0 disables caching.
+    """
+    from django.core.cache import cache
+
+    ttl = settings.INTEROP_CACHE_SECONDS if seconds is None else seconds
+    if ttl <= 0:
+        return compute()
+    sentinel = object()
+    value = cache.get(key, sentinel)
+    if value is sentinel:
+        value = compute()
+        cache.set(key, value, ttl)
+    return value

@@ -1,0 +1,28 @@
+"""Load the demo: registry-backed businesses and persons, one user per role, the seed programmes.
+
+Idempotent: running it twice changes nothing the second time. Each app that has demo data has a
+`<app>/demo.py` with `load(stdout)`; they run in layer order (accounts before calls, and so on).
+"""
+
+import importlib
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+DEMO_MODULES = ["accounts", "interop", "calls", "applications", "evaluation", "verification", "payments"]
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent)."
+
+    def handle(self, *args, **options):
+        for app in DEMO_MODULES:
+            try:
+                module = importlib.import_module(f"{app}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app}.demo":
+                    raise
+                continue
+            with transaction.atomic():
+                module.load(self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo loaded."))
