@@ -1,7 +1,10 @@
 """The registry call log: every request the portal makes to a state registry."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 
 
 class RegistryCall(models.Model):
@@ -37,3 +40,74 @@ class RegistryCall(models.Model):
 
     def __str__(self):
         return f"{self.registry}.{self.operation} {self.subject} {self.outcome}"
+
+
+class RegistryWait(models.Model):
+    """A case held up because a registry it needs did not answer («Σε αναμονή μητρώου»).
+
+    Points at "the case" generically (an application, a business, a payment…), so the registry
+    layer knows nothing of the apps above it. The call to repeat is stored as a dotted path and
+    JSON parameters; the answer, once there, is stored here as the registry gave it then and handed
+    to the owning app's handler registered for `on_result`.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Σε εκκρεμότητα"
+        RESOLVED = "resolved", "Απάντησε το μητρώο"
+        MANUAL = "manual", "Χειροκίνητος έλεγχος"
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    obj = GenericForeignKey("content_type", "object_id")
+    registry = models.CharField("μητρώο", max_length=20, db_index=True)
+    operation = models.CharField("λειτουργία", max_length=60)
+    call_path = models.CharField("κλήση", max_length=200)
+    params = models.JSONField("παράμετροι", default=dict, blank=True)
+    on_result = models.CharField("χειριστής αποτελέσματος", max_length=60)
+    status = models.CharField("κατάσταση", max_length=10, choices=Status.choices, default=Status.OPEN)
+    first_failed_at = models.DateTimeField("πρώτη αποτυχία")
+    last_attempt_at = models.DateTimeField("τελευταία προσπάθεια")
+    next_attempt_at = models.DateTimeField("επόμενη προσπάθεια", db_index=True)
+    attempts = models.PositiveIntegerField("προσπάθειες", default=1)
+    last_error = models.TextField("τελευταίο σφάλμα", blank=True)
+    last_error_code = models.CharField(max_length=100, blank=True)
+    outcome = models.CharField("έκβαση", max_length=10, blank=True)  # ok | refused | manual
+    result = models.JSONField("απάντηση", null=True, blank=True, encoder=DjangoJSONEncoder)
+    resolved_at = models.DateTimeField("επιλύθηκε", null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    manual_reason = models.TextField("αιτιολόγηση χειροκίνητου ελέγχου", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["first_failed_at", "id"]
+        verbose_name = "αναμονή μητρώου"
+        verbose_name_plural = "αναμονές μητρώων"
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "registry", "operation"],
+                condition=models.Q(status="open"),
+                name="uniq_open_registry_wait",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.registry}.{self.operation} για {self.content_type.model} #{self.object_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_waiting(self) -> bool:
+        """Past the grace period: shown to people as «Σε αναμονή μητρώου» rather than retrying."""
+        age = (timezone.now() - self.first_failed_at).total_seconds()
+        return self.is_open and age >= settings.INTEROP_WAITING_AFTER_SECONDS
+
+    @property
+    def state_label(self) -> str:
+        if not self.is_open:
+            return self.get_status_display()
+        return "Σε αναμονή μητρώου" if self.is_waiting else "Νέα προσπάθεια σε εξέλιξη"

@@ -3,14 +3,29 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from opske import views
+from opske import health, views
+
+# Cross-cutting pages, namespaced "opske:".
+opske_patterns = [
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/", views.inbox_detail, name="inbox-detail"),
+    path("audit/", views.audit_list, name="audit-list"),
+    path("audit/<str:app_label>/<str:model>/<str:pk>/", views.audit_history, name="audit-history"),
+    path("documents/<int:pk>/download/", views.document_download, name="document-download"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
+    path("calls/", include("calls.urls")),
+    path("api/v1/calls/", include("calls.api.urls")),
+    path("registries/", include("interop.urls")),
+    path("", include((opske_patterns, "opske"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("accounts.api.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

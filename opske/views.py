@@ -1,6 +1,32 @@
-"""Cross-cutting pages: home and error pages."""
+"""Cross-cutting pages: home, errors, the in-app inbox, audit history and document downloads."""
 
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import render
+
+from accounts.models import Role
+from opske.errors import NotFound
+from opske.filters import AuditEventFilter
+from opske.models import AuditEvent
+from opske.notifications import inbox_for_user, notification_get_for_user, notification_mark_read
+from opske.pdf import document_get_for_user
+
+# Who may read an object's audit history: every staff role that works on cases. Businesses and
+# API clients may not (they get a 404, so the page does not reveal that the object exists).
+HISTORY_ROLES = (
+    Role.PROGRAMME_ADMIN,
+    Role.SUPERVISOR,
+    Role.AUDITOR,
+    Role.VERIFIER,
+    Role.PAYMENT_OFFICER,
+    Role.EVALUATOR,
+)
+# The global audit list, across every object, is for those who audit the programme.
+AUDIT_LIST_ROLES = (Role.AUDITOR, Role.PROGRAMME_ADMIN)
+
+PAGE_SIZE = 25
 
 
 def home(request):
@@ -16,4 +42,106 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "errors/500.html", status=500)
+    # No account links: the failure may be the database, and the page must still render.
+    return render(request, "errors/500.html", {"hide_account": True}, status=500)
+
+
+# --- Inbox ------------------------------------------------------------------------------------
+
+
+@login_required
+def inbox(request):
+    unread_only = request.GET.get("unread") == "1"
+    page = Paginator(inbox_for_user(user=request.user, unread_only=unread_only), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "opske/inbox.html", {"page": page, "unread_only": unread_only})
+
+
+@login_required
+def inbox_detail(request, pk):
+    try:
+        notification = notification_get_for_user(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    notification_mark_read(user=request.user, notification=notification)
+    return render(request, "opske/inbox_detail.html", {"notification": notification})
+
+
+# --- Audit history ----------------------------------------------------------------------------
+
+
+def _diff_rows(before, after) -> list[dict]:
+    before = before if isinstance(before, dict) else ({} if before is None else {"τιμή": before})
+    after = after if isinstance(after, dict) else ({} if after is None else {"τιμή": after})
+    keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
+    return [
+        {
+            "field": key,
+            "before": before.get(key, ""),
+            "after": after.get(key, ""),
+            "changed": before.get(key) != after.get(key),
+        }
+        for key in keys
+    ]
+
+
+def _require_roles(request, roles):
+    # A user without the role learns nothing, not even that the page exists.
+    if not request.user.is_authenticated or not request.user.has_role(*roles):
+        raise Http404("Η σελίδα δεν βρέθηκε.")
+
+
+def audit_history(request, app_label, model, pk):
+    _require_roles(request, HISTORY_ROLES)
+    try:
+        ct = ContentType.objects.get_by_natural_key(app_label, model)
+    except ContentType.DoesNotExist as exc:
+        raise Http404("Άγνωστο είδος αντικειμένου.") from exc
+    events = (
+        AuditEvent.objects.filter(content_type=ct, object_id=str(pk)).select_related("actor").order_by("-seq")
+    )
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    for event in page.object_list:
+        event.diff = _diff_rows(event.before, event.after)
+    model_class = ct.model_class()
+    obj = model_class._default_manager.filter(pk=pk).first() if model_class else None
+    return render(
+        request,
+        "opske/audit_history.html",
+        {"page": page, "ct": ct, "object_id": pk, "obj": obj, "model_name": ct.name},
+    )
+
+
+def audit_list(request):
+    _require_roles(request, AUDIT_LIST_ROLES)
+    events = AuditEvent.objects.select_related("actor", "content_type").order_by("-seq")
+    filterset = AuditEventFilter(request.GET or None, queryset=events)
+    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else events
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "opske/audit_list.html",
+        {"page": page, "filter": filterset, "query": query.urlencode()},
+    )
+
+
+# --- Documents --------------------------------------------------------------------------------
+
+
+@login_required
+def document_download(request, pk):
+    try:
+        document = document_get_for_user(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"{document.kind}-{document.pk}.pdf",
+    )
+    response["X-Content-SHA256"] = document.sha256
+    return response

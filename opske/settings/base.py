@@ -139,6 +139,7 @@ CELERY_BEAT_SCHEDULE = {
     "beat-tick": {"task": "opske.tasks.beat_tick", "schedule": 60.0},
     "sweep-deadlines": {"task": "opske.tasks.sweep_deadlines", "schedule": 60.0},
     "sweep-outbox": {"task": "opske.tasks.sweep_outbox", "schedule": 120.0},
+    "retry-registry-waits": {"task": "interop.tasks.retry_registry_waits", "schedule": 60.0},
 }
 
 # --- E-mail -------------------------------------------------------------------------------

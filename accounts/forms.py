@@ -1,0 +1,54 @@
+"""Browser forms of the accounts app. Validation messages are Greek; services re-check everything."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from accounts.models import Membership, User
+from accounts.validators import normalise_afm, validate_afm
+
+
+class StaffAuthenticationForm(AuthenticationForm):
+    """Password login for staff only: businesses and citizens log in through TAXISnet."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Λάθος όνομα χρήστη ή κωδικός πρόσβασης.",
+        "inactive": "Ο λογαριασμός είναι ανενεργός.",
+        "not_staff": "Ο λογαριασμός αυτός συνδέεται μόνο μέσω TAXISnet.",
+    }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.kind != User.Kind.STAFF:
+            raise forms.ValidationError(self.error_messages["not_staff"], code="not_staff")
+
+
+class MembershipInviteForm(forms.Form):
+    afm = forms.CharField(
+        label="ΑΦΜ του προσώπου",
+        max_length=12,
+        widget=forms.TextInput(attrs={"class": "govgr-input", "inputmode": "numeric", "autocomplete": "off"}),
+        help_text="Το πρόσωπο θα συνδεθεί με τους δικούς του κωδικούς TAXISnet.",
+        error_messages={"required": "Συμπληρώστε τον ΑΦΜ."},
+    )
+    role = forms.ChoiceField(
+        label="Ρόλος",
+        choices=Membership.BusinessRole.choices,
+        widget=forms.Select(attrs={"class": "govgr-select"}),
+        error_messages={"required": "Επιλέξτε ρόλο.", "invalid_choice": "Επιλέξτε έναν από τους ρόλους."},
+    )
+    email = forms.EmailField(
+        label="E-mail επικοινωνίας",
+        required=False,
+        widget=forms.EmailInput(attrs={"class": "govgr-input"}),
+        error_messages={"invalid": "Συμπληρώστε έγκυρη διεύθυνση e-mail."},
+    )
+
+    def clean_afm(self):
+        value = normalise_afm(self.cleaned_data["afm"])
+        validate_afm(value)
+        return value
+
+
+class MembershipRevokeForm(forms.Form):
+    reason = forms.CharField(label="Αιτιολογία", max_length=500, required=False, widget=forms.Textarea)

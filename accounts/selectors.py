@@ -1,0 +1,69 @@
+"""Reads scoped to what the user may see (STYLE.md practice 4): another business is a 404."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from accounts.models import Business, BusinessActivity, Membership, User
+
+
+def businesses_for_user(user: User) -> QuerySet[Business]:
+    """The businesses `user` acts for through an active membership, ΚΑΔ prefetched."""
+    if not getattr(user, "is_authenticated", False):
+        return Business.objects.none()
+    return (
+        Business.objects.filter(memberships__user=user, memberships__state=Membership.State.ACTIVE)
+        .distinct()
+        .prefetch_related(Prefetch("activities", queryset=BusinessActivity.objects.order_by("kind", "code")))
+        .order_by("name")
+    )
+
+
+def business_get_for_user(*, user: User, afm_or_pk) -> Business:
+    """One business the user may see, by ΑΦΜ (9 digits) or primary key; Http404 otherwise.
+
+    Staff see every business (read-only registry data); a TAXISnet user only those they act for.
+    """
+    value = str(afm_or_pk or "").strip()
+    if user.is_authenticated and user.is_staff_member:
+        qs = Business.objects.prefetch_related("activities")
+    else:
+        qs = businesses_for_user(user)
+    lookup = {"afm": value} if len(value) == 9 and value.isdigit() else {"pk": value}
+    if "pk" in lookup and not value.isdigit():
+        raise Http404("Δεν βρέθηκε η επιχείρηση.")
+    business = qs.filter(**lookup).first()
+    if business is None:
+        raise Http404("Δεν βρέθηκε η επιχείρηση.")
+    return business
+
+
+def user_business_roles(user: User, business: Business) -> frozenset[str]:
+    """The active business roles (coordinator, financial officer, legal representative) of `user`."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    return frozenset(
+        Membership.objects.filter(business=business, user=user, state=Membership.State.ACTIVE).values_list(
+            "role", flat=True
+        )
+    )
+
+
+def business_members(business: Business) -> QuerySet[Membership]:
+    """Live (invited or active) members of a business, for its members list."""
+    return (
+        Membership.objects.filter(business=business)
+        .exclude(state=Membership.State.REVOKED)
+        .select_related("user")
+        .order_by("role", "invited_afm")
+    )
+
+
+def membership_get_for_business(*, business: Business, pk) -> Membership:
+    membership = (
+        Membership.objects.filter(business=business, pk=pk).select_related("business", "user").first()
+    )
+    if membership is None:
+        raise Http404("Δεν βρέθηκε το μέλος.")
+    return membership

@@ -1,0 +1,366 @@
+"""Forms of the staff call editor. They validate input only; writes go through calls.services."""
+
+from __future__ import annotations
+
+from django import forms
+
+from calls.gaps import GAPS_BY_KEY, gaps_for_method
+from calls.models import (
+    AnnualAllocation,
+    BudgetGroupLimit,
+    BudgetPool,
+    Call,
+    CallDeadline,
+    EligibleArea,
+    EvaluationCriterion,
+    ExpenseCategory,
+    PlacementService,
+    Programme,
+    RequiredAttachment,
+    UnitRate,
+)
+from calls.seeds import annex2_rows, parse_kad_csv
+
+DATETIME_WIDGET = forms.DateTimeInput(
+    attrs={"type": "datetime-local", "class": "govgr-input"}, format="%Y-%m-%dT%H:%M"
+)
+SIZE_CHOICES = [("micro", "Πολύ μικρή"), ("small", "Μικρή"), ("medium", "Μεσαία"), ("large", "Μεγάλη")]
+
+
+class GovGrMixin:
+    """Adds the GOV.GR classes so templates can render fields generically."""
+
+    def _style(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "govgr-checkboxes__input")
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                widget.attrs.setdefault("class", "govgr-select")
+            elif isinstance(widget, forms.Textarea):
+                widget.attrs.setdefault("class", "govgr-textarea")
+                widget.attrs.setdefault("rows", 3)
+            else:
+                widget.attrs.setdefault("class", "govgr-input")
+
+
+class CallMainForm(GovGrMixin, forms.ModelForm):
+    programme = forms.ModelChoiceField(queryset=Programme.objects.all(), label="Πρόγραμμα")
+    code = forms.SlugField(label="Κωδικός πρόσκλησης", max_length=60)
+    eligible_legal_forms = forms.CharField(
+        label="Επιλέξιμες νομικές μορφές", required=False, help_text="Χωρισμένες με κόμμα· κενό = όλες."
+    )
+    eligible_sizes = forms.MultipleChoiceField(
+        label="Επιλέξιμα μεγέθη", choices=SIZE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    config = forms.JSONField(
+        label="Λοιπές παράμετροι (JSON)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=(
+            "Πίνακας μορίων, σύνθεση εταίρων, μοναδιαίο κόστος κ.λπ. Οι επιλογές κενών ρυθμίζονται παρακάτω."
+        ),
+    )
+
+    class Meta:
+        model = Call
+        fields = [
+            "title",
+            "summary",
+            "aid_regime",
+            "gber_articles",
+            "action_code",
+            "call_code",
+            "operation_code",
+            "managing_authority",
+            "implementing_body",
+            "applicant_kind",
+            "evaluation_method",
+            "submission_opens_at",
+            "submission_closes_at",
+            "official_window_start",
+            "official_window_end",
+            "expenditure_eligibility_end",
+            "total_budget",
+            "min_project_budget",
+            "max_project_budget",
+            "pass_mark",
+            "one_application_per_afm",
+            "over_pool_policy",
+            "tie_policy",
+            "part_funding_allowed",
+            "kad_list_mode",
+            "kad_scope",
+        ]
+        widgets = {
+            "submission_opens_at": DATETIME_WIDGET,
+            "submission_closes_at": DATETIME_WIDGET,
+            "official_window_start": DATETIME_WIDGET,
+            "official_window_end": DATETIME_WIDGET,
+            "expenditure_eligibility_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, creating: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not creating:
+            del self.fields["code"]
+            del self.fields["programme"]
+        if self.instance and self.instance.pk and not self.is_bound:
+            self.initial["eligible_legal_forms"] = ", ".join(self.instance.eligible_legal_forms or [])
+            self.initial["eligible_sizes"] = self.instance.eligible_sizes or []
+            self.initial["config"] = {k: v for k, v in (self.instance.config or {}).items() if k != "gaps"}
+        self._style()
+
+    def clean_eligible_legal_forms(self):
+        raw = self.cleaned_data.get("eligible_legal_forms") or ""
+        return [p.strip() for p in raw.split(",") if p.strip()]
+
+    def clean_config(self):
+        value = self.cleaned_data.get("config")
+        if value in (None, ""):
+            return {}
+        if not isinstance(value, dict):
+            raise forms.ValidationError("Οι παράμετροι πρέπει να είναι αντικείμενο JSON.")
+        return value
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("code", None)
+        data.pop("programme", None)
+        return data
+
+
+class GapForm(GovGrMixin, forms.Form):
+    """One select per [GAP] that applies to the call's evaluation method, default preselected."""
+
+    def __init__(self, *args, method: str, current: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = current or {}
+        for gap in gaps_for_method(method):
+            self.fields[f"gap_{gap.key}"] = forms.ChoiceField(
+                label=gap.label,
+                choices=gap.choices,
+                initial=current.get(gap.key, gap.default),
+                help_text=gap.citation,
+            )
+        self._style()
+
+    def gaps(self) -> dict:
+        out = {}
+        for name, value in self.cleaned_data.items():
+            key = name.removeprefix("gap_")
+            if key in GAPS_BY_KEY:
+                out[key] = value
+        return out
+
+
+class KadListForm(GovGrMixin, forms.Form):
+    load_annex2 = forms.BooleanField(label="Φόρτωση Παραρτήματος 2 ΚΥΑ 7066 (619 ΚΑΔ)", required=False)
+    kad_file = forms.FileField(
+        label="Αρχείο CSV με ΚΑΔ",
+        required=False,
+        help_text="Στήλη kad_code (και προαιρετικά description_el) ή ένας ΚΑΔ ανά γραμμή.",
+    )
+    kad_text = forms.CharField(
+        label="ή ΚΑΔ ανά γραμμή", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    clear = forms.BooleanField(label="Άδειασμα της λίστας", required=False)
+
+    MAX_BYTES = 2 * 1024 * 1024
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def clean_kad_file(self):
+        upload = self.cleaned_data.get("kad_file")
+        if not upload:
+            return None
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("Το αρχείο υπερβαίνει τα 2 MB.")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError("Το αρχείο πρέπει να είναι κείμενο UTF-8 (CSV).") from exc
+
+    def rows(self) -> list | None:
+        """The new ΚΑΔ list, or None when the form asks for no change."""
+        data = self.cleaned_data
+        if data.get("clear"):
+            return []
+        if data.get("load_annex2"):
+            return annex2_rows()
+        if data.get("kad_file"):
+            return parse_kad_csv(data["kad_file"])
+        if (data.get("kad_text") or "").strip():
+            return parse_kad_csv(data["kad_text"])
+        return None
+
+
+class AreaRowForm(GovGrMixin, forms.ModelForm):
+    pool = forms.CharField(label="Ταμείο (κωδικός)", required=False, max_length=40)
+
+    class Meta:
+        model = EligibleArea
+        fields = ["level", "region", "regional_unit", "municipality"]
+
+
+def _row_form(model, fields):
+    class RowForm(GovGrMixin, forms.ModelForm):
+        class Meta:
+            pass
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for field in self.fields.values():
+                if isinstance(field, forms.JSONField):
+                    field.required = False
+                    field.widget.attrs["rows"] = 2
+            self._style()
+
+    RowForm.Meta.model = model
+    RowForm.Meta.fields = list(fields)
+    RowForm.__name__ = f"{model.__name__}RowForm"
+    return RowForm
+
+
+# section -> (title, form class); the order is the order on the editor page.
+SECTION_FORMS = {
+    "pools": (
+        "Ταμεία προϋπολογισμού",
+        _row_form(BudgetPool, ["code", "label", "year", "share_percent", "amount", "citation"]),
+    ),
+    "areas": ("Επιλέξιμες περιοχές", AreaRowForm),
+    "annual_allocations": ("Ετήσια κατανομή", _row_form(AnnualAllocation, ["year", "amount"])),
+    "unit_rates": (
+        "Μοναδιαία ποσά",
+        _row_form(UnitRate, ["code", "label", "rate_percent", "monthly_amount", "citation"]),
+    ),
+    "expense_categories": (
+        "Κατηγορίες δαπανών",
+        _row_form(
+            ExpenseCategory,
+            [
+                "code",
+                "name",
+                "gber_article",
+                "budget_group",
+                "is_personnel",
+                "flat_rate_percent",
+                "aid_intensity_percent",
+                "intensity_table",
+                "position",
+            ],
+        ),
+    ),
+    "budget_limits": (
+        "Όρια ομάδων δαπανών (% επιχορηγούμενου π/υ)",
+        _row_form(BudgetGroupLimit, ["budget_group", "max_share_percent", "citation"]),
+    ),
+    "attachments": (
+        "Απαιτούμενα δικαιολογητικά",
+        _row_form(
+            RequiredAttachment,
+            [
+                "opske_code",
+                "name",
+                "stage",
+                "mandatory",
+                "applies_to",
+                "max_files",
+                "max_file_mb",
+                "allowed_extensions",
+                "citation",
+                "position",
+            ],
+        ),
+    ),
+    "deadlines": (
+        "Προθεσμίες",
+        _row_form(
+            CallDeadline,
+            ["kind", "label", "length", "unit", "counting", "anchor", "roll_to_working_day", "citation"],
+        ),
+    ),
+    "criteria": (
+        "Κριτήρια αξιολόγησης",
+        _row_form(
+            EvaluationCriterion,
+            [
+                "code",
+                "title",
+                "kind",
+                "group",
+                "weight_percent",
+                "max_score",
+                "sub_criteria",
+                "citation",
+                "position",
+            ],
+        ),
+    ),
+    "placement_services": (
+        "Υπηρεσίες τοποθέτησης",
+        _row_form(PlacementService, ["code", "name", "regional_unit", "positions"]),
+    ),
+}
+
+JSON_DEFAULTS = {"intensity_table": dict, "sub_criteria": list}
+
+
+def section_formset(section: str, *, data=None, initial=None, extra: int = 1):
+    _title, form_class = SECTION_FORMS[section]
+    formset_class = forms.formset_factory(form_class, extra=extra, can_delete=True)
+    return formset_class(data=data, initial=initial, prefix=section)
+
+
+def formset_rows(formset) -> list[dict]:
+    rows = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None)
+        if not data or data.get("DELETE"):
+            continue
+        row = {k: v for k, v in data.items() if k != "DELETE"}
+        for name, factory in JSON_DEFAULTS.items():
+            if name in row and row[name] in (None, ""):
+                row[name] = factory()
+        rows.append(row)
+    return rows
+
+
+class PublishForm(GovGrMixin, forms.Form):
+    decision_ref = forms.CharField(label="Απόφαση (ΑΔΑ / αρ. πρωτ.)", required=False, max_length=200)
+    reason = forms.CharField(label="Σημείωμα", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    confirm = forms.BooleanField(
+        label="Επιβεβαιώνω ότι η διαμόρφωση είναι σωστή και η πρόσκληση μπορεί να δημοσιευθεί.", required=True
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class AmendmentMetaForm(GovGrMixin, forms.Form):
+    label = forms.CharField(
+        label="Ονομασία έκδοσης", required=False, max_length=200, help_text="π.χ. «2η τροποποίηση»"
+    )
+    decision_ref = forms.CharField(
+        label="Απόφαση τροποποίησης (ΑΔΑ / αρ. πρωτ.)", required=False, max_length=200
+    )
+    reason = forms.CharField(
+        label="Αιτιολογία τροποποίησης",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Εμφανίζεται δημόσια.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class ArchiveForm(GovGrMixin, forms.Form):
+    reason = forms.CharField(label="Αιτιολογία", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

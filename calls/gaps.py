@@ -1,0 +1,187 @@
+"""Per-call choices for the places where a seed text is silent or contradicts itself.
+
+Each entry is one [GAP]/[INCONSISTENCY] of the domain notes that changes an outcome. A call stores
+its choice in `Call.config["gaps"][key]`; a missing key means the default, which is the note's
+recommendation. The staff UI renders these as selects with the citation as help text, so the chosen
+reading is visible in the admin (domain README, "Decisions on the gaps").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class GapSetting:
+    key: str
+    label: str
+    choices: tuple[tuple[str, str], ...]
+    default: str
+    citation: str
+    methods: tuple[str, ...] = ()  # evaluation methods it applies to; empty = all
+
+
+GAP_SETTINGS: tuple[GapSetting, ...] = (
+    GapSetting(
+        "clarification_days_counting",
+        "Μέτρηση προθεσμίας διευκρινίσεων (5 ημέρες)",
+        (("calendar", "Ημερολογιακές"), ("working", "Εργάσιμες")),
+        "calendar",
+        "ΚΥΑ 7066 Άρθ. 7.1β (κενό 4): προεπιλογή ημερολογιακές, με νομική επιβεβαίωση.",
+        ("fcfs_direct",),
+    ),
+    GapSetting(
+        "headcount_window",
+        "Μήνας ελέγχου μη μείωσης προσωπικού",
+        (
+            ("rolling", "Κυλιόμενος μήνας [Υ−1 μήνας, Υ]"),
+            ("previous_calendar", "Προηγούμενος ημερολογιακός μήνας"),
+        ),
+        "rolling",
+        "ΚΥΑ 7066 Άρθ. 4.1.2 (κενό 5).",
+        ("fcfs_direct",),
+    ),
+    GapSetting(
+        "hiring_deadline_anchor",
+        "Αφετηρία 60ήμερης προθεσμίας πρόσληψης",
+        (("email_sent", "Αποστολή μηνύματος έγκρισης"), ("decision_issued", "Έκδοση εγκριτικής απόφασης")),
+        "email_sent",
+        "ΚΥΑ 7066 Άρθ. 7.4 και 7.3 (κενό 2).",
+        ("fcfs_direct",),
+    ),
+    GapSetting(
+        "never_employed_category",
+        "Άνεργος χωρίς προηγούμενη απασχόληση",
+        (("flag", "Επισήμανση για απόφαση"), ("rate_0123", "Κατηγορία 01.23 (70%)")),
+        "flag",
+        "ΚΥΑ 7066 Άρθ. 5.1.3 (κενό 17).",
+        ("fcfs_direct",),
+    ),
+    GapSetting(
+        "clawback_reading",
+        "Ανάκτηση μετά από παράβαση",
+        (
+            ("proportional", "Αναλογική επιστροφή (εισπραχθέντα × υπόλοιπο/σύνολο)"),
+            ("stop_future", "Μόνο διακοπή πληρωμών"),
+        ),
+        "proportional",
+        "ΚΥΑ 7066 Άρθ. 11, άρθ. 29 §7 ν.1262/1982 (κενό 21): αποφασίζει το Δ.Σ. ΔΥΠΑ.",
+        ("fcfs_direct",),
+    ),
+    GapSetting(
+        "late_payment_request",
+        "Αίτημα καταβολής μετά τις 90 ημέρες",
+        (("block", "Δεν επιτρέπεται"), ("flag", "Επιτρέπεται με επισήμανση")),
+        "flag",
+        "ΚΥΑ 7066 Άρθ. 8.1 (κενό 3).",
+        ("fcfs_direct",),
+    ),
+    GapSetting(
+        "income_column",
+        "Στήλη εισοδήματος (ατομικό / οικογενειακό)",
+        (
+            ("joint_return_family", "Οικογενειακό όταν υπάρχει κοινή δήλωση, αλλιώς ατομικό"),
+            ("individual", "Πάντα ατομικό"),
+        ),
+        "joint_return_family",
+        "ΚΥΑ 16936 Άρθ. 4(3)(ii) (ερώτημα 1).",
+        ("points_ranking",),
+    ),
+    GapSetting(
+        "age_rule",
+        "Υπολογισμός ηλικίας",
+        (
+            ("completed_years_at_deadline", "Συμπληρωμένα έτη στη λήξη υποβολών"),
+            ("birth_year", "Διαφορά ετών γέννησης"),
+        ),
+        "completed_years_at_deadline",
+        "ΚΥΑ 16936 Άρθ. 4(3)(iii), 5(6) (ερώτημα 2).",
+        ("points_ranking",),
+    ),
+    GapSetting(
+        "absence_divisor",
+        "Διαιρέτης ημερών για περικοπή αδικαιολόγητης απουσίας",
+        (("25", "25"), ("26", "26"), ("30", "30")),
+        "25",
+        "ΚΥΑ 16936 Άρθ. 7(6) (ερώτημα 6).",
+        ("points_ranking",),
+    ),
+    GapSetting(
+        "replacement_contract_length",
+        "Διάρκεια σύμβασης αντικαταστάτη",
+        (("remaining_months", "Οι υπόλοιποι μήνες"), ("full_12", "Πλήρεις 12 μήνες")),
+        "remaining_months",
+        "ΚΥΑ 16936 Άρθ. 6(8) (ερώτημα 7).",
+        ("points_ranking",),
+    ),
+    GapSetting(
+        "criterion_aggregation",
+        "Βαθμός κριτηρίου από υποκριτήρια",
+        (("sum", "Άθροισμα (≤10)"), ("average", "Μέσος όρος")),
+        "sum",
+        "Πρόσκληση 004 Παρ. V §3 (ασυνέπεια 4): ισχύει το άθροισμα.",
+        ("comparative",),
+    ),
+    GapSetting(
+        "score_rounding",
+        "Σύγκριση με τη βάση",
+        (
+            ("unrounded", "Χωρίς στρογγυλοποίηση· 2 δεκαδικά μόνο στην εμφάνιση"),
+            ("two_decimals", "Μετά από στρογγυλοποίηση σε 2 δεκαδικά"),
+        ),
+        "unrounded",
+        "Πρόσκληση 004 Παρ. V §3 (κενό).",
+        ("comparative",),
+    ),
+    GapSetting(
+        "indirect_cost_rule",
+        "Έμμεσες δαπάνες 15%",
+        (("exact", "Ακριβώς 15% (με ανοχή 0,01 €)"), ("at_most", "Έως 15%")),
+        "exact",
+        "Πρόσκληση 004 §6.1, §7.5.",
+        ("comparative",),
+    ),
+    GapSetting(
+        "min_budget_inclusive",
+        "Ελάχιστος προϋπολογισμός 300.000 €",
+        (("inclusive", "Επιλέξιμο το ίδιο το ελάχιστο (§6.5.1)"), ("exclusive", "Μόνο μεγαλύτερο (§4.c22)")),
+        "inclusive",
+        "Πρόσκληση 004 §6.5.1 έναντι §4.c22 (ασυνέπεια 11).",
+        ("comparative",),
+    ),
+    GapSetting(
+        "implementation_start_anchor",
+        "Έναρξη υλοποίησης (Τ0)",
+        (
+            ("notification", "Ηλεκτρονική κοινοποίηση τελικής έγκρισης / αποτελέσματος ενστάσεων"),
+            ("approval_decision", "Απόφαση έγκρισης αποτελεσμάτων"),
+            ("inclusion_decision", "Απόφαση ένταξης"),
+        ),
+        "notification",
+        "Πρόσκληση 004 §10.3 και 2η τροποποίηση Α.2 (ασυνέπεια 1).",
+        ("comparative",),
+    ),
+)
+
+GAPS_BY_KEY = {g.key: g for g in GAP_SETTINGS}
+
+
+def gap_value(config: dict, key: str) -> str:
+    """The call's reading of gap `key`, or the note's recommendation when none was chosen."""
+    return (config or {}).get("gaps", {}).get(key, GAPS_BY_KEY[key].default)
+
+
+def gaps_for_method(method: str) -> list[GapSetting]:
+    return [g for g in GAP_SETTINGS if not g.methods or method in g.methods]
+
+
+def validate_gaps(gaps: dict) -> dict[str, list[str]]:
+    """Field errors for unknown keys or values outside a gap's choices."""
+    errors: dict[str, list[str]] = {}
+    for key, value in (gaps or {}).items():
+        setting = GAPS_BY_KEY.get(key)
+        if setting is None:
+            errors.setdefault("config", []).append(f"Άγνωστη ρύθμιση κενού «{key}».")
+        elif value not in {c for c, _ in setting.choices}:
+            errors.setdefault("config", []).append(f"Μη έγκυρη τιμή «{value}» για «{setting.label}».")
+    return errors

@@ -1,0 +1,138 @@
+"""JSON schemas for the call's free-form parameters and for the frozen version snapshot.
+
+Why JSON for versions and rows for drafts: a version must hold the *whole* configuration as it was
+when published and never change, even when rows are edited later; one validated JSON document per
+version gives that cheaply, and a field-by-field diff between two documents is a plain walk.
+Drafts stay in rows because staff edit them with forms and other apps query them.
+"""
+
+from __future__ import annotations
+
+import jsonschema
+
+MONEY = {"type": "string", "pattern": r"^-?\d+(\.\d{1,2})?$"}
+NUMBER_STR = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
+NULLABLE_INT = {"type": ["integer", "null"], "minimum": 0}
+
+POINTS_GRID_SCHEMA = {
+    "type": "object",
+    "required": ["unemployment", "income_bands", "age_bands", "children", "tie_breakers"],
+    "properties": {
+        "unemployment": {
+            "type": "object",
+            "required": ["points_per_month", "cap_months"],
+            "properties": {"points_per_month": {"type": "integer"}, "cap_months": {"type": "integer"}},
+        },
+        "income_bands": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["individual_max", "family_max", "points"],
+                "properties": {
+                    "individual_max": {"anyOf": [MONEY, {"type": "null"}]},
+                    "family_max": {"anyOf": [MONEY, {"type": "null"}]},
+                    "points": {"type": "integer"},
+                },
+            },
+        },
+        "age_bands": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["min", "max", "points"],
+                "properties": {
+                    "min": {"type": "integer"},
+                    "max": NULLABLE_INT,
+                    "points": {"type": "integer"},
+                },
+            },
+        },
+        "children": {
+            "type": "object",
+            "required": ["points_per_child"],
+            "properties": {"points_per_child": {"type": "integer"}, "cap": NULLABLE_INT},
+        },
+        "tie_breakers": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+CALL_CONFIG_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "unit_cost": MONEY,
+        "subsidy_months": {"type": "integer", "minimum": 1},
+        "full_month_days": {"type": "integer", "minimum": 1},
+        "clearance_threshold": MONEY,
+        "de_minimis_ceiling": MONEY,
+        "monthly_gross_pay": MONEY,
+        "positions_target": {"type": "integer", "minimum": 0},
+        "points_grid": POINTS_GRID_SCHEMA,
+        "placement_preferences": {
+            "type": "object",
+            "properties": {"min": {"type": "integer"}, "max": {"type": "integer"}},
+        },
+        "partner_composition": {
+            "type": "object",
+            "properties": {
+                "min_research_orgs": {"type": "integer", "minimum": 0},
+                "min_smes": {"type": "integer", "minimum": 0},
+                "max_partner_share_percent_under_establishment": NUMBER_STR,
+                "cluster_types": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "partner_count_scale": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["min_partners", "score"],
+                "properties": {"min_partners": {"type": "integer"}, "score": NUMBER_STR},
+            },
+        },
+        "sectors": {"type": "array", "items": {"type": "string"}},
+        "project_duration_months": {"type": "integer", "minimum": 1},
+        "implementation_end_cap": {"type": "string", "format": "date"},
+        "gaps": {"type": "object", "additionalProperties": {"type": "string"}},
+        "implementation": {"type": "object"},
+        "notes": {"type": "array", "items": {"type": "string"}},
+    },
+    "additionalProperties": False,
+}
+
+_SECTION = {"type": "object", "additionalProperties": {"type": "object"}}
+
+CALL_VERSION_SCHEMA = {
+    "type": "object",
+    "required": ["schema_version", "call", "config", "pools", "kad_list"],
+    "properties": {
+        "schema_version": {"const": 1},
+        "call": {
+            "type": "object",
+            "required": ["code", "title", "aid_regime", "evaluation_method", "total_budget"],
+            "properties": {"total_budget": MONEY},
+        },
+        "config": CALL_CONFIG_SCHEMA,
+        "pools": _SECTION,
+        "annual_allocations": {"type": "object", "additionalProperties": MONEY},
+        "areas": _SECTION,
+        "kad_list": {"type": "array", "items": {"type": "string"}},
+        "unit_rates": _SECTION,
+        "expense_categories": _SECTION,
+        "budget_limits": _SECTION,
+        "attachments": _SECTION,
+        "deadlines": _SECTION,
+        "criteria": _SECTION,
+        "placement_services": _SECTION,
+    },
+}
+
+
+def schema_errors(document, schema) -> list[str]:
+    """Human-readable messages (Greek prefix, technical detail) for every schema violation."""
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    out = []
+    for err in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path)):
+        where = "/".join(str(p) for p in err.absolute_path) or "(ρίζα)"
+        out.append(f"Μη έγκυρη παράμετρος στο «{where}»: {err.message}")
+    return out

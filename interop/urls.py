@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "interop"
+urlpatterns = [
+    path("console/", views.console_home, name="console"),
+    path("console/lookup/", views.lookup, name="lookup"),
+    path("calls/", views.call_log, name="calls"),
+    path("waits/", views.waits, name="waits"),
+    path("waits/<int:pk>/manual/", views.wait_manual, name="wait-manual"),
+    path("sandboxes/", views.sandboxes, name="sandboxes"),
+    path("sandboxes/<str:registry>/", views.sandbox_switch, name="sandbox-switch"),
+    path("businesses/", views.business_find, name="business-find"),
+    path("businesses/<int:pk>/check/", views.business_check, name="business-check"),
+]
