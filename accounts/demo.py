@@ -91,13 +91,12 @@ def load(stdout) -> None:
             after={"invited_afm": COORDINATOR_AFM},
         )
 
-    stdout.write(f"Λογαριασμοί στελεχών (κωδικός για όλους: {DEMO_PASSWORD}):")
-    for username, role, _, _ in STAFF:
-        stdout.write(f"  {username:<11} {role.label}  → /accounts/staff/login/")
-    stdout.write(f"  API: χρήστης api-client, Authorization: Token {API_TOKEN}")
-    stdout.write(
-        "TAXISnet (sandbox, κωδικός taxisnet-demo): lignitis, arkadika, laikes, grevena, palaia, cluster,"
-    )
-    stdout.write(
-        "  coordinator (συντονιστής ΛΙΓΝΙΤΗΣ ΤΕΧΝΙΚΗ), papadopoulou, ioannidis, ... → /accounts/login/"
-    )
+    lines = [f"Λογαριασμοί στελεχών (κωδικός για όλους: {DEMO_PASSWORD}) → /accounts/staff/login/:"]
+    lines += [f"  {username:<11} {role.label}" for username, role, _, _ in STAFF]
+    lines += [
+        f"  API: χρήστης api-client, κεφαλίδα «Authorization: Token {API_TOKEN}»",
+        "TAXISnet (sandbox, κωδικός taxisnet-demo) → /accounts/login/: lignitis, arkadika, laikes,",
+        "  grevena, palaia, cluster, coordinator (συντονιστής ΛΙΓΝΙΤΗΣ), papadopoulou, ioannidis, ...",
+    ]
+    for line in lines:
+        stdout.write(line + "\n")

@@ -235,7 +235,7 @@ def _clean_rows(section, rows, allowed) -> list[dict]:
             raise ValidationFailed(
                 fields={section: [f"Γραμμή {i + 1}: άγνωστα πεδία {', '.join(sorted(extra))}."]}
             )
-        cleaned.append({k: v for k, v in row.items() if k in allowed})
+        cleaned.append({k: v for k, v in row.items() if k in allowed or (k == "pool" and section == "areas")})
     return cleaned
 
 

@@ -48,6 +48,7 @@ class CallFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Call
+        skip_postgeneration_save = True
 
     programme = factory.SubFactory(ProgrammeFactory)
     code = factory.Sequence(lambda n: f"call-{n}")

@@ -1,11 +1,14 @@
+import datetime
+
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.models import Role
 from opske.audit import record
+from opske.models import AuditEvent
 from opske.tests.factories import BusinessUserFactory, UserFactory
 
 
@@ -128,16 +131,10 @@ def test_the_history_link_include_shows_only_for_staff():
 
 @pytest.mark.django_db
 def test_the_global_list_filters_by_date_range(client):
-    import datetime
-
-    from opske.models import AuditEvent
-
     subject = BusinessUserFactory()
     old = _change(None, subject, "old.event", None, {"a": 1})
     _change(None, subject, "new.event", None, {"a": 2})
     # Events are append-only through the ORM; the test backdates one with plain SQL.
-    from django.db import connection
-
     with connection.cursor() as cur:
         cur.execute(
             "UPDATE opske_auditevent SET created_at = %s WHERE id = %s",
