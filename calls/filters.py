@@ -31,7 +31,7 @@ class CallFilterSet(django_filters.FilterSet):
         model = Call
         fields = ["q", "phase", "evaluation_method", "aid_regime", "applicant_kind", "programme"]
 
-    def filter_q(self, queryset, name, value):
+    def filter_q(self, queryset, name, value: str):
         value = (value or "").strip()
         if not value:
             return queryset
@@ -43,7 +43,7 @@ class CallFilterSet(django_filters.FilterSet):
             | Q(action_code__icontains=value)
         )
 
-    def filter_phase(self, queryset, name, value):
+    def filter_phase(self, queryset, name, value: str):
         now = timezone.now()
         if value == Call.Phase.OPEN:
             return queryset.open_at(now)

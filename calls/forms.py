@@ -197,7 +197,17 @@ class KadListForm(GovGrMixin, forms.Form):
         return None
 
 
-class AreaRowForm(GovGrMixin, forms.ModelForm):
+class RowFormBase(GovGrMixin, forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.JSONField):
+                field.required = False
+                field.widget.attrs["rows"] = 2
+        self._style()
+
+
+class AreaRowForm(RowFormBase):
     pool = forms.CharField(label="Ταμείο (κωδικός)", required=False, max_length=40)
 
     class Meta:
@@ -206,22 +216,7 @@ class AreaRowForm(GovGrMixin, forms.ModelForm):
 
 
 def _row_form(model, fields):
-    class RowForm(GovGrMixin, forms.ModelForm):
-        class Meta:
-            pass
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            for field in self.fields.values():
-                if isinstance(field, forms.JSONField):
-                    field.required = False
-                    field.widget.attrs["rows"] = 2
-            self._style()
-
-    RowForm.Meta.model = model
-    RowForm.Meta.fields = list(fields)
-    RowForm.__name__ = f"{model.__name__}RowForm"
-    return RowForm
+    return forms.modelform_factory(model, form=RowFormBase, fields=list(fields))
 
 
 # section -> (title, form class); the order is the order on the editor page.

@@ -41,12 +41,22 @@ class ConsoleLookup:
     method: str
     identifier: str  # "afm" | "amka" | "ada"
     with_date: bool = False
+    # Name of a function in this module giving extra constructor kwargs for the identifier, or
+    # None when the registry cannot be asked on the portal's own credentials.
+    client_kwargs: str = ""
 
 
 LOOKUPS: tuple[ConsoleLookup, ...] = (
     ConsoleLookup("aade", "ΑΑΔΕ · Μητρώο επιχείρησης", "interop.aade", "AadeRegistryClient", "lookup", "afm"),
     ConsoleLookup(
-        "ergani", "ΕΡΓΑΝΗ · Απασχολούμενοι", "interop.ergani", "ErganiClient", "workforce", "afm", True
+        "ergani",
+        "ΕΡΓΑΝΗ · Απασχολούμενοι",
+        "interop.ergani",
+        "ErganiClient",
+        "workforce",
+        "afm",
+        True,
+        "ergani_sandbox_credentials",
     ),
     ConsoleLookup(
         "dypa", "ΔΥΠΑ · Κατάσταση ανεργίας", "interop.dypa", "DypaClient", "unemployment_status", "amka", True
@@ -177,11 +187,14 @@ def console_lookup(*, actor, key: str, identifier: str, as_on: datetime.date | N
         return LookupAnswer("invalid", exc.messages[0])
     client_cls, method = found
     args = [value, as_on or timezone.localdate()] if entry.with_date else [value]
+    extra = globals()[entry.client_kwargs](value) if entry.client_kwargs else {}
+    if extra is None:
+        return LookupAnswer(
+            "not_available",
+            f"Το μητρώο «{entry.label}» απαντά μόνο με τα διαπιστευτήρια της ίδιας της επιχείρησης.",
+        )
     try:
-        try:
-            client = client_cls(actor=actor)
-        except TypeError:
-            client = client_cls()
+        client = client_cls(actor=actor, **extra)
         answer = getattr(client, method)(*args)
     except RegistryUnavailable as exc:
         return LookupAnswer("unavailable", exc.message, exc.code)
@@ -194,6 +207,19 @@ def console_lookup(*, actor, key: str, identifier: str, as_on: datetime.date | N
         return LookupAnswer("error", "Απρόβλεπτο σφάλμα στον πελάτη του μητρώου· καταγράφηκε για διερεύνηση.")
     data = to_plain(answer)
     return LookupAnswer("ok", "", "", tuple(flatten(data)), data)
+
+
+def ergani_sandbox_credentials(afm: str) -> dict | None:
+    """ΕΡΓΑΝΗ answers only on the employer's own account (interop.md §3). The sandbox gives every
+    demo employer the account «ergani-<ΑΦΜ>»; against the real ΕΡΓΑΝΗ the console cannot ask."""
+    from django.conf import settings
+
+    if not settings.SANDBOXES_ENABLED or settings.INTEROP.get("ergani", {}).get("url"):
+        return None
+    from .ergani import ErganiCredentials
+    from .sandboxes.data_people import ERGANI_PASSWORD
+
+    return {"credentials": ErganiCredentials(username=f"ergani-{afm}", password=ERGANI_PASSWORD)}
 
 
 def flatten(data, prefix: str = "") -> list[tuple[str, str]]:

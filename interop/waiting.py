@@ -276,7 +276,14 @@ def registry_waits_retry_due() -> int:
     )
     tried = 0
     for pk in due:
-        if registry_wait_retry(wait_id=pk) is not None:
+        try:
+            outcome = registry_wait_retry(wait_id=pk)
+        except Exception:  # one broken handler must not hold up every other case's retry
+            # The resolve transaction rolled back, so the wait is still open and is tried again
+            # once its claim lapses.
+            logger.exception("retrying registry wait %s failed", pk)
+            continue
+        if outcome is not None:
             tried += 1
     return tried
 

@@ -222,3 +222,35 @@ def test_a_business_is_found_by_afm_for_its_registry_check(admin_client):
 
     assert found["Location"] == reverse("interop:business-check", args=[business.pk])
     assert "Δεν υπάρχει στην πύλη επιχείρηση" in missing.content.decode()
+
+
+@pytest.mark.parametrize("entry", console.LOOKUPS, ids=lambda e: e.key)
+def test_every_registry_of_the_console_answers_a_demo_lookup(admin_client, entry):
+    identifier = {"afm": "804773470", "amka": "15038580948"}.get(entry.identifier)
+    if identifier is None:
+        from interop.diavgeia import DiavgeiaClient
+
+        identifier = (
+            DiavgeiaClient()
+            .publish(
+                {
+                    "protocolNumber": "ΚΟΝΣΟΛΑ-1",
+                    "subject": "Δοκιμή κονσόλας",
+                    "issueDate": "2026-03-01T00:00:00.000Z",
+                    "signerIds": ["1"],
+                    "decisionTypeId": "2.4.7.1",
+                    "thematicCategoryIds": ["20"],
+                },
+                b"%PDF-1.4 console",
+            )
+            .ada
+        )
+
+    response = admin_client.post(
+        reverse("interop:lookup"),
+        {"registry": entry.key, "identifier": identifier, "as_on": "2026-03-31"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 200
+    assert response.context["answer"].status in {"ok", "refused"}, response.context["answer"].message

@@ -177,3 +177,45 @@ def test_a_manual_check_needs_a_reason_and_values():
         )
 
     assert set(exc.value.fields) == {"reason", "result"}
+
+
+@registry_result_handler("tests.broken")
+def _broken(obj, result):
+    raise RuntimeError("a bug in the owning app")
+
+
+def test_a_failing_handler_keeps_its_wait_open_and_does_not_hold_up_the_others():
+    set_mode("gemi", "down")
+    broken = BusinessFactory(afm="806994236")
+    run_registry_check(
+        obj=broken,
+        registry="gemi",
+        operation="company_by_afm",
+        call="interop.console.check_gemi_company",
+        params={"afm": broken.afm},
+        on_result="tests.broken",
+    )
+    healthy = BusinessFactory(afm="804773470")
+    _check(healthy)
+    set_mode("gemi", "normal")
+
+    _time_passes()
+    retry_registry_waits.delay()
+
+    assert RegistryWait.objects.get(object_id=str(broken.pk)).is_open
+    assert RegistryWait.objects.get(object_id=str(healthy.pk)).status == RegistryWait.Status.RESOLVED
+    assert [pk for pk, _r in RECEIVED] == [healthy.pk]
+
+
+def test_a_refusal_on_retry_closes_the_wait_with_the_registry_s_code():
+    set_mode("gemi", "down")
+    business = BusinessFactory(afm="103374891")
+    _check(business)
+    set_mode("gemi", "normal")
+
+    _time_passes()
+    retry_registry_waits.delay()
+
+    wait = RegistryWait.objects.get()
+    assert (wait.status, wait.outcome) == (RegistryWait.Status.RESOLVED, "refused")
+    assert wait.result["code"] == "gemi_not_found"
