@@ -5,6 +5,8 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.gr import amka as stdnum_amka
 from stdnum.gr import vat as stdnum_vat
 
+from opske.errors import ValidationFailed
+
 
 def normalise_afm(value: str) -> str:
     """Strip spaces and an EL/GR prefix; pad a legacy 8-digit ΑΦΜ with a leading zero."""
@@ -36,3 +38,21 @@ def validate_amka(value: str) -> None:
         raise ValidationError(
             "Ο ΑΜΚΑ δεν είναι έγκυρος (ημερομηνία γέννησης ή ψηφίο ελέγχου).", code="amka_checksum"
         ) from exc
+
+
+def _as_validation_failed(field: str, check, value: str) -> str:
+    try:
+        check(value)
+    except ValidationError as exc:
+        raise ValidationFailed(exc.messages[0], fields={field: exc.messages}) from exc
+    return value
+
+
+def clean_afm(value: str) -> str:
+    """The normalised ΑΦΜ, or ValidationFailed (field «afm») with the Greek reason."""
+    return _as_validation_failed("afm", validate_afm, normalise_afm(value))
+
+
+def clean_amka(value: str) -> str:
+    """The ΑΜΚΑ without spaces, or ValidationFailed (field «amka») with the Greek reason."""
+    return _as_validation_failed("amka", validate_amka, (value or "").strip().replace(" ", ""))

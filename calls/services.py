@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 
 from accounts.models import Role
 from calls.gaps import validate_gaps
@@ -268,7 +268,14 @@ def _write_pools(call: Call, rows: list[dict]) -> None:
             raise Conflict(
                 f"Το ταμείο «{pool.label}» έχει δεσμεύσεις και δεν μπορεί να διαγραφεί.", code="pool_in_use"
             )
-        pool.delete()
+        try:
+            with transaction.atomic():
+                pool.delete()
+        except ProtectedError as exc:
+            raise Conflict(
+                f"Το ταμείο «{pool.label}» χρησιμοποιείται από αιτήσεις και δεν μπορεί να διαγραφεί.",
+                code="pool_in_use",
+            ) from exc
 
 
 def _write_areas(call: Call, rows: list[dict]) -> None:

@@ -184,7 +184,12 @@ def call_editor(request, pk=None, mode="create"):
     main = CallMainForm(data, instance=call or Call(), creating=call is None)
     gaps = GapForm(data, method=method, current=(call.config or {}).get("gaps") if call else None)
     kad = KadListForm(data, request.FILES if data is not None else None)
-    formsets = {s: section_formset(s, data=data, initial=_initial_rows(call, s)) for s in SECTION_FORMS}
+    # A bound formset is read from the posted rows only: with initial data as well, a posted row
+    # identical to its initial value would count as "unchanged" and be dropped.
+    formsets = {
+        s: section_formset(s, data=data, initial=None if data is not None else _initial_rows(call, s))
+        for s in SECTION_FORMS
+    }
     meta = AmendmentMetaForm(data) if mode == "amend" else None
 
     if data is not None and not add_section:
