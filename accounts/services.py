@@ -1,14 +1,17 @@
-"""Every write on users, businesses, memberships and roles (STYLE.md: services).
+"""Every write on users, businesses, persons, memberships and roles (STYLE.md: services).
 
-Registry data is never typed in: a Business is created and refreshed from AADE RgWsPublic2, a
-TAXISnet user from the GSIS userinfo. Registry calls run *before* the transaction opens, so a slow
-registry never holds row locks, and a registry failure leaves nothing half-created.
+Registry data is never typed in, but this layer never calls a registry either: `accounts` sits
+below `interop`, so these services store answers they are handed as plain values (shapes in
+`accounts.records`). `interop.identity` asks AADE, GSIS and ΗΔΙΚΑ first, outside any transaction,
+and then calls these inside one.
+
+Race safety: a first TAXISnet login creates its user, business and memberships under unique
+constraints; a concurrent login of the same ΑΦΜ waits on the first one's insert, then finds and
+locks the committed rows instead of failing (`_get_or_create_locked`).
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,12 +26,11 @@ from accounts.models import (
     RoleAssignment,
     User,
 )
-from accounts.validators import normalise_afm, validate_afm
-from interop.aade import AadeRegistryClient, TaxpayerRecord
-from interop.gsis import TaxisnetIdentity
+from accounts.records import IdentityData, PersonData, TaxpayerData
+from accounts.validators import clean_afm
 from opske.audit.chain import record as audit
 from opske.audit.chain import snapshot
-from opske.errors import Conflict, PermissionDenied, RegistryRefused, ValidationFailed
+from opske.errors import Conflict, PermissionDenied, ValidationFailed
 
 BUSINESS_FIELDS = [
     "name",
@@ -49,15 +51,30 @@ BUSINESS_FIELDS = [
     "stop_date",
 ]
 MEMBERSHIP_FIELDS = ["invited_afm", "role", "state", "user", "email"]
-# AADE answers for a plain citizen's personal ΑΦΜ: not a business, still a valid TAXISnet user.
-NOT_A_BUSINESS_CODES = frozenset({"RG_WS_PUBLIC_EPIT_NF"})
+PERSON_FIELDS = ["amka", "afm", "first_name", "last_name", "birth_date", "user"]
+
+
+def _get_or_create_locked(queryset, *, defaults: dict, **lookup):
+    """(row locked FOR UPDATE, created) — safe against a concurrent insert of the same key.
+
+    The common case (the row exists) is one locking SELECT. Otherwise `get_or_create` inserts in a
+    savepoint; if another transaction inserted the same key first, our INSERT waits for it to
+    commit, fails on the unique constraint, and `get_or_create` reads the committed row instead.
+    """
+    row = queryset.select_for_update().filter(**lookup).first()
+    if row is not None:
+        return row, False
+    row, created = queryset.get_or_create(defaults=defaults, **lookup)
+    if not created:
+        row = queryset.select_for_update().get(pk=row.pk)
+    return row, created
 
 
 # --- businesses ---------------------------------------------------------------------------------
 
 
-def business_apply_record(business: Business, record: TaxpayerRecord, *, place=None) -> None:
-    """Copy a registry answer onto `business` (unsaved changes) and replace its ΚΑΔ list.
+def business_apply_record(business: Business, record: TaxpayerData, *, place=None) -> None:
+    """Copy a registry answer onto `business` and replace its ΚΑΔ list (no audit: the caller's).
 
     The business must already be saved; activities are rewritten to exactly what AADE listed.
     """
@@ -88,66 +105,48 @@ def business_apply_record(business: Business, record: TaxpayerRecord, *, place=N
     )
 
 
-def _store_business(*, actor, record: TaxpayerRecord) -> Business:
-    """Create or update the Business of `record`; must run inside the caller's transaction."""
-    business = Business.objects.select_for_update().filter(afm=record.afm).first()
-    created = business is None
-    if created:
-        business = Business(afm=record.afm)
-        before = None
-    else:
-        before = snapshot(business, BUSINESS_FIELDS)
-        before["activities"] = sorted(business.activities.values_list("code", "kind"))
-    if created:
-        business.name = record.name[:200]
-        business.save()
-    business_apply_record(business, record)
-    after = snapshot(business, BUSINESS_FIELDS)
-    after["activities"] = sorted([c, k] for c, _, k in record.activities)
-    audit(
-        actor=actor,
-        action="business.created_from_registry" if created else "business.refreshed_from_registry",
-        obj=business,
-        before=before,
-        after=after,
-    )
+def business_upsert_from_record(*, actor, record: TaxpayerData) -> Business:
+    """Create or update the Business of an AADE answer and its ΚΑΔ (read-only registry data)."""
+    afm = clean_afm(record.afm)
+    with transaction.atomic():
+        business, created = _get_or_create_locked(
+            Business.objects, afm=afm, defaults={"name": record.name[:200]}
+        )
+        if created:
+            before = None
+        else:
+            before = snapshot(business, BUSINESS_FIELDS)
+            before["activities"] = sorted(business.activities.values_list("code", "kind"))
+        business_apply_record(business, record)
+        after = snapshot(business, BUSINESS_FIELDS)
+        after["activities"] = sorted([c, k] for c, _, k in record.activities)
+        audit(
+            actor=actor,
+            action="business.created_from_registry" if created else "business.refreshed_from_registry",
+            obj=business,
+            before=before,
+            after=after,
+        )
     return business
 
 
-def business_refresh_from_registry(*, actor, afm: str) -> Business:
-    """Fetch `afm` from AADE and create or update its Business and ΚΑΔ (read-only registry data)."""
-    afm = _clean_afm(afm)
-    record = AadeRegistryClient(actor=actor).lookup(afm)
-    with transaction.atomic():
-        return _store_business(actor=actor, record=record)
+# --- TAXISnet users -----------------------------------------------------------------------------------
 
 
-# --- TAXISnet login ---------------------------------------------------------------------------------
+def user_upsert_from_taxisnet(*, identity: IdentityData) -> tuple[User, bool]:
+    """(the portal user of a TAXISnet identity, created?), names refreshed from GSIS userinfo.
 
-
-def taxisnet_login(*, identity: TaxisnetIdentity) -> User:
-    """The portal user of a TAXISnet identity, with the business or person it stands for.
-
-    - A business ΑΦΜ (ΜΗ ΦΠ, or ΦΠ ΕΠΙΤΗΔΕΥΜΑΤΙΑΣ) refreshes that Business from AADE; on first login
-      its user becomes the business's legal representative and coordinator.
-    - A plain citizen (AADE: EPIT_NF) is linked to the Person with that ΑΦΜ where one is known.
-    - Memberships invited to this ΑΦΜ become active.
-    Raises RegistryRefused / RegistryUnavailable (nothing is created) when AADE cannot vouch for it.
+    The user row stays locked until the caller's transaction ends, which serialises two logins of
+    the same ΑΦΜ: the second sees everything the first one created.
     """
-    try:
-        record: TaxpayerRecord | None = AadeRegistryClient().lookup(identity.afm)
-    except RegistryRefused as exc:
-        if exc.code not in NOT_A_BUSINESS_CODES:
-            raise
-        record = None
-    is_business = record is not None and record.is_business
-
+    afm = clean_afm(identity.afm)
     with transaction.atomic():
-        user = User.objects.select_for_update().filter(kind=User.Kind.TAXISNET, afm=identity.afm).first()
-        first_login = user is None
-        if first_login:
-            user = User(kind=User.Kind.TAXISNET, afm=identity.afm, username=f"taxisnet-{identity.afm}")
-            user.set_unusable_password()
+        user, created = _get_or_create_locked(
+            User.objects,
+            kind=User.Kind.TAXISNET,
+            afm=afm,
+            defaults={"username": f"taxisnet-{afm}", "password": "!"},  # "!": an unusable password
+        )
         user.first_name = identity.first_name[:150]
         user.last_name = identity.last_name[:150]
         user.father_name = identity.father_name[:100]
@@ -157,24 +156,34 @@ def taxisnet_login(*, identity: TaxisnetIdentity) -> User:
         user.save()
         audit(
             actor=user,
-            action="user.created_via_taxisnet" if first_login else "user.logged_in_via_taxisnet",
+            action="user.created_via_taxisnet" if created else "user.logged_in_via_taxisnet",
             obj=user,
             after={"afm": user.afm, "userid": identity.userid},
         )
-        if is_business:
-            business = _store_business(actor=user, record=record)
-            roles = [Membership.BusinessRole.LEGAL_REPRESENTATIVE]
-            has_coordinator_row = Membership.objects.filter(
-                business=business, invited_afm=user.afm, role=Membership.BusinessRole.COORDINATOR
-            ).exists()
-            if first_login or not has_coordinator_row:
-                roles.append(Membership.BusinessRole.COORDINATOR)
-            for role in roles:
-                _ensure_active_membership(actor=user, business=business, user=user, role=role)
-        else:
-            _link_person(user)
-        _activate_invitations(user)
-    return user
+    return user, created
+
+
+# --- memberships from the registry ------------------------------------------------------------------
+
+
+def memberships_grant_to_owner(*, user: User, business: Business, first_login: bool) -> None:
+    """The TAXISnet user whose ΑΦΜ *is* the business's acts for it as legal representative.
+
+    On first login they also become coordinator (someone must manage the members); later logins
+    restore that role only if no coordinator row for them exists at all, so a revoked coordinator
+    role is not silently granted back on every login.
+    """
+    if user.afm != business.afm:
+        raise PermissionDenied("Μόνο ο ΑΦΜ της ίδιας της επιχείρησης την εκπροσωπεί αυτόματα.")
+    with transaction.atomic():
+        roles = [Membership.BusinessRole.LEGAL_REPRESENTATIVE]
+        has_coordinator_row = Membership.objects.filter(
+            business=business, invited_afm=user.afm, role=Membership.BusinessRole.COORDINATOR
+        ).exists()
+        if first_login or not has_coordinator_row:
+            roles.append(Membership.BusinessRole.COORDINATOR)
+        for role in roles:
+            _ensure_active_membership(actor=user, business=business, user=user, role=role)
 
 
 def _ensure_active_membership(*, actor, business: Business, user: User, role: str) -> None:
@@ -198,81 +207,121 @@ def _ensure_active_membership(*, actor, business: Business, user: User, role: st
     )
 
 
-def _activate_invitations(user: User) -> None:
-    for membership in Membership.objects.select_for_update().filter(
-        invited_afm=user.afm, state=Membership.State.INVITED
-    ):
-        before = snapshot(membership, MEMBERSHIP_FIELDS)
-        membership.user = user
-        membership.state = Membership.State.ACTIVE
-        membership.save(update_fields=["user", "state"])
-        audit(
-            actor=user,
-            action="membership.activated",
-            obj=membership,
-            before=before,
-            after=snapshot(membership, MEMBERSHIP_FIELDS),
+def memberships_activate_invitations(*, user: User) -> list[Membership]:
+    """Invitations addressed to the user's ΑΦΜ become active now that they logged in."""
+    activated = []
+    with transaction.atomic():
+        for membership in Membership.objects.select_for_update().filter(
+            invited_afm=user.afm, state=Membership.State.INVITED
+        ):
+            before = snapshot(membership, MEMBERSHIP_FIELDS)
+            membership.user = user
+            membership.state = Membership.State.ACTIVE
+            membership.save(update_fields=["user", "state"])
+            audit(
+                actor=user,
+                action="membership.activated",
+                obj=membership,
+                before=before,
+                after=snapshot(membership, MEMBERSHIP_FIELDS),
+            )
+            activated.append(membership)
+    return activated
+
+
+# --- persons ----------------------------------------------------------------------------------------------
+
+
+def person_link_by_afm(*, user: User) -> Person | None:
+    """Link the user to the Person already known with the same ΑΦΜ, if there is exactly such one.
+
+    A Person linked to another account is left alone for an administrator to resolve.
+    """
+    with transaction.atomic():
+        person = Person.objects.select_for_update().filter(afm=user.afm).order_by("pk").first()
+        if person is None or person.user_id not in (None, user.pk):
+            return None
+        if person.user_id is None:
+            person.user = user
+            person.save(update_fields=["user"])
+            audit(actor=user, action="person.linked_to_user", obj=person, after={"user": user.pk})
+    return person
+
+
+def person_upsert_from_record(*, actor, record: PersonData) -> Person:
+    """Create or update a Person from an ΑΜΚΑ-register (ΗΔΙΚΑ) answer; audited only on change."""
+    with transaction.atomic():
+        person, created = _get_or_create_locked(
+            Person.objects,
+            amka=record.amka,
+            defaults={"first_name": record.first_name[:100], "last_name": record.last_name[:100]},
         )
+        before = None if created else snapshot(person, PERSON_FIELDS)
+        person.afm = record.afm or ""
+        person.first_name = record.first_name[:100]
+        person.last_name = record.last_name[:100]
+        person.father_name = (record.father_name or "")[:100]
+        person.mother_name = (record.mother_name or "")[:100]
+        person.birth_date = record.birth_date
+        person.registry_snapshot = {
+            "amka": record.amka,
+            "afm": person.afm,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "father_name": person.father_name,
+            "mother_name": person.mother_name,
+            "birth_date": record.birth_date.isoformat() if record.birth_date else None,
+        }
+        person.registry_refreshed_at = timezone.now()
+        person.save()
+        after = snapshot(person, PERSON_FIELDS)
+        if created or before != after:
+            audit(
+                actor=actor,
+                action="person.created" if created else "person.updated",
+                obj=person,
+                before=before,
+                after=after,
+            )
+    return person
 
 
-def _link_person(user: User) -> None:
-    person = Person.objects.select_for_update().filter(afm=user.afm).first()
-    if person is None and settings.SANDBOXES_ENABLED:
-        # In the sandbox world the ΗΔΙΚΑ register is registry_data; production creates Persons
-        # from the ΑΜΚΑ register when an application needs them.
-        from interop.sandboxes import registry_data
+def person_claim_from_record(*, user: User, record: PersonData) -> Person:
+    """«Δήλωση ΑΜΚΑ»: a TAXISnet citizen takes the Person of an ΑΜΚΑ the register confirmed.
 
-        amka, data = next(
-            ((a, p) for a, p in registry_data.PERSONS.items() if p["afm"] == user.afm), (None, None)
+    Only the ΑΜΚΑ registered to the citizen's own ΑΦΜ can be claimed — anyone can type a ΑΜΚΑ,
+    TAXISnet vouches only for the ΑΦΜ.
+    """
+    if user.kind != User.Kind.TAXISNET:
+        raise PermissionDenied("Μόνο χρήστες TAXISnet δηλώνουν ΑΜΚΑ.")
+    if record.afm != user.afm:
+        raise ValidationFailed(
+            "Ο ΑΜΚΑ δεν αντιστοιχεί στον ΑΦΜ με τον οποίο συνδεθήκατε στο TAXISnet.",
+            code="amka_afm_mismatch",
+            fields={"amka": "Σύμφωνα με το μητρώο ΑΜΚΑ, ο αριθμός αυτός ανήκει σε άλλον ΑΦΜ."},
         )
-        if amka:
-            person = person_upsert_from_registry(amka=amka, data=data, actor=user)
-    if person is None or person.user_id == user.pk:
-        return
-    if person.user_id is not None:
-        return  # already linked to another account; leave it for an administrator
-    person.user = user
-    person.save(update_fields=["user"])
-    audit(actor=user, action="person.linked_to_user", obj=person, after={"user": user.pk})
-
-
-def person_upsert_from_registry(*, amka: str, data: dict, actor=None) -> Person:
-    """Create or update a Person from an ΑΜΚΑ-register record (ΗΔΙΚΑ fields)."""
-    person = Person.objects.filter(amka=amka).first()
-    created = person is None
-    person = person or Person(amka=amka)
-    before = None if created else snapshot(person, ["afm", "first_name", "last_name", "birth_date"])
-    person.afm = data.get("afm", "")
-    person.first_name = data["first_name"]
-    person.last_name = data["last_name"]
-    person.father_name = data.get("father_name", "")
-    person.mother_name = data.get("mother_name", "")
-    person.birth_date = data.get("birth_date") or None
-    person.registry_snapshot = dict(data)
-    person.registry_refreshed_at = timezone.now()
-    person.save()
-    after = snapshot(person, ["afm", "first_name", "last_name", "birth_date"])
-    if created or before != after:
-        audit(
-            actor=actor,
-            action="person.created" if created else "person.updated",
-            obj=person,
-            before=before,
-            after=after,
-        )
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        current = Person.objects.filter(user=user).exclude(amka=record.amka).first()
+        if current is not None:
+            raise Conflict(
+                f"Ο λογαριασμός σας είναι ήδη συνδεδεμένος με τον ΑΜΚΑ {current.amka}.",
+                code="person_already_claimed",
+            )
+        person = person_upsert_from_record(actor=user, record=record)
+        if person.user_id not in (None, user.pk):
+            raise Conflict(
+                "Ο ΑΜΚΑ είναι ήδη συνδεδεμένος με άλλον λογαριασμό. Επικοινωνήστε με τον διαχειριστή.",
+                code="person_linked_elsewhere",
+            )
+        if person.user_id is None:
+            person.user = user
+            person.save(update_fields=["user"])
+            audit(actor=user, action="person.linked_to_user", obj=person, after={"user": user.pk})
     return person
 
 
 # --- memberships --------------------------------------------------------------------------------------
-
-
-def _clean_afm(afm: str) -> str:
-    value = normalise_afm(afm)
-    try:
-        validate_afm(value)
-    except ValidationError as exc:
-        raise ValidationFailed(exc.messages[0], fields={"afm": exc.messages}) from exc
-    return value
 
 
 def _require_coordinator(actor: User, business: Business) -> None:
@@ -287,7 +336,7 @@ def _require_coordinator(actor: User, business: Business) -> None:
 
 def membership_invite(*, actor: User, business: Business, afm: str, role: str, email: str = "") -> Membership:
     """Invite the TAXISnet user with `afm` to act for `business` in `role` (ΚΥΑ 7066 Art. 6.2)."""
-    afm = _clean_afm(afm)
+    afm = clean_afm(afm)
     if role not in Membership.BusinessRole.values:
         raise ValidationFailed(
             "Επιλέξτε ρόλο.", fields={"role": "Επιλέξτε έναν από τους διαθέσιμους ρόλους."}
