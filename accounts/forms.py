@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from accounts.models import Membership, User
-from accounts.validators import normalise_afm, validate_afm
+from accounts.validators import normalise_afm, validate_afm, validate_amka
 
 
 class StaffAuthenticationForm(AuthenticationForm):
@@ -52,3 +52,19 @@ class MembershipInviteForm(forms.Form):
 
 class MembershipRevokeForm(forms.Form):
     reason = forms.CharField(label="Αιτιολογία", max_length=500, required=False, widget=forms.Textarea)
+
+
+class AmkaClaimForm(forms.Form):
+    """«Δήλωση ΑΜΚΑ»: the register confirms it; only the ΑΜΚΑ of the user's own ΑΦΜ is accepted."""
+
+    amka = forms.CharField(
+        label="ΑΜΚΑ",
+        help_text="11 ψηφία. Θα επιβεβαιωθεί από το μητρώο ΑΜΚΑ (ΗΔΙΚΑ) ότι ανήκει στον ΑΦΜ σας.",
+        max_length=15,
+        widget=forms.TextInput(attrs={"class": "govgr-input", "inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean_amka(self):
+        value = self.cleaned_data["amka"].strip().replace(" ", "")
+        validate_amka(value)
+        return value

@@ -12,6 +12,7 @@ locks the committed rows instead of failing (`_get_or_create_locked`).
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -145,7 +146,7 @@ def user_upsert_from_taxisnet(*, identity: IdentityData) -> tuple[User, bool]:
             User.objects,
             kind=User.Kind.TAXISNET,
             afm=afm,
-            defaults={"username": f"taxisnet-{afm}", "password": "!"},  # "!": an unusable password
+            defaults={"username": f"taxisnet-{afm}", "password": make_password(None)},  # unusable
         )
         user.first_name = identity.first_name[:150]
         user.last_name = identity.last_name[:150]

@@ -1,4 +1,4 @@
-"""Login (TAXISnet for businesses and citizens, password for staff), logout and the dashboards.
+"""Login choice, staff password login and the dashboards: the pages that need no registry.
 
 Views are thin: they read through selectors, write through services and show the Greek message
 of any ApplicationError as it is.
@@ -6,24 +6,18 @@ of any ApplicationError as it is.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.forms import MembershipInviteForm, MembershipRevokeForm, StaffAuthenticationForm
+from accounts.forms import AmkaClaimForm, MembershipInviteForm, MembershipRevokeForm, StaffAuthenticationForm
 from accounts.models import BusinessActivity, Membership, Person, Role, User
-from interop.gsis import GsisOAuthClient
 from opske.errors import ApplicationError
 
-_STATE_KEY = "taxisnet_oauth_state"
-_ACTIVE_BUSINESS_KEY = "active_business_pk"
+ACTIVE_BUSINESS_KEY = "active_business_pk"
 
 # What each staff role works on; the areas are filled in by the apps that own them.
 ROLE_AREAS = {
@@ -42,11 +36,8 @@ ROLE_AREAS = {
 }
 
 
-def _callback_url() -> str:
-    return settings.SITE_URL + reverse("accounts:taxisnet_callback")
-
-
-# --- login and logout ---------------------------------------------------------------------------
+# --- login ----------------------------------------------------------------------------------------
+# TAXISnet login and logout talk to GSIS, a registry: they live in `interop.identity_views`.
 
 
 def login_choice(request):
@@ -55,57 +46,17 @@ def login_choice(request):
     return render(request, "accounts/login_choice.html", {})
 
 
-def taxisnet_start(request):
-    url, state = GsisOAuthClient(redirect_uri=_callback_url()).authorization_url()
-    request.session[_STATE_KEY] = state
-    return HttpResponseRedirect(url)
-
-
-def taxisnet_callback(request):
-    expected_state = request.session.pop(_STATE_KEY, None)
-    if request.GET.get("error"):
-        messages.error(request, "Η σύνδεση μέσω TAXISnet ακυρώθηκε.")
-        return redirect("accounts:login")
-    code = request.GET.get("code", "")
-    if not expected_state or request.GET.get("state") != expected_state or not code:
-        messages.error(
-            request, "Η σύνδεση μέσω TAXISnet έληξε ή δεν είναι έγκυρη. Ξεκινήστε ξανά τη σύνδεση."
-        )
-        return redirect("accounts:login")
-    try:
-        identity = GsisOAuthClient(redirect_uri=_callback_url(), state=expected_state).identity_for_code(code)
-        user = services.taxisnet_login(identity=identity)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("accounts:login")
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    request.session["taxisnet_login"] = True
-    return redirect("accounts:dashboard")
-
-
 class StaffLoginView(LoginView):
     template_name = "accounts/staff_login.html"
     authentication_form = StaffAuthenticationForm
     redirect_authenticated_user = True
 
 
-@require_POST
-def logout_view(request):
-    via_taxisnet = request.user.is_authenticated and request.user.kind == User.Kind.TAXISNET
-    logout(request)
-    if via_taxisnet:
-        # End the TAXISnet session too, or the next «Σύνδεση» would skip the password.
-        client = GsisOAuthClient(redirect_uri=_callback_url())
-        return HttpResponseRedirect(client.logout_url(settings.SITE_URL + reverse("home")))
-    messages.success(request, "Αποσυνδεθήκατε.")
-    return redirect("home")
-
-
 # --- dashboards ---------------------------------------------------------------------------------------
 
 
 def _active_business(request, businesses):
-    chosen = request.session.get(_ACTIVE_BUSINESS_KEY)
+    chosen = request.session.get(ACTIVE_BUSINESS_KEY)
     if len(businesses) == 1:
         return businesses[0]
     return next((b for b in businesses if b.pk == chosen), None)
@@ -140,28 +91,21 @@ def dashboard(request):
         context = _business_context(request, business)
         context["businesses"] = businesses
         return render(request, "accounts/dashboard_business.html", context)
-    person = Person.objects.filter(user=user).first()
-    return render(request, "accounts/dashboard_person.html", {"person": person})
+    return render_person_dashboard(request)
+
+
+def render_person_dashboard(request, *, amka_form=None, status=200):
+    """A citizen's page; without a linked Person it offers «Δήλωση ΑΜΚΑ» (posted to identity)."""
+    person = Person.objects.filter(user=request.user).first()
+    context = {"person": person, "amka_form": None if person else (amka_form or AmkaClaimForm())}
+    return render(request, "accounts/dashboard_person.html", context, status=status)
 
 
 @login_required
 @require_POST
 def business_select(request):
     business = selectors.business_get_for_user(user=request.user, afm_or_pk=request.POST.get("business", ""))
-    request.session[_ACTIVE_BUSINESS_KEY] = business.pk
-    return redirect("accounts:dashboard")
-
-
-@login_required
-@require_POST
-def business_refresh(request, afm):
-    business = selectors.business_get_for_user(user=request.user, afm_or_pk=afm)
-    try:
-        services.business_refresh_from_registry(actor=request.user, afm=business.afm)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Τα στοιχεία ενημερώθηκαν από το μητρώο της ΑΑΔΕ.")
+    request.session[ACTIVE_BUSINESS_KEY] = business.pk
     return redirect("accounts:dashboard")
 
 
@@ -182,7 +126,7 @@ def member_invite(request, afm):
         else:
             messages.success(request, "Η πρόσκληση καταχωρίστηκε.")
             return redirect("accounts:dashboard")
-    request.session[_ACTIVE_BUSINESS_KEY] = business.pk
+    request.session[ACTIVE_BUSINESS_KEY] = business.pk
     context = _business_context(request, business, invite_form=form)
     context["businesses"] = list(selectors.businesses_for_user(request.user))
     return render(request, "accounts/dashboard_business.html", context, status=400)

@@ -274,8 +274,8 @@ class Submission(models.Model):
     class Meta:
         verbose_name = "οριστικοποίηση"
         verbose_name_plural = "οριστικοποιήσεις"
-        ordering = ["call", "priority_seq"]
-        constraints = [models.UniqueConstraint(fields=["call", "priority_seq"], name="uniq_submission_priority")]
+        ordering = ["call", "submitted_at"]
+        indexes = [models.Index(fields=["call", "priority_seq"])]
 
 
 class CallCounter(models.Model):
@@ -288,6 +288,7 @@ class CallCounter(models.Model):
     call = models.OneToOneField("calls.Call", on_delete=models.CASCADE, primary_key=True, related_name="+")
     last_priority = models.PositiveBigIntegerField(default=0)
     last_protocol = models.PositiveIntegerField(default=0)
+    last_submitted_at = models.DateTimeField(null=True, blank=True)
 
 
 class IdempotencyRecord(models.Model):

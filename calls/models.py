@@ -316,7 +316,7 @@ class CallVersion(models.Model):
 
     def save(self, *args, **kwargs):
         # Immutability is a storage invariant, not a business rule: a version once written is history.
-        if self.pk is not None and not kwargs.pop("_allow_update", False):
+        if self.pk is not None:
             raise TypeError("Οι εκδόσεις πρόσκλησης είναι αμετάβλητες.")
         super().save(*args, **kwargs)
 

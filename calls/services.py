@@ -309,6 +309,49 @@ def _write_kad_list(call: Call, rows: list) -> None:
     KadRule.objects.bulk_create(objs)
 
 
+# Natural key of each child section: rows are updated in place by key, so their ids survive an
+# amendment and the applications half can point at them (e.g. a budget line at its category).
+CHILD_KEYS = {
+    "annual_allocations": ("year",),
+    "unit_rates": ("code",),
+    "expense_categories": ("code",),
+    "budget_limits": ("budget_group",),
+    "attachments": ("stage", "opske_code"),
+    "deadlines": ("kind",),
+    "criteria": ("code",),
+    "placement_services": ("code",),
+}
+
+
+def _upsert_rows(call: Call, section: str, model, rows: list[dict]) -> None:
+    keys = CHILD_KEYS[section]
+    defaults = {f.name: f.get_default() for f in model._meta.concrete_fields if f.has_default()}
+    existing = {tuple(str(getattr(o, k)) for k in keys): o for o in model.objects.filter(call=call)}
+    seen = set()
+    for row in rows:
+        key = tuple(str(row.get(k, defaults.get(k, ""))) for k in keys)
+        if key in seen:
+            raise ValidationFailed(fields={section: [f"Διπλότυπη γραμμή «{' / '.join(key)}»."]})
+        seen.add(key)
+        obj = existing.get(key)
+        if obj is None:
+            model.objects.create(call=call, **row)
+            continue
+        for name, value in row.items():
+            setattr(obj, name, value)
+        obj.save()
+    for key, obj in existing.items():
+        if key in seen:
+            continue
+        try:
+            with transaction.atomic():
+                obj.delete()
+        except ProtectedError as exc:
+            raise Conflict(
+                f"Η γραμμή «{obj}» χρησιμοποιείται ήδη και δεν μπορεί να διαγραφεί.", code="row_in_use"
+            ) from exc
+
+
 def _write_children(call: Call, children: dict) -> None:
     unknown = set(children) - set(CHILD_MODELS) - {"pools", "areas", "kad_rules"}
     if unknown:
@@ -322,11 +365,8 @@ def _write_children(call: Call, children: dict) -> None:
             if "kad_rules" in children:
                 _write_kad_list(call, children["kad_rules"])
             for section, (model, allowed) in CHILD_MODELS.items():
-                if section not in children:
-                    continue
-                rows = _clean_rows(section, children[section], allowed)
-                model.objects.filter(call=call).delete()
-                model.objects.bulk_create([model(call=call, **row) for row in rows])
+                if section in children:
+                    _upsert_rows(call, section, model, _clean_rows(section, children[section], allowed))
     except IntegrityError as exc:
         raise ValidationFailed(
             "Διπλότυπη ή μη έγκυρη γραμμή στη διαμόρφωση της πρόσκλησης.",

@@ -18,6 +18,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Registry-backed identity pages (TAXISnet, AADE refresh, ΑΜΚΑ) share the /accounts/ prefix.
+    path("accounts/", include("interop.identity_urls")),
     path("accounts/", include("accounts.urls")),
     path("calls/", include("calls.urls")),
     path("api/v1/calls/", include("calls.api.urls")),

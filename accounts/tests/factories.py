@@ -1,6 +1,6 @@
 import factory
 
-from accounts.models import Business, BusinessActivity, Membership, Role, RoleAssignment, User
+from accounts.models import Business, BusinessActivity, Membership, Person, Role, RoleAssignment, User
 
 
 def afm_with_check_digit(first8: str) -> str:
@@ -69,3 +69,13 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 
 __all__ = ["Role"]
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    amka = "15038580948"
+    afm = "103374891"
+    first_name = "ΜΑΡΙΑ"
+    last_name = "ΠΑΠΑΔΟΠΟΥΛΟΥ"

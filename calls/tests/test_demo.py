@@ -21,12 +21,22 @@ def _load():
 
 def test_loading_twice_changes_nothing():
     _load()
-    counts = (Call.objects.count(), CallVersion.objects.count(), KadRule.objects.count(), BudgetPool.objects.count())
+    counts = (
+        Call.objects.count(),
+        CallVersion.objects.count(),
+        KadRule.objects.count(),
+        BudgetPool.objects.count(),
+    )
 
     second = _load()
 
     assert counts == (3, 5, 619, 5)
-    assert (Call.objects.count(), CallVersion.objects.count(), KadRule.objects.count(), BudgetPool.objects.count()) == counts
+    assert (
+        Call.objects.count(),
+        CallVersion.objects.count(),
+        KadRule.objects.count(),
+        BudgetPool.objects.count(),
+    ) == counts
     assert "υπάρχουν ήδη" in second
 
 
@@ -35,8 +45,14 @@ def test_kya7066_pools_rates_and_windows():
     call = Call.objects.get(code="kya7066-proslipseis-esdim")
 
     assert call.total_budget == Decimal("10726800.00")
-    assert {p.code: p.amount for p in call.pools.all()} == {"wm": Decimal("7508760.00"), "meg": Decimal("3218040.00")}
-    assert {r.code: r.monthly_amount for r in call.unit_rates.all()} == {"01.22": Decimal("1185.00"), "01.23": Decimal("829.50")}
+    assert {p.code: p.amount for p in call.pools.all()} == {
+        "wm": Decimal("7508760.00"),
+        "meg": Decimal("3218040.00"),
+    }
+    assert {r.code: r.monthly_amount for r in call.unit_rates.all()} == {
+        "01.22": Decimal("1185.00"),
+        "01.23": Decimal("829.50"),
+    }
     assert call.kad_rules.count() == 619
     assert call.is_open and call.submission_opens_at <= timezone.now()
 
@@ -49,7 +65,10 @@ def test_kya16936_points_grid_is_call_configuration():
     assert grid["age_bands"][0] == {"min": 18, "max": 29, "points": 45}
     assert grid["income_bands"][0]["points"] == 30
     assert sum(p.positions for p in call.placement_services.all()) == 100
-    assert {p.year: p.amount for p in call.pools.all()} == {2025: Decimal("770000.00"), 2026: Decimal("1090000.00")}
+    assert {p.year: p.amount for p in call.pools.all()} == {
+        2025: Decimal("770000.00"),
+        2026: Decimal("1090000.00"),
+    }
 
 
 def test_call004_has_original_first_and_second_amendment_with_the_stated_changes():

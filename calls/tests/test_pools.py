@@ -21,7 +21,11 @@ def test_reserve_commit_and_release_move_money_between_counters():
     services.pool_release(pool_id=pool.pk, amount="200.00")
 
     pool.refresh_from_db()
-    assert (pool.reserved, pool.committed, pool.remaining) == (Decimal("0.00"), Decimal("400.00"), Decimal("600.00"))
+    assert (pool.reserved, pool.committed, pool.remaining) == (
+        Decimal("0.00"),
+        Decimal("400.00"),
+        Decimal("600.00"),
+    )
 
 
 @pytest.mark.django_db

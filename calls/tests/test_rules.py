@@ -12,7 +12,9 @@ KYA7066 = seeds.kya7066()["versions"][0]
 AREAS_7066 = KYA7066["children"]["areas"]
 CALL004 = seeds.call004()["versions"][0]
 CATEGORIES_004 = {c["code"]: c for c in CALL004["children"]["expense_categories"]}
-LIMITS_004 = {limit["budget_group"]: limit["max_share_percent"] for limit in CALL004["children"]["budget_limits"]}
+LIMITS_004 = {
+    limit["budget_group"]: limit["max_share_percent"] for limit in CALL004["children"]["budget_limits"]
+}
 
 
 # --- ΚΑΔ (ΚΥΑ 7066 Παράρτημα 2) -------------------------------------------------------------
@@ -125,16 +127,23 @@ def test_seed_pools_and_yearly_split_add_up_to_the_budget():
         ("ΠΕΡΙΦΕΡΕΙΑ ΠΕΛΟΠΟΝΝΗΣΟΥ", "Π.Ε. Αρκαδίας", "Δήμος Τρίπολης", "meg"),
     ],
 )
-def test_area_in_the_just_transition_territories_is_eligible_and_finds_its_pool(region, unit, municipality, pool):
+def test_area_in_the_just_transition_territories_is_eligible_and_finds_its_pool(
+    region, unit, municipality, pool
+):
     assert rules.area_is_eligible(region, unit, municipality, AREAS_7066).ok
     assert rules.pool_for_area(region, unit, municipality, AREAS_7066) == pool
 
 
 def test_other_peloponnese_municipality_is_not_eligible():
-    result = rules.area_is_eligible("Πελοποννήσου", "Μεσσηνίας", "Καλαμάτας", AREAS_7066, source="ΚΥΑ 7066 Άρθ. 4.1.1")
+    result = rules.area_is_eligible(
+        "Πελοποννήσου", "Μεσσηνίας", "Καλαμάτας", AREAS_7066, source="ΚΥΑ 7066 Άρθ. 4.1.1"
+    )
 
     assert not result.ok
-    assert result.reason == "Η περιοχή «Καλαμάτας, Μεσσηνίας, Πελοποννήσου» δεν είναι επιλέξιμη (ΚΥΑ 7066 Άρθ. 4.1.1)."
+    assert (
+        result.reason
+        == "Η περιοχή «Καλαμάτας, Μεσσηνίας, Πελοποννήσου» δεν είναι επιλέξιμη (ΚΥΑ 7066 Άρθ. 4.1.1)."
+    )
     assert rules.pool_for_area("Πελοποννήσου", "Μεσσηνίας", "Καλαμάτας", AREAS_7066) is None
 
 
@@ -159,15 +168,26 @@ def test_monthly_rate_of_unknown_category_is_refused():
 
 def test_seed_rates_match_the_computed_rates():
     for rate in KYA7066["children"]["unit_rates"]:
-        assert rules.monthly_rate(
-            rate["code"], unit_cost="1185.00", rate_percents={rate["code"]: rate["rate_percent"]}
-        ) == rate["monthly_amount"]
+        assert (
+            rules.monthly_rate(
+                rate["code"], unit_cost="1185.00", rate_percents={rate["code"]: rate["rate_percent"]}
+            )
+            == rate["monthly_amount"]
+        )
 
 
 # --- budget table: caps and intensities (call 004 §6.5.1, §7.2, §7.5) -------------------------
 
 
-def _lines(invest="250000", personnel="100000", indirect="15000", promo="10000", rnd="125000", rnd_type="industrial", dissemination=False):
+def _lines(
+    invest="250000",
+    personnel="100000",
+    indirect="15000",
+    promo="10000",
+    rnd="125000",
+    rnd_type="industrial",
+    dissemination=False,
+):
     return [
         {"category": "02.06", "amount": invest},
         {"category": "01.09", "amount": personnel},
@@ -203,7 +223,9 @@ def test_rnd_bonus_is_capped_at_80_percent():
     category = CATEGORIES_004["04.02"]
 
     assert rules.line_intensity(category, size="small", research_type="industrial", dissemination=True) == 80
-    assert rules.line_intensity(category, size="medium", research_type="experimental", dissemination=True) == 50
+    assert (
+        rules.line_intensity(category, size="medium", research_type="experimental", dissemination=True) == 50
+    )
     assert rules.line_intensity(CATEGORIES_004["04.06"], size="medium", research_type="feasibility") == 60
 
 

@@ -47,7 +47,10 @@ def test_programme_admin_creates_a_draft_with_pools_and_kad_list():
         code="nea",
         fields=_fields(kad_list_mode="exclude"),
         children={
-            "pools": [{"code": "a", "label": "Α", "amount": Decimal("600.00")}, {"code": "b", "label": "Β", "amount": Decimal("400.00")}],
+            "pools": [
+                {"code": "a", "label": "Α", "amount": Decimal("600.00")},
+                {"code": "b", "label": "Β", "amount": Decimal("400.00")},
+            ],
             "areas": [{"level": "region", "region": "Δυτικής Μακεδονίας", "pool": "a"}],
             "kad_rules": ["01", "47995501"],
         },
@@ -151,7 +154,9 @@ def test_amendment_needs_a_reason_and_a_change():
 
 def test_earlier_versions_stay_unchanged_after_an_amendment():
     call = published_call()
-    services.call_amend(actor=programme_admin(), call_id=call.pk, reason="τίτλος", fields={"title": "Νέος τίτλος"})
+    services.call_amend(
+        actor=programme_admin(), call_id=call.pk, reason="τίτλος", fields={"title": "Νέος τίτλος"}
+    )
 
     first = CallVersion.objects.get(call=call, number=1)
 

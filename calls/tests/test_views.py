@@ -40,7 +40,8 @@ def test_public_list_filters_by_phase_and_search(client):
     )
     closed = published_call(title="Παλιά πρόσκληση")
     Call.objects.filter(pk=closed.pk).update(
-        submission_opens_at=now - datetime.timedelta(days=60), submission_closes_at=now - datetime.timedelta(days=1)
+        submission_opens_at=now - datetime.timedelta(days=60),
+        submission_closes_at=now - datetime.timedelta(days=1),
     )
 
     open_page = client.get(reverse("calls:list"), {"phase": "open"}).text
@@ -201,7 +202,8 @@ def test_editor_add_row_button_adds_an_empty_row_without_saving(client):
     programme = ProgrammeFactory()
 
     response = client.post(
-        reverse("calls:manage-create"), _editor_post(code="rows", programme=str(programme.pk), add_row="areas")
+        reverse("calls:manage-create"),
+        _editor_post(code="rows", programme=str(programme.pk), add_row="areas"),
     )
 
     assert response.status_code == 200

@@ -1,12 +1,14 @@
 """The full TAXISnet login: portal → sandbox IdP (real HTTP) → callback → AADE lookup → dashboard."""
 
+import io
 from urllib.parse import urlsplit
 
 import pytest
 import requests
+from django.core.management import call_command
 
 from accounts.models import Business, Membership, Person, User
-from accounts.tests.factories import afm_with_check_digit
+from accounts.tests.factories import PersonFactory, afm_with_check_digit
 from interop.models import RegistryCall
 from interop.sandboxes import registry_data
 from interop.sandboxes.control import set_mode
@@ -150,7 +152,9 @@ def test_aade_down_during_login_leaves_nothing_half_created(client):
     assert not Business.objects.exists()
 
 
-def test_citizen_login_links_the_person_and_shows_the_person_dashboard(client):
+def test_citizen_login_links_the_person_known_by_afm_and_shows_the_person_dashboard(client):
+    PersonFactory(amka="15038580948", afm="103374891")
+
     response = taxisnet_login(client, "papadopoulou")
 
     page = response.content.decode()
@@ -158,7 +162,19 @@ def test_citizen_login_links_the_person_and_shows_the_person_dashboard(client):
     assert user.first_name == "ΜΑΡΙΑ" and user.birth_year == 1985
     assert Person.objects.get(amka="15038580948").user == user
     assert "Οι αιτήσεις μου" in page and "15038580948" in page
+    assert "Δήλωση ΑΜΚΑ" not in page
     assert not Business.objects.filter(afm="103374891").exists()
+    assert AuditEvent.objects.filter(action="person.linked_to_user").count() == 1
+
+
+def test_citizen_without_a_known_person_is_offered_the_amka_declaration(client):
+    response = taxisnet_login(client, "papadopoulou")
+
+    page = response.content.decode()
+    assert response.wsgi_request.user.afm == "103374891"
+    assert "Δήλωση ΑΜΚΑ" in page
+    assert not Person.objects.exists()  # the sandbox register is not read behind the user's back
+    assert not RegistryCall.objects.filter(registry="idika").exists()
 
 
 def test_invited_coordinator_becomes_active_on_login_and_acts_for_the_business(client):
@@ -191,3 +207,14 @@ def test_taxisnet_logout_also_logs_out_of_gsis(client, settings):
         f"{settings.INTEROP_BASE_URL}/gsis/oauth2server/logout/opske-sandbox/"
     )
     assert not client.get("/accounts/dashboard/").wsgi_request.user.is_authenticated
+
+
+def test_after_load_demo_a_demo_citizen_finds_their_person_at_first_login(client):
+    call_command("load_demo", stdout=io.StringIO())
+
+    response = taxisnet_login(client, "papadopoulou")
+
+    person = Person.objects.get(afm="103374891")
+    assert person.user == response.wsgi_request.user
+    assert person.amka in response.content.decode()
+    assert not RegistryCall.objects.filter(registry="idika").exists()

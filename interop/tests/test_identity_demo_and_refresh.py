@@ -1,13 +1,13 @@
-"""The demo loader (idempotent, no HTTP) and the registry refresh from the business dashboard."""
+"""The demo loaders (idempotent, no HTTP) and the AADE refresh from the business dashboard."""
 
 import io
 
 import pytest
 
-from accounts import demo
-from accounts.geo import place_for_postal_code
+from accounts import demo as accounts_demo
 from accounts.models import Business, Membership, Person, Role, User
 from accounts.tests.factories import MembershipFactory
+from interop import demo as interop_demo
 from interop.models import RegistryCall
 from interop.sandboxes import registry_data
 from interop.sandboxes.control import set_mode
@@ -16,9 +16,15 @@ from opske.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 
+def load_demo(stdout):
+    """What `manage.py load_demo` runs for these two apps, in its order."""
+    accounts_demo.load(stdout)
+    interop_demo.load(stdout)
+
+
 def test_demo_load_is_idempotent_and_prints_the_logins():
     out = io.StringIO()
-    demo.load(out)
+    load_demo(out)
     counts = (
         User.objects.count(),
         Business.objects.count(),
@@ -26,7 +32,7 @@ def test_demo_load_is_idempotent_and_prints_the_logins():
         AuditEvent.objects.count(),
     )
 
-    demo.load(io.StringIO())
+    load_demo(io.StringIO())
 
     assert counts == (
         User.objects.count(),
@@ -44,7 +50,7 @@ def test_demo_load_is_idempotent_and_prints_the_logins():
 
 
 def test_demo_business_matches_what_aade_returns():
-    demo.load(io.StringIO())
+    load_demo(io.StringIO())
     business = Business.objects.get(afm="806994236")
 
     assert business.municipality == "Μεγαλόπολης"
@@ -75,23 +81,3 @@ def test_refresh_while_aade_is_unavailable_keeps_the_old_data_and_says_so(client
 
     assert "Δοκιμάστε ξανά αργότερα" in response.content.decode()
     assert Business.objects.get(afm="804773470").name == "ΠΑΛΙΟ ΟΝΟΜΑ"
-
-
-@pytest.mark.parametrize(
-    ("postal_code", "municipality", "region"),
-    [
-        ("50200", "Εορδαίας", "Δυτικής Μακεδονίας"),
-        ("22200", "Μεγαλόπολης", "Πελοποννήσου"),
-        ("22007", "Γορτυνίας", "Πελοποννήσου"),
-        ("24002", "Οιχαλίας", "Πελοποννήσου"),
-        ("57001", "Θέρμης", "Κεντρικής Μακεδονίας"),
-    ],
-)
-def test_gazetteer_places_postal_codes(postal_code, municipality, region):
-    place = place_for_postal_code(postal_code)
-    assert (place.municipality, place.region) == (municipality, region)
-
-
-def test_gazetteer_leaves_an_unknown_postal_code_blank():
-    assert place_for_postal_code("99999").municipality == ""
-    assert place_for_postal_code("").region == ""

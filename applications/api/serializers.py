@@ -1,0 +1,80 @@
+"""Serializers of the applications API: validate the shape of input, render output."""
+
+from rest_framework import serializers
+
+from applications.models import Application, BudgetLine, ClusterPartner, Position, RegistrySnapshot
+from applications.services import STEPS
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Position
+        fields = ["specialty", "qualifications", "category", "persons", "place_label", "place_region",
+                  "place_regional_unit", "place_municipality"]  # fmt: skip
+
+
+class PartnerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClusterPartner
+        fields = ["afm", "name", "kind", "size"]
+
+
+class BudgetLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BudgetLine
+        fields = ["category", "description", "amount", "research_type", "dissemination"]
+
+
+class SnapshotSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RegistrySnapshot
+        fields = ["registry", "status", "data", "fetched_at"]
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    call = serializers.IntegerField(source="call_id")
+    business_afm = serializers.CharField(source="business.afm", default=None)
+    status_label = serializers.CharField(source="get_status_display")
+    submitted_at = serializers.DateTimeField(format="%Y-%m-%dT%H:%M:%S.%f%z")
+    positions = PositionSerializer(many=True)
+    partners = PartnerSerializer(many=True)
+    budget_lines = BudgetLineSerializer(many=True)
+    registry = SnapshotSerializer(many=True, source="registry_snapshots")
+    receipt_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Application
+        fields = ["id", "call", "kind", "business_afm", "status", "status_label", "title", "email", "data",
+                  "amka", "education", "placement_preferences", "protocol_number", "priority_seq",
+                  "submitted_at", "first_submitted_at", "requested_amount", "reserved_amount",
+                  "reopened_count", "positions", "partners", "budget_lines", "registry", "receipt_url"]  # fmt: skip
+
+    def get_receipt_url(self, obj) -> str | None:
+        if obj.receipt_id and obj.receipt.state == "ready":
+            return f"/documents/{obj.receipt_id}/download/"
+        return None
+
+
+class ApplicationListSerializer(serializers.ModelSerializer):
+    call = serializers.IntegerField(source="call_id")
+    status_label = serializers.CharField(source="get_status_display")
+    submitted_at = serializers.DateTimeField(format="%Y-%m-%dT%H:%M:%S.%f%z")
+
+    class Meta:
+        model = Application
+        fields = ["id", "call", "kind", "status", "status_label", "protocol_number", "priority_seq",
+                  "submitted_at", "requested_amount", "reserved_amount"]  # fmt: skip
+
+
+class CreateSerializer(serializers.Serializer):
+    call = serializers.IntegerField()
+    business_afm = serializers.CharField(required=False, allow_blank=True, max_length=9)
+
+
+class StepSerializer(serializers.Serializer):
+    step = serializers.ChoiceField(choices=STEPS)
+    payload = serializers.DictField()
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)

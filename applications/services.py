@@ -1,0 +1,804 @@
+"""Every write to an application: create a draft, save a step, submit, re-edit, withdraw.
+
+Final submission is the order-sensitive write of the portal. Its shape (STYLE.md practices 6–7):
+lock the application, validate it, then lock the call's counter row — the serialisation point —
+take the next priority number and the server timestamp, reserve the requested amount in the
+area's pool with one conditional UPDATE, and commit. Because the counter row stays locked until
+commit, priority order is commit order and no two submissions can interleave their reservations.
+Side effects (receipt PDF, e-mails) are recorded in the same transaction and run after commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Business, Membership, Person
+from accounts.selectors import businesses_for_user, user_business_roles
+from applications import rules
+from applications.models import (
+    Application,
+    BudgetLine,
+    CallCounter,
+    ClusterPartner,
+    Position,
+    RegistrySnapshot,
+    Submission,
+)
+from calls import rules as call_rules
+from calls.models import BudgetPool, Call
+from calls.services import pool_release, pool_reserve
+from opske import audit
+from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from opske.notifications import notify
+from opske.pdf import document_request
+
+EDIT_ROLES = frozenset(
+    {
+        Membership.BusinessRole.COORDINATOR,
+        Membership.BusinessRole.LEGAL_REPRESENTATIVE,
+        Membership.BusinessRole.FINANCIAL_OFFICER,
+    }
+)
+SUBMIT_ROLES = frozenset({Membership.BusinessRole.COORDINATOR, Membership.BusinessRole.LEGAL_REPRESENTATIVE})
+# ΚΥΑ 7066 Art. 6.2α: the coordinator acts for the business in the action, withdrawal included.
+WITHDRAW_ROLES = frozenset({Membership.BusinessRole.COORDINATOR})
+LIVE_STATUSES = (
+    Application.Status.DRAFT,
+    Application.Status.SUBMITTED,
+    Application.Status.RESERVE,
+    Application.Status.UNDER_EVALUATION,
+    Application.Status.APPROVED,
+    Application.Status.APPROVED_NOT_FUNDED,
+)
+AUDIT_FIELDS = ["status", "protocol_number", "priority_seq", "submitted_at", "requested_amount", "reserved_amount"]
+ONE_MICROSECOND = datetime.timedelta(microseconds=1)
+
+
+# --- permissions -------------------------------------------------------------------------------
+
+
+def applicant_roles(user, application: Application) -> frozenset[str]:
+    """The roles `user` holds for the applicant of `application` («self» for a person's own)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    if application.business_id:
+        return user_business_roles(user, application.business)
+    if application.person_id and application.person.user_id == user.pk:
+        return frozenset({"self"})
+    return frozenset()
+
+
+def _require(user, application: Application, allowed: frozenset[str]) -> None:
+    roles = applicant_roles(user, application)
+    if not roles:
+        raise NotFound("Η αίτηση δεν βρέθηκε.")  # another applicant's application: a 404, not a 403
+    if "self" not in roles and not roles & allowed:
+        raise PermissionDenied("Ο ρόλος σας στην επιχείρηση δεν επιτρέπει αυτή την ενέργεια.")
+
+
+def _locked(application_id) -> Application:
+    app = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call", "business", "person", "pool")
+        .filter(pk=application_id)
+        .first()
+    )
+    if app is None:
+        raise NotFound("Η αίτηση δεν βρέθηκε.")
+    return app
+
+
+def _reedit_policy(call: Call) -> str:
+    """Per-call reading of «new timestamp» after re-editing (Art. 6.7); see rules.priority_after_reedit."""
+    return (call.config or {}).get("gaps", {}).get("reedit_priority", rules.REEDIT_REQUEUE)
+
+
+# --- create ----------------------------------------------------------------------------------------
+
+
+def application_create(*, actor, call_id: int, business_afm: str = "") -> Application:
+    """Start a draft for a published call; its number comes with the first final submission."""
+    call = Call.objects.public().select_related("current_version").filter(pk=call_id).first()
+    if call is None:
+        raise NotFound("Η πρόσκληση δεν βρέθηκε.")
+    if call.phase not in (Call.Phase.OPEN, Call.Phase.UPCOMING):
+        raise Conflict(
+            f"Η πρόσκληση δεν δέχεται αιτήσεις ({call.get_phase_display()}).", code="call_not_accepting"
+        )
+    business = person = None
+    if call.applicant_kind == Call.ApplicantKind.NATURAL_PERSON:
+        person = Person.objects.filter(user=actor).first() if actor.is_authenticated else None
+        if person is None:
+            raise PermissionDenied(
+                "Η πρόσκληση απευθύνεται σε φυσικά πρόσωπα· συνδεθείτε με τους προσωπικούς σας κωδικούς TAXISnet.",
+                code="not_a_person",
+            )
+    else:
+        businesses = businesses_for_user(actor)
+        business = (
+            businesses.filter(afm=business_afm).first() if business_afm else businesses.first()
+        )
+        if business is None:
+            raise PermissionDenied(
+                "Η πρόσκληση απευθύνεται σε επιχειρήσεις· συνδεθείτε ως επιχείρηση ή μέλος της.",
+                code="not_a_business",
+            )
+        if not user_business_roles(actor, business) & SUBMIT_ROLES:
+            raise PermissionDenied("Μόνο ο συντονιστής ή ο νόμιμος εκπρόσωπος ξεκινά αίτηση.")
+        if not business.is_active:
+            raise Conflict(
+                "Ο ΑΦΜ της επιχείρησης είναι απενεργοποιημένος στην ΑΑΔΕ (ΚΥΑ 7066 Άρθ. 6.5).",
+                code="afm_inactive",
+            )
+    with transaction.atomic():
+        if call.one_application_per_afm:
+            existing = (
+                Application.objects.filter(call=call, status__in=LIVE_STATUSES)
+                .filter(**({"business": business} if business else {"person": person}))
+                .first()
+            )
+            if existing is not None:
+                raise Conflict(
+                    f"Υπάρχει ήδη αίτηση για αυτή την πρόσκληση ({existing}); η πρόσκληση δέχεται μία αίτηση "
+                    "ανά ΑΦΜ.",
+                    code="duplicate_application",
+                )
+        app = Application.objects.create(
+            call=call,
+            call_version=call.current_version,
+            kind=call.applicant_kind,
+            business=business,
+            person=person,
+            applicant_user=actor,
+            email=actor.email or "",
+            amka=person.amka if person else "",
+            title=call.title[:300] if call.applicant_kind == Call.ApplicantKind.BUSINESS else "",
+        )
+        audit.record(
+            actor=actor,
+            action="application.created",
+            obj=app,
+            after={"call": call.pk, "kind": app.kind, "business": app.business_id, "person": app.person_id},
+        )
+        transaction.on_commit(lambda: _enqueue_registry_checks(app.pk))
+    return app
+
+
+def _enqueue_registry_checks(application_id: int) -> None:
+    from applications.tasks import prefill_registries
+
+    prefill_registries.delay(application_id)
+
+
+def application_request_registry_refresh(*, actor, application: Application) -> None:
+    """Ask the registries again (a button in the form); the answers arrive through the worker."""
+    _require(actor, application, EDIT_ROLES)
+    transaction.on_commit(lambda: _enqueue_registry_checks(application.pk))
+
+
+# --- draft steps -----------------------------------------------------------------------------------
+
+STEPS = ("general", "positions", "de_minimis", "partners", "budget", "person", "declarations")
+
+
+def _decimal(value, field: str, label: str) -> Decimal:
+    try:
+        amount = Decimal(str(value).strip().replace(" ", "").replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed(fields={field: [f"{label}: μη έγκυρο ποσό «{value}»."]}) from None
+    if not amount.is_finite() or amount < 0:
+        raise ValidationFailed(fields={field: [f"{label}: το ποσό πρέπει να είναι θετικό."]})
+    return call_rules.money(amount)
+
+
+def _save_positions(app: Application, rows: list) -> None:
+    if len(rows) > 200:
+        raise ValidationFailed(fields={"positions": ["Έως 200 θέσεις ανά αίτηση."]})
+    objs = []
+    for i, row in enumerate(rows, 1):
+        try:
+            persons = int(row.get("persons") or 1)
+        except (TypeError, ValueError):
+            raise ValidationFailed(fields={"positions": [f"Θέση {i}: ο αριθμός ατόμων πρέπει να είναι ακέραιος."]}) from None
+        if not 1 <= persons <= 100:
+            raise ValidationFailed(fields={"positions": [f"Θέση {i}: από 1 έως 100 άτομα ανά θέση."]})
+        objs.append(
+            Position(
+                application=app,
+                specialty=str(row.get("specialty") or "")[:200],
+                qualifications=str(row.get("qualifications") or "")[:4000],
+                category=str(row.get("category") or "")[:5],
+                persons=persons,
+                place_label=str(row.get("place_label") or "")[:200],
+                place_region=str(row.get("place_region") or "")[:120],
+                place_regional_unit=str(row.get("place_regional_unit") or "")[:120],
+                place_municipality=str(row.get("place_municipality") or "")[:120],
+                position=i,
+            )
+        )
+    app.positions.all().delete()
+    Position.objects.bulk_create(objs)
+
+
+def _save_partners(app: Application, rows: list) -> None:
+    objs, seen = [], set()
+    known = {b.afm: b for b in Business.objects.filter(afm__in=[str(r.get("afm") or "").strip() for r in rows])}
+    for i, row in enumerate(rows, 1):
+        afm = str(row.get("afm") or "").strip()
+        if not (len(afm) == 9 and afm.isdigit()):
+            raise ValidationFailed(fields={"partners": [f"Εταίρος {i}: ο ΑΦΜ πρέπει να έχει 9 ψηφία."]})
+        if afm in seen:
+            raise ValidationFailed(fields={"partners": [f"Εταίρος {i}: ο ΑΦΜ {afm} δηλώθηκε δύο φορές."]})
+        seen.add(afm)
+        kind = str(row.get("kind") or "")
+        if kind not in ClusterPartner.Kind.values:
+            raise ValidationFailed(fields={"partners": [f"Εταίρος {i}: επιλέξτε είδος εταίρου."]})
+        business = known.get(afm)
+        name = business.name if business else str(row.get("name") or "")[:200]
+        objs.append(
+            ClusterPartner(
+                application=app, afm=afm, name=name, kind=kind, size=str(row.get("size") or "")[:10], position=i
+            )
+        )
+    app.partners.all().delete()
+    ClusterPartner.objects.bulk_create(objs)
+
+
+def _save_budget(app: Application, rows: list) -> None:
+    objs = []
+    for i, row in enumerate(rows, 1):
+        objs.append(
+            BudgetLine(
+                application=app,
+                category=str(row.get("category") or "")[:10],
+                description=str(row.get("description") or "")[:300],
+                amount=_decimal(row.get("amount") or "0", "budget", f"Γραμμή {i}"),
+                research_type=str(row.get("research_type") or "")[:20],
+                dissemination=bool(row.get("dissemination")),
+                position=i,
+            )
+        )
+    app.budget_lines.all().delete()
+    BudgetLine.objects.bulk_create(objs)
+
+
+def application_save_step(*, actor, application_id: int, step: str, payload: dict) -> Application:
+    """Save one step of a draft (autosave). Incomplete is fine; only malformed input is refused."""
+    if step not in STEPS:
+        raise ValidationFailed(fields={"step": [f"Άγνωστο βήμα «{step}»."]})
+    with transaction.atomic():
+        app = _locked(application_id)
+        _require(actor, app, EDIT_ROLES)
+        if not app.is_editable:
+            raise Conflict(
+                "Η αίτηση έχει οριστικοποιηθεί· αλλαγές μόνο μετά από επανεπεξεργασία (ΚΥΑ 7066 Άρθ. 6.6–6.7).",
+                code="not_editable",
+            )
+        data = dict(app.data or {})
+        if step == "general":
+            app.title = str(payload.get("title", app.title) or "")[:300]
+            app.email = str(payload.get("email", app.email) or "").strip()[:254]
+            if app.email and "@" not in app.email:
+                raise ValidationFailed(fields={"email": ["Μη έγκυρη διεύθυνση e-mail."]})
+            if "cluster" in payload:
+                data["cluster"] = {k: str(v)[:500] for k, v in dict(payload["cluster"] or {}).items()}
+        elif step == "positions":
+            _save_positions(app, list(payload.get("positions") or []))
+        elif step == "de_minimis":
+            rows = [
+                {k: str(r.get(k) or "").strip()[:200] for k in ("grantor", "regulation", "date", "amount", "afm")}
+                for r in list(payload.get("grants") or [])[:50]
+            ]
+            rows = [r for r in rows if any(r.values())]
+            problems = rules.declared_grants_problems(rows)
+            if problems:
+                raise ValidationFailed(fields=rules.problems_as_fields(problems))
+            data["de_minimis"] = {"declared": bool(payload.get("declared")), "grants": rows}
+        elif step == "partners":
+            _save_partners(app, list(payload.get("partners") or []))
+        elif step == "budget":
+            _save_budget(app, list(payload.get("lines") or []))
+            data["enterprise_size"] = str(payload.get("enterprise_size") or data.get("enterprise_size") or "")[:10]
+        elif step == "person":
+            education = str(payload.get("education") or "")
+            if education and education not in Application.Education.values:
+                raise ValidationFailed(fields={"education": ["Επιλέξτε κατηγορία εκπαίδευσης ΠΕ, ΤΕ, ΔΕ ή ΥΕ."]})
+            app.education = education
+            prefs = [str(p) for p in list(payload.get("placement_preferences") or []) if str(p).strip()]
+            app.placement_preferences = prefs[:10]
+            data["person_facts"] = {
+                "minor_children": str(payload.get("minor_children") or "").strip()[:3],
+                "individual_income": str(payload.get("individual_income") or "").strip()[:20],
+                "family_income": str(payload.get("family_income") or "").strip()[:20],
+            }
+        elif step == "declarations":
+            data["declarations"] = {
+                "solemn": bool(payload.get("solemn")),
+                "data_processing": bool(payload.get("data_processing")),
+            }
+        app.data = data
+        app.save()
+        audit.record(actor=actor, action="application.draft_saved", obj=app, after={"step": step})
+    return app
+
+
+# --- what blocks a final submission -----------------------------------------------------------------
+
+
+def _snapshot(app: Application, registry: str) -> RegistrySnapshot | None:
+    return next((s for s in app.registry_snapshots.all() if s.registry == registry), None)
+
+
+def _pool_rates(call: Call) -> dict[str, Decimal]:
+    return {r.code: r.monthly_amount for r in call.unit_rates.all()}
+
+
+def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | None, Decimal]:
+    """Everything Art. 6.5 requires before the system lets a submission complete.
+
+    Returns (problems, pool code, requested amount). Registry-based prerequisites use the answers
+    stored on the application; a registry that has not answered yet blocks with its own code.
+    """
+    call = app.call
+    problems: list[rules.Problem] = []
+    pool_code: str | None = None
+    amount = Decimal("0.00")
+    areas = [a.as_rule_data() for a in call.areas.select_related("pool")]
+    source = call.programme.legal_act or call.title
+    if not app.email:
+        problems.append(
+            rules.Problem(
+                "email_missing",
+                "email",
+                "Δηλώστε e-mail επικοινωνίας· οι κοινοποιήσεις σε αυτό έχουν νόμιμη ισχύ (ΚΥΑ 7066 Άρθ. 6.10).",
+            )
+        )
+    declarations = (app.data or {}).get("declarations") or {}
+    if not declarations.get("solemn"):
+        problems.append(
+            rules.Problem(
+                "solemn_declaration_missing",
+                "declarations",
+                "Η αίτηση επέχει θέση υπεύθυνης δήλωσης (ν. 1599/1986 άρθ. 8)· επιβεβαιώστε τη δήλωση "
+                "(ΚΥΑ 7066 Άρθ. 6.11· ΚΥΑ 16936 Άρθ. 5(4)).",
+            )
+        )
+
+    if app.kind in (Application.Kind.BUSINESS, Application.Kind.CLUSTER):
+        aade = _snapshot(app, RegistrySnapshot.Registry.AADE)
+        if aade is None:
+            problems.append(
+                rules.Problem(
+                    "registry_pending",
+                    "business",
+                    "Αναμένεται η απάντηση της ΑΑΔΕ για τα στοιχεία της επιχείρησης· δοκιμάστε σε λίγο.",
+                )
+            )
+        elif aade.status == RegistrySnapshot.Status.OK and not aade.data.get("is_active", True):
+            problems.append(
+                rules.Problem("afm_inactive", "business", "Ο ΑΦΜ είναι απενεργοποιημένος στην ΑΑΔΕ (ΚΥΑ 7066 Άρθ. 6.5).")
+            )
+        kads = _kads_in_scope(app, call)
+        problems += rules.kad_problems(
+            kads,
+            mode=call.kad_list_mode,
+            codes=[k.code for k in call.kad_rules.all()],
+            source=f"Παράρτημα 2 {source}" if call.kad_list_mode == "exclude" else source,
+        )
+
+    if app.kind == Application.Kind.BUSINESS:
+        positions = [
+            {
+                "specialty": p.specialty,
+                "category": p.category,
+                "persons": p.persons,
+                "place_region": p.place_region,
+                "place_regional_unit": p.place_regional_unit,
+                "place_municipality": p.place_municipality,
+            }
+            for p in app.positions.all()
+        ]
+        rates = _pool_rates(call)
+        found, pool_code = rules.position_problems(positions, areas=areas, categories=rates, source=source)
+        problems += found
+        months = int((call.config or {}).get("subsidy_months") or rules.DEFAULT_SUBSIDY_MONTHS)
+        amount = rules.requested_amount_for_positions(positions, rates, months=months)
+    elif app.kind == Application.Kind.CLUSTER:
+        cfg = (call.config or {}).get("partner_composition") or {}
+        problems += rules.cluster_problems(
+            [p.kind for p in app.partners.all()],
+            min_research=int(cfg.get("min_research_orgs", 1)),
+            min_smes=int(cfg.get("min_smes", 5)),
+        )
+        lines = [
+            {"category": b.category, "amount": b.amount, "research_type": b.research_type, "dissemination": b.dissemination}
+            for b in app.budget_lines.all()
+        ]
+        if not lines:
+            problems.append(rules.Problem("budget_missing", "budget", "Συμπληρώστε τον πίνακα προϋπολογισμού (Πρόσκληση 004 §6.1)."))
+        else:
+            check = call_rules.check_budget_table(
+                lines,
+                {c.code: _category_data(c) for c in call.expense_categories.all()},
+                {g.budget_group: g.max_share_percent for g in call.budget_limits.all()},
+                size=(app.data or {}).get("enterprise_size") or "small",
+                min_budget=call.min_project_budget,
+                max_budget=call.max_project_budget,
+            )
+            problems += [rules.Problem(v.code, "budget", v.reason) for v in check.violations]
+            amount = check.public_aid
+        pool_code = _single_pool(call)
+    else:
+        if not app.education:
+            problems.append(rules.Problem("education_missing", "education", "Επιλέξτε μία κατηγορία εκπαίδευσης (ΚΥΑ 16936 Άρθ. 5(1))."))
+        pref_cfg = (call.config or {}).get("placement_preferences") or {}
+        problems += rules.preference_problems(
+            app.placement_preferences,
+            allowed=[s.code for s in call.placement_services.all()],
+            minimum=int(pref_cfg.get("min", 1)),
+            maximum=int(pref_cfg.get("max", 3)),
+        )
+        dypa = _snapshot(app, RegistrySnapshot.Registry.DYPA)
+        if dypa is None:
+            problems.append(rules.Problem("registry_pending", "amka", "Αναμένεται η απάντηση του μητρώου ανέργων της ΔΥΠΑ."))
+        elif dypa.status != RegistrySnapshot.Status.OK or not dypa.data.get("registered"):
+            problems.append(
+                rules.Problem(
+                    "not_registered_unemployed",
+                    "amka",
+                    "Δεν είστε εγγεγραμμένος/η στο Ψηφιακό Μητρώο Ανέργων της ΔΥΠΑ (ΚΥΑ 16936 Άρθ. 4(1)(α)).",
+                )
+            )
+
+    if call.aid_regime == Call.AidRegime.DE_MINIMIS and app.kind != Application.Kind.NATURAL_PERSON:
+        declared = (app.data or {}).get("de_minimis") or {}
+        if not declared.get("declared"):
+            problems.append(
+                rules.Problem(
+                    "de_minimis_declaration_missing",
+                    "de_minimis",
+                    "Συμπληρώστε την υπεύθυνη δήλωση σώρευσης de minimis με τον πίνακα ενισχύσεων (ΚΥΑ 7066 Παρ. 1, 09.04).",
+                )
+            )
+        registry = _snapshot(app, RegistrySnapshot.Registry.DEMINIMIS)
+        ceiling = Decimal(str((call.config or {}).get("de_minimis_ceiling") or rules.DE_MINIMIS_CEILING))
+        if registry is None:
+            problems.append(
+                rules.Problem("registry_pending", "de_minimis", "Αναμένεται η απάντηση του ΠΣΣΕΗΣ (μητρώο de minimis).")
+            )
+        elif registry.status == RegistrySnapshot.Status.OK or registry.status == RegistrySnapshot.Status.MANUAL:
+            prior = Decimal(str(registry.data.get("total_gge") or "0"))
+            problems += rules.de_minimis_problems(prior_total=prior, requested=amount, ceiling=ceiling)
+    return problems, pool_code, amount
+
+
+def _category_data(c) -> dict:
+    return {
+        "code": c.code,
+        "budget_group": c.budget_group,
+        "is_personnel": c.is_personnel,
+        "flat_rate_percent": c.flat_rate_percent,
+        "aid_intensity_percent": c.aid_intensity_percent,
+        "intensity_table": c.intensity_table,
+    }
+
+
+def _single_pool(call: Call) -> str | None:
+    pools = list(call.pools.all())
+    return pools[0].code if len(pools) == 1 else None
+
+
+def _kads_in_scope(app: Application, call: Call) -> list[str]:
+    """ΚΥΑ 7066 Παρ. 2 (κενό 18): which ΚΑΔ are tested is the call's `kad_scope`.
+
+    The establishment ΚΑΔ is not in the AADE answer we hold, so `main_and_establishment` tests the
+    main ΚΑΔ; `any` tests every active ΚΑΔ. They are registry data (AADE), read-only for the applicant.
+    """
+    activities = list(app.business.activities.all()) if app.business_id else []
+    if call.kad_scope == Call.KadScope.ANY:
+        return [a.code for a in activities]
+    return [a.code for a in activities if a.kind == "1"]
+
+
+# --- final submission ---------------------------------------------------------------------------------
+
+
+def _lock_counter(call: Call) -> CallCounter:
+    counter = CallCounter.objects.select_for_update().filter(call=call).first()
+    if counter is None:
+        CallCounter.objects.bulk_create([CallCounter(call=call)], ignore_conflicts=True)
+        counter = CallCounter.objects.select_for_update().get(call=call)
+    return counter
+
+
+def application_submit(*, actor, application_id: int) -> Application:
+    """Οριστικοποίηση: validate, stamp number/timestamp/priority, reserve the budget, all at once."""
+    with transaction.atomic():
+        app = _locked(application_id)
+        _require(actor, app, SUBMIT_ROLES)
+        if app.status != Application.Status.DRAFT:
+            raise Conflict(
+                f"Η αίτηση έχει ήδη οριστικοποιηθεί ({app.protocol_number}).",
+                code="already_submitted",
+            )
+        call = app.call
+        closed = rules.window_problem(
+            now=timezone.now(), opens_at=call.submission_opens_at, closes_at=call.submission_closes_at
+        )
+        if closed:
+            raise Conflict(closed.message, code=closed.code, fields={closed.field: [closed.message]})
+        problems, pool_code, amount = evaluate_submission(app)
+        if problems:
+            raise ValidationFailed(
+                "Η αίτηση δεν μπορεί να οριστικοποιηθεί: " + problems[0].message,
+                code=problems[0].code if len({p.code for p in problems}) == 1 else "submission_blocked",
+                fields=rules.problems_as_fields(problems),
+            )
+        pool = BudgetPool.objects.filter(call=call, code=pool_code).first() if pool_code else None
+
+        # The serialisation point: everything below runs one submission at a time per call.
+        counter = _lock_counter(call)
+        if call.one_application_per_afm:
+            owner = {"business_id": app.business_id} if app.business_id else {"person_id": app.person_id}
+            other = (
+                Application.objects.filter(call=call, **owner)
+                .exclude(pk=app.pk)
+                .exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
+                .first()
+            )
+            if other is not None:
+                raise Conflict(
+                    f"Η πρόσκληση δέχεται μία αίτηση ανά ΑΦΜ· υπάρχει ήδη η {other}.", code="duplicate_application"
+                )
+        now = timezone.now()
+        if counter.last_submitted_at is not None and now <= counter.last_submitted_at:
+            now = counter.last_submitted_at + ONE_MICROSECOND  # strictly increasing, whatever the clock
+        reserved = False
+        if call.is_fcfs and pool is not None and amount > 0:
+            try:
+                pool_reserve(pool_id=pool.pk, amount=amount)
+                reserved = True
+            except Conflict as exc:
+                if exc.code != "pool_exhausted":
+                    raise
+                if call.over_pool_policy == Call.OverPoolPolicy.REFUSE:
+                    raise Conflict(
+                        f"Ο προϋπολογισμός της περιοχής «{pool.label}» έχει εξαντληθεί· η πρόσκληση δεν δέχεται "
+                        "άλλες αιτήσεις για αυτήν (ΚΥΑ 7066 Άρθ. 6.1).",
+                        code="pool_exhausted",
+                    ) from exc
+        before = audit.snapshot(app, AUDIT_FIELDS)
+        new_seq = counter.last_priority + 1
+        priority = rules.priority_after_reedit(
+            _reedit_policy(call), previous_seq=(app.data or {}).get("previous_priority_seq"), new_seq=new_seq
+        )
+        if priority == new_seq:
+            counter.last_priority = new_seq
+        if app.protocol_seq is None:
+            counter.last_protocol += 1
+            app.protocol_seq = counter.last_protocol
+            app.protocol_number = f"ΟΠΣΚΕ-{call.pk}-{counter.last_protocol:06d}"
+        counter.last_submitted_at = now
+        counter.save()
+
+        if reserved:
+            app.submit()
+        else:
+            app.submit_as_reserve() if (call.is_fcfs and pool is not None) else app.submit()
+        app.priority_seq = priority
+        app.submitted_at = now
+        app.first_submitted_at = app.first_submitted_at or now
+        app.pool = pool
+        app.requested_amount = amount
+        app.reserved_amount = amount if reserved else Decimal("0.00")
+        app.call_version = call.current_version
+        app.save()
+        snapshot = receipt_context(app)
+        Submission.objects.create(
+            application=app,
+            call=call,
+            priority_seq=priority,
+            submitted_at=now,
+            requested_amount=amount,
+            reserved=reserved,
+            snapshot=snapshot,
+        )
+        audit.record(
+            actor=actor,
+            action="application.submitted" if reserved or not call.is_fcfs else "application.submitted_as_reserve",
+            obj=app,
+            before=before,
+            after=audit.snapshot(app, AUDIT_FIELDS),
+        )
+        document = document_request(
+            obj=app, kind="application_receipt", template="applications/pdf/receipt.html", context=snapshot, actor=actor
+        )
+        Application.objects.filter(pk=app.pk).update(receipt=document)
+        app.receipt = document
+        _notify_submitted(app, actor)
+    return app
+
+
+def _notify_submitted(app: Application, actor) -> None:
+    """E-mail to the business's members (coordinator, legal representative) and the declared address."""
+    if app.business_id:
+        recipients = [
+            m.user
+            for m in Membership.objects.filter(
+                business=app.business, state=Membership.State.ACTIVE, role__in=SUBMIT_ROLES
+            ).select_related("user")
+            if m.user is not None
+        ]
+    else:
+        recipients = [app.person.user] if app.person.user_id else []
+    when = timezone.localtime(app.submitted_at).strftime("%d/%m/%Y %H:%M:%S.%f")
+    subject = f"Οριστικοποίηση αίτησης {app.protocol_number}"
+    body = (
+        f"Η αίτηση {app.protocol_number} στην πρόσκληση «{app.call.title}» οριστικοποιήθηκε στις {when}.\n"
+        f"Σειρά προτεραιότητας: {app.priority_seq}. Κατάσταση: {app.get_status_display()}.\n"
+        f"Αιτούμενο ποσό: {rules.fmt_eur(app.requested_amount)}.\n"
+        "Το αποδεικτικό υποβολής (PDF) είναι διαθέσιμο στην πύλη."
+    )
+    notify(recipients=recipients, subject=subject, body=body, kind="application.submitted", obj=app, legal=True, actor=actor)
+    member_emails = {(u.email or "").lower() for u in recipients}
+    if app.email and app.email.lower() not in member_emails:
+        address, app_id = app.email, app.pk
+        transaction.on_commit(lambda: _enqueue_declared_email(app_id, address, subject, body))
+
+
+def _enqueue_declared_email(application_id: int, address: str, subject: str, body: str) -> None:
+    from applications.tasks import email_declared_address
+
+    email_declared_address.delay(application_id, address, subject, body)
+
+
+def receipt_context(app: Application) -> dict:
+    """What was submitted, as plain JSON: the receipt PDF and the submission history read it."""
+    call = app.call
+    ctx = {
+        "title": "Αποδεικτικό οριστικοποίησης αίτησης",
+        "protocol_number": app.protocol_number,
+        "priority_seq": app.priority_seq,
+        "submitted_at": app.submitted_at.isoformat(timespec="microseconds") if app.submitted_at else "",
+        "submitted_at_display": timezone.localtime(app.submitted_at).strftime("%d/%m/%Y %H:%M:%S.%f")
+        if app.submitted_at
+        else "",
+        "status": app.get_status_display(),
+        "call": {"code": call.code, "title": call.title, "legal_act": call.programme.legal_act},
+        "call_version": app.call_version.number if app.call_version_id else None,
+        "applicant": app.applicant_label,
+        "email": app.email,
+        "requested_amount": rules.fmt_eur(app.requested_amount),
+        "reserved": app.reserved_amount > 0,
+        "pool": app.pool.label if app.pool_id else "",
+        "positions": [
+            {
+                "specialty": p.specialty,
+                "qualifications": p.qualifications,
+                "category": p.category,
+                "persons": p.persons,
+                "place": ", ".join(x for x in (p.place_label, p.place_municipality, p.place_regional_unit, p.place_region) if x),
+            }
+            for p in app.positions.all()
+        ],
+        "de_minimis": (app.data or {}).get("de_minimis") or {},
+        "partners": [{"afm": p.afm, "name": p.name, "kind": p.get_kind_display()} for p in app.partners.all()],
+        "budget_lines": [{"category": b.category, "description": b.description, "amount": rules.fmt_eur(b.amount)} for b in app.budget_lines.all()],
+        "education": app.education,
+        "placement_preferences": list(app.placement_preferences or []),
+        "registry": {
+            s.registry: {"status": s.status, "fetched_at": s.fetched_at.isoformat()} for s in app.registry_snapshots.all()
+        },
+    }
+    return ctx
+
+
+# --- re-edit and withdrawal ----------------------------------------------------------------------------
+
+
+def application_reopen(*, actor, application_id: int) -> Application:
+    """Επανεπεξεργασία (ΚΥΑ 7066 Άρθ. 6.7): back to draft, keeping its number; the reservation is
+    released and a new one (and a new timestamp) is taken when it is resubmitted."""
+    with transaction.atomic():
+        app = _locked(application_id)
+        _require(actor, app, SUBMIT_ROLES)
+        if app.status not in (Application.Status.SUBMITTED, Application.Status.RESERVE):
+            raise Conflict(
+                "Επανεπεξεργασία επιτρέπεται μόνο σε οριστικοποιημένη αίτηση που δεν αξιολογείται (ΚΥΑ 7066 Άρθ. 6.7β).",
+                code="reedit_evaluation_started" if app.status == Application.Status.UNDER_EVALUATION else "not_submitted",
+            )
+        pool_remaining = None
+        if app.pool_id:
+            pool = BudgetPool.objects.get(pk=app.pool_id)
+            pool_remaining = pool.remaining + app.reserved_amount  # its own hold does not exhaust the pool
+        problem = rules.reedit_problem(
+            now=timezone.now(),
+            closes_at=app.call.submission_closes_at,
+            evaluation_started=False,
+            pool_remaining=pool_remaining if app.call.is_fcfs else None,
+        )
+        if problem:
+            raise Conflict(problem.message, code=problem.code)
+        before = audit.snapshot(app, AUDIT_FIELDS)
+        if app.reserved_amount > 0:
+            pool_release(pool_id=app.pool_id, amount=app.reserved_amount)
+        app.data = {**(app.data or {}), "previous_priority_seq": app.priority_seq}
+        app.reopen()
+        app.reserved_amount = Decimal("0.00")
+        app.priority_seq = None
+        app.save()
+        audit.record(
+            actor=actor,
+            action="application.reopened",
+            obj=app,
+            before=before,
+            after=audit.snapshot(app, AUDIT_FIELDS),
+            reason="ΚΥΑ 7066 Άρθ. 6.7",
+        )
+    return app
+
+
+def application_withdraw(*, actor, application_id: int, reason: str = "") -> Application:
+    """Απόσυρση by the coordinator; a held reservation goes back to the pool."""
+    with transaction.atomic():
+        app = _locked(application_id)
+        _require(actor, app, WITHDRAW_ROLES)
+        if app.status not in (Application.Status.DRAFT, Application.Status.SUBMITTED, Application.Status.RESERVE):
+            raise Conflict(
+                f"Η αίτηση δεν μπορεί να αποσυρθεί στην κατάσταση «{app.get_status_display()}».", code="not_withdrawable"
+            )
+        before = audit.snapshot(app, AUDIT_FIELDS)
+        if app.reserved_amount > 0:
+            pool_release(pool_id=app.pool_id, amount=app.reserved_amount)
+        app.withdraw()
+        app.reserved_amount = Decimal("0.00")
+        app.withdrawn_at = timezone.now()
+        app.withdrawal_reason = (reason or "")[:2000]
+        app.save()
+        audit.record(
+            actor=actor,
+            action="application.withdrawn",
+            obj=app,
+            before=before,
+            after=audit.snapshot(app, AUDIT_FIELDS),
+            reason=app.withdrawal_reason,
+        )
+    return app
+
+
+# --- registry answers -----------------------------------------------------------------------------------
+
+
+def application_store_registry_result(*, application: Application, registry: str, status: str, data, fetched_at) -> None:
+    """Keep what the registry said and when; a newer answer replaces the older one (audited)."""
+    with transaction.atomic():
+        snapshot, created = RegistrySnapshot.objects.update_or_create(
+            application=application,
+            registry=registry,
+            defaults={"status": status, "data": data if isinstance(data, dict) else {"value": data}, "fetched_at": fetched_at},
+        )
+        audit.record(
+            actor=None,
+            action="application.registry_snapshot_stored",
+            obj=application,
+            after={"registry": registry, "status": status, "fetched_at": fetched_at.isoformat()},
+        )
+        if registry == RegistrySnapshot.Registry.DYPA and status == RegistrySnapshot.Status.OK and not application.education:
+            # Prefill (editable) the education category the register holds (ΚΥΑ 16936 Art. 5(1)).
+            education = (data or {}).get("education", "")
+            if education in Application.Education.values and application.status == Application.Status.DRAFT:
+                Application.objects.filter(pk=application.pk, education="").update(education=education)
+
+
+def demo_sandbox_ergani_password() -> str | None:
+    """The sandbox employer password, used only while the registry sandboxes stand in for ΕΡΓΑΝΗ."""
+    if not settings.SANDBOXES_ENABLED:
+        return None
+    from interop.sandboxes.data_people import ERGANI_PASSWORD
+
+    return ERGANI_PASSWORD

@@ -1,0 +1,76 @@
+"""Background work of applications: registry prefill and the e-mail to the declared address.
+
+Both are safe to run twice: a registry answer replaces the stored one; the e-mail is claimed with
+a conditional update of `data["declared_email_sent"]` before it is sent.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from applications.models import Application
+from applications.registry_handlers import HANDLER
+from interop.waiting import run_registry_check
+
+logger = logging.getLogger(__name__)
+
+
+def registry_checks_for(application: Application) -> list[dict]:
+    """Which registries prefill this application (ΚΥΑ 7066 Art. 6.5, 7.2; ΚΥΑ 16936 Art. 4(1))."""
+    today = timezone.localdate().isoformat()
+    checks = []
+    if application.business_id:
+        afm = application.business.afm
+        checks.append({"registry": "aade", "operation": "lookup", "call": "applications.registry_handlers.fetch_aade",
+                       "params": {"afm": afm}})  # fmt: skip
+        if application.call.aid_regime == "de_minimis":
+            checks.append({"registry": "deminimis", "operation": "single_undertaking_aid",
+                           "call": "applications.registry_handlers.fetch_deminimis",
+                           "params": {"afm": afm, "as_on": today}})  # fmt: skip
+        from applications.services import demo_sandbox_ergani_password
+
+        password = demo_sandbox_ergani_password()
+        if password and application.kind == Application.Kind.BUSINESS:
+            checks.append({"registry": "ergani", "operation": "workforce",
+                           "call": "applications.registry_handlers.fetch_ergani",
+                           "params": {"afm": afm, "as_on": today, "username": f"ergani-{afm}", "password": password}})  # fmt: skip
+    elif application.amka:
+        checks.append({"registry": "dypa", "operation": "unemployment_status",
+                       "call": "applications.registry_handlers.fetch_dypa",
+                       "params": {"amka": application.amka, "as_on": today}})  # fmt: skip
+    return checks
+
+
+@shared_task(name="applications.tasks.prefill_registries", acks_late=True)
+def prefill_registries(application_id: int) -> list[str]:
+    application = Application.objects.select_related("business", "call").filter(pk=application_id).first()
+    if application is None:
+        return []
+    outcomes = []
+    for check in registry_checks_for(application):
+        outcome = run_registry_check(obj=application, on_result=HANDLER, **check)
+        outcomes.append(f"{check['registry']}:{outcome.status}")
+    return outcomes
+
+
+@shared_task(name="applications.tasks.email_declared_address", acks_late=True)
+def email_declared_address(application_id: int, address: str, subject: str, body: str) -> bool:
+    """The legal-notification address declared in the application gets the submission notice too."""
+    with transaction.atomic():
+        app = Application.objects.select_for_update().filter(pk=application_id).first()
+        if app is None:
+            return False
+        sent = (app.data or {}).get("declared_email_sent") or []
+        marker = f"{app.submitted_at.isoformat() if app.submitted_at else ''}|{address}"
+        if marker in sent:
+            return False
+        link = settings.SITE_URL + f"/applications/{app.pk}/"
+        EmailMessage(subject=subject, body=f"{body}\n\n{link}\n", from_email=settings.DEFAULT_FROM_EMAIL, to=[address]).send()
+        Application.objects.filter(pk=app.pk).update(data={**(app.data or {}), "declared_email_sent": [*sent, marker]})
+    return True
