@@ -29,3 +29,18 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
         response["X-Request-ID"] = rid
         return response
+
+
+class GreekFirstMiddleware:
+    """Greek unless the user chose otherwise.
+
+    A Greek public portal answers in Greek whatever the browser's Accept-Language says; English is
+    a choice made with the language switch (stored in the language cookie), not a guess.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
