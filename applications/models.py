@@ -56,7 +56,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
     applicant_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications_created"
     )
-    status = FSMField("κατάσταση", max_length=30, choices=Status.choices, default=Status.DRAFT, protected=True)
+    status = FSMField(
+        "κατάσταση", max_length=30, choices=Status.choices, default=Status.DRAFT, protected=True
+    )
 
     title = models.CharField("τίτλος", max_length=300, blank=True)
     email = models.EmailField("e-mail επικοινωνίας (νόμιμη κοινοποίηση)", blank=True)
@@ -78,7 +80,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
     pool = models.ForeignKey(
         "calls.BudgetPool", null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
     )
-    requested_amount = models.DecimalField("αιτούμενο ποσό (€)", max_digits=14, decimal_places=2, default=ZERO)
+    requested_amount = models.DecimalField(
+        "αιτούμενο ποσό (€)", max_digits=14, decimal_places=2, default=ZERO
+    )
     reserved_amount = models.DecimalField(
         "δεσμευμένο στο ταμείο (€)", max_digits=14, decimal_places=2, default=ZERO
     )
@@ -100,9 +104,12 @@ class Application(ConcurrentTransitionMixin, models.Model):
             models.UniqueConstraint(fields=["call", "priority_seq"], name="uniq_application_priority"),
             models.UniqueConstraint(fields=["call", "protocol_seq"], name="uniq_application_protocol"),
             models.CheckConstraint(
-                condition=Q(business__isnull=False) | Q(person__isnull=False), name="application_has_applicant"
+                condition=Q(business__isnull=False) | Q(person__isnull=False),
+                name="application_has_applicant",
             ),
-            models.CheckConstraint(condition=Q(reserved_amount__gte=0), name="application_reserved_non_negative"),
+            models.CheckConstraint(
+                condition=Q(reserved_amount__gte=0), name="application_reserved_non_negative"
+            ),
         ]
         indexes = [models.Index(fields=["call", "status"]), models.Index(fields=["call", "submitted_at"])]
 
@@ -133,7 +140,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
         """Re-editing (επανεπεξεργασία), ΚΥΑ 7066 Art. 6.7; conditions checked by the service."""
         self.reopened_count += 1
 
-    @transition(field=status, source=[Status.DRAFT, Status.SUBMITTED, Status.RESERVE], target=Status.WITHDRAWN)
+    @transition(
+        field=status, source=[Status.DRAFT, Status.SUBMITTED, Status.RESERVE], target=Status.WITHDRAWN
+    )
     def withdraw(self):
         pass
 
@@ -277,6 +286,9 @@ class Submission(models.Model):
         ordering = ["call", "submitted_at"]
         indexes = [models.Index(fields=["call", "priority_seq"])]
 
+    def __str__(self):
+        return f"{self.application} #{self.priority_seq} @ {self.submitted_at:%d/%m/%Y %H:%M:%S.%f}"
+
 
 class CallCounter(models.Model):
     """Per-call counters, locked by every final submission of that call.
@@ -289,6 +301,9 @@ class CallCounter(models.Model):
     last_priority = models.PositiveBigIntegerField(default=0)
     last_protocol = models.PositiveIntegerField(default=0)
     last_submitted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.call_id}: {self.last_priority}"
 
 
 class IdempotencyRecord(models.Model):
@@ -304,3 +319,6 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="uniq_idempotency_key")]
+
+    def __str__(self):
+        return f"{self.scope} · {self.key}"

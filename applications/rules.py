@@ -45,7 +45,10 @@ def fmt_eur(amount) -> str:
 
 
 def requested_amount_for_positions(
-    positions: Sequence[Mapping], monthly_rates: Mapping[str, Decimal], *, months: int = DEFAULT_SUBSIDY_MONTHS
+    positions: Sequence[Mapping],
+    monthly_rates: Mapping[str, Decimal],
+    *,
+    months: int = DEFAULT_SUBSIDY_MONTHS,
 ) -> Decimal:
     """ΚΥΑ 7066 Άρθ. 5.1.1, 5.1.3: Σ persons × monthly rate of the category × 12 months.
 
@@ -94,14 +97,18 @@ def declared_grants_problems(rows: Sequence[Mapping]) -> list[Problem]:
     """The table of prior grants in the cumulation declaration (ΚΥΑ 7066 Παρ. 1, υπόδειγμα 09.04)."""
     problems = []
     for i, row in enumerate(rows, 1):
-        missing = [label for key, label in (("grantor", "φορέας"), ("date", "ημερομηνία"), ("amount", "ποσό"))
-                   if not str(row.get(key) or "").strip()]  # fmt: skip
+        missing = [
+            label
+            for key, label in (("grantor", "φορέας"), ("date", "ημερομηνία"), ("amount", "ποσό"))
+            if not str(row.get(key) or "").strip()
+        ]
         if missing:
             problems.append(
                 Problem(
                     "de_minimis_row_incomplete",
                     "de_minimis",
-                    f"Γραμμή {i} του πίνακα ενισχύσεων: λείπει {', '.join(missing)} (ΚΥΑ 7066 Παρ. 1, 09.04).",
+                    f"Γραμμή {i} του πίνακα ενισχύσεων: λείπει {', '.join(missing)} (ΚΥΑ 7066 Παρ. 1, "
+                    "09.04).",
                 )
             )
             continue
@@ -119,7 +126,11 @@ def declared_grants_problems(rows: Sequence[Mapping]) -> list[Problem]:
             continue
         if amount < 0:
             problems.append(
-                Problem("de_minimis_row_invalid", "de_minimis", f"Γραμμή {i}: το ποσό δεν μπορεί να είναι αρνητικό.")
+                Problem(
+                    "de_minimis_row_invalid",
+                    "de_minimis",
+                    f"Γραμμή {i}: το ποσό δεν μπορεί να είναι αρνητικό.",
+                )
             )
     return problems
 
@@ -134,7 +145,9 @@ def kad_problems(kads: Sequence[str], *, mode: str, codes: Sequence[str], source
     problems = []
     for kad in kads:
         result = (
-            kad_is_excluded(kad, codes, source=source) if mode == "exclude" else kad_is_allowed(kad, codes, source=source)
+            kad_is_excluded(kad, codes, source=source)
+            if mode == "exclude"
+            else kad_is_allowed(kad, codes, source=source)
         )
         if not result.ok:
             problems.append(Problem(result.code or "kad_excluded", "business", result.reason))
@@ -153,16 +166,32 @@ def position_problems(
     pools: set[str] = set()
     allowed = set(categories)
     if not positions:
-        return [Problem("positions_missing", "positions", "Δηλώστε τουλάχιστον μία θέση (ΚΥΑ 7066 Άρθ. 6.2β).")], None
+        return [
+            Problem("positions_missing", "positions", "Δηλώστε τουλάχιστον μία θέση (ΚΥΑ 7066 Άρθ. 6.2β).")
+        ], None
     for i, p in enumerate(positions, 1):
         label = f"Θέση {i} ({p.get('specialty') or '—'})"
         if not str(p.get("specialty") or "").strip():
-            problems.append(Problem("position_specialty_missing", "positions", f"{label}: λείπει η ειδικότητα (ΚΥΑ 7066 Άρθ. 6.2β)."))
+            problems.append(
+                Problem(
+                    "position_specialty_missing",
+                    "positions",
+                    f"{label}: λείπει η ειδικότητα (ΚΥΑ 7066 Άρθ. 6.2β).",
+                )
+            )
         if p.get("category") not in allowed:
             problems.append(
-                Problem("position_category_invalid", "positions", f"{label}: επιλέξτε κατηγορία 01.22 ή 01.23 (ΚΥΑ 7066 Άρθ. 5.1.3).")
+                Problem(
+                    "position_category_invalid",
+                    "positions",
+                    f"{label}: επιλέξτε κατηγορία 01.22 ή 01.23 (ΚΥΑ 7066 Άρθ. 5.1.3).",
+                )
             )
-        region, unit, municipality = p.get("place_region", ""), p.get("place_regional_unit", ""), p.get("place_municipality", "")
+        region, unit, municipality = (
+            p.get("place_region", ""),
+            p.get("place_regional_unit", ""),
+            p.get("place_municipality", ""),
+        )
         result = area_is_eligible(region, unit, municipality, areas, source=source)
         if not result.ok:
             problems.append(Problem("area_ineligible", "positions", f"{label}: {result.reason}"))
@@ -214,7 +243,9 @@ def cluster_problems(partner_kinds: Sequence[str], *, min_research: int, min_sme
 # --- Person (ΚΥΑ 16936 Art. 5(1)) ----------------------------------------------------------------------
 
 
-def preference_problems(preferences: Sequence[str], *, allowed: Iterable[str], minimum=1, maximum=3) -> list[Problem]:
+def preference_problems(
+    preferences: Sequence[str], *, allowed: Iterable[str], minimum=1, maximum=3
+) -> list[Problem]:
     """ΚΥΑ 16936 Άρθ. 5(1): 1–3 distinct placement services of the call."""
     allowed = set(allowed)
     problems = []
@@ -228,11 +259,19 @@ def preference_problems(preferences: Sequence[str], *, allowed: Iterable[str], m
             )
         )
     if len(set(preferences)) != len(preferences):
-        problems.append(Problem("preferences_duplicate", "placement_preferences", "Κάθε υπηρεσία μπορεί να επιλεγεί μία φορά."))
+        problems.append(
+            Problem(
+                "preferences_duplicate", "placement_preferences", "Κάθε υπηρεσία μπορεί να επιλεγεί μία φορά."
+            )
+        )
     unknown = [p for p in preferences if p not in allowed]
     if unknown:
         problems.append(
-            Problem("preferences_unknown", "placement_preferences", f"Άγνωστη υπηρεσία τοποθέτησης: {', '.join(unknown)}.")
+            Problem(
+                "preferences_unknown",
+                "placement_preferences",
+                f"Άγνωστη υπηρεσία τοποθέτησης: {', '.join(unknown)}.",
+            )
         )
     return problems
 
@@ -243,7 +282,9 @@ def preference_problems(preferences: Sequence[str], *, allowed: Iterable[str], m
 def window_problem(*, now: datetime.datetime, opens_at, closes_at) -> Problem | None:
     """ΚΥΑ 7066 Άρθ. 6.1, κανόνας B24: final submission only inside the call's window."""
     if opens_at is None or now < opens_at:
-        return Problem("window_not_open", "call", "Η υποβολή αιτήσεων δεν έχει ξεκινήσει (ΚΥΑ 7066 Άρθ. 6.1).")
+        return Problem(
+            "window_not_open", "call", "Η υποβολή αιτήσεων δεν έχει ξεκινήσει (ΚΥΑ 7066 Άρθ. 6.1)."
+        )
     if closes_at is not None and now >= closes_at:
         return Problem(
             "window_closed",
@@ -281,7 +322,8 @@ def reedit_problem(
         return Problem(
             "reedit_budget_exhausted",
             "status",
-            "Ο προϋπολογισμός της περιοχής έχει εξαντληθεί· δεν επιτρέπεται επανεπεξεργασία (ΚΥΑ 7066 Άρθ. 6.7γ).",
+            "Ο προϋπολογισμός της περιοχής έχει εξαντληθεί· δεν επιτρέπεται επανεπεξεργασία (ΚΥΑ "
+            "7066 Άρθ. 6.7γ).",
         )
     return None
 

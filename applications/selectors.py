@@ -13,7 +13,13 @@ from accounts.models import Membership, Role
 from applications.models import Application, RegistrySnapshot
 from opske.errors import NotFound
 
-STAFF_READ_ROLES = (Role.PROGRAMME_ADMIN, Role.EVALUATOR, Role.SUPERVISOR, Role.AUDITOR, Role.COMMITTEE_MEMBER)
+STAFF_READ_ROLES = (
+    Role.PROGRAMME_ADMIN,
+    Role.EVALUATOR,
+    Role.SUPERVISOR,
+    Role.AUDITOR,
+    Role.COMMITTEE_MEMBER,
+)
 
 
 def _owned(user) -> Q:
@@ -77,7 +83,12 @@ def application_list_for_staff(*, user, call=None) -> QuerySet[Application]:
 
 
 def application_get_for_staff(*, user, pk) -> Application:
-    app = application_list_for_staff(user=user).prefetch_related("positions", "partners", "budget_lines", "registry_snapshots").filter(pk=pk).first()
+    app = (
+        application_list_for_staff(user=user)
+        .prefetch_related("positions", "partners", "budget_lines", "registry_snapshots")
+        .filter(pk=pk)
+        .first()
+    )
     if app is None:
         raise NotFound("Η αίτηση δεν βρέθηκε.")
     return app

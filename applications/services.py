@@ -55,7 +55,14 @@ LIVE_STATUSES = (
     Application.Status.APPROVED,
     Application.Status.APPROVED_NOT_FUNDED,
 )
-AUDIT_FIELDS = ["status", "protocol_number", "priority_seq", "submitted_at", "requested_amount", "reserved_amount"]
+AUDIT_FIELDS = [
+    "status",
+    "protocol_number",
+    "priority_seq",
+    "submitted_at",
+    "requested_amount",
+    "reserved_amount",
+]
 ONE_MICROSECOND = datetime.timedelta(microseconds=1)
 
 
@@ -115,14 +122,13 @@ def application_create(*, actor, call_id: int, business_afm: str = "") -> Applic
         person = Person.objects.filter(user=actor).first() if actor.is_authenticated else None
         if person is None:
             raise PermissionDenied(
-                "Η πρόσκληση απευθύνεται σε φυσικά πρόσωπα· συνδεθείτε με τους προσωπικούς σας κωδικούς TAXISnet.",
+                "Η πρόσκληση απευθύνεται σε φυσικά πρόσωπα· συνδεθείτε με τους προσωπικούς σας "
+                "κωδικούς TAXISnet.",
                 code="not_a_person",
             )
     else:
         businesses = businesses_for_user(actor)
-        business = (
-            businesses.filter(afm=business_afm).first() if business_afm else businesses.first()
-        )
+        business = businesses.filter(afm=business_afm).first() if business_afm else businesses.first()
         if business is None:
             raise PermissionDenied(
                 "Η πρόσκληση απευθύνεται σε επιχειρήσεις· συνδεθείτε ως επιχείρηση ή μέλος της.",
@@ -204,7 +210,9 @@ def _save_positions(app: Application, rows: list) -> None:
         try:
             persons = int(row.get("persons") or 1)
         except (TypeError, ValueError):
-            raise ValidationFailed(fields={"positions": [f"Θέση {i}: ο αριθμός ατόμων πρέπει να είναι ακέραιος."]}) from None
+            raise ValidationFailed(
+                fields={"positions": [f"Θέση {i}: ο αριθμός ατόμων πρέπει να είναι ακέραιος."]}
+            ) from None
         if not 1 <= persons <= 100:
             raise ValidationFailed(fields={"positions": [f"Θέση {i}: από 1 έως 100 άτομα ανά θέση."]})
         objs.append(
@@ -227,7 +235,9 @@ def _save_positions(app: Application, rows: list) -> None:
 
 def _save_partners(app: Application, rows: list) -> None:
     objs, seen = [], set()
-    known = {b.afm: b for b in Business.objects.filter(afm__in=[str(r.get("afm") or "").strip() for r in rows])}
+    known = {
+        b.afm: b for b in Business.objects.filter(afm__in=[str(r.get("afm") or "").strip() for r in rows])
+    }
     for i, row in enumerate(rows, 1):
         afm = str(row.get("afm") or "").strip()
         if not (len(afm) == 9 and afm.isdigit()):
@@ -242,7 +252,12 @@ def _save_partners(app: Application, rows: list) -> None:
         name = business.name if business else str(row.get("name") or "")[:200]
         objs.append(
             ClusterPartner(
-                application=app, afm=afm, name=name, kind=kind, size=str(row.get("size") or "")[:10], position=i
+                application=app,
+                afm=afm,
+                name=name,
+                kind=kind,
+                size=str(row.get("size") or "")[:10],
+                position=i,
             )
         )
     app.partners.all().delete()
@@ -276,7 +291,8 @@ def application_save_step(*, actor, application_id: int, step: str, payload: dic
         _require(actor, app, EDIT_ROLES)
         if not app.is_editable:
             raise Conflict(
-                "Η αίτηση έχει οριστικοποιηθεί· αλλαγές μόνο μετά από επανεπεξεργασία (ΚΥΑ 7066 Άρθ. 6.6–6.7).",
+                "Η αίτηση έχει οριστικοποιηθεί· αλλαγές μόνο μετά από επανεπεξεργασία (ΚΥΑ 7066 Άρθ. "
+                "6.6–6.7).",
                 code="not_editable",
             )
         data = dict(app.data or {})
@@ -291,7 +307,10 @@ def application_save_step(*, actor, application_id: int, step: str, payload: dic
             _save_positions(app, list(payload.get("positions") or []))
         elif step == "de_minimis":
             rows = [
-                {k: str(r.get(k) or "").strip()[:200] for k in ("grantor", "regulation", "date", "amount", "afm")}
+                {
+                    k: str(r.get(k) or "").strip()[:200]
+                    for k in ("grantor", "regulation", "date", "amount", "afm")
+                }
                 for r in list(payload.get("grants") or [])[:50]
             ]
             rows = [r for r in rows if any(r.values())]
@@ -303,11 +322,15 @@ def application_save_step(*, actor, application_id: int, step: str, payload: dic
             _save_partners(app, list(payload.get("partners") or []))
         elif step == "budget":
             _save_budget(app, list(payload.get("lines") or []))
-            data["enterprise_size"] = str(payload.get("enterprise_size") or data.get("enterprise_size") or "")[:10]
+            data["enterprise_size"] = str(
+                payload.get("enterprise_size") or data.get("enterprise_size") or ""
+            )[:10]
         elif step == "person":
             education = str(payload.get("education") or "")
             if education and education not in Application.Education.values:
-                raise ValidationFailed(fields={"education": ["Επιλέξτε κατηγορία εκπαίδευσης ΠΕ, ΤΕ, ΔΕ ή ΥΕ."]})
+                raise ValidationFailed(
+                    fields={"education": ["Επιλέξτε κατηγορία εκπαίδευσης ΠΕ, ΤΕ, ΔΕ ή ΥΕ."]}
+                )
             app.education = education
             prefs = [str(p) for p in list(payload.get("placement_preferences") or []) if str(p).strip()]
             app.placement_preferences = prefs[:10]
@@ -355,7 +378,8 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
             rules.Problem(
                 "email_missing",
                 "email",
-                "Δηλώστε e-mail επικοινωνίας· οι κοινοποιήσεις σε αυτό έχουν νόμιμη ισχύ (ΚΥΑ 7066 Άρθ. 6.10).",
+                "Δηλώστε e-mail επικοινωνίας· οι κοινοποιήσεις σε αυτό έχουν νόμιμη ισχύ (ΚΥΑ 7066 "
+                "Άρθ. 6.10).",
             )
         )
     declarations = (app.data or {}).get("declarations") or {}
@@ -381,7 +405,9 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
             )
         elif aade.status == RegistrySnapshot.Status.OK and not aade.data.get("is_active", True):
             problems.append(
-                rules.Problem("afm_inactive", "business", "Ο ΑΦΜ είναι απενεργοποιημένος στην ΑΑΔΕ (ΚΥΑ 7066 Άρθ. 6.5).")
+                rules.Problem(
+                    "afm_inactive", "business", "Ο ΑΦΜ είναι απενεργοποιημένος στην ΑΑΔΕ (ΚΥΑ 7066 Άρθ. 6.5)."
+                )
             )
         kads = _kads_in_scope(app, call)
         problems += rules.kad_problems(
@@ -416,11 +442,20 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
             min_smes=int(cfg.get("min_smes", 5)),
         )
         lines = [
-            {"category": b.category, "amount": b.amount, "research_type": b.research_type, "dissemination": b.dissemination}
+            {
+                "category": b.category,
+                "amount": b.amount,
+                "research_type": b.research_type,
+                "dissemination": b.dissemination,
+            }
             for b in app.budget_lines.all()
         ]
         if not lines:
-            problems.append(rules.Problem("budget_missing", "budget", "Συμπληρώστε τον πίνακα προϋπολογισμού (Πρόσκληση 004 §6.1)."))
+            problems.append(
+                rules.Problem(
+                    "budget_missing", "budget", "Συμπληρώστε τον πίνακα προϋπολογισμού (Πρόσκληση 004 §6.1)."
+                )
+            )
         else:
             check = call_rules.check_budget_table(
                 lines,
@@ -435,7 +470,13 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
         pool_code = _single_pool(call)
     else:
         if not app.education:
-            problems.append(rules.Problem("education_missing", "education", "Επιλέξτε μία κατηγορία εκπαίδευσης (ΚΥΑ 16936 Άρθ. 5(1))."))
+            problems.append(
+                rules.Problem(
+                    "education_missing",
+                    "education",
+                    "Επιλέξτε μία κατηγορία εκπαίδευσης (ΚΥΑ 16936 Άρθ. 5(1)).",
+                )
+            )
         pref_cfg = (call.config or {}).get("placement_preferences") or {}
         problems += rules.preference_problems(
             app.placement_preferences,
@@ -445,7 +486,11 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
         )
         dypa = _snapshot(app, RegistrySnapshot.Registry.DYPA)
         if dypa is None:
-            problems.append(rules.Problem("registry_pending", "amka", "Αναμένεται η απάντηση του μητρώου ανέργων της ΔΥΠΑ."))
+            problems.append(
+                rules.Problem(
+                    "registry_pending", "amka", "Αναμένεται η απάντηση του μητρώου ανέργων της ΔΥΠΑ."
+                )
+            )
         elif dypa.status != RegistrySnapshot.Status.OK or not dypa.data.get("registered"):
             problems.append(
                 rules.Problem(
@@ -462,16 +507,21 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
                 rules.Problem(
                     "de_minimis_declaration_missing",
                     "de_minimis",
-                    "Συμπληρώστε την υπεύθυνη δήλωση σώρευσης de minimis με τον πίνακα ενισχύσεων (ΚΥΑ 7066 Παρ. 1, 09.04).",
+                    "Συμπληρώστε την υπεύθυνη δήλωση σώρευσης de minimis με τον πίνακα ενισχύσεων "
+                    "(ΚΥΑ 7066 Παρ. 1, 09.04).",
                 )
             )
         registry = _snapshot(app, RegistrySnapshot.Registry.DEMINIMIS)
         ceiling = Decimal(str((call.config or {}).get("de_minimis_ceiling") or rules.DE_MINIMIS_CEILING))
         if registry is None:
             problems.append(
-                rules.Problem("registry_pending", "de_minimis", "Αναμένεται η απάντηση του ΠΣΣΕΗΣ (μητρώο de minimis).")
+                rules.Problem(
+                    "registry_pending", "de_minimis", "Αναμένεται η απάντηση του ΠΣΣΕΗΣ (μητρώο de minimis)."
+                )
             )
-        elif registry.status == RegistrySnapshot.Status.OK or registry.status == RegistrySnapshot.Status.MANUAL:
+        elif (
+            registry.status == RegistrySnapshot.Status.OK or registry.status == RegistrySnapshot.Status.MANUAL
+        ):
             prior = Decimal(str(registry.data.get("total_gge") or "0"))
             problems += rules.de_minimis_problems(prior_total=prior, requested=amount, ceiling=ceiling)
     return problems, pool_code, amount
@@ -553,7 +603,8 @@ def application_submit(*, actor, application_id: int) -> Application:
             )
             if other is not None:
                 raise Conflict(
-                    f"Η πρόσκληση δέχεται μία αίτηση ανά ΑΦΜ· υπάρχει ήδη η {other}.", code="duplicate_application"
+                    f"Η πρόσκληση δέχεται μία αίτηση ανά ΑΦΜ· υπάρχει ήδη η {other}.",
+                    code="duplicate_application",
                 )
         now = timezone.now()
         if counter.last_submitted_at is not None and now <= counter.last_submitted_at:
@@ -568,7 +619,8 @@ def application_submit(*, actor, application_id: int) -> Application:
                     raise
                 if call.over_pool_policy == Call.OverPoolPolicy.REFUSE:
                     raise Conflict(
-                        f"Ο προϋπολογισμός της περιοχής «{pool.label}» έχει εξαντληθεί· η πρόσκληση δεν δέχεται "
+                        f"Ο προϋπολογισμός της περιοχής «{pool.label}» έχει εξαντληθεί· η πρόσκληση "
+                        "δεν δέχεται "
                         "άλλες αιτήσεις για αυτήν (ΚΥΑ 7066 Άρθ. 6.1).",
                         code="pool_exhausted",
                     ) from exc
@@ -610,13 +662,19 @@ def application_submit(*, actor, application_id: int) -> Application:
         )
         audit.record(
             actor=actor,
-            action="application.submitted" if reserved or not call.is_fcfs else "application.submitted_as_reserve",
+            action="application.submitted"
+            if reserved or not call.is_fcfs
+            else "application.submitted_as_reserve",
             obj=app,
             before=before,
             after=audit.snapshot(app, AUDIT_FIELDS),
         )
         document = document_request(
-            obj=app, kind="application_receipt", template="applications/pdf/receipt.html", context=snapshot, actor=actor
+            obj=app,
+            kind="application_receipt",
+            template="applications/pdf/receipt.html",
+            context=snapshot,
+            actor=actor,
         )
         Application.objects.filter(pk=app.pk).update(receipt=document)
         app.receipt = document
@@ -644,7 +702,15 @@ def _notify_submitted(app: Application, actor) -> None:
         f"Αιτούμενο ποσό: {rules.fmt_eur(app.requested_amount)}.\n"
         "Το αποδεικτικό υποβολής (PDF) είναι διαθέσιμο στην πύλη."
     )
-    notify(recipients=recipients, subject=subject, body=body, kind="application.submitted", obj=app, legal=True, actor=actor)
+    notify(
+        recipients=recipients,
+        subject=subject,
+        body=body,
+        kind="application.submitted",
+        obj=app,
+        legal=True,
+        actor=actor,
+    )
     member_emails = {(u.email or "").lower() for u in recipients}
     if app.email and app.email.lower() not in member_emails:
         address, app_id = app.email, app.pk
@@ -682,17 +748,27 @@ def receipt_context(app: Application) -> dict:
                 "qualifications": p.qualifications,
                 "category": p.category,
                 "persons": p.persons,
-                "place": ", ".join(x for x in (p.place_label, p.place_municipality, p.place_regional_unit, p.place_region) if x),
+                "place": ", ".join(
+                    x
+                    for x in (p.place_label, p.place_municipality, p.place_regional_unit, p.place_region)
+                    if x
+                ),
             }
             for p in app.positions.all()
         ],
         "de_minimis": (app.data or {}).get("de_minimis") or {},
-        "partners": [{"afm": p.afm, "name": p.name, "kind": p.get_kind_display()} for p in app.partners.all()],
-        "budget_lines": [{"category": b.category, "description": b.description, "amount": rules.fmt_eur(b.amount)} for b in app.budget_lines.all()],
+        "partners": [
+            {"afm": p.afm, "name": p.name, "kind": p.get_kind_display()} for p in app.partners.all()
+        ],
+        "budget_lines": [
+            {"category": b.category, "description": b.description, "amount": rules.fmt_eur(b.amount)}
+            for b in app.budget_lines.all()
+        ],
         "education": app.education,
         "placement_preferences": list(app.placement_preferences or []),
         "registry": {
-            s.registry: {"status": s.status, "fetched_at": s.fetched_at.isoformat()} for s in app.registry_snapshots.all()
+            s.registry: {"status": s.status, "fetched_at": s.fetched_at.isoformat()}
+            for s in app.registry_snapshots.all()
         },
     }
     return ctx
@@ -709,8 +785,11 @@ def application_reopen(*, actor, application_id: int) -> Application:
         _require(actor, app, SUBMIT_ROLES)
         if app.status not in (Application.Status.SUBMITTED, Application.Status.RESERVE):
             raise Conflict(
-                "Επανεπεξεργασία επιτρέπεται μόνο σε οριστικοποιημένη αίτηση που δεν αξιολογείται (ΚΥΑ 7066 Άρθ. 6.7β).",
-                code="reedit_evaluation_started" if app.status == Application.Status.UNDER_EVALUATION else "not_submitted",
+                "Επανεπεξεργασία επιτρέπεται μόνο σε οριστικοποιημένη αίτηση που δεν αξιολογείται "
+                "(ΚΥΑ 7066 Άρθ. 6.7β).",
+                code="reedit_evaluation_started"
+                if app.status == Application.Status.UNDER_EVALUATION
+                else "not_submitted",
             )
         pool_remaining = None
         if app.pool_id:
@@ -748,9 +827,14 @@ def application_withdraw(*, actor, application_id: int, reason: str = "") -> App
     with transaction.atomic():
         app = _locked(application_id)
         _require(actor, app, WITHDRAW_ROLES)
-        if app.status not in (Application.Status.DRAFT, Application.Status.SUBMITTED, Application.Status.RESERVE):
+        if app.status not in (
+            Application.Status.DRAFT,
+            Application.Status.SUBMITTED,
+            Application.Status.RESERVE,
+        ):
             raise Conflict(
-                f"Η αίτηση δεν μπορεί να αποσυρθεί στην κατάσταση «{app.get_status_display()}».", code="not_withdrawable"
+                f"Η αίτηση δεν μπορεί να αποσυρθεί στην κατάσταση «{app.get_status_display()}».",
+                code="not_withdrawable",
             )
         before = audit.snapshot(app, AUDIT_FIELDS)
         if app.reserved_amount > 0:
@@ -774,13 +858,19 @@ def application_withdraw(*, actor, application_id: int, reason: str = "") -> App
 # --- registry answers -----------------------------------------------------------------------------------
 
 
-def application_store_registry_result(*, application: Application, registry: str, status: str, data, fetched_at) -> None:
+def application_store_registry_result(
+    *, application: Application, registry: str, status: str, data, fetched_at
+) -> None:
     """Keep what the registry said and when; a newer answer replaces the older one (audited)."""
     with transaction.atomic():
         snapshot, created = RegistrySnapshot.objects.update_or_create(
             application=application,
             registry=registry,
-            defaults={"status": status, "data": data if isinstance(data, dict) else {"value": data}, "fetched_at": fetched_at},
+            defaults={
+                "status": status,
+                "data": data if isinstance(data, dict) else {"value": data},
+                "fetched_at": fetched_at,
+            },
         )
         audit.record(
             actor=None,
@@ -788,7 +878,11 @@ def application_store_registry_result(*, application: Application, registry: str
             obj=application,
             after={"registry": registry, "status": status, "fetched_at": fetched_at.isoformat()},
         )
-        if registry == RegistrySnapshot.Registry.DYPA and status == RegistrySnapshot.Status.OK and not application.education:
+        if (
+            registry == RegistrySnapshot.Registry.DYPA
+            and status == RegistrySnapshot.Status.OK
+            and not application.education
+        ):
             # Prefill (editable) the education category the register holds (ΚΥΑ 16936 Art. 5(1)).
             education = (data or {}).get("education", "")
             if education in Application.Education.values and application.status == Application.Status.DRAFT:

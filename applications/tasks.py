@@ -27,23 +27,44 @@ def registry_checks_for(application: Application) -> list[dict]:
     checks = []
     if application.business_id:
         afm = application.business.afm
-        checks.append({"registry": "aade", "operation": "lookup", "call": "applications.registry_handlers.fetch_aade",
-                       "params": {"afm": afm}})  # fmt: skip
+        checks.append(
+            {
+                "registry": "aade",
+                "operation": "lookup",
+                "call": "applications.registry_handlers.fetch_aade",
+                "params": {"afm": afm},
+            }
+        )
         if application.call.aid_regime == "de_minimis":
-            checks.append({"registry": "deminimis", "operation": "single_undertaking_aid",
-                           "call": "applications.registry_handlers.fetch_deminimis",
-                           "params": {"afm": afm, "as_on": today}})  # fmt: skip
+            checks.append(
+                {
+                    "registry": "deminimis",
+                    "operation": "single_undertaking_aid",
+                    "call": "applications.registry_handlers.fetch_deminimis",
+                    "params": {"afm": afm, "as_on": today},
+                }
+            )
         from applications.services import demo_sandbox_ergani_password
 
         password = demo_sandbox_ergani_password()
         if password and application.kind == Application.Kind.BUSINESS:
-            checks.append({"registry": "ergani", "operation": "workforce",
-                           "call": "applications.registry_handlers.fetch_ergani",
-                           "params": {"afm": afm, "as_on": today, "username": f"ergani-{afm}", "password": password}})  # fmt: skip
+            checks.append(
+                {
+                    "registry": "ergani",
+                    "operation": "workforce",
+                    "call": "applications.registry_handlers.fetch_ergani",
+                    "params": {"afm": afm, "as_on": today, "username": f"ergani-{afm}", "password": password},
+                }
+            )
     elif application.amka:
-        checks.append({"registry": "dypa", "operation": "unemployment_status",
-                       "call": "applications.registry_handlers.fetch_dypa",
-                       "params": {"amka": application.amka, "as_on": today}})  # fmt: skip
+        checks.append(
+            {
+                "registry": "dypa",
+                "operation": "unemployment_status",
+                "call": "applications.registry_handlers.fetch_dypa",
+                "params": {"amka": application.amka, "as_on": today},
+            }
+        )
     return checks
 
 
@@ -71,6 +92,10 @@ def email_declared_address(application_id: int, address: str, subject: str, body
         if marker in sent:
             return False
         link = settings.SITE_URL + f"/applications/{app.pk}/"
-        EmailMessage(subject=subject, body=f"{body}\n\n{link}\n", from_email=settings.DEFAULT_FROM_EMAIL, to=[address]).send()
-        Application.objects.filter(pk=app.pk).update(data={**(app.data or {}), "declared_email_sent": [*sent, marker]})
+        EmailMessage(
+            subject=subject, body=f"{body}\n\n{link}\n", from_email=settings.DEFAULT_FROM_EMAIL, to=[address]
+        ).send()
+        Application.objects.filter(pk=app.pk).update(
+            data={**(app.data or {}), "declared_email_sent": [*sent, marker]}
+        )
     return True

@@ -23,6 +23,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("calls/", include("calls.urls")),
     path("api/v1/calls/", include("calls.api.urls")),
+    path("applications/", include("applications.urls")),
+    path("api/v1/applications/", include("applications.api.urls")),
     path("registries/", include("interop.urls")),
     path("", include((opske_patterns, "opske"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -44,7 +44,9 @@ def idempotent(request, scope: str, fn) -> Response:
     fingerprint = _fingerprint(request, scope)
     try:
         with transaction.atomic():
-            record = IdempotencyRecord.objects.create(user=request.user, key=key, scope=scope, fingerprint=fingerprint)
+            record = IdempotencyRecord.objects.create(
+                user=request.user, key=key, scope=scope, fingerprint=fingerprint
+            )
             status, body = _run(fn)
             record.status_code, record.body = status, json.loads(json.dumps(body, default=str))
             record.save(update_fields=["status_code", "body"])
@@ -56,7 +58,8 @@ def idempotent(request, scope: str, fn) -> Response:
             ) from None
         if record.fingerprint != fingerprint:
             raise ValidationFailed(
-                "Το Idempotency-Key χρησιμοποιήθηκε ήδη για διαφορετικό αίτημα.", code="idempotency_key_reused"
+                "Το Idempotency-Key χρησιμοποιήθηκε ήδη για διαφορετικό αίτημα.",
+                code="idempotency_key_reused",
             ) from None
         response = Response(record.body, status=record.status_code)
         response["Idempotent-Replayed"] = "true"

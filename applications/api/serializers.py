@@ -9,8 +9,16 @@ from applications.services import STEPS
 class PositionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Position
-        fields = ["specialty", "qualifications", "category", "persons", "place_label", "place_region",
-                  "place_regional_unit", "place_municipality"]  # fmt: skip
+        fields = [
+            "specialty",
+            "qualifications",
+            "category",
+            "persons",
+            "place_label",
+            "place_region",
+            "place_regional_unit",
+            "place_municipality",
+        ]
 
 
 class PartnerSerializer(serializers.ModelSerializer):
@@ -44,10 +52,32 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Application
-        fields = ["id", "call", "kind", "business_afm", "status", "status_label", "title", "email", "data",
-                  "amka", "education", "placement_preferences", "protocol_number", "priority_seq",
-                  "submitted_at", "first_submitted_at", "requested_amount", "reserved_amount",
-                  "reopened_count", "positions", "partners", "budget_lines", "registry", "receipt_url"]  # fmt: skip
+        fields = [
+            "id",
+            "call",
+            "kind",
+            "business_afm",
+            "status",
+            "status_label",
+            "title",
+            "email",
+            "data",
+            "amka",
+            "education",
+            "placement_preferences",
+            "protocol_number",
+            "priority_seq",
+            "submitted_at",
+            "first_submitted_at",
+            "requested_amount",
+            "reserved_amount",
+            "reopened_count",
+            "positions",
+            "partners",
+            "budget_lines",
+            "registry",
+            "receipt_url",
+        ]
 
     def get_receipt_url(self, obj) -> str | None:
         if obj.receipt_id and obj.receipt.state == "ready":
@@ -62,8 +92,18 @@ class ApplicationListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Application
-        fields = ["id", "call", "kind", "status", "status_label", "protocol_number", "priority_seq",
-                  "submitted_at", "requested_amount", "reserved_amount"]  # fmt: skip
+        fields = [
+            "id",
+            "call",
+            "kind",
+            "status",
+            "status_label",
+            "protocol_number",
+            "priority_seq",
+            "submitted_at",
+            "requested_amount",
+            "reserved_amount",
+        ]
 
 
 class CreateSerializer(serializers.Serializer):

@@ -39,8 +39,12 @@ class ApplicationListCreateApi(generics.ListAPIView):
     def get_queryset(self):
         return selectors.applications_for_user(self.request.user)
 
-    @extend_schema(request=CreateSerializer, responses={201: ApplicationSerializer}, parameters=[IDEMPOTENCY],
-                   summary="Νέα αίτηση (προσωρινή αποθήκευση)")  # fmt: skip
+    @extend_schema(
+        request=CreateSerializer,
+        responses={201: ApplicationSerializer},
+        parameters=[IDEMPOTENCY],
+        summary="Νέα αίτηση (προσωρινή αποθήκευση)",
+    )
     def post(self, request):
         data = CreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -67,7 +71,10 @@ class ApplicationDetailApi(APIView):
         data = StepSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.application_save_step(
-            actor=request.user, application_id=pk, step=data.validated_data["step"], payload=data.validated_data["payload"]
+            actor=request.user,
+            application_id=pk,
+            step=data.validated_data["step"],
+            payload=data.validated_data["payload"],
         )
         return Response(_detail(request.user, pk))
 
@@ -88,8 +95,13 @@ class _ActionApi(APIView):
         return idempotent(request, f"applications.{self.action_name}.{pk}", run)
 
 
-@extend_schema(tags=["applications"], request=None, responses=ApplicationSerializer, parameters=[IDEMPOTENCY],
-               summary="Οριστικοποίηση (αριθμός, χρονοσφραγίδα, σειρά προτεραιότητας)")  # fmt: skip
+@extend_schema(
+    tags=["applications"],
+    request=None,
+    responses=ApplicationSerializer,
+    parameters=[IDEMPOTENCY],
+    summary="Οριστικοποίηση (αριθμός, χρονοσφραγίδα, σειρά προτεραιότητας)",
+)
 class ApplicationSubmitApi(_ActionApi):
     action_name = "submit"
 
@@ -97,8 +109,13 @@ class ApplicationSubmitApi(_ActionApi):
         services.application_submit(actor=request.user, application_id=pk)
 
 
-@extend_schema(tags=["applications"], request=None, responses=ApplicationSerializer, parameters=[IDEMPOTENCY],
-               summary="Επανεπεξεργασία (ΚΥΑ 7066 Άρθ. 6.7)")  # fmt: skip
+@extend_schema(
+    tags=["applications"],
+    request=None,
+    responses=ApplicationSerializer,
+    parameters=[IDEMPOTENCY],
+    summary="Επανεπεξεργασία (ΚΥΑ 7066 Άρθ. 6.7)",
+)
 class ApplicationReopenApi(_ActionApi):
     action_name = "reopen"
 
@@ -106,15 +123,22 @@ class ApplicationReopenApi(_ActionApi):
         services.application_reopen(actor=request.user, application_id=pk)
 
 
-@extend_schema(tags=["applications"], request=WithdrawSerializer, responses=ApplicationSerializer,
-               parameters=[IDEMPOTENCY], summary="Απόσυρση")  # fmt: skip
+@extend_schema(
+    tags=["applications"],
+    request=WithdrawSerializer,
+    responses=ApplicationSerializer,
+    parameters=[IDEMPOTENCY],
+    summary="Απόσυρση",
+)
 class ApplicationWithdrawApi(_ActionApi):
     action_name = "withdraw"
 
     def perform(self, request, pk):
         data = WithdrawSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.application_withdraw(actor=request.user, application_id=pk, reason=data.validated_data.get("reason", ""))
+        services.application_withdraw(
+            actor=request.user, application_id=pk, reason=data.validated_data.get("reason", "")
+        )
 
 
 @extend_schema(tags=["applications"], summary="Αιτήσεις ανά πρόσκληση (στελέχη, μόνο ανάγνωση)")

@@ -48,9 +48,9 @@ def seeded_call(builder=seeds.kya7066, *, code_suffix: str = "", **fields) -> Ca
     first = seed["versions"][0]
     programme_values = dict(seed["programme"])
     programme_code = programme_values.pop("code")
-    programme = Programme.objects.filter(code=programme_code).first() or call_services.programme_get_or_create(
-        actor=ACTOR, code=programme_code, **programme_values
-    )
+    programme = Programme.objects.filter(
+        code=programme_code
+    ).first() or call_services.programme_get_or_create(actor=ACTOR, code=programme_code, **programme_values)
     now = timezone.now()
     window = {
         "submission_opens_at": now - datetime.timedelta(days=1),
@@ -101,17 +101,27 @@ POSITION_KOZANI = {
 def complete_business_draft(user, call, *, afm: str, positions=None, grants=None, prefill=True):
     """A ΚΥΑ 7066 draft with every step filled and the registries asked (through the sandboxes)."""
     app = services.application_create(actor=user, call_id=call.pk, business_afm=afm)
-    services.application_save_step(actor=user, application_id=app.pk, step="general", payload={"email": user.email})
     services.application_save_step(
-        actor=user, application_id=app.pk, step="positions", payload={"positions": positions or [POSITION_KOZANI]}
+        actor=user, application_id=app.pk, step="general", payload={"email": user.email}
     )
     services.application_save_step(
-        actor=user, application_id=app.pk, step="de_minimis", payload={"declared": True, "grants": grants or []}
+        actor=user,
+        application_id=app.pk,
+        step="positions",
+        payload={"positions": positions or [POSITION_KOZANI]},
     )
     services.application_save_step(
-        actor=user, application_id=app.pk, step="declarations", payload={"solemn": True, "data_processing": True}
+        actor=user,
+        application_id=app.pk,
+        step="de_minimis",
+        payload={"declared": True, "grants": grants or []},
+    )
+    services.application_save_step(
+        actor=user,
+        application_id=app.pk,
+        step="declarations",
+        payload={"solemn": True, "data_processing": True},
     )
     if prefill:
         prefill_registries(app.pk)
     return app
-

@@ -1,0 +1,364 @@
+"""Browser UI of applications: thin views over the services, htmx autosave per step.
+
+Every step posts to the same view: with htmx (autosave on change) the answer is a small «saved»
+partial; without it (the «Αποθήκευση και συνέχεια» button) a redirect to the next step. A failed
+save keeps what the applicant typed and shows the service's Greek message.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import role_required
+from applications import rules, selectors, services
+from applications.filters import ApplicationFilter
+from applications.models import Application, ClusterPartner, Position
+from applications.selectors import STAFF_READ_ROLES
+from calls.models import Call
+from opske.errors import ApplicationError, NotFound
+
+STEPS_BY_KIND = {
+    Application.Kind.BUSINESS: [
+        ("general", "Στοιχεία αιτούντος"),
+        ("positions", "Θέσεις προς κάλυψη"),
+        ("de_minimis", "Δήλωση de minimis"),
+        ("declarations", "Δηλώσεις"),
+    ],
+    Application.Kind.CLUSTER: [
+        ("general", "Φορέας σχηματισμού"),
+        ("partners", "Εταίροι"),
+        ("budget", "Προϋπολογισμός"),
+        ("de_minimis", "Δήλωση de minimis"),
+        ("declarations", "Δηλώσεις"),
+    ],
+    Application.Kind.NATURAL_PERSON: [
+        ("person", "Στοιχεία αίτησης"),
+        ("general", "Επικοινωνία"),
+        ("declarations", "Δηλώσεις"),
+    ],
+}
+
+
+def _get(request, pk) -> Application:
+    try:
+        return selectors.application_get_for_user(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _steps(app: Application) -> list[tuple[str, str]]:
+    steps = STEPS_BY_KIND[app.kind]
+    if app.call.aid_regime != Call.AidRegime.DE_MINIMIS:
+        steps = [s for s in steps if s[0] != "de_minimis"]
+    return steps
+
+
+def _rows(post, prefix: str, names: tuple[str, ...]) -> list[dict]:
+    """Table rows posted as parallel lists (`positions-specialty`, ...); blank rows are dropped."""
+    columns = {n: post.getlist(f"{prefix}-{n}") for n in names}
+    count = max((len(v) for v in columns.values()), default=0)
+    rows = []
+    for i in range(count):
+        row = {n: (columns[n][i] if i < len(columns[n]) else "").strip() for n in names}
+        if any(v for k, v in row.items() if k not in ("persons", "category", "kind", "dissemination")):
+            rows.append(row)
+    return rows
+
+
+POSITION_FIELDS = (
+    "specialty",
+    "qualifications",
+    "category",
+    "persons",
+    "place_label",
+    "place_region",
+    "place_regional_unit",
+    "place_municipality",
+)
+
+
+TABLES = {
+    "positions": ("positions", POSITION_FIELDS, {"persons": 1}),
+    "partners": ("partners", ("afm", "name", "kind", "size"), {}),
+    "budget": ("lines", ("category", "description", "amount", "research_type"), {}),
+    "de_minimis": ("grants", ("grantor", "regulation", "date", "amount"), {}),
+}
+
+
+def _payload(step: str, post) -> dict:
+    if step == "general":
+        return {
+            "title": post.get("title", ""),
+            "email": post.get("email", ""),
+            "cluster": {"type": post.get("cluster_type", ""), "sector": post.get("cluster_sector", "")},
+        }
+    if step == "positions":
+        return {"positions": _rows(post, "positions", POSITION_FIELDS)}
+    if step == "de_minimis":
+        return {
+            "declared": post.get("declared") == "on",
+            "grants": _rows(post, "grants", ("grantor", "regulation", "date", "amount")),
+        }
+    if step == "partners":
+        return {"partners": _rows(post, "partners", ("afm", "name", "kind", "size"))}
+    if step == "budget":
+        rows = _rows(post, "lines", ("category", "description", "amount", "research_type"))
+        return {
+            "lines": [r for r in rows if r.get("category")],
+            "enterprise_size": post.get("enterprise_size", ""),
+        }
+    if step == "person":
+        return {
+            "education": post.get("education", ""),
+            "placement_preferences": [p for p in post.getlist("placement_preferences") if p],
+            "minor_children": post.get("minor_children", ""),
+            "individual_income": post.get("individual_income", ""),
+            "family_income": post.get("family_income", ""),
+        }
+    return {"solemn": post.get("solemn") == "on", "data_processing": post.get("data_processing") == "on"}
+
+
+def _registry_context(app: Application) -> dict:
+    snaps = {s.registry: s for s in app.registry_snapshots.all()}
+    deminimis = snaps.get("deminimis")
+    ctx = {"snapshots": snaps}
+    if deminimis and deminimis.status == "ok":
+        ceiling = (app.call.config or {}).get("de_minimis_ceiling") or rules.DE_MINIMIS_CEILING
+        prior = deminimis.data.get("total_gge") or "0"
+        ctx["de_minimis_prior"] = rules.fmt_eur(prior)
+        ctx["de_minimis_headroom"] = rules.fmt_eur(rules.de_minimis_headroom(prior, ceiling))
+    ergani = snaps.get("ergani")
+    if ergani and ergani.status == "ok":
+        ctx["headcount"] = ergani.data.get("headcount")
+    expected = {"aade", "deminimis"} if app.business_id else {"dypa"}
+    if app.business_id and app.call.aid_regime != Call.AidRegime.DE_MINIMIS:
+        expected.discard("deminimis")
+    ctx["registry_pending"] = bool(expected - set(snaps))
+    return ctx
+
+
+# --- applicant pages -----------------------------------------------------------------------------
+
+
+@login_required
+def my_applications(request):
+    applications = selectors.applications_for_user(request.user)
+    open_calls = Call.objects.open_at().select_related("programme").order_by("submission_closes_at")
+    return render(
+        request, "applications/my_list.html", {"applications": applications, "open_calls": open_calls}
+    )
+
+
+@login_required
+@require_POST
+def application_start(request, call_pk):
+    try:
+        app = services.application_create(
+            actor=request.user, call_id=call_pk, business_afm=request.POST.get("business_afm", "")
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("applications:mine")
+    messages.success(request, "Η αίτηση δημιουργήθηκε· αποθηκεύεται αυτόματα καθώς τη συμπληρώνετε.")
+    return redirect("applications:step", pk=app.pk, step=_steps(app)[0][0])
+
+
+@login_required
+def application_detail(request, pk):
+    app = _get(request, pk)
+    roles = services.applicant_roles(request.user, app)
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "app": app,
+            "steps": _steps(app),
+            "can_withdraw": "self" in roles or bool(roles & services.WITHDRAW_ROLES),
+            "submissions": app.submissions.order_by("submitted_at"),
+            **_registry_context(app),
+        },
+    )
+
+
+@login_required
+def application_registry(request, pk):
+    """The registry panel, polled by htmx while an answer is still awaited."""
+    app = _get(request, pk)
+    return render(request, "applications/_registry.html", {"app": app, **_registry_context(app)})
+
+
+@login_required
+def application_step(request, pk, step):
+    app = _get(request, pk)
+    steps = _steps(app)
+    names = [s for s, _ in steps]
+    if step not in names:
+        raise Http404("Άγνωστο βήμα.")
+    errors: dict = {}
+    posted = None
+    if request.method == "POST":
+        try:
+            services.application_save_step(
+                actor=request.user, application_id=app.pk, step=step, payload=_payload(step, request.POST)
+            )
+        except ApplicationError as exc:
+            errors = exc.fields or {"__all__": [exc.message]}
+            if not exc.fields:
+                errors = {"__all__": [exc.message]}
+            posted = request.POST
+            if request.headers.get("HX-Request"):
+                return render(request, "applications/_saved.html", {"errors": errors}, status=200)
+        else:
+            if request.headers.get("HX-Request"):
+                return render(request, "applications/_saved.html", {"saved_at": timezone.localtime()})
+            index = names.index(step)
+            if index + 1 < len(names):
+                return redirect("applications:step", pk=app.pk, step=names[index + 1])
+            return redirect("applications:confirm", pk=app.pk)
+        app = _get(request, pk)
+    context = {
+        "app": app,
+        "steps": steps,
+        "step": step,
+        "step_label": dict(steps)[step],
+        "errors": errors,
+        "posted": posted,
+        "categories": Position.Category.choices,
+        "partner_kinds": ClusterPartner.Kind.choices,
+        "education_choices": Application.Education.choices,
+        **_registry_context(app),
+    }
+    if posted is not None and step in TABLES:
+        prefix, names, blank = TABLES[step]
+        # A refused save shows back exactly what was typed: nothing is lost.
+        context["rows"] = _rows(posted, prefix, names) + [blank] * 2
+        context["grants"] = context["rows"]
+    elif step == "positions":
+        rows = list(app.positions.all())
+        if not rows and app.business_id:
+            b = app.business
+            rows = [
+                Position(
+                    place_label="Έδρα",
+                    place_region=b.region,
+                    place_regional_unit=b.regional_unit,
+                    place_municipality=b.municipality,
+                    category="",
+                    persons=1,
+                )
+            ]
+        context["rows"] = rows + [Position(persons=1, category="")] * 2
+    elif step == "partners":
+        context["rows"] = list(app.partners.all()) + [ClusterPartner()] * 3
+    elif step == "budget":
+        context["rows"] = list(app.budget_lines.all()) + [{}] * 3
+    if step == "budget":
+        context["expense_categories"] = list(app.call.expense_categories.all())
+    if step == "de_minimis" and posted is None:
+        grants = list(((app.data or {}).get("de_minimis") or {}).get("grants") or [])
+        context["grants"] = grants + [{}] * 2
+    if step == "person":
+        context["placement_services"] = list(app.call.placement_services.all())
+    return render(request, "applications/step.html", context)
+
+
+@login_required
+def application_confirm(request, pk):
+    """The confirmation step before the irreversible final submission (οριστικοποίηση)."""
+    app = _get(request, pk)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "on":
+            messages.error(request, "Επιβεβαιώστε ότι θέλετε να οριστικοποιήσετε την αίτηση.")
+            return redirect("applications:confirm", pk=app.pk)
+        try:
+            app = services.application_submit(actor=request.user, application_id=app.pk)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("applications:confirm", pk=pk)
+        messages.success(
+            request,
+            f"Η αίτηση οριστικοποιήθηκε με αριθμό {app.protocol_number} και σειρά προτεραιότητας "
+            f"{app.priority_seq}.",
+        )
+        return redirect("applications:detail", pk=app.pk)
+    problems, pool_code, amount = services.evaluate_submission(app) if app.is_editable else ([], None, None)
+    return render(
+        request,
+        "applications/confirm.html",
+        {
+            "app": app,
+            "steps": _steps(app),
+            "problems": problems,
+            "amount": rules.fmt_eur(amount) if amount is not None else "",
+            "closes_at": app.call.submission_closes_at,
+            **_registry_context(app),
+        },
+    )
+
+
+@login_required
+@require_POST
+def application_reopen(request, pk):
+    app = _get(request, pk)
+    try:
+        services.application_reopen(actor=request.user, application_id=app.pk)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            "Η αίτηση επανήλθε σε επεξεργασία. Κρατά τον αριθμό της· με την επανυποβολή παίρνει νέα "
+            "χρονοσφραγίδα "
+            "και νέα θέση προτεραιότητας (ΚΥΑ 7066 Άρθ. 6.7).",
+        )
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+def application_withdraw(request, pk):
+    app = _get(request, pk)
+    if request.method == "POST":
+        try:
+            services.application_withdraw(
+                actor=request.user, application_id=app.pk, reason=request.POST.get("reason", "")
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, "Η αίτηση αποσύρθηκε· το δεσμευμένο ποσό επιστράφηκε στον προϋπολογισμό."
+            )
+        return redirect("applications:detail", pk=pk)
+    return render(request, "applications/withdraw.html", {"app": app})
+
+
+@login_required
+def application_refresh_registries(request, pk):
+    app = _get(request, pk)
+    if request.method == "POST":
+        services.application_request_registry_refresh(actor=request.user, application=app)
+        messages.info(request, "Ζητήθηκαν ξανά τα στοιχεία από τα μητρώα.")
+    return redirect("applications:detail", pk=pk)
+
+
+# --- staff list ----------------------------------------------------------------------------------
+
+
+@role_required(*STAFF_READ_ROLES)
+def staff_list(request):
+    calls = list(Call.objects.public().order_by("code"))
+    call = next((c for c in calls if str(c.pk) == request.GET.get("call", "")), calls[0] if calls else None)
+    qs = selectors.application_list_for_staff(user=request.user, call=call)
+    filterset = ApplicationFilter(request.GET, queryset=qs)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "applications/staff_list.html",
+        {"calls": calls, "call": call, "filter": filterset, "page": page},
+    )

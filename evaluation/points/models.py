@@ -1,0 +1,246 @@
+"""ΚΥΑ 16936: the points round of a call, each candidate's assessment, the frozen tables, placements.
+
+A `PointsRound` follows the programme (note 002 §6.1 P7–P12): assessing → provisional tables
+posted → objection window closed (by the durable deadline) → final table posted. Tables are
+frozen copies (`RankingRow`): once posted, a row never changes; an upheld objection changes the
+assessment and shows in the final table. Placements follow Art. 6: allocated by rank and
+preference → referred by ΚΠΑ2 → hired, or declined / left / excluded → replaced from the
+remaining ranking.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+
+class PointsRound(ConcurrentTransitionMixin, models.Model):
+    class State(models.TextChoices):
+        ASSESSING = "assessing", "Μοριοδότηση σε εξέλιξη"
+        PROVISIONAL = "provisional", "Αναρτήθηκαν οι προσωρινοί πίνακες"
+        OBJECTIONS_CLOSED = "objections_closed", "Έληξε η προθεσμία ενστάσεων"
+        FINAL = "final", "Αναρτήθηκε ο οριστικός πίνακας"
+
+    call = models.OneToOneField("calls.Call", on_delete=models.PROTECT, related_name="points_round")
+    state = FSMField("κατάσταση", max_length=20, choices=State.choices, default=State.ASSESSING, protected=True)
+    # Art. 5(6): the critical time for conditions and criteria is the end of the application window.
+    critical_date = models.DateField("κρίσιμη ημερομηνία (λήξη αιτήσεων)")
+    provisional_posted_on = models.DateField("ανάρτηση προσωρινών πινάκων", null=True, blank=True)
+    objection_deadline = models.DateField("λήξη προθεσμίας ενστάσεων", null=True, blank=True)
+    examination_deadline = models.DateField("λήξη εξέτασης ενστάσεων", null=True, blank=True)
+    final_posted_on = models.DateField("ανάρτηση οριστικού πίνακα", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "γύρος μοριοδότησης"
+        verbose_name_plural = "γύροι μοριοδότησης"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Κατάταξη {self.call.code}"
+
+    @transition(field=state, source=State.ASSESSING, target=State.PROVISIONAL)
+    def post_provisional(self):
+        pass
+
+    @transition(field=state, source=State.PROVISIONAL, target=State.OBJECTIONS_CLOSED)
+    def close_objections(self):
+        pass
+
+    @transition(field=state, source=State.OBJECTIONS_CLOSED, target=State.FINAL)
+    def post_final(self):
+        pass
+
+
+class PointsAssessment(models.Model):
+    """One application's points and eligibility, with the facts used and where they came from."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Αναμονή στοιχείων ΔΥΠΑ"
+        ASSESSED = "assessed", "Μοριοδοτήθηκε"
+
+    round = models.ForeignKey(PointsRound, on_delete=models.CASCADE, related_name="assessments")
+    application = models.ForeignKey("applications.Application", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("κατάσταση", max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Copied from the application at round start so the ranking reads one table.
+    code = models.CharField("κωδικός αίτησης", max_length=60)
+    submitted_at = models.DateTimeField("χρόνος υποβολής")
+    education = models.CharField("κατηγορία εκπαίδευσης", max_length=2, blank=True)
+    preferences = models.JSONField("προτιμήσεις", default=list)
+
+    # What the register said (`register`), as of which date, when it was fetched, and from where.
+    register = models.JSONField("απάντηση μητρώου ΔΥΠΑ", default=dict, blank=True)
+    register_status = models.CharField("αποτέλεσμα μητρώου", max_length=10, blank=True)
+    facts_source = models.CharField("πηγή στοιχείων", max_length=30, blank=True)
+    facts_as_on = models.DateField("στοιχεία κατά την", null=True, blank=True)
+    facts_fetched_at = models.DateTimeField("λήψη στοιχείων", null=True, blank=True)
+    # Facts changed by an upheld objection (Art. 5(9)), kept beside the register's answer.
+    corrections = models.JSONField("διορθώσεις μετά από ένσταση", default=dict, blank=True)
+    facts = models.JSONField("στοιχεία που χρησιμοποιήθηκαν", default=dict, blank=True)
+
+    points_unemployment = models.PositiveSmallIntegerField("i. ανεργία", default=0)
+    points_income = models.PositiveSmallIntegerField("ii. εισόδημα", default=0)
+    points_age = models.PositiveSmallIntegerField("iii. ηλικία", default=0)
+    points_children = models.PositiveSmallIntegerField("iv. τέκνα", default=0)
+    total = models.PositiveIntegerField("σύνολο μορίων", default=0)
+    income_column = models.CharField("στήλη εισοδήματος", max_length=10, blank=True)
+    eligible = models.BooleanField("επιλέξιμος/η", default=False)
+    exclusion_reasons = models.JSONField("λόγοι αποκλεισμού", default=list, blank=True)
+    assessed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "μοριοδότηση"
+        verbose_name_plural = "μοριοδοτήσεις"
+        constraints = [
+            models.UniqueConstraint(fields=["round", "application"], name="uniq_points_assessment"),
+        ]
+        indexes = [models.Index(fields=["round", "status"])]
+
+    def __str__(self):
+        return f"{self.code}: {self.total} μόρια"
+
+
+class RankingTable(models.Model):
+    """A posted table (Art. 5(6)–(9)): its rows are frozen copies, identified by application code."""
+
+    class Kind(models.TextChoices):
+        PROVISIONAL = "provisional", "Προσωρινός Πίνακας Κατάταξης Ανέργων"
+        FINAL = "final", "Οριστικός Πίνακας Κατάταξης Ανέργων"
+
+    round = models.ForeignKey(PointsRound, on_delete=models.CASCADE, related_name="tables")
+    kind = models.CharField("είδος", max_length=12, choices=Kind.choices)
+    posted_at = models.DateTimeField("ανάρτηση")
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_by_label = models.CharField("υπογράφει", max_length=200, blank=True)
+    ranked_count = models.PositiveIntegerField(default=0)
+    excluded_count = models.PositiveIntegerField(default=0)
+    # The decision that carries the table (evaluation.Decision when that framework is present).
+    decision_ref = models.CharField("απόφαση / ΑΔΑ", max_length=200, blank=True)
+    pdf = models.ForeignKey(
+        "opske.GeneratedDocument", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "πίνακας κατάταξης"
+        verbose_name_plural = "πίνακες κατάταξης"
+        constraints = [models.UniqueConstraint(fields=["round", "kind"], name="uniq_points_table_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.round.call.code}"
+
+
+class RankingRow(models.Model):
+    class Status(models.TextChoices):
+        RANKED = "ranked", "Κατατάσσεται"
+        EXCLUDED = "excluded", "Αποκλείεται"
+
+    table = models.ForeignKey(RankingTable, on_delete=models.CASCADE, related_name="rows")
+    application = models.ForeignKey("applications.Application", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    rank = models.PositiveIntegerField("σειρά", null=True, blank=True)
+    code = models.CharField("κωδικός αίτησης", max_length=60)
+    education = models.CharField("κατηγορία", max_length=2, blank=True)
+    preferences = models.JSONField("προτιμήσεις", default=list)
+    points_unemployment = models.PositiveSmallIntegerField(default=0)
+    points_income = models.PositiveSmallIntegerField(default=0)
+    points_age = models.PositiveSmallIntegerField(default=0)
+    points_children = models.PositiveSmallIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    submitted_at = models.DateTimeField()
+    # Art. 5(6): the table states the placement service each candidate is matched with.
+    service_code = models.CharField("υπηρεσία τοποθέτησης", max_length=40, blank=True)
+    reasons = models.JSONField("λόγοι αποκλεισμού", default=list, blank=True)
+
+    class Meta:
+        ordering = ["table", "status", "rank", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["table", "application"], name="uniq_points_row_application"),
+            models.UniqueConstraint(fields=["table", "rank"], name="uniq_points_row_rank"),
+            models.CheckConstraint(
+                condition=Q(status="ranked", rank__isnull=False) | Q(status="excluded", rank__isnull=True),
+                name="points_row_rank_iff_ranked",
+            ),
+        ]
+
+
+class Placement(ConcurrentTransitionMixin, models.Model):
+    """A candidate of the final table matched with a placement service (Art. 6)."""
+
+    class State(models.TextChoices):
+        ALLOCATED = "allocated", "Επιλέχθηκε"
+        ON_HOLD = "on_hold", "Προσωρινή απώλεια ιδιότητας ανέργου (Άρθ. 5(11))"
+        REFERRED = "referred", "Υποδείχθηκε από ΚΠΑ2"
+        HIRED = "hired", "Προσλήφθηκε"
+        DECLINED = "declined", "Δεν αποδέχθηκε"
+        EXCLUDED = "excluded", "Αποκλείστηκε κατά τον έλεγχο"
+        LEFT = "left", "Αποχώρησε"
+        REPLACED = "replaced", "Αντικαταστάθηκε"
+
+    ACTIVE_STATES = (State.ALLOCATED, State.ON_HOLD, State.REFERRED, State.HIRED)
+
+    round = models.ForeignKey(PointsRound, on_delete=models.CASCADE, related_name="placements")
+    application = models.ForeignKey("applications.Application", on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey("calls.PlacementService", on_delete=models.PROTECT, related_name="+")
+    final_rank = models.PositiveIntegerField("σειρά στον οριστικό πίνακα")
+    preference_rank = models.PositiveSmallIntegerField("σειρά προτίμησης")
+    state = FSMField("κατάσταση", max_length=12, choices=State.choices, default=State.ALLOCATED, protected=True)
+    kpa2_label = models.CharField("ΚΠΑ2", max_length=120, blank=True)
+    referral_note = models.TextField("συστατικό σημείωμα", blank=True)
+    referred_at = models.DateTimeField(null=True, blank=True)
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    hired_on = models.DateField("ημ. πρόσληψης (Ε3)", null=True, blank=True)
+    ended_reason = models.TextField("αιτιολογία", blank=True)
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "τοποθέτηση"
+        verbose_name_plural = "τοποθετήσεις"
+        ordering = ["round", "final_rank"]
+        constraints = [
+            # A candidate is placed at most once per round: one who declined is deleted from the
+            # final table (Art. 6(5)) and is never offered another position.
+            models.UniqueConstraint(fields=["round", "application"], name="uniq_points_placement"),
+        ]
+
+    def __str__(self):
+        return f"#{self.final_rank} → {self.service.name}"
+
+    @transition(field=state, source=State.ALLOCATED, target=State.REFERRED)
+    def refer(self):
+        pass
+
+    @transition(field=state, source=State.ALLOCATED, target=State.ON_HOLD)
+    def hold(self):
+        pass
+
+    @transition(field=state, source=State.ON_HOLD, target=State.ALLOCATED)
+    def release_hold(self):
+        pass
+
+    @transition(field=state, source=State.REFERRED, target=State.HIRED)
+    def hire(self):
+        pass
+
+    @transition(field=state, source=[State.ALLOCATED, State.REFERRED], target=State.DECLINED)
+    def decline(self):
+        pass
+
+    @transition(field=state, source=[State.ALLOCATED, State.ON_HOLD, State.REFERRED], target=State.EXCLUDED)
+    def exclude(self):
+        pass
+
+    @transition(field=state, source=State.HIRED, target=State.LEFT)
+    def leave(self):
+        pass
+
+    @transition(field=state, source=[State.DECLINED, State.EXCLUDED, State.LEFT], target=State.REPLACED)
+    def mark_replaced(self):
+        pass
