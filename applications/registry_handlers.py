@@ -24,7 +24,9 @@ def fetch_aade(afm: str):
 
 
 def fetch_deminimis(afm: str, as_on: str):
-    return DeminimisClient().single_undertaking_aid(afm, datetime.date.fromisoformat(as_on))
+    """Every de minimis regulation counts towards the €300,000 of the single undertaking
+    (ΚΥΑ 7066 Άρθ. 2.8–2.11: cumulation with 2023/2832, 1408/2013, 717/2014 and the previous 1407/2013)."""
+    return DeminimisClient().single_undertaking_aid(afm, datetime.date.fromisoformat(as_on), regulation=None)
 
 
 def fetch_ergani(afm: str, as_on: str, username: str, password: str):

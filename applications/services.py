@@ -11,6 +11,7 @@ Side effects (receipt PDF, e-mails) are recorded in the same transaction and run
 from __future__ import annotations
 
 import datetime
+import logging
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -64,6 +65,7 @@ AUDIT_FIELDS = [
     "reserved_amount",
 ]
 ONE_MICROSECOND = datetime.timedelta(microseconds=1)
+logger = logging.getLogger(__name__)
 
 
 # --- permissions -------------------------------------------------------------------------------
@@ -178,7 +180,10 @@ def application_create(*, actor, call_id: int, business_afm: str = "") -> Applic
 def _enqueue_registry_checks(application_id: int) -> None:
     from applications.tasks import prefill_registries
 
-    prefill_registries.delay(application_id)
+    try:
+        prefill_registries.delay(application_id)
+    except Exception:  # the broker being down must not fail a committed request; the user can refresh
+        logger.warning("could not enqueue the registry prefill of application %s", application_id)
 
 
 def application_request_registry_refresh(*, actor, application: Application) -> None:
@@ -720,7 +725,10 @@ def _notify_submitted(app: Application, actor) -> None:
 def _enqueue_declared_email(application_id: int, address: str, subject: str, body: str) -> None:
     from applications.tasks import email_declared_address
 
-    email_declared_address.delay(application_id, address, subject, body)
+    try:
+        email_declared_address.delay(application_id, address, subject, body)
+    except Exception:  # the members' copies go through the opske outbox, which retries
+        logger.warning("could not enqueue the declared-address e-mail of application %s", application_id)
 
 
 def receipt_context(app: Application) -> dict:

@@ -264,7 +264,9 @@ class PreInclusionCheck(models.Model):
     application = models.ForeignKey(
         "applications.Application", on_delete=models.PROTECT, related_name="pre_inclusion_checks"
     )
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     requested_at = models.DateTimeField()
     state = models.CharField("κατάσταση", max_length=10, choices=State.choices, default=State.PENDING)
     prior_de_minimis = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)

@@ -3,6 +3,10 @@
 The console is built from `LOOKUPS`, a table naming each registry client by dotted path and
 importing it only when used: a registry whose client has not been built yet shows «δεν είναι
 ακόμη διαθέσιμο» instead of breaking the page.
+
+No registry is called inside a page request. A lookup (or a business's registry check) is
+recorded as a `ConsoleLookup` row and answered by the `run_console_lookup` task after commit; the
+page polls the row until the task is done. A lost task is re-enqueued by the outbox sweep.
 """
 
 from __future__ import annotations
@@ -16,14 +20,22 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Business, Role
 from accounts.validators import normalise_afm, validate_afm, validate_amka
 from opske import audit
-from opske.errors import ApplicationError, PermissionDenied, RegistryRefused, RegistryUnavailable
+from opske.errors import (
+    ApplicationError,
+    PermissionDenied,
+    RegistryRefused,
+    RegistryUnavailable,
+    ValidationFailed,
+)
 
+from .models import ConsoleLookup as ConsoleLookupRow
 from .sandboxes import control
 from .waiting import CheckOutcome, run_registry_check, to_plain
 
@@ -33,7 +45,7 @@ CONSOLE_ROLES = (Role.PROGRAMME_ADMIN, Role.SUPERVISOR)
 
 
 @dataclass(frozen=True)
-class ConsoleLookup:
+class LookupEntry:
     key: str
     label: str
     module: str
@@ -46,9 +58,9 @@ class ConsoleLookup:
     client_kwargs: str = ""
 
 
-LOOKUPS: tuple[ConsoleLookup, ...] = (
-    ConsoleLookup("aade", "ΑΑΔΕ · Μητρώο επιχείρησης", "interop.aade", "AadeRegistryClient", "lookup", "afm"),
-    ConsoleLookup(
+LOOKUPS: tuple[LookupEntry, ...] = (
+    LookupEntry("aade", "ΑΑΔΕ · Μητρώο επιχείρησης", "interop.aade", "AadeRegistryClient", "lookup", "afm"),
+    LookupEntry(
         "ergani",
         "ΕΡΓΑΝΗ · Απασχολούμενοι",
         "interop.ergani",
@@ -58,11 +70,11 @@ LOOKUPS: tuple[ConsoleLookup, ...] = (
         True,
         "ergani_sandbox_credentials",
     ),
-    ConsoleLookup(
+    LookupEntry(
         "dypa", "ΔΥΠΑ · Κατάσταση ανεργίας", "interop.dypa", "DypaClient", "unemployment_status", "amka", True
     ),
-    ConsoleLookup("idika", "ΗΔΙΚΑ · Στοιχεία ΑΜΚΑ", "interop.idika", "IdikaClient", "person", "amka"),
-    ConsoleLookup(
+    LookupEntry("idika", "ΗΔΙΚΑ · Στοιχεία ΑΜΚΑ", "interop.idika", "IdikaClient", "person", "amka"),
+    LookupEntry(
         "clearance_tax",
         "Φορολογική ενημερότητα",
         "interop.clearance",
@@ -70,7 +82,7 @@ LOOKUPS: tuple[ConsoleLookup, ...] = (
         "tax_clearance",
         "afm",
     ),
-    ConsoleLookup(
+    LookupEntry(
         "clearance_insurance",
         "Ασφαλιστική ενημερότητα",
         "interop.clearance",
@@ -78,7 +90,7 @@ LOOKUPS: tuple[ConsoleLookup, ...] = (
         "insurance_clearance",
         "afm",
     ),
-    ConsoleLookup(
+    LookupEntry(
         "deminimis",
         "ΠΣΣΕΗΣ · de minimis ενιαίας επιχείρησης (τριετία)",
         "interop.deminimis",
@@ -87,8 +99,8 @@ LOOKUPS: tuple[ConsoleLookup, ...] = (
         "afm",
         True,
     ),
-    ConsoleLookup("gemi", "ΓΕΜΗ · Στοιχεία εταιρείας", "interop.gemi", "GemiClient", "company_by_afm", "afm"),
-    ConsoleLookup("diavgeia", "Διαύγεια · Πράξη με ΑΔΑ", "interop.diavgeia", "DiavgeiaClient", "get", "ada"),
+    LookupEntry("gemi", "ΓΕΜΗ · Στοιχεία εταιρείας", "interop.gemi", "GemiClient", "company_by_afm", "afm"),
+    LookupEntry("diavgeia", "Διαύγεια · Πράξη με ΑΔΑ", "interop.diavgeia", "DiavgeiaClient", "get", "ada"),
 )
 LOOKUPS_BY_KEY = {entry.key: entry for entry in LOOKUPS}
 
@@ -142,7 +154,7 @@ def business_for_console(*, user, pk: int) -> Business:
 
 
 # -- lookups ----------------------------------------------------------------------------------
-def lookup_method(entry: ConsoleLookup):
+def lookup_method(entry: LookupEntry):
     """The bound client method for `entry`, or None while that client is not built yet."""
     try:
         module = importlib.import_module(entry.module)
@@ -154,11 +166,11 @@ def lookup_method(entry: ConsoleLookup):
     return client_cls, entry.method
 
 
-def lookup_available(entry: ConsoleLookup) -> bool:
+def lookup_available(entry: LookupEntry) -> bool:
     return lookup_method(entry) is not None
 
 
-def _validate_identifier(entry: ConsoleLookup, identifier: str) -> str:
+def _validate_identifier(entry: LookupEntry, identifier: str) -> str:
     value = (identifier or "").strip()
     if entry.identifier == "afm":
         validate_afm(value)
@@ -173,8 +185,23 @@ def _validate_identifier(entry: ConsoleLookup, identifier: str) -> str:
     return value.upper()
 
 
+def lookup_params_clean(key: str, identifier: str) -> tuple[LookupEntry, str]:
+    """The registry entry and the normalised identifier, or a Greek ValidationError (no call made)."""
+    entry = LOOKUPS_BY_KEY.get(key)
+    if entry is None:
+        raise ValidationError("Επιλέξτε μητρώο.")
+    if not lookup_available(entry):
+        raise ValidationError(f"Το μητρώο «{entry.label}» δεν είναι ακόμη διαθέσιμο.")
+    return entry, _validate_identifier(entry, identifier)
+
+
 def console_lookup(*, actor, key: str, identifier: str, as_on: datetime.date | None = None) -> LookupAnswer:
+    """Ask one registry now, in this process: the body of the console task (and of scripts)."""
     require_console_user(actor)
+    return _lookup(actor=actor, key=key, identifier=identifier, as_on=as_on)
+
+
+def _lookup(*, actor, key: str, identifier: str, as_on: datetime.date | None) -> LookupAnswer:
     entry = LOOKUPS_BY_KEY.get(key)
     if entry is None:
         return LookupAnswer("invalid", "Επιλέξτε μητρώο.")
@@ -204,9 +231,148 @@ def console_lookup(*, actor, key: str, identifier: str, as_on: datetime.date | N
         return LookupAnswer("refused", exc.message, exc.code)
     except Exception:  # a diagnostics page must survive a bug in any registry's client
         logger.exception("registry console lookup %s failed", key)
-        return LookupAnswer("error", "Απρόβλεπτο σφάλμα στον πελάτη του μητρώου· καταγράφηκε για διερεύνηση.")
+        return LookupAnswer("error", UNEXPECTED_ERROR)
     data = to_plain(answer)
     return LookupAnswer("ok", "", "", tuple(flatten(data)), data)
+
+
+UNEXPECTED_ERROR = "Απρόβλεπτο σφάλμα στον πελάτη του μητρώου· καταγράφηκε για διερεύνηση."
+# The registry gave an answer (data or a refusal with its code): the lookup is done. Anything
+# else (down, not built, our own bug) ends the lookup as FAILED, keeping the Greek message shown.
+_ANSWERED = {"ok", "refused"}
+# A worker holds a claimed lookup this long; longer than any client's retries, shorter than the
+# outbox sweep's age, so a crashed worker's lookup is picked up again by the sweep.
+_CLAIM_SECONDS = 120
+
+
+def _enqueue(lookup_id: int) -> None:
+    from .tasks import run_console_lookup
+
+    try:
+        run_console_lookup.delay(lookup_id)
+    except Exception:
+        # Broker down: the row stays PENDING and the outbox sweep enqueues it again.
+        logger.warning("could not enqueue console lookup %s; the outbox sweep will retry", lookup_id)
+
+
+def console_lookup_request(
+    *, actor, key: str, identifier: str, as_on: datetime.date | None = None
+) -> ConsoleLookupRow:
+    """Record a registry lookup to be made by the worker; nothing is called inside the request."""
+    require_console_user(actor)
+    try:
+        entry, value = lookup_params_clean(key, identifier)
+    except ValidationError as exc:
+        field = "registry" if key not in LOOKUPS_BY_KEY else "identifier"
+        raise ValidationFailed(exc.messages[0], fields={field: exc.messages[0]}) from None
+    with transaction.atomic():
+        row = ConsoleLookupRow.objects.create(
+            kind=ConsoleLookupRow.Kind.LOOKUP,
+            requested_by=actor,
+            registry=entry.key,
+            identifier=value,
+            as_on=as_on if entry.with_date else None,
+        )
+        # Who looked up whom in which registry is itself worth keeping (ΑΜΚΑ are personal data).
+        audit.record(
+            actor=actor,
+            action="interop.console_lookup.requested",
+            obj=row,
+            after={"registry": entry.key, "identifier": value, "as_on": row.as_on},
+        )
+        transaction.on_commit(lambda: _enqueue(row.pk))
+    return row
+
+
+def business_check_request(*, actor, business: Business) -> ConsoleLookupRow:
+    """Record a ΓΕΜΗ/de minimis check of `business` to be made by the worker."""
+    require_console_user(actor)
+    with transaction.atomic():
+        row = ConsoleLookupRow.objects.create(
+            kind=ConsoleLookupRow.Kind.BUSINESS_CHECK,
+            requested_by=actor,
+            identifier=business.afm,
+            business=business,
+        )
+        audit.record(
+            actor=actor,
+            action="interop.business_check.requested",
+            obj=row,
+            after={"business": business.pk, "afm": business.afm},
+        )
+        transaction.on_commit(lambda: _enqueue(row.pk))
+    return row
+
+
+def console_lookup_run(*, lookup_id: int) -> str:
+    """Make the registry calls of one PENDING console lookup and store the answer; returns its state.
+
+    Safe to run twice: a finished lookup is never run again and a claimed one is left to the
+    worker holding it. No exception escapes: a failure is stored as FAILED with a Greek message.
+    """
+    now = timezone.now()
+    claimed = (
+        ConsoleLookupRow.objects.filter(pk=lookup_id, state=ConsoleLookupRow.State.PENDING)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(claimed_until=now + datetime.timedelta(seconds=_CLAIM_SECONDS))
+    )
+    row = ConsoleLookupRow.objects.select_related("requested_by", "business").filter(pk=lookup_id).first()
+    if row is None:
+        return "missing"
+    if not claimed:
+        return row.state
+    try:
+        if row.kind == ConsoleLookupRow.Kind.BUSINESS_CHECK:
+            result = {"checks": _business_checks(row.business)}
+            failed = any(check["status"] == "error" for check in result["checks"])
+        else:
+            answer = _lookup(
+                actor=row.requested_by, key=row.registry, identifier=row.identifier, as_on=row.as_on
+            )
+            result = {
+                "status": answer.status,
+                "message": answer.message,
+                "code": answer.code,
+                "data": answer.data,
+            }
+            failed = answer.status not in _ANSWERED
+    except Exception:  # the task must end the lookup, whatever broke under it
+        logger.exception("console lookup %s failed", lookup_id)
+        result = {"status": "error", "message": UNEXPECTED_ERROR, "code": "", "data": None, "checks": []}
+        failed = True
+    state = ConsoleLookupRow.State.FAILED if failed else ConsoleLookupRow.State.DONE
+    ConsoleLookupRow.objects.filter(pk=lookup_id, state=ConsoleLookupRow.State.PENDING).update(
+        state=state, result=result, finished_at=timezone.now(), claimed_until=None
+    )
+    return state
+
+
+def console_lookup_get_for_user(*, user, pk: int) -> ConsoleLookupRow:
+    """A console lookup for the user who asked or any console user; to anyone else a 404."""
+    row = ConsoleLookupRow.objects.select_related("business").filter(pk=pk).first()
+    if row is None or not getattr(user, "is_authenticated", False):
+        raise Http404
+    if row.requested_by_id != user.pk and not can_use_console(user):
+        raise Http404
+    return row
+
+
+def latest_business_check(business: Business) -> ConsoleLookupRow | None:
+    return (
+        ConsoleLookupRow.objects.filter(kind=ConsoleLookupRow.Kind.BUSINESS_CHECK, business=business)
+        .order_by("-id")
+        .first()
+    )
+
+
+def lookup_answer(row: ConsoleLookupRow) -> LookupAnswer | None:
+    """The stored answer of a finished lookup, shaped as the result partial shows it."""
+    if row.is_pending or not row.result:
+        return None
+    data = row.result.get("data")
+    status = row.result.get("status", "error")
+    rows = tuple(flatten(data)) if status == "ok" else ()
+    return LookupAnswer(status, row.result.get("message", ""), row.result.get("code", ""), rows, data)
 
 
 def ergani_sandbox_credentials(afm: str) -> dict | None:
@@ -292,24 +458,54 @@ BUSINESS_CHECKS = (
 
 
 def business_registry_check(*, actor, business: Business) -> list[tuple[str, CheckOutcome]]:
-    """Ask ΓΕΜΗ and the de minimis register about `business`; a registry that is down leaves a
-    RegistryWait that the beat task resolves when it is back."""
+    """Ask ΓΕΜΗ and the de minimis register about `business` now (the body of the console task);
+    a registry that is down leaves a RegistryWait that the beat task resolves when it is back."""
     require_console_user(actor)
-    outcomes = []
+    return [
+        (label, _business_check(business, registry, operation, call))
+        for registry, operation, call, label in BUSINESS_CHECKS
+    ]
+
+
+def _business_check(business: Business, registry: str, operation: str, call: str) -> CheckOutcome:
+    params = {"afm": business.afm}
+    if registry == "deminimis":
+        params["as_on"] = timezone.localdate().isoformat()
+    return run_registry_check(
+        obj=business,
+        registry=registry,
+        operation=operation,
+        call=call,
+        params=params,
+        on_result="interop.store_only",
+    )
+
+
+def _business_checks(business: Business) -> list[dict]:
+    """Each registry's outcome as JSON for the console row; one registry's bug spares the other."""
+    checks = []
     for registry, operation, call, label in BUSINESS_CHECKS:
-        params = {"afm": business.afm}
-        if registry == "deminimis":
-            params["as_on"] = timezone.localdate().isoformat()
-        outcome = run_registry_check(
-            obj=business,
-            registry=registry,
-            operation=operation,
-            call=call,
-            params=params,
-            on_result="interop.store_only",
+        try:
+            outcome = _business_check(business, registry, operation, call)
+        except Exception:
+            logger.exception("business registry check %s for business %s failed", registry, business.pk)
+            checks.append(
+                {"registry": registry, "label": label, "status": "error", "message": UNEXPECTED_ERROR}
+            )
+            continue
+        message = outcome.message
+        if outcome.status == "refused" and outcome.result is not None:
+            message = outcome.result.data.get("message", "")
+        checks.append(
+            {
+                "registry": registry,
+                "label": label,
+                "status": outcome.status,
+                "message": message,
+                "wait_id": outcome.wait.pk if outcome.wait is not None else None,
+            }
         )
-        outcomes.append((label, outcome))
-    return outcomes
+    return checks
 
 
 # -- forms ------------------------------------------------------------------------------------
@@ -324,6 +520,16 @@ class LookupForm(forms.Form):
         help_text="Για ΕΡΓΑΝΗ, ΔΥΠΑ και de minimis· κενό = σήμερα.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+    def clean(self):
+        # Checked here, in the request, so a mistyped ΑΦΜ is answered at once and never queued.
+        data = super().clean()
+        if data.get("registry") and data.get("identifier"):
+            try:
+                _, data["identifier"] = lookup_params_clean(data["registry"], data["identifier"])
+            except ValidationError as exc:
+                self.add_error("identifier", exc.messages[0])
+        return data
 
 
 class SandboxSwitchForm(forms.Form):

@@ -111,3 +111,62 @@ class RegistryWait(models.Model):
         if not self.is_open:
             return self.get_status_display()
         return "Σε αναμονή μητρώου" if self.is_waiting else "Νέα προσπάθεια σε εξέλιξη"
+
+
+class ConsoleLookup(models.Model):
+    """A registry console request, recorded first and answered by a Celery task.
+
+    A lookup in one registry (`kind=lookup`) or the ΓΕΜΗ/de minimis check of a business
+    (`kind=business_check`). The page polls the row; a row still PENDING after a few minutes
+    (its task lost with the broker) is handed to the task again by the outbox sweep.
+    """
+
+    class Kind(models.TextChoices):
+        LOOKUP = "lookup", "Αναζήτηση σε μητρώο"
+        BUSINESS_CHECK = "business_check", "Έλεγχος μητρώων επιχείρησης"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Σε εξέλιξη"
+        DONE = "done", "Ολοκληρώθηκε"
+        FAILED = "failed", "Απέτυχε"
+
+    kind = models.CharField("είδος", max_length=20, choices=Kind.choices, default=Kind.LOOKUP)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="χρήστης"
+    )
+    registry = models.CharField("μητρώο", max_length=40, blank=True)
+    identifier = models.CharField("ΑΦΜ, ΑΜΚΑ ή ΑΔΑ", max_length=40, blank=True)
+    as_on = models.DateField("ημερομηνία αναφοράς", null=True, blank=True)
+    business = models.ForeignKey(
+        "accounts.Business", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    state = models.CharField("κατάσταση", max_length=10, choices=State.choices, default=State.PENDING)
+    result = models.JSONField("απάντηση", null=True, blank=True, encoder=DjangoJSONEncoder)
+    # A worker running the lookup holds it until then, so a re-enqueued copy does not call twice.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField("ολοκληρώθηκε", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "αναζήτηση κονσόλας μητρώων"
+        verbose_name_plural = "αναζητήσεις κονσόλας μητρώων"
+        indexes = [
+            models.Index(fields=["state", "created_at"]),
+            models.Index(fields=["business", "-id"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="lookup", registry__gt="")
+                | models.Q(kind="business_check", business__isnull=False),
+                name="console_lookup_has_subject",
+            )
+        ]
+
+    def __str__(self):
+        subject = self.identifier if self.kind == self.Kind.LOOKUP else f"επιχείρηση #{self.business_id}"
+        return f"{self.get_kind_display()} {self.registry} {subject} ({self.get_state_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.PENDING

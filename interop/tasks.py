@@ -2,7 +2,9 @@
 
 from celery import shared_task
 
+from interop.models import ConsoleLookup
 from interop.waiting import registry_waits_retry_due
+from opske.tasks import register_outbox
 
 
 @shared_task(name="interop.tasks.retry_registry_waits")
@@ -12,3 +14,18 @@ def retry_registry_waits() -> int:
     Idempotent: each wait is claimed before its call, and a resolved wait is never run again.
     """
     return registry_waits_retry_due()
+
+
+@shared_task(name="interop.tasks.run_console_lookup", acks_late=True)
+def run_console_lookup(lookup_id: int) -> str:
+    """Answer one registry console lookup or business check (enqueued after its row is committed).
+
+    Idempotent: a finished lookup is never run again; registry failures end as FAILED, not raised.
+    """
+    from interop.console import console_lookup_run
+
+    return console_lookup_run(lookup_id=lookup_id)
+
+
+# A lookup whose task was lost with the broker is enqueued again by `opske.tasks.sweep_outbox`.
+register_outbox(ConsoleLookup, run_console_lookup, pending={"state": ConsoleLookup.State.PENDING})

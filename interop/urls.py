@@ -6,6 +6,7 @@ app_name = "interop"
 urlpatterns = [
     path("console/", views.console_home, name="console"),
     path("console/lookup/", views.lookup, name="lookup"),
+    path("console/lookups/<int:pk>/", views.lookup_status, name="lookup-status"),
     path("calls/", views.call_log, name="calls"),
     path("waits/", views.waits, name="waits"),
     path("waits/<int:pk>/manual/", views.wait_manual, name="wait-manual"),

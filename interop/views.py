@@ -24,45 +24,78 @@ def _open_waits():
     return RegistryWait.objects.filter(status=RegistryWait.Status.OPEN).select_related("content_type")
 
 
+def _console_context(form, **extra) -> dict:
+    return {
+        "form": form,
+        "lookups": [(e, console.lookup_available(e)) for e in console.LOOKUPS],
+        "waits": _open_waits()[:10],
+        **extra,
+    }
+
+
+def _lookup_context(row) -> dict:
+    """What the status partial needs: the row, and once finished its answer as the result partial shows it."""
+    return {
+        "lookup": row,
+        "answer": console.lookup_answer(row),
+        "entry": console.LOOKUPS_BY_KEY.get(row.registry),
+        "checks": (row.result or {}).get("checks", []) if not row.is_pending else [],
+    }
+
+
 @login_required
 def console_home(request):
     console.require_console_user(request.user)
-    form = console.LookupForm()
-    return render(
-        request,
-        "interop/console.html",
-        {
-            "form": form,
-            "lookups": [(e, console.lookup_available(e)) for e in console.LOOKUPS],
-            "waits": _open_waits()[:10],
-        },
-    )
+    return render(request, "interop/console.html", _console_context(console.LookupForm()))
 
 
 @login_required
 @require_POST
 def lookup(request):
+    """Record the lookup and answer at once; the worker asks the registry, the page polls for it."""
     console.require_console_user(request.user)
     form = console.LookupForm(request.POST)
     if form.is_valid():
-        answer = console.console_lookup(
-            actor=request.user,
-            key=form.cleaned_data["registry"],
-            identifier=form.cleaned_data["identifier"],
-            as_on=form.cleaned_data["as_on"],
-        )
-    else:
-        first = next(iter(form.errors.values()))[0]
-        answer = console.LookupAnswer("invalid", first)
-    context = {"answer": answer, "entry": console.LOOKUPS_BY_KEY.get(request.POST.get("registry", ""))}
+        try:
+            row = console.console_lookup_request(
+                actor=request.user,
+                key=form.cleaned_data["registry"],
+                identifier=form.cleaned_data["identifier"],
+                as_on=form.cleaned_data["as_on"],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if not request.headers.get("HX-Request"):
+                return redirect("interop:lookup-status", pk=row.pk)
+            # In eager mode the task has already run after commit; the partial shows what is there.
+            row.refresh_from_db()
+            return render(request, "interop/_lookup_status.html", _lookup_context(row))
+    first = next(iter(form.errors.values()))[0]
+    context = {
+        "answer": console.LookupAnswer("invalid", first),
+        "entry": console.LOOKUPS_BY_KEY.get(request.POST.get("registry", "")),
+    }
     if request.headers.get("HX-Request"):
         return render(request, "interop/_lookup_result.html", context)
-    context.update(
-        form=form,
-        lookups=[(e, console.lookup_available(e)) for e in console.LOOKUPS],
-        waits=_open_waits()[:10],
+    return render(request, "interop/console.html", _console_context(form, **context))
+
+
+@login_required
+def lookup_status(request, pk: int):
+    """The poll target: the htmx partial while polling, the console page without JavaScript."""
+    row = console.console_lookup_get_for_user(user=request.user, pk=pk)
+    context = _lookup_context(row)
+    is_check = row.kind == row.Kind.BUSINESS_CHECK
+    if request.headers.get("HX-Request"):
+        template = "interop/_business_check_status.html" if is_check else "interop/_lookup_status.html"
+        return render(request, template, context)
+    if is_check:
+        return redirect("interop:business-check", pk=row.business_id)
+    form = console.LookupForm(
+        initial={"registry": row.registry, "identifier": row.identifier, "as_on": row.as_on}
     )
-    return render(request, "interop/console.html", context)
+    return render(request, "interop/console.html", _console_context(form, **context))
 
 
 @login_required
@@ -177,10 +210,15 @@ def business_find(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def business_check(request, pk: int):
+    """POST records a check for the worker; the page shows the latest check, polling while it runs."""
     business = console.business_for_console(user=request.user, pk=pk)
-    outcomes = []
     if request.method == "POST":
-        outcomes = console.business_registry_check(actor=request.user, business=business)
+        row = console.business_check_request(actor=request.user, business=business)
+        if request.headers.get("HX-Request"):
+            row.refresh_from_db()
+            return render(request, "interop/_business_check_status.html", _lookup_context(row))
+        return redirect("interop:business-check", pk=business.pk)
+    latest = console.latest_business_check(business)
     ct_waits = RegistryWait.objects.filter(
         object_id=str(business.pk), content_type__model="business"
     ).order_by("-id")
@@ -189,7 +227,7 @@ def business_check(request, pk: int):
         "interop/business_check.html",
         {
             "business": business,
-            "outcomes": outcomes,
+            **(_lookup_context(latest) if latest is not None else {"lookup": None}),
             "open_waits": open_waits_for(business),
             "history": ct_waits[:20],
         },

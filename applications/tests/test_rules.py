@@ -31,7 +31,9 @@ def test_de_minimis_request_over_headroom_is_blocked_saying_by_how_much():
 
 
 def test_declared_grant_rows_need_grantor_date_and_amount():
-    problems = rules.declared_grants_problems([{"grantor": "ΕΣΠΑ", "date": "2024-13-01", "amount": "1000"}, {}])
+    problems = rules.declared_grants_problems(
+        [{"grantor": "ΕΣΠΑ", "date": "2024-13-01", "amount": "1000"}, {}]
+    )
 
     assert [p.code for p in problems] == ["de_minimis_row_invalid", "de_minimis_row_incomplete"]
 
@@ -48,8 +50,12 @@ def test_placement_preferences_must_be_one_to_three_distinct_services_of_the_cal
 
     assert rules.preference_problems(["a", "b"], allowed=allowed) == []
     assert [p.code for p in rules.preference_problems([], allowed=allowed)] == ["preferences_count"]
-    assert [p.code for p in rules.preference_problems(["a", "b", "c", "d"], allowed=allowed)] == ["preferences_count"]
-    assert [p.code for p in rules.preference_problems(["a", "a"], allowed=allowed)] == ["preferences_duplicate"]
+    assert [p.code for p in rules.preference_problems(["a", "b", "c", "d"], allowed=allowed)] == [
+        "preferences_count"
+    ]
+    assert [p.code for p in rules.preference_problems(["a", "a"], allowed=allowed)] == [
+        "preferences_duplicate"
+    ]
     assert [p.code for p in rules.preference_problems(["x"], allowed=allowed)] == ["preferences_unknown"]
 
 

@@ -99,7 +99,12 @@ def test_de_minimis_headroom_of_the_single_undertaking_blocks_a_request_that_exc
 
 def test_de_minimis_request_within_headroom_is_accepted(kya7066):
     user = member(GREVENA)
-    cheaper = {**POSITION_KOZANI, "category": "01.23", "place_regional_unit": "Γρεβενών", "place_municipality": "Γρεβενών"}
+    cheaper = {
+        **POSITION_KOZANI,
+        "category": "01.23",
+        "place_regional_unit": "Γρεβενών",
+        "place_municipality": "Γρεβενών",
+    }
     app = complete_business_draft(user, kya7066, afm=GREVENA, positions=[cheaper])
 
     submitted = services.application_submit(actor=user, application_id=app.pk)
@@ -138,7 +143,12 @@ def test_once_the_pool_is_used_up_later_applications_become_reserves(kya7066):
     BudgetPool.objects.filter(call=kya7066, code="wm").update(amount=Decimal("14220.00"))
     first_user, second_user = member(LIGNITIS), member(GREVENA)
     first = complete_business_draft(first_user, kya7066, afm=LIGNITIS)
-    cheap = {**POSITION_KOZANI, "category": "01.23", "place_regional_unit": "Γρεβενών", "place_municipality": "Γρεβενών"}
+    cheap = {
+        **POSITION_KOZANI,
+        "category": "01.23",
+        "place_regional_unit": "Γρεβενών",
+        "place_municipality": "Γρεβενών",
+    }
     second = complete_business_draft(second_user, kya7066, afm=GREVENA, positions=[cheap])
 
     services.application_submit(actor=first_user, application_id=first.pk)
@@ -179,7 +189,12 @@ def test_reedit_keeps_the_number_releases_the_budget_and_resubmission_takes_a_ne
     user, other = member(LIGNITIS), member(GREVENA)
     app = complete_business_draft(user, kya7066, afm=LIGNITIS)
     first = services.application_submit(actor=user, application_id=app.pk)
-    cheap = {**POSITION_KOZANI, "category": "01.23", "place_regional_unit": "Γρεβενών", "place_municipality": "Γρεβενών"}
+    cheap = {
+        **POSITION_KOZANI,
+        "category": "01.23",
+        "place_regional_unit": "Γρεβενών",
+        "place_municipality": "Γρεβενών",
+    }
     other_app = complete_business_draft(other, kya7066, afm=GREVENA, positions=[cheap])
 
     reopened = services.application_reopen(actor=user, application_id=app.pk)
@@ -198,7 +213,9 @@ def test_reedit_is_refused_after_the_deadline(kya7066):
     user = member(LIGNITIS)
     app = complete_business_draft(user, kya7066, afm=LIGNITIS)
     services.application_submit(actor=user, application_id=app.pk)
-    Call.objects.filter(pk=kya7066.pk).update(submission_closes_at=timezone.now() - datetime.timedelta(seconds=1))
+    Call.objects.filter(pk=kya7066.pk).update(
+        submission_closes_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
 
     with pytest.raises(Conflict) as exc:
         services.application_reopen(actor=user, application_id=app.pk)
@@ -224,7 +241,12 @@ def test_reedit_is_refused_when_the_budget_is_exhausted(kya7066):
     user, other = member(LIGNITIS), member(GREVENA)
     app = complete_business_draft(user, kya7066, afm=LIGNITIS)
     services.application_submit(actor=user, application_id=app.pk)
-    cheap = {**POSITION_KOZANI, "category": "01.23", "place_regional_unit": "Γρεβενών", "place_municipality": "Γρεβενών"}
+    cheap = {
+        **POSITION_KOZANI,
+        "category": "01.23",
+        "place_regional_unit": "Γρεβενών",
+        "place_municipality": "Γρεβενών",
+    }
     reserve = complete_business_draft(other, kya7066, afm=GREVENA, positions=[cheap])
     services.application_submit(actor=other, application_id=reserve.pk)
 
@@ -286,7 +308,9 @@ def test_kya7066_allows_several_applications_of_one_business(kya7066):
     assert second.pk is not None
 
 
-def test_receipt_pdf_is_rendered_with_greek_text_and_emails_are_sent(kya7066, django_capture_on_commit_callbacks):
+def test_receipt_pdf_is_rendered_with_greek_text_and_emails_are_sent(
+    kya7066, django_capture_on_commit_callbacks
+):
     user = member(LIGNITIS, email="coordinator@lignitis.example.gr")
     app = complete_business_draft(user, kya7066, afm=LIGNITIS)
     services.application_save_step(
@@ -314,11 +338,19 @@ def test_receipt_pdf_is_rendered_with_greek_text_and_emails_are_sent(kya7066, dj
 
 def _cluster_draft(user, call):
     app = services.application_create(actor=user, call_id=call.pk)
-    services.application_save_step(actor=user, application_id=app.pk, step="general",
-                                   payload={"email": "cluster@example.gr", "title": "Έξυπνη αγροδιατροφή"})
+    services.application_save_step(
+        actor=user,
+        application_id=app.pk,
+        step="general",
+        payload={"email": "cluster@example.gr", "title": "Έξυπνη αγροδιατροφή"},
+    )
     partners = [{"afm": RESEARCH, "kind": "research"}] + [{"afm": a, "kind": "sme"} for a in SMES]
-    services.application_save_step(actor=user, application_id=app.pk, step="partners", payload={"partners": partners})
-    services.application_save_step(actor=user, application_id=app.pk, step="declarations", payload={"solemn": True})
+    services.application_save_step(
+        actor=user, application_id=app.pk, step="partners", payload={"partners": partners}
+    )
+    services.application_save_step(
+        actor=user, application_id=app.pk, step="declarations", payload={"solemn": True}
+    )
     prefill_registries(app.pk)
     return app
 
@@ -363,13 +395,18 @@ def test_cluster_missing_a_research_organisation_is_blocked(call004):
     user = member(CLUSTER)
     app = _cluster_draft(user, call004)
     services.application_save_step(
-        actor=user, application_id=app.pk, step="partners", payload={"partners": [{"afm": a, "kind": "sme"} for a in SMES]}
+        actor=user,
+        application_id=app.pk,
+        step="partners",
+        payload={"partners": [{"afm": a, "kind": "sme"} for a in SMES]},
     )
 
     with pytest.raises(ValidationFailed) as exc:
         services.application_submit(actor=user, application_id=app.pk)
 
-    assert "cluster_research_missing" in str(exc.value.fields) or "ερευνητικό" in " ".join(exc.value.fields["partners"])
+    assert "cluster_research_missing" in str(exc.value.fields) or "ερευνητικό" in " ".join(
+        exc.value.fields["partners"]
+    )
 
 
 def test_person_application_with_registry_facts_and_preferences_is_submitted(kya16936):
@@ -382,8 +419,12 @@ def test_person_application_with_registry_facts_and_preferences_is_submitted(kya
         step="person",
         payload={"education": "ΠΕ", "placement_preferences": ["opekepe-athina", "opekepe-larisa"]},
     )
-    services.application_save_step(actor=user, application_id=app.pk, step="general", payload={"email": user.email})
-    services.application_save_step(actor=user, application_id=app.pk, step="declarations", payload={"solemn": True})
+    services.application_save_step(
+        actor=user, application_id=app.pk, step="general", payload={"email": user.email}
+    )
+    services.application_save_step(
+        actor=user, application_id=app.pk, step="declarations", payload={"solemn": True}
+    )
 
     submitted = services.application_submit(actor=user, application_id=app.pk)
 
@@ -398,7 +439,10 @@ def test_person_with_four_preferences_is_blocked(kya16936):
     prefill_registries(app.pk)
     codes = ["opekepe-athina", "opekepe-thessaloniki", "opekepe-larisa", "opekepe-irakleio"]
     services.application_save_step(
-        actor=user, application_id=app.pk, step="person", payload={"education": "ΠΕ", "placement_preferences": codes}
+        actor=user,
+        application_id=app.pk,
+        step="person",
+        payload={"education": "ΠΕ", "placement_preferences": codes},
     )
 
     with pytest.raises(ValidationFailed) as exc:

@@ -406,6 +406,22 @@ def funding_reasons(
     return reasons
 
 
+def parse_amount(text) -> Decimal:
+    """An amount typed in Greek ("1.000.000,50") or plain ("1000000.50") form; ValueError if not."""
+    raw = str(text).strip().replace("€", "").replace(" ", "")
+    if "," in raw:
+        raw = raw.replace(".", "").replace(",", ".")
+    elif raw.count(".") > 1:
+        raw = raw.replace(".", "")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not value.is_finite():
+        raise ValueError(text)
+    return money(value)
+
+
 def fmt_eur(amount) -> str:
     q = money(amount)
     whole, _, cents = f"{q:,.2f}".partition(".")

@@ -244,3 +244,50 @@ class Placement(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=[State.DECLINED, State.EXCLUDED, State.LEFT], target=State.REPLACED)
     def mark_replaced(self):
         pass
+
+
+class RankingObjection(ConcurrentTransitionMixin, models.Model):
+    """Ένσταση against the provisional tables (Art. 5(8)–(9)), once per candidate.
+
+    Not `evaluation.Objection`: that one hangs on a per-application `Decision`, and ΚΥΑ 16936
+    issues none: the posted table is the act and the candidate objects to their row of it.
+    """
+
+    class State(models.TextChoices):
+        FILED = "filed", "Υποβλήθηκε"
+        ACCEPTED = "accepted", "Έγινε δεκτή"
+        REJECTED = "rejected", "Απορρίφθηκε"
+
+    round = models.ForeignKey(PointsRound, on_delete=models.CASCADE, related_name="objections")
+    row = models.ForeignKey(RankingRow, on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey("applications.Application", on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField()
+    text = models.TextField("λόγοι της ένστασης")
+    state = FSMField("κατάσταση", max_length=10, choices=State.choices, default=State.FILED, protected=True)
+    filing_deadline = models.DateField("προθεσμία υποβολής")
+    decision_due = models.DateField("προθεσμία εξέτασης")
+    outcome_reasons = models.TextField("αιτιολόγηση απόφασης Δ.Σ.", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "ένσταση κατά πίνακα"
+        verbose_name_plural = "ενστάσεις κατά πινάκων"
+        ordering = ["filed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "application"], name="uniq_points_objection"),
+        ]
+
+    def __str__(self):
+        return f"Ένσταση {self.row.code}"
+
+    @transition(field=state, source=State.FILED, target=State.ACCEPTED)
+    def accept(self):
+        pass
+
+    @transition(field=state, source=State.FILED, target=State.REJECTED)
+    def reject(self):
+        pass

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "calls",
     "applications",
     "evaluation",
+    "evaluation.points",
     "evaluation.comparative",
     "verification",
     "payments",

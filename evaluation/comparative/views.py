@@ -1,0 +1,313 @@
+"""Browser UI of the comparative evaluation: thin views over services and selectors.
+
+Committee members and supervisors only; anybody else gets a 404 from the selectors. A refused
+action shows the service's Greek message and keeps what was typed.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from evaluation.comparative import rules, selectors, services
+from evaluation.comparative.models import ComparativeScore, Opinion
+from opske.errors import ApplicationError, NotFound
+
+
+def _guard(fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+def round_list(request):
+    committees = selectors.committees_for_user(user=request.user)
+    if not committees.exists() and not selectors.is_supervisor(request.user):
+        raise Http404("Δεν βρέθηκε.")
+    return render(request, "evaluation/comparative/round_list.html", {"committees": committees})
+
+
+@login_required
+def round_detail(request, call_id):
+    committee = _guard(selectors.committee_get_for_user, user=request.user, call_id=call_id)
+    applications = list(selectors.round_applications(committee=committee))
+    rows = []
+    for app in applications:
+        sheet = getattr(app, "comparative_score", None)
+        rows.append({"app": app, "sheet": sheet})
+    return render(
+        request,
+        "evaluation/comparative/round_detail.html",
+        {"committee": committee, "call": committee.round.call, "rows": rows, "members": committee.members.all()},
+    )
+
+
+def _sheet_context(request, app, committee, sheet, errors=None, posted=None):
+    call = app.call
+    criteria = services.call_criteria(call)
+    values = {}
+    if sheet is not None:
+        values = {(r.criterion_code, r.sub_code): r for r in sheet.criterion_scores.all()}
+    criteria_rows = [
+        {
+            "criterion": crit,
+            "subs": [
+                {"sub": sub, "row": values.get((crit.code, sub.code)), "key": f"{crit.code}.{sub.code}"}
+                for sub in crit.subs
+            ],
+        }
+        for crit in criteria
+    ]
+    outcome = services.sheet_outcome(sheet) if sheet is not None else None
+    documents = services.required_documents(call)
+    return {
+        "app": app,
+        "call": call,
+        "committee": committee,
+        "sheet": sheet,
+        "criteria_rows": criteria_rows,
+        "documents": documents.items(),
+        "conditions": rules.FORMAL_CONDITIONS,
+        "answers": rules.ANSWERS.items(),
+        "outcome": outcome,
+        "partners": list(app.partners.all()),
+        "lines": list(app.budget_lines.all()),
+        "conflict": selectors.conflict_state(user=request.user, application=app),
+        "is_member": committee.members.filter(pk=request.user.pk).exists(),
+        "errors": errors or {},
+        "posted": posted,
+        "composition_ok": rules.partner_composition_ok([p.kind for p in app.partners.all()]),
+    }
+
+
+SHEET_ACTIONS = ("open", "score", "stages", "cut", "uncut", "finalise")
+
+
+@login_required
+def sheet(request, application_id):
+    app, committee = _guard(selectors.application_get_for_committee, user=request.user, application_id=application_id)
+    errors, posted = {}, None
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in SHEET_ACTIONS:
+            raise Http404("Άγνωστη ενέργεια.")
+        current = selectors.sheet_for_application(application=app)
+        try:
+            _sheet_action(request, action, app, current)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except ApplicationError as exc:
+            errors = dict(exc.fields) if exc.fields else {}
+            errors.setdefault("__all__", [exc.message])
+            posted = request.POST
+        else:
+            if request.headers.get("HX-Request") and action == "score":
+                current = selectors.sheet_for_application(application=app)
+                context = _sheet_context(request, app, committee, current)
+                return render(request, "evaluation/comparative/_sheet_summary.html", {**context, "saved": True})
+            messages.success(request, "Αποθηκεύτηκε.")
+            return redirect("evaluation_comparative:sheet", application_id=app.pk)
+        if request.headers.get("HX-Request") and action == "score":
+            current = selectors.sheet_for_application(application=app)
+            context = _sheet_context(request, app, committee, current, errors=errors, posted=posted)
+            return render(request, "evaluation/comparative/_sheet_summary.html", context)
+    current = selectors.sheet_for_application(application=app)
+    return render(
+        request,
+        "evaluation/comparative/sheet.html",
+        _sheet_context(request, app, committee, current, errors=errors, posted=posted),
+        status=400 if errors else 200,
+    )
+
+
+def _sheet_action(request, action, app, current):
+    post = request.POST
+    if action == "open":
+        services.score_sheet_open(actor=request.user, application_id=app.pk)
+        return
+    if current is None:
+        raise NotFound()
+    if action == "score":
+        criterion, _, sub = post.get("key", "").partition(".")
+        services.criterion_score_set(
+            actor=request.user,
+            score_id=current.pk,
+            criterion_code=criterion,
+            sub_code=sub,
+            value=post.get("value", ""),
+            justification=post.get("justification", ""),
+        )
+    elif action == "stages":
+        services.stages_record(
+            actor=request.user,
+            score_id=current.pk,
+            stage_a={k[2:]: v for k, v in post.items() if k.startswith("a:")},
+            stage_b={k[2:]: v for k, v in post.items() if k.startswith("b:")},
+            stage_a_notes=post.get("stage_a_notes", ""),
+            stage_b_notes=post.get("stage_b_notes", ""),
+        )
+    elif action == "cut":
+        services.budget_cut_add(
+            actor=request.user,
+            score_id=current.pk,
+            line_id=int(post.get("line") or 0),
+            amount=post.get("amount", ""),
+            reason=post.get("reason", ""),
+        )
+    elif action == "uncut":
+        services.budget_cut_remove(actor=request.user, cut_id=int(post.get("cut") or 0))
+    elif action == "finalise":
+        services.score_finalise(actor=request.user, score_id=current.pk)
+
+
+def _ranking_context(request, committee, errors=None):
+    runs = list(selectors.runs_for_committee(committee=committee)[:10])
+    run = runs[0] if runs else None
+    sheets = ComparativeScore.objects.filter(round=committee.round)
+    return {
+        "committee": committee,
+        "call": committee.round.call,
+        "run": run,
+        "runs": runs,
+        "opinion": getattr(run, "opinion", None) if run else None,
+        "is_chair": committee.chair_id == request.user.pk,
+        "is_supervisor": selectors.is_supervisor(request.user),
+        "finalised": sheets.filter(state=ComparativeScore.State.FINALISED).count(),
+        "sheets": sheets.count(),
+        "recommendations": Opinion.Recommendation.choices,
+        "errors": errors or {},
+        "posted": request.POST if errors else None,
+    }
+
+
+@login_required
+def ranking(request, call_id):
+    committee = _guard(selectors.committee_get_for_user, user=request.user, call_id=call_id)
+    errors = {}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "compute":
+                order = [int(x) for x in request.POST.get("resolved_order", "").replace(" ", "").split(",") if x.isdigit()]
+                services.ranking_compute(
+                    actor=request.user,
+                    call_id=call_id,
+                    budget=request.POST.get("budget") or None,
+                    resolved_order=order,
+                    reason=request.POST.get("reason", ""),
+                )
+            elif action == "opinion":
+                services.opinion_record(
+                    actor=request.user,
+                    run_id=int(request.POST.get("run") or 0),
+                    text=request.POST.get("text", ""),
+                    recommendation=request.POST.get("recommendation", ""),
+                )
+            elif action == "approve":
+                services.ranking_approve(actor=request.user, run_id=int(request.POST.get("run") or 0))
+            else:
+                raise Http404("Άγνωστη ενέργεια.")
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except ApplicationError as exc:
+            errors = dict(exc.fields) if exc.fields else {}
+            errors.setdefault("__all__", [exc.message])
+        else:
+            messages.success(request, "Η ενέργεια ολοκληρώθηκε.")
+            return redirect("evaluation_comparative:ranking", call_id=call_id)
+    return render(
+        request,
+        "evaluation/comparative/ranking.html",
+        _ranking_context(request, committee, errors),
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def what_if(request, call_id):
+    """htmx partial: the funding line for the budget typed in the what-if box."""
+    _guard(selectors.committee_get_for_user, user=request.user, call_id=call_id)
+    context = {"budget_text": request.GET.get("budget", "")}
+    try:
+        context["line"] = services.what_if(actor=request.user, call_id=call_id, budget=request.GET.get("budget", ""))
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except ApplicationError as exc:
+        context["error"] = (exc.fields.get("budget") or [exc.message])[0]
+    return render(request, "evaluation/comparative/_what_if.html", context)
+
+
+TABLE_TITLES = (
+    ("funded", "Πίνακας 1: Αιτήσεις προς επιχορήγηση"),
+    ("rejected", "Πίνακας 2: Αιτήσεις προς απόρριψη λόγω αρνητικής αξιολόγησης"),
+    ("unfunded", "Πίνακας 3: Αιτήσεις προς απόρριψη λόγω εξάντλησης προϋπολογισμού"),
+    ("tie", "Ισοβαθμία στο όριο: εκκρεμεί απόφαση της Επιτροπής"),
+)
+COLUMNS = (
+    ("rank", "Σειρά"),
+    ("code", "Κωδικός ΟΠΣΚΕ"),
+    ("score", "Βαθμολογία"),
+    ("eligible_budget", "Επιλέξιμος π/υ (€)"),
+    ("total_budget", "Συνολικός π/υ (€)"),
+    ("public_expenditure", "Δημόσια δαπάνη (€)"),
+    ("cuts", "Τεκμηρίωση περικοπών"),
+    ("reasons", "Λόγοι"),
+)
+
+
+def _cell(row, key):
+    value = row.get(key)
+    if isinstance(value, list):
+        return "; ".join(value)
+    return "" if value is None else value
+
+
+@login_required
+def export_xlsx(request, run_id):
+    run = _guard(selectors.run_get_for_user, user=request.user, run_id=run_id)
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for key, title in TABLE_TITLES:
+        rows = run.outputs.get(key) or []
+        if key == "tie" and not rows:
+            continue
+        ws = wb.create_sheet(title=f"Πίνακας {key}"[:31])
+        ws.append([title])
+        ws.append([label for _, label in COLUMNS])
+        for row in rows:
+            ws.append([_cell(row, k) for k, _ in COLUMNS])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="katataxi-{run.round.call.code}-{run.number}.xlsx"'
+    return response
+
+
+@login_required
+def export_pdf(request, run_id):
+    run = _guard(selectors.run_get_for_user, user=request.user, run_id=run_id)
+    from opske.pdf import render_pdf
+
+    tables = [
+        {"title": title, "rows": [[_cell(r, k) for k, _ in COLUMNS] for r in run.outputs.get(key) or []]}
+        for key, title in TABLE_TITLES
+        if key != "tie" or run.outputs.get("tie")
+    ]
+    pdf = render_pdf(
+        "evaluation/comparative/pdf/tables.html",
+        {"run": run, "call": run.round.call, "tables": tables, "columns": [label for _, label in COLUMNS]},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="katataxi-{run.round.call.code}-{run.number}.pdf"'
+    return response
+

@@ -1,0 +1,76 @@
+from django import forms
+
+from evaluation.points import rules
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(
+        label="Λόγοι της ένστασης",
+        widget=forms.Textarea(attrs={"class": "govgr-textarea", "rows": 6}),
+        max_length=8000,
+        error_messages={"required": "Γράψτε τους λόγους της ένστασης."},
+    )
+
+
+class ObjectionDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Απόφαση Δ.Σ. ΔΥΠΑ",
+        choices=[("accept", "Αποδοχή"), ("reject", "Απόρριψη")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Επιλέξτε αποδοχή ή απόρριψη."},
+    )
+    reasons = forms.CharField(
+        label="Αιτιολόγηση",
+        widget=forms.Textarea(attrs={"class": "govgr-textarea", "rows": 4}),
+        error_messages={"required": "Η αιτιολόγηση της απόφασης είναι υποχρεωτική."},
+    )
+    continuous_months = forms.IntegerField(label="Διορθωμένοι μήνες ανεργίας", required=False, min_value=0, max_value=200)
+    individual_income = forms.DecimalField(label="Διορθωμένο ατομικό εισόδημα (€)", required=False, min_value=0, decimal_places=2)
+    family_income = forms.DecimalField(label="Διορθωμένο οικογενειακό εισόδημα (€)", required=False, min_value=0, decimal_places=2)
+    age = forms.IntegerField(label="Διορθωμένη ηλικία", required=False, min_value=0, max_value=120)
+    minor_children = forms.IntegerField(label="Διορθωμένος αριθμός ανήλικων τέκνων", required=False, min_value=0, max_value=30)
+
+    CORRECTION_FIELDS = ("continuous_months", "individual_income", "family_income", "age", "minor_children")
+
+    def corrections(self) -> dict:
+        return {k: self.cleaned_data[k] for k in self.CORRECTION_FIELDS if self.cleaned_data.get(k) is not None}
+
+
+class ReferForm(forms.Form):
+    kpa2_label = forms.CharField(label="ΚΠΑ2", max_length=120, required=False)
+    note = forms.CharField(
+        label="Συστατικό σημείωμα",
+        widget=forms.Textarea(attrs={"class": "govgr-textarea", "rows": 4}),
+        error_messages={"required": "Συμπληρώστε το συστατικό σημείωμα (Άρθ. 6(4))."},
+    )
+
+
+class HireForm(forms.Form):
+    hired_on = forms.DateField(
+        label="Ημερομηνία αναγγελίας πρόσληψης (Ε3)",
+        widget=forms.DateInput(attrs={"type": "date", "class": "govgr-input"}),
+        error_messages={"required": "Συμπληρώστε την ημερομηνία.", "invalid": "Μη έγκυρη ημερομηνία."},
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Αιτιολογία",
+        widget=forms.Textarea(attrs={"class": "govgr-textarea", "rows": 3}),
+        error_messages={"required": "Η αιτιολογία είναι υποχρεωτική."},
+    )
+
+
+class HoldForm(forms.Form):
+    loss_reason = forms.ChoiceField(
+        label="Λόγος απώλειας της ιδιότητας ανέργου",
+        choices=list(rules.TEMPORARY_LOSS_REASONS.items()),
+        error_messages={"required": "Επιλέξτε λόγο."},
+    )
+
+
+class ConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Επιβεβαιώνω την αντικατάσταση από τον οριστικό πίνακα",
+        error_messages={"required": "Επιβεβαιώστε την ενέργεια."},
+    )

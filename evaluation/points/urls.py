@@ -1,0 +1,24 @@
+from django.urls import path
+
+from evaluation.points import views
+
+app_name = "points"
+urlpatterns = [
+    path("", views.round_list, name="round-list"),
+    path("call/<int:call_id>/open/", views.round_open, name="round-open"),
+    path("<int:pk>/", views.round_detail, name="round-detail"),
+    path("<int:pk>/fetch/", views.round_fetch, name="round-fetch"),
+    path("<int:pk>/provisional/", views.provisional_post, name="provisional-post"),
+    path("<int:pk>/final/", views.final_post, name="final-post"),
+    path("<int:pk>/tables/<str:kind>/", views.table_detail, name="table"),
+    path("<int:pk>/tables/<str:kind>/export.<str:fmt>", views.table_export, name="table-export"),
+    path("<int:pk>/objections/", views.objection_list, name="objections"),
+    path("objections/<int:objection_pk>/decide/", views.objection_decide_view, name="objection-decide"),
+    path("<int:pk>/placements/", views.placement_list, name="placements"),
+    path("<int:pk>/placements/allocate/", views.placements_allocate_view, name="allocate"),
+    path("placements/<int:placement_pk>/<str:action>/", views.placement_action, name="placement-action"),
+    # Public (no login): the posted tables by application code only (Art. 5(6)–(7), 5(9)).
+    path("public/<int:pk>/<str:kind>/", views.public_table, name="public-table"),
+    # The applicant's own row and objection (Art. 5(8)).
+    path("mine/<int:application_pk>/", views.my_result, name="my-result"),
+]

@@ -1,0 +1,398 @@
+"""Browser pages of the points round: thin views over services and selectors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from applications.models import Application
+from calls.models import Call
+from evaluation.points import forms, objections, selectors, services
+from evaluation.points.exports import table_xlsx
+from evaluation.points.models import Placement, PointsAssessment, RankingRow, RankingTable
+from opske.errors import ApplicationError, NotFound, PermissionDenied, RegistryRefused, RegistryUnavailable
+from opske.pdf import document_access
+
+KINDS = {k.value for k in RankingTable.Kind}
+
+
+@document_access(RankingTable)
+def _table_pdf_access(user, table) -> bool:
+    # The posted tables are public (Art. 5(7)); their PDFs carry codes only.
+    return user.is_authenticated
+
+
+def _forbidden(request, message):
+    return render(request, "errors/403.html", {"message": message}, status=403)
+
+
+def _round(request, pk):
+    if not selectors.can_read(request.user):
+        raise PermissionDenied("Η σελίδα είναι διαθέσιμη μόνο στα στελέχη του προγράμματος.")
+    try:
+        return selectors.round_get_for_user(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _guard(view):
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            return _forbidden(request, exc.message)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _fail(request, exc: ApplicationError, target):
+    if exc.fields:
+        for msgs in exc.fields.values():
+            for m in msgs:
+                messages.error(request, m)
+    else:
+        messages.error(request, exc.message)
+    return redirect(target)
+
+
+@login_required
+@_guard
+def round_list(request):
+    if not selectors.can_read(request.user):
+        raise PermissionDenied("Η σελίδα είναι διαθέσιμη μόνο στα στελέχη του προγράμματος.")
+    rounds = selectors.round_list_for_user(user=request.user)
+    open_calls = Call.objects.filter(
+        evaluation_method=Call.EvaluationMethod.POINTS_RANKING, points_round__isnull=True
+    ).exclude(status=Call.Status.DRAFT)
+    return render(
+        request,
+        "evaluation/points/round_list.html",
+        {"rounds": rounds, "open_calls": open_calls, "can_manage": selectors.can_manage(request.user)},
+    )
+
+
+@login_required
+@require_POST
+@_guard
+def round_open(request, call_id):
+    try:
+        rnd = services.points_round_open(actor=request.user, call_id=call_id)
+    except ApplicationError as exc:
+        if isinstance(exc, PermissionDenied):
+            raise
+        return _fail(request, exc, "points:round-list")
+    messages.success(request, "Ο γύρος μοριοδότησης άνοιξε· τα στοιχεία ΔΥΠΑ ανακτώνται.")
+    return redirect("points:round-detail", pk=rnd.pk)
+
+
+@login_required
+@_guard
+def round_detail(request, pk):
+    rnd = _round(request, pk)
+    assessments = rnd.assessments.order_by("status", "-total", "code")
+    status = request.GET.get("status")
+    if status in PointsAssessment.Status.values:
+        assessments = assessments.filter(status=status)
+    page = Paginator(assessments, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "evaluation/points/round_detail.html",
+        {
+            "rnd": rnd,
+            "page": page,
+            "counts": services.assessment_counts(rnd),
+            "tables": {t.kind: t for t in rnd.tables.all()},
+            "can_manage": selectors.can_manage(request.user),
+            "objection_count": rnd.objections.count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+@_guard
+def round_fetch(request, pk):
+    """Re-run the ΔΥΠΑ look-ups of the applications still waiting (the task is idempotent)."""
+    rnd = _round(request, pk)
+    services.require_manager(request.user)
+    from evaluation.points.tasks import fetch_round_facts
+
+    outcomes = fetch_round_facts.delay(rnd.pk)
+    messages.success(request, "Ζητήθηκαν τα στοιχεία ΔΥΠΑ για τις εκκρεμείς αιτήσεις.")
+    del outcomes
+    return redirect("points:round-detail", pk=rnd.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_guard
+def provisional_post(request, pk):
+    rnd = _round(request, pk)
+    services.require_manager(request.user)
+    if request.method == "POST":
+        if not request.POST.get("confirm"):
+            messages.error(request, "Επιβεβαιώστε την ανάρτηση.")
+            return redirect("points:provisional-post", pk=rnd.pk)
+        try:
+            services.provisional_tables_post(actor=request.user, round_id=rnd.pk)
+        except ApplicationError as exc:
+            return _fail(request, exc, request.path)
+        messages.success(request, "Αναρτήθηκαν ο Προσωρινός Πίνακας Κατάταξης και ο Πίνακας Αποκλειομένων.")
+        return redirect("points:round-detail", pk=rnd.pk)
+    return render(
+        request, "evaluation/points/confirm_post.html", {"rnd": rnd, "kind": "provisional", "counts": services.assessment_counts(rnd)}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_guard
+def final_post(request, pk):
+    rnd = _round(request, pk)
+    services.require_manager(request.user)
+    if request.method == "POST":
+        if not request.POST.get("confirm"):
+            messages.error(request, "Επιβεβαιώστε την ανάρτηση.")
+            return redirect("points:final-post", pk=rnd.pk)
+        try:
+            services.final_table_post(actor=request.user, round_id=rnd.pk)
+        except ApplicationError as exc:
+            return _fail(request, exc, request.path)
+        messages.success(request, "Αναρτήθηκε ο Οριστικός Πίνακας Κατάταξης Ανέργων.")
+        return redirect("points:round-detail", pk=rnd.pk)
+    return render(
+        request, "evaluation/points/confirm_post.html", {"rnd": rnd, "kind": "final", "counts": services.assessment_counts(rnd)}
+    )
+
+
+def _table_context(table, request):
+    ranked = Paginator(selectors.public_rows(table, RankingRow.Status.RANKED), 100).get_page(request.GET.get("page"))
+    excluded = selectors.public_rows(table, RankingRow.Status.EXCLUDED)
+    return {"table": table, "rnd": table.round, "ranked": ranked, "excluded": excluded}
+
+
+@login_required
+@_guard
+def table_detail(request, pk, kind):
+    rnd = _round(request, pk)
+    if kind not in KINDS:
+        raise Http404
+    try:
+        table = selectors.table_get(rnd=rnd, kind=kind)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "evaluation/points/table.html", {**_table_context(table, request), "staff": True})
+
+
+def public_table(request, pk, kind):
+    """Posted tables are public (Art. 5(7), 5(9)): application codes and points, no names."""
+    if kind not in KINDS:
+        raise Http404
+    try:
+        table = selectors.public_table_get(pk=pk, kind=kind)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "evaluation/points/table.html", {**_table_context(table, request), "staff": False})
+
+
+def table_export(request, pk, kind, fmt):
+    if kind not in KINDS or fmt not in ("xlsx", "pdf"):
+        raise Http404
+    try:
+        table = selectors.public_table_get(pk=pk, kind=kind)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    if fmt == "pdf":
+        if table.pdf_id is None or table.pdf.state != "ready":
+            messages.info(request, "Το PDF του πίνακα ετοιμάζεται· δοκιμάστε ξανά σε λίγο.")
+            return redirect("points:public-table", pk=pk, kind=kind)
+        return redirect("opske:document-download", pk=table.pdf_id)
+    response = HttpResponse(
+        table_xlsx(table), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{table.round.call.code}.xlsx"'
+    return response
+
+
+@login_required
+@_guard
+def objection_list(request, pk):
+    rnd = _round(request, pk)
+    return render(
+        request,
+        "evaluation/points/objections.html",
+        {"rnd": rnd, "objections": selectors.objections_for(rnd), "can_manage": selectors.can_manage(request.user),
+         "form": forms.ObjectionDecisionForm()},
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_guard
+def objection_decide_view(request, objection_pk):
+    from evaluation.points.models import RankingObjection
+
+    objection = RankingObjection.objects.select_related("round", "row").filter(pk=objection_pk).first()
+    if objection is None:
+        raise Http404
+    rnd = _round(request, objection.round_id)
+    services.require_manager(request.user)
+    form = forms.ObjectionDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            objections.objection_decide(
+                actor=request.user,
+                objection_id=objection.pk,
+                accept=form.cleaned_data["outcome"] == "accept",
+                reasons=form.cleaned_data["reasons"],
+                corrections=form.corrections(),
+            )
+        except ApplicationError as exc:
+            if exc.fields:
+                for field, msgs in exc.fields.items():
+                    form.add_error(field if field in form.fields else None, msgs)
+            else:
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Η απόφαση επί της ένστασης καταχωρίστηκε.")
+            return redirect("points:objections", pk=rnd.pk)
+    return render(request, "evaluation/points/objection_decide.html", {"rnd": rnd, "objection": objection, "form": form})
+
+
+@login_required
+@_guard
+def placement_list(request, pk):
+    rnd = _round(request, pk)
+    return render(
+        request,
+        "evaluation/points/placements.html",
+        {"rnd": rnd, "placements": selectors.placements_for(rnd), "can_manage": selectors.can_manage(request.user)},
+    )
+
+
+@login_required
+@require_POST
+@_guard
+def placements_allocate_view(request, pk):
+    rnd = _round(request, pk)
+    try:
+        services.placements_allocate(actor=request.user, round_id=rnd.pk)
+    except ApplicationError as exc:
+        if isinstance(exc, PermissionDenied):
+            raise
+        return _fail(request, exc, f"/evaluation/points/{rnd.pk}/placements/")
+    messages.success(request, "Έγινε η κατανομή στις υπηρεσίες τοποθέτησης κατά σειρά κατάταξης και προτίμησης.")
+    return redirect("points:placements", pk=rnd.pk)
+
+
+PLACEMENT_ACTIONS = {
+    "refer": (forms.ReferForm, "Υπόδειξη από ΚΠΑ2"),
+    "hire": (forms.HireForm, "Πρόσληψη (Ε3)"),
+    "decline": (forms.ReasonForm, "Μη αποδοχή της θέσης"),
+    "exclude": (forms.ReasonForm, "Αποκλεισμός κατά τον έλεγχο δικαιολογητικών"),
+    "leave": (forms.ReasonForm, "Αποχώρηση"),
+    "hold": (forms.HoldForm, "Απώλεια της ιδιότητας ανέργου"),
+    "release": (forms.ConfirmForm, "Επανάκτηση της ιδιότητας ανέργου"),
+    "replace": (forms.ConfirmForm, "Αντικατάσταση από τον οριστικό πίνακα"),
+}
+
+
+def _register_today(placement: Placement) -> dict:
+    """ΔΥΠΑ register on the referral day (Art. 5(10)); asked before the service's transaction."""
+    from interop.dypa import DypaClient
+    from interop.waiting import to_plain
+
+    try:
+        return to_plain(DypaClient().unemployment_status(placement.application.amka, timezone.localdate()))
+    except RegistryRefused as exc:
+        return {"registered": False, "refusal": exc.code}
+
+
+def _run_action(request, placement, action, data):
+    actor = request.user
+    if action == "refer":
+        services.placement_refer(actor=actor, placement_id=placement.pk, note=data["note"],
+                                 kpa2_label=data.get("kpa2_label", ""), register=_register_today(placement))  # fmt: skip
+        return "Ο/Η υποψήφιος/α υποδείχθηκε στην υπηρεσία τοποθέτησης."
+    if action == "hire":
+        services.placement_hire(actor=actor, placement_id=placement.pk, hired_on=data["hired_on"])
+        return "Καταχωρίστηκε η πρόσληψη."
+    if action in ("decline", "exclude", "leave"):
+        getattr(services, f"placement_{action}")(actor=actor, placement_id=placement.pk, reason=data["reason"])
+        return "Η θέση κενώθηκε· μπορείτε να ζητήσετε αντικατάσταση από τον οριστικό πίνακα."
+    if action == "hold":
+        services.placement_hold(actor=actor, placement_id=placement.pk, loss_reason=data["loss_reason"])
+        return "Καταχωρίστηκε η απώλεια της ιδιότητας ανέργου."
+    if action == "release":
+        services.placement_release_hold(actor=actor, placement_id=placement.pk)
+        return "Ο/Η υποψήφιος/α επανέκτησε την ιδιότητα και παραμένει στη θέση."
+    new = services.placement_replace(actor=actor, placement_id=placement.pk)
+    if new is None:
+        return "Κανένας επιλαχών του οριστικού πίνακα δεν έχει δηλώσει αυτή την υπηρεσία· η θέση μένει κενή."
+    return f"Τη θέση παίρνει η αίτηση {new.application.protocol_number} (σειρά {new.final_rank})."
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_guard
+def placement_action(request, placement_pk, action):
+    if action not in PLACEMENT_ACTIONS:
+        raise Http404
+    placement = Placement.objects.select_related("round", "service", "application").filter(pk=placement_pk).first()
+    if placement is None:
+        raise Http404
+    rnd = _round(request, placement.round_id)
+    services.require_manager(request.user)
+    form_class, title = PLACEMENT_ACTIONS[action]
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            text = _run_action(request, placement, action, form.cleaned_data)
+        except RegistryUnavailable as exc:
+            form.add_error(None, exc.message)
+        except ApplicationError as exc:
+            if isinstance(exc, PermissionDenied):
+                raise
+            form.add_error(None, exc.message if not exc.fields else " ".join(m for v in exc.fields.values() for m in v))
+        else:
+            messages.success(request, text)
+            return redirect("points:placements", pk=rnd.pk)
+    return render(
+        request,
+        "evaluation/points/placement_action.html",
+        {"rnd": rnd, "placement": placement, "form": form, "title": title, "action": action},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_result(request, application_pk):
+    """The applicant's own row in the posted tables and their objection (Art. 5(8))."""
+    try:
+        app = selectors.my_application(user=request.user, pk=application_pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    rnd = getattr(app.call, "points_round", None) if app.kind == Application.Kind.NATURAL_PERSON else None
+    rows = RankingRow.objects.filter(application=app).select_related("table").order_by("table__posted_at") if rnd else []
+    objection = rnd.objections.filter(application=app).first() if rnd else None
+    form = forms.ObjectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            objections.objection_file(actor=request.user, application_id=app.pk, text=form.cleaned_data["text"])
+        except ApplicationError as exc:
+            form.add_error("text" if exc.fields else None, exc.message if not exc.fields else exc.fields.get("text", exc.message))
+        else:
+            messages.success(request, "Η ένστασή σας υποβλήθηκε.")
+            return redirect("points:my-result", application_pk=app.pk)
+    return render(
+        request,
+        "evaluation/points/my_result.html",
+        {"app": app, "rnd": rnd, "rows": rows, "objection": objection, "form": form},
+    )

@@ -1,0 +1,216 @@
+"""Reads of evaluation/, scoped to what the user may see (STYLE.md practice 4).
+
+- An evaluator sees only the applications assigned to them; an unassigned one is a 404.
+- A supervisor (second level, approver) sees every evaluation, decision and objection.
+- An applicant sees only the decisions, clarification requests and objections of their own
+  applications; another applicant's is a 404.
+- `users_who_evaluated(application)` keeps «an evaluator never monitors an operation they
+  evaluated» checkable by verification/.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Role
+from applications.selectors import applications_for_user
+from evaluation.models import (
+    Assignment,
+    ClarificationRequest,
+    Decision,
+    Evaluation,
+    Objection,
+)
+from opske.errors import NotFound
+
+STAFF_ROLES = (Role.SUPERVISOR, Role.PROGRAMME_ADMIN, Role.AUDITOR)
+
+
+def _int(pk) -> int:
+    try:
+        return int(pk)
+    except (TypeError, ValueError):
+        raise NotFound("Δεν βρέθηκε.") from None
+
+
+def is_supervisor(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.SUPERVISOR))
+
+
+def is_staff_reader(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(*STAFF_ROLES))
+
+
+def assignments_for_user(user) -> QuerySet[Assignment]:
+    """The user's queue, in FCFS priority order (ΚΥΑ 7066 Art. 6.3, 7.2)."""
+    if not getattr(user, "is_authenticated", False):
+        return Assignment.objects.none()
+    return (
+        Assignment.objects.filter(evaluator=user)
+        .exclude(state=Assignment.State.WITHDRAWN)
+        .select_related("application__call", "application__business", "application__person", "evaluation")
+        .order_by("application__call_id", "application__priority_seq", "application_id", "pk")
+    )
+
+
+def assignment_get_for_user(*, user, pk) -> Assignment:
+    a = assignments_for_user(user).filter(pk=_int(pk)).first()
+    if a is None:
+        raise NotFound("Η ανάθεση δεν βρέθηκε.")
+    return a
+
+
+def evaluation_get_for_evaluator(*, user, pk) -> Evaluation:
+    ev = (
+        Evaluation.objects.filter(pk=_int(pk), assignment__evaluator=user)
+        .select_related("assignment", "application__call__programme", "application__business", "application__pool")
+        .prefetch_related("findings", "application__positions", "application__registry_snapshots")
+        .first()
+    )
+    if ev is None:
+        raise NotFound("Η αξιολόγηση δεν βρέθηκε.")
+    return ev
+
+
+def evaluations_for_review(user) -> QuerySet[Evaluation]:
+    """Level-1 evaluations a supervisor reviews (all of them, Art. 7.1β), priority order."""
+    if not is_staff_reader(user):
+        return Evaluation.objects.none()
+    return (
+        Evaluation.objects.filter(level=1)
+        .select_related("application__call", "application__business", "application__person", "assignment__evaluator")
+        .order_by("application__call_id", "application__priority_seq", "pk")
+    )
+
+
+def evaluation_get_for_review(*, user, pk) -> Evaluation:
+    ev = (
+        evaluations_for_review(user)
+        .filter(pk=_int(pk))
+        .prefetch_related("findings", "application__positions", "clarifications", "application__registry_snapshots")
+        .first()
+    )
+    if ev is None:
+        raise NotFound("Η αξιολόγηση δεν βρέθηκε.")
+    return ev
+
+
+def second_level_assignment(user, application) -> Assignment | None:
+    return (
+        Assignment.objects.filter(application=application, evaluator=user, role=Assignment.Role.SECOND_LEVEL)
+        .exclude(state=Assignment.State.WITHDRAWN)
+        .select_related("declaration")
+        .first()
+    )
+
+
+def decisions_for_staff(user) -> QuerySet[Decision]:
+    if not is_staff_reader(user):
+        return Decision.objects.none()
+    return Decision.objects.select_related("application__call", "application__business", "application__person")
+
+
+def decision_get_for_staff(*, user, pk) -> Decision:
+    d = decisions_for_staff(user).select_related("document", "signed_by").filter(pk=_int(pk)).first()
+    if d is None:
+        raise NotFound("Η απόφαση δεν βρέθηκε.")
+    return d
+
+
+def decisions_for_applicant(user) -> QuerySet[Decision]:
+    """Decisions the applicant has been served (drafts and unpublished ones are internal)."""
+    ids = applications_for_user(user).values("pk")
+    return (
+        Decision.objects.filter(application_id__in=ids)
+        .filter(Q(state=Decision.State.NOTIFIED) | Q(state=Decision.State.SUPERSEDED, notified_at__isnull=False))
+        .select_related("application__call", "document")
+        .order_by("-notified_at", "-pk")
+    )
+
+
+def decision_get_for_applicant(*, user, pk) -> Decision:
+    d = decisions_for_applicant(user).filter(pk=_int(pk)).first()
+    if d is None:
+        raise NotFound("Η απόφαση δεν βρέθηκε.")
+    return d
+
+
+def clarifications_for_applicant(user) -> QuerySet[ClarificationRequest]:
+    ids = applications_for_user(user).values("pk")
+    return ClarificationRequest.objects.filter(application_id__in=ids).select_related("application").order_by(
+        "-requested_at"
+    )
+
+
+def clarification_get_for_applicant(*, user, pk) -> ClarificationRequest:
+    cr = clarifications_for_applicant(user).filter(pk=_int(pk)).first()
+    if cr is None:
+        raise NotFound("Το αίτημα δεν βρέθηκε.")
+    return cr
+
+
+def objections_for_staff(user) -> QuerySet[Objection]:
+    if not getattr(user, "is_authenticated", False) or not user.has_role(
+        Role.SUPERVISOR, Role.COMMITTEE_MEMBER, Role.AUDITOR
+    ):
+        return Objection.objects.none()
+    return Objection.objects.select_related("decision", "application__call", "application__business").order_by(
+        "decision_due", "pk"
+    )
+
+
+def objection_get_for_staff(*, user, pk) -> Objection:
+    obj = objections_for_staff(user).filter(pk=_int(pk)).first()
+    if obj is None:
+        raise NotFound("Η ένσταση δεν βρέθηκε.")
+    return obj
+
+
+def users_who_evaluated(application) -> set[int]:
+    """Everyone who evaluated or reviewed the application: they never verify its operation."""
+    return set(
+        Assignment.objects.filter(application=application)
+        .exclude(state__in=[Assignment.State.WITHDRAWN, Assignment.State.CONFLICTED])
+        .values_list("evaluator_id", flat=True)
+    )
+
+
+def latest_decisions(call) -> QuerySet[Decision]:
+    """The standing decision of each application of a call (superseded ones excluded)."""
+    return (
+        Decision.objects.filter(round__call=call)
+        .exclude(state=Decision.State.SUPERSEDED)
+        .exclude(kind=Decision.Kind.INCLUSION)
+        .select_related("application__business", "application__person", "application__pool")
+        .order_by("application__priority_seq", "application_id", "-pk")
+    )
+
+
+def result_rows(call, *, public: bool) -> list[dict]:
+    """Rows of the results table. Public lists show only what the seed allows:
+    ΚΥΑ 7066 Art. 7.6 publishes approved recipients only (code, title, amount); ΚΥΑ 16936 tables
+    identify candidates by application code, not by name."""
+    rows = []
+    seen = set()
+    for d in latest_decisions(call):
+        if d.application_id in seen:
+            continue
+        seen.add(d.application_id)
+        if public and (d.kind != Decision.Kind.APPROVAL or d.state != Decision.State.NOTIFIED):
+            continue
+        app = d.application
+        row = {
+            "code": app.protocol_number,
+            "title": app.title or call.title,
+            "amount": d.amount_total,
+            "kind": d.get_kind_display(),
+            "ada": d.ada,
+        }
+        if not public:
+            row["applicant"] = app.applicant_label
+            row["priority"] = app.priority_seq
+            row["state"] = d.get_state_display()
+        elif call.evaluation_method != "points_ranking" and app.business_id:
+            row["applicant"] = app.business.name
+        rows.append(row)
+    return rows

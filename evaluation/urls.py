@@ -1,0 +1,23 @@
+from django.urls import path
+
+from evaluation import views
+
+app_name = "evaluation"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("assignments/<int:pk>/declaration/", views.declaration, name="declaration"),
+    path("assignments/<int:pk>/", views.workspace, name="workspace"),
+    path("evaluations/<int:pk>/criteria/<str:code>/", views.finding_autosave, name="finding"),
+    path("evaluations/<int:pk>/submit/", views.evaluation_submit, name="submit"),
+    path("reviews/", views.reviews, name="reviews"),
+    path("reviews/<int:pk>/", views.review, name="review"),
+    path("decisions/<int:pk>/", views.decision_detail, name="decision"),
+    path("objections/", views.objections, name="objections"),
+    path("objections/<int:pk>/", views.objection_detail, name="objection"),
+    path("my/", views.my_results, name="my-results"),
+    path("my/decisions/<int:pk>/", views.my_decision, name="my-decision"),
+    path("my/clarifications/<int:pk>/", views.my_clarification, name="my-clarification"),
+    path("results/<slug:code>/", views.results, name="results"),
+    path("results/<slug:code>/public/", views.results_public, name="results-public"),
+]

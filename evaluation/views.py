@@ -1,0 +1,481 @@
+"""Browser UI of evaluation/: queue, declaration, workspace, second level, decisions, objections,
+the applicant's results, and the results tables. Views read through selectors and write through
+services; every refusal is shown as the service's Greek message and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Role
+from accounts.permissions import role_required
+from calls.models import Call
+from evaluation import selectors, services
+from evaluation.filters import AssignmentFilterSet, ReviewFilterSet
+from evaluation.forms import (
+    ClarificationForm,
+    DeclarationForm,
+    FindingForm,
+    ObjectionDecisionForm,
+    ObjectionForm,
+    OpinionForm,
+    ReplyForm,
+    ReviewForm,
+    SignForm,
+)
+from evaluation.models import Assignment, Decision, Evaluation, Objection
+from interop.waiting import open_waits_for
+from opske.calendar import end_of_day_athens
+from opske.errors import ApplicationError, NotFound
+from opske.pdf import render_pdf
+
+PAGE_SIZE = 20
+
+
+def _or_404(fn, **kwargs):
+    try:
+        return fn(**kwargs)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _fail(request, form, exc: ApplicationError):
+    """Show a service refusal: on its fields when the form has them, else as a page message."""
+    placed = False
+    for field, msgs in exc.fields.items():
+        if form is not None and field in form.fields:
+            for m in msgs:
+                form.add_error(field, m)
+            placed = True
+    if form is not None and not placed:
+        form.add_error(None, exc.message)
+    elif form is None:
+        messages.error(request, exc.message)
+
+
+def _page(request, qs):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), query.urlencode()
+
+
+# --- evaluator ---------------------------------------------------------------------------------
+
+
+@role_required(Role.EVALUATOR, Role.COMMITTEE_MEMBER, Role.SUPERVISOR)
+def queue(request):
+    """«Οι αναθέσεις μου»: in priority order (submission sequence), paginated and filtered."""
+    filterset = AssignmentFilterSet(request.GET or None, queryset=selectors.assignments_for_user(request.user))
+    qs = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else filterset.queryset.none()
+    page, query = _page(request, qs)
+    return render(
+        request,
+        "evaluation/queue.html",
+        {"page": page, "assignments": page.object_list, "filter": filterset, "query": query},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def declaration(request, pk):
+    assignment = _or_404(selectors.assignment_get_for_user, user=request.user, pk=pk)
+    form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conflict_declaration_sign(
+                actor=request.user,
+                assignment_id=assignment.pk,
+                has_conflict=form.cleaned_data["has_conflict"],
+                details=form.cleaned_data["details"],
+                confirm=form.cleaned_data["confirm"],
+            )
+        except ApplicationError as exc:
+            _fail(request, form, exc)
+        else:
+            if form.cleaned_data["has_conflict"]:
+                messages.info(request, "Η δήλωση σύγκρουσης καταχωρίστηκε· η αίτηση ανατίθεται σε άλλον.")
+                return redirect("evaluation:queue")
+            messages.success(request, "Η δήλωση μη σύγκρουσης συμφερόντων υπογράφηκε.")
+            if assignment.role == Assignment.Role.SECOND_LEVEL:
+                ev = assignment.application.evaluations.filter(level=1).order_by("-pk").first()
+                return redirect("evaluation:review", pk=ev.pk) if ev else redirect("evaluation:reviews")
+            return redirect("evaluation:workspace", pk=assignment.pk)
+    return render(
+        request,
+        "evaluation/declaration.html",
+        {"assignment": assignment, "form": form, "text": services.DECLARATION_TEXT},
+    )
+
+
+def _rows(evaluation):
+    findings = {f.criterion_code: f for f in evaluation.findings.all()}
+    return [
+        {"spec": spec, "finding": findings.get(spec.code), "error": ""}
+        for spec in services.criteria_for(evaluation.application)
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workspace(request, pk):
+    """Application summary beside the form; the first visit after the declaration opens it."""
+    assignment = _or_404(selectors.assignment_get_for_user, user=request.user, pk=pk)
+    if assignment.state == Assignment.State.AWAITING_DECLARATION:
+        messages.info(request, "Υπογράψτε πρώτα τη δήλωση μη σύγκρουσης συμφερόντων.")
+        return redirect("evaluation:declaration", pk=assignment.pk)
+    try:
+        evaluation = Evaluation.objects.filter(assignment=assignment).first()
+        if evaluation is None:
+            if request.method != "POST":
+                return render(request, "evaluation/open.html", {"assignment": assignment})
+            services.evaluation_open(actor=request.user, assignment_id=assignment.pk)
+            return redirect("evaluation:workspace", pk=assignment.pk)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("evaluation:queue")
+    evaluation = _or_404(selectors.evaluation_get_for_evaluator, user=request.user, pk=evaluation.pk)
+    method = evaluation.application.call.evaluation_method
+    stage_a = None
+    if method == Call.EvaluationMethod.FCFS_DIRECT:
+        from evaluation.methods import method_for
+
+        stage_a = method_for(method).stage_a(evaluation.application)
+    return render(
+        request,
+        "evaluation/workspace.html",
+        {
+            "assignment": assignment,
+            "evaluation": evaluation,
+            "application": evaluation.application,
+            "rows": _rows(evaluation),
+            "stage_a": stage_a,
+        },
+    )
+
+
+@login_required
+@require_POST
+def finding_autosave(request, pk, code):
+    """htmx autosave of one criterion row; a refusal comes back in the row, nothing is saved."""
+    evaluation = _or_404(selectors.evaluation_get_for_evaluator, user=request.user, pk=pk)
+    form = FindingForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    error = ""
+    try:
+        services.finding_save(
+            actor=request.user,
+            evaluation_id=evaluation.pk,
+            criterion_code=code,
+            value=data.get("value", ""),
+            score=data.get("score") or None,
+            justification=data.get("justification", ""),
+        )
+    except ApplicationError as exc:
+        error = exc.message
+    evaluation = selectors.evaluation_get_for_evaluator(user=request.user, pk=evaluation.pk)
+    row = next((r for r in _rows(evaluation) if r["spec"].code == code), None)
+    if row is None:
+        raise Http404("Άγνωστο κριτήριο.")
+    row["error"] = error
+    row["posted"] = data if error else None
+    status = 422 if error else 200
+    if request.headers.get("HX-Request"):
+        return render(request, "evaluation/_criterion_row.html", {"row": row, "evaluation": evaluation}, status=status)
+    if error:
+        messages.error(request, error)
+    return redirect("evaluation:workspace", pk=evaluation.assignment_id)
+
+
+@login_required
+@require_POST
+def evaluation_submit(request, pk):
+    evaluation = _or_404(selectors.evaluation_get_for_evaluator, user=request.user, pk=pk)
+    try:
+        services.evaluation_submit(
+            actor=request.user, evaluation_id=evaluation.pk, justification=request.POST.get("justification", "")
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("evaluation:workspace", pk=evaluation.assignment_id)
+    messages.success(request, "Η αξιολόγηση υποβλήθηκε για έλεγχο β' επιπέδου.")
+    return redirect("evaluation:queue")
+
+
+# --- second level --------------------------------------------------------------------------------
+
+
+@role_required(Role.SUPERVISOR, Role.PROGRAMME_ADMIN, Role.AUDITOR)
+def reviews(request):
+    filterset = ReviewFilterSet(request.GET or None, queryset=selectors.evaluations_for_review(request.user))
+    qs = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else filterset.queryset.none()
+    page, query = _page(request, qs)
+    return render(
+        request,
+        "evaluation/reviews.html",
+        {
+            "page": page,
+            "evaluations": page.object_list,
+            "filter": filterset,
+            "query": query,
+            "decisions": selectors.decisions_for_staff(request.user).exclude(state=Decision.State.SUPERSEDED)[:50],
+        },
+    )
+
+
+@role_required(Role.SUPERVISOR, Role.PROGRAMME_ADMIN, Role.AUDITOR)
+@require_http_methods(["GET", "POST"])
+def review(request, pk):
+    evaluation = _or_404(selectors.evaluation_get_for_review, user=request.user, pk=pk)
+    second = selectors.second_level_assignment(request.user, evaluation.application)
+    form = ReviewForm(request.POST or None) if request.POST.get("action") == "review" else ReviewForm()
+    clar_form = ClarificationForm(request.POST or None) if request.POST.get("action") == "clarify" else ClarificationForm()
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "assign_me":
+                services.assignment_create(
+                    actor=request.user,
+                    application_id=evaluation.application_id,
+                    evaluator_id=request.user.pk,
+                    role=Assignment.Role.SECOND_LEVEL,
+                )
+                second = selectors.second_level_assignment(request.user, evaluation.application)
+                return redirect("evaluation:declaration", pk=second.pk)
+            if request.POST.get("action") == "clarify" and clar_form.is_valid():
+                services.clarification_request(
+                    actor=request.user, evaluation_id=evaluation.pk, question=clar_form.cleaned_data["question"]
+                )
+                messages.success(request, "Το αίτημα διευκρινίσεων εστάλη στον αιτούντα.")
+                return redirect("evaluation:review", pk=evaluation.pk)
+            if request.POST.get("action") == "review" and form.is_valid():
+                services.second_level_review(
+                    actor=request.user,
+                    evaluation_id=evaluation.pk,
+                    outcome=form.cleaned_data["outcome"],
+                    reasons=form.cleaned_data["reasons"],
+                )
+                messages.success(request, "Ο έλεγχος β' επιπέδου οριστικοποιήθηκε.")
+                return redirect("evaluation:review", pk=evaluation.pk)
+        except ApplicationError as exc:
+            _fail(request, form if request.POST.get("action") == "review" else clar_form, exc)
+    decision = evaluation.application.decisions.exclude(state=Decision.State.SUPERSEDED).order_by("-pk").first()
+    check = evaluation.application.pre_inclusion_checks.first()
+    return render(
+        request,
+        "evaluation/review.html",
+        {
+            "evaluation": evaluation,
+            "application": evaluation.application,
+            "rows": _rows(evaluation),
+            "second": second,
+            "form": form,
+            "clar_form": clar_form,
+            "clarifications": evaluation.clarifications.all(),
+            "decision": decision,
+            "check": check,
+            "check_waits": open_waits_for(check) if check else [],
+        },
+    )
+
+
+@role_required(Role.SUPERVISOR, Role.PROGRAMME_ADMIN, Role.AUDITOR)
+@require_http_methods(["GET", "POST"])
+def decision_detail(request, pk):
+    decision = _or_404(selectors.decision_get_for_staff, user=request.user, pk=pk)
+    form = SignForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "retry":
+                services.decision_request_publication(actor=request.user, decision_id=decision.pk)
+                messages.info(request, "Η ανάρτηση στη Διαύγεια ξεκίνησε ξανά.")
+            elif form.is_valid():
+                services.decision_sign(
+                    actor=request.user, decision_id=decision.pk, confirm=form.cleaned_data["confirm"]
+                )
+                messages.success(request, "Η απόφαση υπογράφηκε· ακολουθεί ανάρτηση στη Διαύγεια και κοινοποίηση.")
+            return redirect("evaluation:decision", pk=decision.pk)
+        except ApplicationError as exc:
+            _fail(request, form, exc)
+    return render(
+        request,
+        "evaluation/decision.html",
+        {"decision": decision, "form": form, "waits": open_waits_for(decision), "objection": getattr(decision, "objection", None)},
+    )
+
+
+# --- objections (examining body) ----------------------------------------------------------------
+
+
+@role_required(Role.SUPERVISOR, Role.COMMITTEE_MEMBER, Role.AUDITOR)
+def objections(request):
+    page, query = _page(request, selectors.objections_for_staff(request.user))
+    return render(request, "evaluation/objections.html", {"page": page, "objections": page.object_list, "query": query})
+
+
+@role_required(Role.SUPERVISOR, Role.COMMITTEE_MEMBER, Role.AUDITOR)
+@require_http_methods(["GET", "POST"])
+def objection_detail(request, pk):
+    obj = _or_404(selectors.objection_get_for_staff, user=request.user, pk=pk)
+    action = request.POST.get("action")
+    opinion_form = OpinionForm(request.POST if action == "opinion" else None)
+    decide_form = ObjectionDecisionForm(request.POST if action == "decide" else None)
+    if request.method == "POST":
+        try:
+            if action == "opinion" and opinion_form.is_valid():
+                services.objection_give_opinion(actor=request.user, objection_id=obj.pk, **opinion_form.cleaned_data)
+                messages.success(request, "Η γνωμοδότηση καταχωρίστηκε.")
+                return redirect("evaluation:objection", pk=obj.pk)
+            if action == "decide" and decide_form.is_valid():
+                services.objection_decide(actor=request.user, objection_id=obj.pk, **decide_form.cleaned_data)
+                messages.success(request, "Η απόφαση επί της ένστασης καταχωρίστηκε και κοινοποιήθηκε.")
+                return redirect("evaluation:objection", pk=obj.pk)
+        except ApplicationError as exc:
+            _fail(request, opinion_form if action == "opinion" else decide_form, exc)
+    return render(
+        request,
+        "evaluation/objection.html",
+        {"objection": obj, "opinion_form": opinion_form, "decide_form": decide_form, "is_supervisor": selectors.is_supervisor(request.user)},
+    )
+
+
+# --- applicant ----------------------------------------------------------------------------------
+
+
+@login_required
+def my_results(request):
+    return render(
+        request,
+        "evaluation/my_results.html",
+        {
+            "decisions": selectors.decisions_for_applicant(request.user),
+            "clarifications": selectors.clarifications_for_applicant(request.user),
+        },
+    )
+
+
+def _objection_open(decision: Decision) -> bool:
+    return bool(
+        decision.objection_deadline
+        and decision.state == Decision.State.NOTIFIED
+        and timezone.now() <= end_of_day_athens(decision.objection_deadline)
+        and not Objection.objects.filter(decision=decision).exists()
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_decision(request, pk):
+    decision = _or_404(selectors.decision_get_for_applicant, user=request.user, pk=pk)
+    form = ObjectionForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if form.is_valid():
+                services.objection_file(actor=request.user, decision_id=decision.pk, text=form.cleaned_data["text"])
+                messages.success(request, "Η ένστασή σας υποβλήθηκε.")
+                return redirect("evaluation:my-decision", pk=decision.pk)
+        except ApplicationError as exc:
+            _fail(request, form, exc)
+    return render(
+        request,
+        "evaluation/my_decision.html",
+        {
+            "decision": decision,
+            "form": form,
+            "can_object": _objection_open(decision),
+            "objection": Objection.objects.filter(decision=decision).first(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_clarification(request, pk):
+    cr = _or_404(selectors.clarification_get_for_applicant, user=request.user, pk=pk)
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.clarification_reply(actor=request.user, clarification_id=cr.pk, reply=form.cleaned_data["reply"])
+        except ApplicationError as exc:
+            _fail(request, form, exc)
+        else:
+            messages.success(request, "Η απάντησή σας καταχωρίστηκε.")
+            return redirect("evaluation:my-results")
+    return render(request, "evaluation/my_clarification.html", {"clarification": cr, "form": form})
+
+
+# --- results tables ------------------------------------------------------------------------------
+
+HEADERS = {
+    "code": "Κωδικός αίτησης",
+    "applicant": "Δικαιούχος",
+    "title": "Τίτλος",
+    "kind": "Αποτέλεσμα",
+    "amount": "Ποσό (€)",
+    "ada": "ΑΔΑ",
+    "priority": "Σειρά προτεραιότητας",
+    "state": "Κατάσταση απόφασης",
+}
+
+
+def _call_or_404(code) -> Call:
+    call = Call.objects.filter(code=code).exclude(status=Call.Status.DRAFT).first()
+    if call is None:
+        raise Http404("Η πρόσκληση δεν βρέθηκε.")
+    return call
+
+
+def _export(call, rows, fmt, public):
+    columns = [c for c in HEADERS if any(c in r for r in rows)] or ["code", "title", "amount"]
+    stamp = f"{call.code}-{'public' if public else 'internal'}"
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "Αποτελέσματα"
+        ws.append([HEADERS[c] for c in columns])
+        for r in rows:
+            ws.append([float(r[c]) if c == "amount" else r.get(c, "") for c in columns])
+        buf = io.BytesIO()
+        wb.save(buf)
+        response = HttpResponse(
+            buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="results-{stamp}.xlsx"'
+        return response
+    pdf = render_pdf(
+        "evaluation/pdf/results.html",
+        {"call": {"title": call.title, "code": call.code}, "columns": [HEADERS[c] for c in columns],
+         "rows": [[r.get(c, "") for c in columns] for r in rows], "public": public},
+    )  # fmt: skip
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="results-{stamp}.pdf"'
+    return response
+
+
+@role_required(Role.SUPERVISOR, Role.PROGRAMME_ADMIN, Role.AUDITOR)
+def results(request, code):
+    call = _call_or_404(code)
+    rows = selectors.result_rows(call, public=False)
+    fmt = request.GET.get("format")
+    if fmt in ("xlsx", "pdf"):
+        return _export(call, rows, fmt, public=False)
+    return render(request, "evaluation/results.html", {"call": call, "rows": rows, "public": False})
+
+
+def results_public(request, code):
+    """ΚΥΑ 7066 Art. 7.6: approved recipients only — code, title, amount."""
+    call = _call_or_404(code)
+    rows = selectors.result_rows(call, public=True)
+    fmt = request.GET.get("format")
+    if fmt in ("xlsx", "pdf"):
+        return _export(call, rows, fmt, public=True)
+    return render(request, "evaluation/results.html", {"call": call, "rows": rows, "public": True})

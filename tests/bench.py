@@ -1,0 +1,435 @@
+"""Surge benchmark (`make bench`): 2,000 drafted ΚΥΑ 7066 applications finalised by 200 clients.
+
+What it does, step by step (every loop bounded in count and time, loopback addresses only):
+1. (Re)creates the PostgreSQL database `opske_bench` and migrates it.
+2. Seeds the ΚΥΑ 7066 call (real Annex 2 list, 70/30 pools), 200 businesses each with a TAXISnet
+   user and an API token, and 2,000 complete drafts (one 01.22 hire each, €14,220; half in Western
+   Macedonia, half in Megalopoli). Their registry answers (AADE active, ΠΣΣΕΗΣ €0 prior) are stored
+   as the prefill worker would store them: the surge measures finalisation, not the registries.
+3. Starts gunicorn on 127.0.0.1 against that database (Celery tasks go to Redis db 6; no worker
+   runs, so receipt rendering and e-mails stay queued — the web tier is what is measured).
+4. 200 threads, one per business, POST /api/v1/applications/<id>/submit/ with an Idempotency-Key.
+   Prints finalisations/s and p50/p99 latency.
+5. Checks the invariants: no duplicate protocol numbers, priority sequence == commit order (the
+   audit chain is appended in commit order), no pool over-committed, reservations add up.
+6. Runs a bare-SQL baseline of the same writes (psycopg2, same transaction shape: lock the
+   application, lock the counter, conditional pool UPDATE, update the application, insert the
+   submission) and prints our throughput as a ratio of it.
+
+Environment: BENCH_PG (default postgres://postgres@127.0.0.1:5432), BENCH_CLIENTS (200),
+BENCH_APPLICATIONS (2000), BENCH_WORKERS / BENCH_THREADS (gunicorn), BENCH_REDIS_URL.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg2
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+DB_NAME = "opske_bench"
+DB_URL = f"{PG}/{DB_NAME}"
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "200"))
+APPLICATIONS = int(os.environ.get("BENCH_APPLICATIONS", "2000"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 2) + 1)))
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
+DEADLINE_SECONDS = 600
+REQUEST_TIMEOUT = 60
+AMOUNT = Decimal("14220.00")  # one 01.22 hire: €1,185 × 12 (ΚΥΑ 7066 Art. 5.1.1, 5.1.3)
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def server_env() -> dict:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="opske.settings.local",
+        DATABASE_URL=DB_URL,
+        DATABASE_CONN_MAX_AGE="60",
+        DJANGO_DEBUG="false",
+        REDIS_URL=REDIS_URL,
+        CELERY_TASK_ALWAYS_EAGER="false",
+        LOG_LEVEL="WARNING",
+        SITE_URL="http://127.0.0.1",
+    )
+    return env
+
+
+# --- 1. database --------------------------------------------------------------------------------
+
+
+def recreate_database() -> None:
+    conn = psycopg2.connect(f"{PG}/postgres", connect_timeout=5)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [DB_NAME],
+        )
+        cur.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
+        cur.execute(f'CREATE DATABASE "{DB_NAME}"')
+    conn.close()
+    started = time.monotonic()
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=server_env(),
+        check=True,
+        timeout=600,
+    )
+    log(f"database {DB_NAME} created and migrated in {time.monotonic() - started:.1f}s")
+
+
+# --- 2. seed ----------------------------------------------------------------------------------------
+
+
+def seed() -> dict:
+    """Create the call, businesses, users, tokens and drafts in-process; return what the clients need."""
+    os.environ.update(server_env())
+    import django
+
+    django.setup()
+    from django.db import transaction
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import Business, BusinessActivity, Membership, User
+    from accounts.tests.factories import afm_with_check_digit
+    from applications.models import Application, Position, RegistrySnapshot
+    from applications.tests.factories import seeded_call
+    from calls import seeds
+
+    started = time.monotonic()
+    call = seeded_call(seeds.kya7066)
+    now = timezone.now()
+    places = [
+        ("Δυτικής Μακεδονίας", "Κοζάνης", "Κοζάνης"),
+        ("Πελοποννήσου", "Αρκαδίας", "Μεγαλόπολης"),
+    ]
+    per_client = max(1, APPLICATIONS // CLIENTS)
+    plan: dict[str, list[int]] = {}
+    with transaction.atomic():
+        businesses = Business.objects.bulk_create(
+            Business(afm=afm_with_check_digit(f"55{i:06d}"), name=f"ΕΠΙΧΕΙΡΗΣΗ ΔΟΚΙΜΗΣ ΦΟΡΤΟΥ {i} ΙΚΕ", legal_form="ΙΚΕ")
+            for i in range(CLIENTS)
+        )
+        BusinessActivity.objects.bulk_create(
+            BusinessActivity(business=b, code="43210000", description="Ηλεκτρικές εγκαταστάσεις", kind="1")
+            for b in businesses
+        )
+        users = User.objects.bulk_create(
+            User(username=f"bench-{b.afm}", kind=User.Kind.TAXISNET, afm=b.afm, email=f"{b.afm}@bench.example.gr")
+            for b in businesses
+        )
+        Membership.objects.bulk_create(
+            Membership(business=b, user=u, invited_afm=u.afm, role=role, state=Membership.State.ACTIVE)
+            for b, u in zip(businesses, users, strict=True)
+            for role in (Membership.BusinessRole.LEGAL_REPRESENTATIVE, Membership.BusinessRole.COORDINATOR)
+        )
+        tokens = Token.objects.bulk_create(Token(user=u, key=uuid.uuid4().hex) for u in users)
+        apps = Application.objects.bulk_create(
+            Application(
+                call=call,
+                call_version=call.current_version,
+                kind=Application.Kind.BUSINESS,
+                business=b,
+                applicant_user=u,
+                email=u.email,
+                data={"de_minimis": {"declared": True, "grants": []}, "declarations": {"solemn": True}},
+            )
+            for b, u in zip(businesses, users, strict=True)
+            for _ in range(per_client)
+        )
+        Position.objects.bulk_create(
+            Position(
+                application=a,
+                specialty="Ηλεκτρολόγος",
+                category="01.22",
+                persons=1,
+                place_label="Έδρα",
+                place_region=places[i % 2][0],
+                place_regional_unit=places[i % 2][1],
+                place_municipality=places[i % 2][2],
+            )
+            for i, a in enumerate(apps)
+        )
+        RegistrySnapshot.objects.bulk_create(
+            RegistrySnapshot(application=a, registry=registry, status="ok", data=data, fetched_at=now)
+            for a in apps
+            for registry, data in (("aade", {"is_active": True}), ("deminimis", {"total_gge": "0.00"}))
+        )
+    by_user = {u.pk: t.key for u, t in zip(users, tokens, strict=True)}
+    for a in apps:
+        plan.setdefault(by_user[a.applicant_user_id], []).append(a.pk)
+    log(f"seeded {len(apps)} drafts for {len(users)} businesses in {time.monotonic() - started:.1f}s")
+    return {"call_id": call.pk, "plan": plan}
+
+
+# --- 3. gunicorn ---------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(port: int) -> subprocess.Popen:
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    proc = subprocess.Popen(
+        [str(gunicorn), "opske.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(WORKERS), "-k", "gthread",
+         "--threads", str(THREADS), "--timeout", "120", "--backlog", "2048", "--log-level", "warning"],
+        cwd=ROOT,
+        env=server_env(),
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("gunicorn exited during start-up")
+        try:
+            # /healthz answers 503 without a Celery worker; any answer means gunicorn is serving.
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code:
+                log(f"gunicorn on 127.0.0.1:{port}: {WORKERS} workers × {THREADS} threads")
+                return proc
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    proc.terminate()
+    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+
+
+# --- 4. the surge --------------------------------------------------------------------------------------
+
+
+def surge(port: int, plan: dict[str, list[int]]) -> dict:
+    base = f"http://127.0.0.1:{port}/api/v1/applications"
+    results: list[tuple[float, float, int, str]] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(plan) + 1, timeout=120)
+    stop_at = time.monotonic() + DEADLINE_SECONDS
+
+    def client(token: str, app_ids: list[int]) -> None:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Token {token}"
+        # warm the connection so the surge measures finalisation, not TCP set-up
+        try:
+            session.get(f"{base}/?page_size=1", timeout=REQUEST_TIMEOUT)
+        except requests.RequestException:
+            pass
+        barrier.wait()
+        for app_id in app_ids[:1000]:
+            if time.monotonic() > stop_at:
+                break
+            t0 = time.monotonic()
+            try:
+                r = session.post(
+                    f"{base}/{app_id}/submit/",
+                    headers={"Idempotency-Key": uuid.uuid4().hex},
+                    timeout=REQUEST_TIMEOUT,
+                )
+                status, code = r.status_code, (r.json().get("status") or r.json().get("code", "")) if r.content else ""
+            except requests.RequestException as exc:
+                status, code = 0, type(exc).__name__
+            with lock:
+                results.append((t0, time.monotonic(), status, str(code)))
+        session.close()
+
+    threads = [threading.Thread(target=client, args=(tok, ids), daemon=True) for tok, ids in plan.items()]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    started = time.monotonic()
+    for t in threads:
+        t.join(timeout=max(1.0, stop_at - time.monotonic()))
+    elapsed = max(r[1] for r in results) - started if results else 0.0
+    ok = [r for r in results if r[2] == 200]
+    latencies = sorted(r[1] - r[0] for r in results)
+    outcome = {
+        "requests": len(results),
+        "ok": len(ok),
+        "submitted": sum(1 for r in ok if r[3] == "submitted"),
+        "reserve": sum(1 for r in ok if r[3] == "reserve"),
+        "errors": sorted({(r[2], r[3]) for r in results if r[2] != 200}),
+        "elapsed": elapsed,
+        "rate": len(ok) / elapsed if elapsed else 0.0,
+        "p50": statistics.median(latencies) if latencies else 0.0,
+        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else 0.0,
+    }
+    return outcome
+
+
+# --- 5. invariants ---------------------------------------------------------------------------------------
+
+
+def check_invariants(call_id: int) -> list[str]:
+    failures = []
+    conn = psycopg2.connect(DB_URL, connect_timeout=5)
+    with conn, conn.cursor() as cur:
+        cur.execute(
+            "SELECT count(*), count(DISTINCT protocol_number), count(DISTINCT priority_seq) "
+            "FROM applications_application WHERE call_id = %s AND status IN ('submitted', 'reserve')",
+            [call_id],
+        )
+        total, protocols, priorities = cur.fetchone()
+        if not total == protocols == priorities:
+            failures.append(f"duplicates: {total} applications, {protocols} protocols, {priorities} priorities")
+        cur.execute(
+            "SELECT id, priority_seq, submitted_at FROM applications_application "
+            "WHERE call_id = %s AND status IN ('submitted', 'reserve') ORDER BY priority_seq",
+            [call_id],
+        )
+        rows = cur.fetchall()
+        if [r[1] for r in rows] != list(range(1, len(rows) + 1)):
+            failures.append("priority sequence has gaps or does not start at 1")
+        if any(a[2] >= b[2] for a, b in zip(rows, rows[1:], strict=False)):
+            failures.append("timestamps do not strictly increase with priority")
+        cur.execute(
+            "SELECT object_id FROM opske_auditevent WHERE action LIKE 'application.submitted%%' ORDER BY seq"
+        )
+        commit_order = [int(r[0]) for r in cur.fetchall()]
+        if commit_order != [r[0] for r in rows]:
+            failures.append("priority order differs from commit order")
+        cur.execute(
+            "SELECT p.code, p.amount, p.reserved, p.committed, COALESCE(SUM(a.reserved_amount), 0) "
+            "FROM calls_budgetpool p LEFT JOIN applications_application a ON a.pool_id = p.id "
+            "WHERE p.call_id = %s GROUP BY p.id",
+            [call_id],
+        )
+        for code, amount, reserved, committed, held in cur.fetchall():
+            log(f"  pool {code}: amount {amount}, reserved {reserved} ({int(reserved / AMOUNT)} hires), committed {committed}")
+            if reserved + committed > amount:
+                failures.append(f"pool {code} over-committed: {reserved + committed} > {amount}")
+            if reserved != held:
+                failures.append(f"pool {code}: reserved {reserved} != sum of application holds {held}")
+    conn.close()
+    return failures
+
+
+# --- 6. bare-SQL baseline -----------------------------------------------------------------------------------
+
+BASELINE_DDL = """
+DROP TABLE IF EXISTS bench_submission, bench_app, bench_counter, bench_pool;
+CREATE TABLE bench_pool (id int PRIMARY KEY, amount numeric(14,2) NOT NULL, reserved numeric(14,2) NOT NULL DEFAULT 0,
+                         CHECK (reserved <= amount));
+CREATE TABLE bench_counter (id int PRIMARY KEY, last_priority bigint NOT NULL DEFAULT 0, last_ts timestamptz);
+CREATE TABLE bench_app (id int PRIMARY KEY, pool_id int NOT NULL REFERENCES bench_pool, status text NOT NULL,
+                        priority bigint UNIQUE, submitted_at timestamptz, reserved numeric(14,2) NOT NULL DEFAULT 0);
+CREATE TABLE bench_submission (id serial PRIMARY KEY, app_id int NOT NULL REFERENCES bench_app, priority bigint NOT NULL,
+                               submitted_at timestamptz NOT NULL, reserved boolean NOT NULL);
+"""
+
+
+def baseline(total: int, concurrency: int) -> float:
+    conn = psycopg2.connect(DB_URL, connect_timeout=5)
+    with conn, conn.cursor() as cur:
+        cur.execute(BASELINE_DDL)
+        cur.execute("INSERT INTO bench_pool VALUES (1, 7508760.00, 0), (2, 3218040.00, 0)")
+        cur.execute("INSERT INTO bench_counter VALUES (1, 0, NULL)")
+        cur.execute(
+            "INSERT INTO bench_app (id, pool_id, status) SELECT i, 1 + i %% 2, 'draft' FROM generate_series(1, %s) i",
+            [total],
+        )
+    conn.close()
+    queue = list(range(1, total + 1))
+    qlock = threading.Lock()
+    stop_at = time.monotonic() + DEADLINE_SECONDS
+
+    def worker() -> None:
+        c = psycopg2.connect(DB_URL, connect_timeout=5)
+        while time.monotonic() < stop_at:
+            with qlock:
+                if not queue:
+                    break
+                app_id = queue.pop()
+            with c, c.cursor() as cur:
+                cur.execute("SELECT pool_id FROM bench_app WHERE id = %s AND status = 'draft' FOR UPDATE", [app_id])
+                (pool_id,) = cur.fetchone()
+                cur.execute("SELECT last_priority FROM bench_counter WHERE id = 1 FOR UPDATE")
+                (last,) = cur.fetchone()
+                cur.execute(
+                    "UPDATE bench_pool SET reserved = reserved + %s WHERE id = %s AND amount >= reserved + %s",
+                    [AMOUNT, pool_id, AMOUNT],
+                )
+                reserved = cur.rowcount == 1
+                cur.execute("UPDATE bench_counter SET last_priority = %s, last_ts = clock_timestamp() WHERE id = 1", [last + 1])
+                cur.execute(
+                    "UPDATE bench_app SET status = %s, priority = %s, submitted_at = clock_timestamp(), reserved = %s "
+                    "WHERE id = %s",
+                    ["submitted" if reserved else "reserve", last + 1, AMOUNT if reserved else 0, app_id],
+                )
+                cur.execute(
+                    "INSERT INTO bench_submission (app_id, priority, submitted_at, reserved) "
+                    "VALUES (%s, %s, clock_timestamp(), %s)",
+                    [app_id, last + 1, reserved],
+                )
+        c.close()
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=max(1.0, stop_at - time.monotonic()))
+    elapsed = time.monotonic() - started
+    done = total - len(queue)
+    return done / elapsed if elapsed else 0.0
+
+
+def purge_queue() -> None:
+    """Drop the receipt/e-mail tasks the surge queued in Redis db 6 (no worker ran)."""
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_timeout=2).flushdb()
+    except Exception as exc:  # noqa: BLE001 - cleaning up is best effort
+        log(f"could not purge {REDIS_URL}: {exc}")
+
+
+def main() -> int:
+    os.chdir(ROOT)
+    sys.path.insert(0, str(ROOT))
+    recreate_database()
+    seeded = seed()
+    port = free_port()
+    proc = start_gunicorn(port)
+    try:
+        result = surge(port, seeded["plan"])
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    purge_queue()
+    log(
+        f"surge: {result['ok']}/{result['requests']} finalised in {result['elapsed']:.2f}s "
+        f"({result['submitted']} within budget, {result['reserve']} reserves) → {result['rate']:.1f} finalisations/s; "
+        f"latency p50 {result['p50'] * 1000:.0f} ms, p99 {result['p99'] * 1000:.0f} ms"
+    )
+    if result["errors"]:
+        log(f"  non-200 answers: {result['errors'][:10]}")
+    failures = check_invariants(seeded["call_id"])
+    log("invariants: " + ("all hold" if not failures else "FAILED: " + "; ".join(failures)))
+    base_rate = baseline(APPLICATIONS, WORKERS * THREADS)
+    log(f"bare-SQL baseline: {base_rate:.1f} finalisations/s; ours = {result['rate'] / base_rate:.2%} of it")
+    targets = result["p99"] < 1.0 and result["rate"] >= 150
+    log(f"targets (p99 < 1 s, ≥ 150/s): {'met' if targets else 'not met'}")
+    return 0 if not failures and result["ok"] == result["requests"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
