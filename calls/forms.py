@@ -6,6 +6,7 @@ from django import forms
 
 from calls.gaps import GAPS_BY_KEY, gaps_for_method
 from calls.models import (
+    CALL_SETTINGS_FIELDS,
     AnnualAllocation,
     BudgetGroupLimit,
     BudgetPool,
@@ -64,34 +65,7 @@ class CallMainForm(GovGrMixin, forms.ModelForm):
 
     class Meta:
         model = Call
-        fields = [
-            "title",
-            "summary",
-            "aid_regime",
-            "gber_articles",
-            "action_code",
-            "call_code",
-            "operation_code",
-            "managing_authority",
-            "implementing_body",
-            "applicant_kind",
-            "evaluation_method",
-            "submission_opens_at",
-            "submission_closes_at",
-            "official_window_start",
-            "official_window_end",
-            "expenditure_eligibility_end",
-            "total_budget",
-            "min_project_budget",
-            "max_project_budget",
-            "pass_mark",
-            "one_application_per_afm",
-            "over_pool_policy",
-            "tie_policy",
-            "part_funding_allowed",
-            "kad_list_mode",
-            "kad_scope",
-        ]
+        fields = list(CALL_SETTINGS_FIELDS)
         widgets = {
             "submission_opens_at": DATETIME_WIDGET,
             "submission_closes_at": DATETIME_WIDGET,

@@ -69,6 +69,40 @@ class CallQuerySet(models.QuerySet):
         )
 
 
+# The call's scalar settings, as edited in the call form, frozen in every version and diffed
+# between versions (one list, so the form, the services and the snapshots cannot drift apart).
+CALL_SETTINGS_FIELDS = (
+    "title",
+    "summary",
+    "aid_regime",
+    "gber_articles",
+    "action_code",
+    "call_code",
+    "operation_code",
+    "managing_authority",
+    "implementing_body",
+    "applicant_kind",
+    "evaluation_method",
+    "submission_opens_at",
+    "submission_closes_at",
+    "official_window_start",
+    "official_window_end",
+    "expenditure_eligibility_end",
+    "total_budget",
+    "min_project_budget",
+    "max_project_budget",
+    "pass_mark",
+    "one_application_per_afm",
+    "over_pool_policy",
+    "tie_policy",
+    "part_funding_allowed",
+    "kad_list_mode",
+    "kad_scope",
+)
+# List-valued settings edited with their own widgets.
+CALL_LIST_FIELDS = ("eligible_legal_forms", "eligible_sizes")
+
+
 class Call(ConcurrentTransitionMixin, models.Model):
     """A call for applications (Πρόσκληση). Its phase (upcoming/open/closed) is derived from the window."""
 

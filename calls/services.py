@@ -16,6 +16,8 @@ from django.db.models import F, ProtectedError
 from accounts.models import Role
 from calls.gaps import validate_gaps
 from calls.models import (
+    CALL_LIST_FIELDS,
+    CALL_SETTINGS_FIELDS,
     AnnualAllocation,
     BudgetGroupLimit,
     BudgetPool,
@@ -37,37 +39,7 @@ from calls.versioning import build_snapshot, diff_snapshots
 from opske.audit.chain import record
 from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
-EDITABLE_FIELDS = (
-    "title",
-    "summary",
-    "aid_regime",
-    "gber_articles",
-    "action_code",
-    "call_code",
-    "operation_code",
-    "managing_authority",
-    "implementing_body",
-    "applicant_kind",
-    "evaluation_method",
-    "submission_opens_at",
-    "submission_closes_at",
-    "official_window_start",
-    "official_window_end",
-    "expenditure_eligibility_end",
-    "total_budget",
-    "min_project_budget",
-    "max_project_budget",
-    "pass_mark",
-    "one_application_per_afm",
-    "over_pool_policy",
-    "tie_policy",
-    "part_funding_allowed",
-    "kad_list_mode",
-    "kad_scope",
-    "eligible_legal_forms",
-    "eligible_sizes",
-    "config",
-)
+EDITABLE_FIELDS = (*CALL_SETTINGS_FIELDS, *CALL_LIST_FIELDS, "config")
 
 # Child sets written with replace semantics: section -> (model, fields accepted from the caller).
 CHILD_MODELS = {

@@ -12,37 +12,9 @@ from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-CALL_SNAPSHOT_FIELDS = [
-    "code",
-    "title",
-    "summary",
-    "aid_regime",
-    "gber_articles",
-    "action_code",
-    "call_code",
-    "operation_code",
-    "managing_authority",
-    "implementing_body",
-    "applicant_kind",
-    "evaluation_method",
-    "submission_opens_at",
-    "submission_closes_at",
-    "official_window_start",
-    "official_window_end",
-    "expenditure_eligibility_end",
-    "total_budget",
-    "min_project_budget",
-    "max_project_budget",
-    "pass_mark",
-    "one_application_per_afm",
-    "over_pool_policy",
-    "tie_policy",
-    "part_funding_allowed",
-    "kad_list_mode",
-    "kad_scope",
-    "eligible_legal_forms",
-    "eligible_sizes",
-]
+from calls.models import CALL_LIST_FIELDS, CALL_SETTINGS_FIELDS
+
+CALL_SNAPSHOT_FIELDS = ["code", *CALL_SETTINGS_FIELDS, *CALL_LIST_FIELDS]
 
 # section -> (related name, key fields, value fields)
 SECTIONS = {
