@@ -16,7 +16,7 @@ def test_header_shows_the_user_and_a_logout_that_also_ends_taxisnet(client):
     assert f"ΜΑΡΙΑ ΠΑΠΑΔΟΠΟΥΛΟΥ · ΑΦΜ {user.afm}" in page
     assert 'action="/accounts/logout/"' in page and "Αποσύνδεση (και από TAXISnet)" in page
     # Every header element carries the class the stylesheet makes legible on the blue bar.
-    assert page.count("opske-nav-link") == 3
+    assert page.count("opske-nav-link") == 4  # inbox, my space, name, logout
 
 
 def test_header_offers_login_to_visitors(client):
