@@ -62,5 +62,12 @@ def application_evaluation_transition(
                 app.reserved_amount = reserved_amount
             app.save()
             action = TRANSITIONS[transition]
-        audit.record(actor=actor, action=action, obj=app, before=before, after=audit.snapshot(app, FIELDS), reason=reason)
+        audit.record(
+            actor=actor,
+            action=action,
+            obj=app,
+            before=before,
+            after=audit.snapshot(app, FIELDS),
+            reason=reason,
+        )
     return app

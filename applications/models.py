@@ -279,6 +279,10 @@ class Submission(models.Model):
     requested_amount = models.DecimalField(max_digits=14, decimal_places=2)
     reserved = models.BooleanField("δεσμεύτηκε προϋπολογισμός", default=False)
     snapshot = models.JSONField("τι υποβλήθηκε", default=dict)
+    # Set by the after-commit task that records the receipt and the notices (idempotency marker).
+    receipt = models.ForeignKey(
+        "opske.GeneratedDocument", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = "οριστικοποίηση"

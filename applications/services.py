@@ -15,7 +15,7 @@ import logging
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Business, Membership, Person
@@ -90,13 +90,13 @@ def _require(user, application: Application, allowed: frozenset[str]) -> None:
         raise PermissionDenied("Ο ρόλος σας στην επιχείρηση δεν επιτρέπει αυτή την ενέργεια.")
 
 
-def _locked(application_id) -> Application:
-    app = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("call", "business", "person", "pool")
-        .filter(pk=application_id)
-        .first()
+def _locked(application_id, *, for_submission: bool = False) -> Application:
+    qs = Application.objects.select_for_update(of=("self",)).select_related(
+        "call__programme", "business", "person", "pool"
     )
+    if for_submission:
+        qs = qs.prefetch_related("registry_snapshots", "positions", "business__activities")
+    app = qs.filter(pk=application_id).first()
     if app is None:
         raise NotFound("Η αίτηση δεν βρέθηκε.")
     return app
@@ -363,7 +363,31 @@ def _snapshot(app: Application, registry: str) -> RegistrySnapshot | None:
 
 
 def _pool_rates(call: Call) -> dict[str, Decimal]:
-    return {r.code: r.monthly_amount for r in call.unit_rates.all()}
+    return _call_data(call)["rates"]
+
+
+_CALL_CACHE: dict[tuple, dict] = {}
+
+
+def _call_data(call: Call) -> dict:
+    """The call's rule data (areas, unit rates, pools, ΚΑΔ list), read once per published version.
+
+    It changes only with an amendment (a new version, a new `updated_at`), which is the cache key;
+    a surge of submissions then spends no queries on configuration (619 ΚΑΔ for ΚΥΑ 7066 Annex 2).
+    """
+    key = (call.pk, call.current_version_id, call.updated_at)
+    data = _CALL_CACHE.get(key)
+    if data is None:
+        data = {
+            "areas": [a.as_rule_data() for a in call.areas.select_related("pool")],
+            "rates": {r.code: r.monthly_amount for r in call.unit_rates.all()},
+            "pools": {p.code: p.pk for p in call.pools.all()},
+            "kad_codes": list(call.kad_rules.values_list("code", flat=True)),
+        }
+        if len(_CALL_CACHE) > 64:
+            _CALL_CACHE.clear()
+        _CALL_CACHE[key] = data
+    return data
 
 
 def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | None, Decimal]:
@@ -376,7 +400,7 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
     problems: list[rules.Problem] = []
     pool_code: str | None = None
     amount = Decimal("0.00")
-    areas = [a.as_rule_data() for a in call.areas.select_related("pool")]
+    areas = _call_data(call)["areas"]
     source = call.programme.legal_act or call.title
     if not app.email:
         problems.append(
@@ -415,12 +439,7 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
                 )
             )
         kads = _kads_in_scope(app, call)
-        problems += rules.kad_problems(
-            kads,
-            mode=call.kad_list_mode,
-            codes=[k.code for k in call.kad_rules.all()],
-            source=f"Παράρτημα 2 {source}" if call.kad_list_mode == "exclude" else source,
-        )
+        problems += _kad_problems(call, kads, source)
 
     if app.kind == Application.Kind.BUSINESS:
         positions = [
@@ -548,6 +567,22 @@ def _single_pool(call: Call) -> str | None:
     return pools[0].code if len(pools) == 1 else None
 
 
+def _kad_problems(call: Call, kads: list[str], source: str) -> list[rules.Problem]:
+    """Annex 2 check per ΚΑΔ, memoised per call version: a pure function of (list, ΚΑΔ)."""
+    memo = _call_data(call).setdefault("kad_results", {})
+    problems: list[rules.Problem] = []
+    for kad in kads:
+        if kad not in memo:
+            memo[kad] = rules.kad_problems(
+                [kad],
+                mode=call.kad_list_mode,
+                codes=_call_data(call)["kad_codes"],
+                source=f"Παράρτημα 2 {source}" if call.kad_list_mode == "exclude" else source,
+            )
+        problems += memo[kad]
+    return problems
+
+
 def _kads_in_scope(app: Application, call: Call) -> list[str]:
     """ΚΥΑ 7066 Παρ. 2 (κενό 18): which ΚΑΔ are tested is the call's `kad_scope`.
 
@@ -563,18 +598,55 @@ def _kads_in_scope(app: Application, call: Call) -> list[str]:
 # --- final submission ---------------------------------------------------------------------------------
 
 
-def _lock_counter(call: Call) -> CallCounter:
-    counter = CallCounter.objects.select_for_update().filter(call=call).first()
-    if counter is None:
-        CallCounter.objects.bulk_create([CallCounter(call=call)], ignore_conflicts=True)
-        counter = CallCounter.objects.select_for_update().get(call=call)
-    return counter
+_COUNTER_SQL = """
+UPDATE applications_callcounter
+   SET last_priority = last_priority + %s,
+       last_protocol = last_protocol + %s,
+       last_submitted_at = GREATEST(clock_timestamp(), last_submitted_at + interval '1 microsecond')
+ WHERE call_id = %s
+RETURNING last_priority, last_protocol, last_submitted_at
+"""
+
+
+def _take_numbers(call: Call, *, advance: bool, new_protocol: bool) -> tuple[int, int, datetime.datetime]:
+    """Lock the call's counter row and take (priority, protocol, timestamp) in one statement.
+
+    The row lock is held until commit, so the next submission of this call waits here: priority
+    order is commit order, and the timestamp (the database clock, to the microsecond) strictly
+    increases with it even if the clock steps back. SQLite (the embedded default) serialises
+    writers anyway and takes the same numbers through the ORM.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            params = [int(advance), int(new_protocol), call.pk]
+            cursor.execute(_COUNTER_SQL, params)
+            row = cursor.fetchone()
+            if row is None:  # the call's first submission creates its counter row
+                CallCounter.objects.bulk_create([CallCounter(call=call)], ignore_conflicts=True)
+                cursor.execute(_COUNTER_SQL, params)
+                row = cursor.fetchone()
+            return row
+    CallCounter.objects.bulk_create([CallCounter(call=call)], ignore_conflicts=True)
+    counter = CallCounter.objects.select_for_update().get(call=call)
+    now = timezone.now()
+    if counter.last_submitted_at is not None and now <= counter.last_submitted_at:
+        now = counter.last_submitted_at + ONE_MICROSECOND
+    counter.last_priority += int(advance)
+    counter.last_protocol += int(new_protocol)
+    counter.last_submitted_at = now
+    counter.save()
+    return counter.last_priority, counter.last_protocol, now
 
 
 def application_submit(*, actor, application_id: int) -> Application:
-    """Οριστικοποίηση: validate, stamp number/timestamp/priority, reserve the budget, all at once."""
+    """Οριστικοποίηση: validate, stamp number/timestamp/priority, reserve the budget, all at once.
+
+    Everything that can be done before the call's counter lock is done before it; inside it only
+    the numbers, the conditional pool UPDATE, the application row, the submission history row and
+    the audit event. The receipt PDF and the notices are recorded by a task after commit.
+    """
     with transaction.atomic():
-        app = _locked(application_id)
+        app = _locked(application_id, for_submission=True)
         _require(actor, app, SUBMIT_ROLES)
         if app.status != Application.Status.DRAFT:
             raise Conflict(
@@ -594,10 +666,19 @@ def application_submit(*, actor, application_id: int) -> Application:
                 code=problems[0].code if len({p.code for p in problems}) == 1 else "submission_blocked",
                 fields=rules.problems_as_fields(problems),
             )
-        pool = BudgetPool.objects.filter(call=call, code=pool_code).first() if pool_code else None
+        pool_id = _call_data(call)["pools"].get(pool_code) if pool_code else None
+        pool = BudgetPool.objects.filter(pk=pool_id).first() if pool_id else None
+        previous_seq = (app.data or {}).get("previous_priority_seq")
+        keep_place = _reedit_policy(call) == rules.REEDIT_KEEP and previous_seq is not None
+        before = audit.snapshot(app, AUDIT_FIELDS)
+        app.requested_amount = amount
+        app.pool = pool
+        snapshot = receipt_context(app)
 
-        # The serialisation point: everything below runs one submission at a time per call.
-        counter = _lock_counter(call)
+        # The serialisation point: from here to commit, one submission at a time per call.
+        seq, protocol_seq, now = _take_numbers(
+            call, advance=not keep_place, new_protocol=app.protocol_seq is None
+        )
         if call.one_application_per_afm:
             owner = {"business_id": app.business_id} if app.business_id else {"person_id": app.person_id}
             other = (
@@ -611,9 +692,6 @@ def application_submit(*, actor, application_id: int) -> Application:
                     f"Η πρόσκληση δέχεται μία αίτηση ανά ΑΦΜ· υπάρχει ήδη η {other}.",
                     code="duplicate_application",
                 )
-        now = timezone.now()
-        if counter.last_submitted_at is not None and now <= counter.last_submitted_at:
-            now = counter.last_submitted_at + ONE_MICROSECOND  # strictly increasing, whatever the clock
         reserved = False
         if call.is_fcfs and pool is not None and amount > 0:
             try:
@@ -629,65 +707,87 @@ def application_submit(*, actor, application_id: int) -> Application:
                         "άλλες αιτήσεις για αυτήν (ΚΥΑ 7066 Άρθ. 6.1).",
                         code="pool_exhausted",
                     ) from exc
-        before = audit.snapshot(app, AUDIT_FIELDS)
-        new_seq = counter.last_priority + 1
-        priority = rules.priority_after_reedit(
-            _reedit_policy(call), previous_seq=(app.data or {}).get("previous_priority_seq"), new_seq=new_seq
-        )
-        if priority == new_seq:
-            counter.last_priority = new_seq
         if app.protocol_seq is None:
-            counter.last_protocol += 1
-            app.protocol_seq = counter.last_protocol
-            app.protocol_number = f"ΟΠΣΚΕ-{call.pk}-{counter.last_protocol:06d}"
-        counter.last_submitted_at = now
-        counter.save()
-
-        if reserved:
+            app.protocol_seq = protocol_seq
+            app.protocol_number = f"ΟΠΣΚΕ-{call.pk}-{protocol_seq:06d}"
+        if reserved or not (call.is_fcfs and pool is not None):
             app.submit()
         else:
-            app.submit_as_reserve() if (call.is_fcfs and pool is not None) else app.submit()
-        app.priority_seq = priority
+            app.submit_as_reserve()
+        app.priority_seq = previous_seq if keep_place else seq
         app.submitted_at = now
         app.first_submitted_at = app.first_submitted_at or now
-        app.pool = pool
-        app.requested_amount = amount
         app.reserved_amount = amount if reserved else Decimal("0.00")
-        app.call_version = call.current_version
+        app.call_version_id = call.current_version_id
         app.save()
-        snapshot = receipt_context(app)
-        Submission.objects.create(
+        snapshot.update(
+            protocol_number=app.protocol_number,
+            priority_seq=app.priority_seq,
+            submitted_at=now.isoformat(timespec="microseconds"),
+            submitted_at_display=timezone.localtime(now).strftime("%d/%m/%Y %H:%M:%S.%f"),
+            status=app.get_status_display(),
+            reserved=reserved,
+        )
+        submission = Submission.objects.create(
             application=app,
             call=call,
-            priority_seq=priority,
+            priority_seq=app.priority_seq,
             submitted_at=now,
             requested_amount=amount,
             reserved=reserved,
             snapshot=snapshot,
         )
+        # Last on purpose: the audit chain's lock is held from here to commit.
         audit.record(
             actor=actor,
             action="application.submitted"
-            if reserved or not call.is_fcfs
+            if app.status == Application.Status.SUBMITTED
             else "application.submitted_as_reserve",
             obj=app,
             before=before,
             after=audit.snapshot(app, AUDIT_FIELDS),
         )
+        transaction.on_commit(lambda: _enqueue_after_submission(submission.pk))
+    return app
+
+
+def _enqueue_after_submission(submission_id: int) -> None:
+    from applications.tasks import after_submission
+
+    try:
+        after_submission.delay(submission_id)
+    except Exception:  # the outbox sweep re-enqueues submissions still without a receipt
+        logger.warning("could not enqueue the receipt of submission %s", submission_id)
+
+
+def submission_record_receipt_and_notices(*, submission_id: int) -> Submission | None:
+    """After commit: record the receipt PDF (rendered by the worker) and the e-mails. Runs once."""
+    with transaction.atomic():
+        submission = (
+            Submission.objects.select_for_update(of=("self",))
+            .select_related("application__call", "application__business", "application__person")
+            .filter(pk=submission_id)
+            .first()
+        )
+        if submission is None or submission.receipt_id is not None:
+            return submission
+        app = submission.application
         document = document_request(
             obj=app,
             kind="application_receipt",
             template="applications/pdf/receipt.html",
-            context=snapshot,
-            actor=actor,
+            context=submission.snapshot,
+            actor="applications.after_submission",
         )
-        Application.objects.filter(pk=app.pk).update(receipt=document)
-        app.receipt = document
-        _notify_submitted(app, actor)
-    return app
+        Submission.objects.filter(pk=submission.pk).update(receipt=document)
+        if app.submitted_at == submission.submitted_at:  # the latest submission's receipt is the one shown
+            Application.objects.filter(pk=app.pk).update(receipt=document)
+        _notify_submitted(app, submission)
+        submission.receipt = document
+    return submission
 
 
-def _notify_submitted(app: Application, actor) -> None:
+def _notify_submitted(app: Application, submission: Submission) -> None:
     """E-mail to the business's members (coordinator, legal representative) and the declared address."""
     if app.business_id:
         recipients = [
@@ -699,12 +799,13 @@ def _notify_submitted(app: Application, actor) -> None:
         ]
     else:
         recipients = [app.person.user] if app.person.user_id else []
-    when = timezone.localtime(app.submitted_at).strftime("%d/%m/%Y %H:%M:%S.%f")
+    when = timezone.localtime(submission.submitted_at).strftime("%d/%m/%Y %H:%M:%S.%f")
+    status = submission.snapshot.get("status", "")
     subject = f"Οριστικοποίηση αίτησης {app.protocol_number}"
     body = (
         f"Η αίτηση {app.protocol_number} στην πρόσκληση «{app.call.title}» οριστικοποιήθηκε στις {when}.\n"
-        f"Σειρά προτεραιότητας: {app.priority_seq}. Κατάσταση: {app.get_status_display()}.\n"
-        f"Αιτούμενο ποσό: {rules.fmt_eur(app.requested_amount)}.\n"
+        f"Σειρά προτεραιότητας: {submission.priority_seq}. Κατάσταση: {status}.\n"
+        f"Αιτούμενο ποσό: {rules.fmt_eur(submission.requested_amount)}.\n"
         "Το αποδεικτικό υποβολής (PDF) είναι διαθέσιμο στην πύλη."
     )
     notify(
@@ -714,7 +815,7 @@ def _notify_submitted(app: Application, actor) -> None:
         kind="application.submitted",
         obj=app,
         legal=True,
-        actor=actor,
+        actor="applications.after_submission",
     )
     member_emails = {(u.email or "").lower() for u in recipients}
     if app.email and app.email.lower() not in member_emails:
@@ -763,7 +864,9 @@ def receipt_context(app: Application) -> dict:
                 ),
             }
             for p in app.positions.all()
-        ],
+        ]
+        if app.kind == Application.Kind.BUSINESS
+        else [],
         "de_minimis": (app.data or {}).get("de_minimis") or {},
         "partners": [
             {"afm": p.afm, "name": p.name, "kind": p.get_kind_display()} for p in app.partners.all()
@@ -771,7 +874,9 @@ def receipt_context(app: Application) -> dict:
         "budget_lines": [
             {"category": b.category, "description": b.description, "amount": rules.fmt_eur(b.amount)}
             for b in app.budget_lines.all()
-        ],
+        ]
+        if app.kind == Application.Kind.CLUSTER
+        else [],
         "education": app.education,
         "placement_preferences": list(app.placement_preferences or []),
         "registry": {

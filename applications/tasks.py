@@ -14,9 +14,10 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from applications.models import Application
+from applications.models import Application, Submission
 from applications.registry_handlers import HANDLER
 from interop.waiting import run_registry_check
+from opske.tasks import register_outbox
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,15 @@ def prefill_registries(application_id: int) -> list[str]:
     return outcomes
 
 
+@shared_task(name="applications.tasks.after_submission", acks_late=True)
+def after_submission(submission_id: int) -> int | None:
+    """Record the receipt PDF and the notices of one final submission (idempotent)."""
+    from applications.services import submission_record_receipt_and_notices
+
+    submission = submission_record_receipt_and_notices(submission_id=submission_id)
+    return submission.receipt_id if submission else None
+
+
 @shared_task(name="applications.tasks.email_declared_address", acks_late=True)
 def email_declared_address(application_id: int, address: str, subject: str, body: str) -> bool:
     """The legal-notification address declared in the application gets the submission notice too."""
@@ -99,3 +109,7 @@ def email_declared_address(application_id: int, address: str, subject: str, body
             data={**(app.data or {}), "declared_email_sent": [*sent, marker]}
         )
     return True
+
+
+# Submissions whose after-commit task was lost (broker down) are picked up by the outbox sweep.
+register_outbox(Submission, after_submission, pending={"receipt__isnull": True}, age_field="submitted_at")

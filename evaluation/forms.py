@@ -30,7 +30,9 @@ class ReviewForm(forms.Form):
         choices=[("agree", "Συμφωνώ με το α' επίπεδο"), ("deviate", "Αποκλίνω (αντίθετο αποτέλεσμα)")],
         widget=forms.RadioSelect,
     )
-    reasons = forms.CharField(label="Αιτιολόγηση (υποχρεωτική σε απόκλιση)", required=False, widget=forms.Textarea)
+    reasons = forms.CharField(
+        label="Αιτιολόγηση (υποχρεωτική σε απόκλιση)", required=False, widget=forms.Textarea
+    )
 
 
 class ClarificationForm(forms.Form):

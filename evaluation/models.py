@@ -122,6 +122,9 @@ class ConflictDeclaration(models.Model):
         verbose_name_plural = "δηλώσεις σύγκρουσης συμφερόντων"
         constraints = [models.CheckConstraint(condition=Q(confirmed=True), name="declaration_confirmed")]
 
+    def __str__(self):
+        return f"Δήλωση {'σύγκρουσης' if self.has_conflict else 'μη σύγκρουσης'} ({self.assignment})"
+
 
 class Evaluation(ConcurrentTransitionMixin, models.Model):
     class State(models.TextChoices):
@@ -193,11 +196,14 @@ class Finding(models.Model):
         verbose_name_plural = "ευρήματα"
         ordering = ["evaluation", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["evaluation", "criterion_code"], name="uniq_finding_per_criterion")
+            models.UniqueConstraint(
+                fields=["evaluation", "criterion_code"], name="uniq_finding_per_criterion"
+            )
         ]
 
     def __str__(self):
-        return f"{self.criterion_code}: {self.score if self.value == self.Value.SCORE else self.get_value_display()}"
+        shown = self.score if self.value == self.Value.SCORE else self.get_value_display()
+        return f"{self.criterion_code}: {shown}"
 
 
 class SecondLevelReview(models.Model):
@@ -222,6 +228,9 @@ class SecondLevelReview(models.Model):
                 condition=Q(outcome="agree") | ~Q(reasons=""), name="deviation_has_reasons"
             )
         ]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} ({self.evaluation})"
 
 
 class ClarificationRequest(models.Model):
@@ -252,6 +261,9 @@ class ClarificationRequest(models.Model):
         verbose_name_plural = "αιτήματα διευκρινίσεων"
         ordering = ["requested_at", "pk"]
 
+    def __str__(self):
+        return f"Διευκρινίσεις για {self.application} έως {self.due_on:%d/%m/%Y}"
+
 
 class PreInclusionCheck(models.Model):
     """Προενταξιακός έλεγχος: the ΠΣΣΕΗΣ cumulation check repeated before approval (Art. 7.2, 7.3)."""
@@ -279,6 +291,9 @@ class PreInclusionCheck(models.Model):
         verbose_name = "προενταξιακός έλεγχος"
         verbose_name_plural = "προενταξιακοί έλεγχοι"
         ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"Προενταξιακός έλεγχος {self.application} ({self.get_state_display()})"
 
 
 class Decision(ConcurrentTransitionMixin, models.Model):

@@ -60,7 +60,9 @@ def publish_to_diavgeia(decision_id: int):
 def pre_inclusion_answer(check, result) -> None:
     from evaluation.services import pre_inclusion_check_complete
 
-    pre_inclusion_check_complete(check=check, status=result.status, data=result.data, checked_at=result.checked_at)
+    pre_inclusion_check_complete(
+        check=check, status=result.status, data=result.data, checked_at=result.checked_at
+    )
 
 
 @registry_result_handler(PUBLISHED)

@@ -63,7 +63,9 @@ def assignment_get_for_user(*, user, pk) -> Assignment:
 def evaluation_get_for_evaluator(*, user, pk) -> Evaluation:
     ev = (
         Evaluation.objects.filter(pk=_int(pk), assignment__evaluator=user)
-        .select_related("assignment", "application__call__programme", "application__business", "application__pool")
+        .select_related(
+            "assignment", "application__call__programme", "application__business", "application__pool"
+        )
         .prefetch_related("findings", "application__positions", "application__registry_snapshots")
         .first()
     )
@@ -78,7 +80,9 @@ def evaluations_for_review(user) -> QuerySet[Evaluation]:
         return Evaluation.objects.none()
     return (
         Evaluation.objects.filter(level=1)
-        .select_related("application__call", "application__business", "application__person", "assignment__evaluator")
+        .select_related(
+            "application__call", "application__business", "application__person", "assignment__evaluator"
+        )
         .order_by("application__call_id", "application__priority_seq", "pk")
     )
 
@@ -87,7 +91,9 @@ def evaluation_get_for_review(*, user, pk) -> Evaluation:
     ev = (
         evaluations_for_review(user)
         .filter(pk=_int(pk))
-        .prefetch_related("findings", "application__positions", "clarifications", "application__registry_snapshots")
+        .prefetch_related(
+            "findings", "application__positions", "clarifications", "application__registry_snapshots"
+        )
         .first()
     )
     if ev is None:
@@ -107,7 +113,9 @@ def second_level_assignment(user, application) -> Assignment | None:
 def decisions_for_staff(user) -> QuerySet[Decision]:
     if not is_staff_reader(user):
         return Decision.objects.none()
-    return Decision.objects.select_related("application__call", "application__business", "application__person")
+    return Decision.objects.select_related(
+        "application__call", "application__business", "application__person"
+    )
 
 
 def decision_get_for_staff(*, user, pk) -> Decision:
@@ -122,7 +130,9 @@ def decisions_for_applicant(user) -> QuerySet[Decision]:
     ids = applications_for_user(user).values("pk")
     return (
         Decision.objects.filter(application_id__in=ids)
-        .filter(Q(state=Decision.State.NOTIFIED) | Q(state=Decision.State.SUPERSEDED, notified_at__isnull=False))
+        .filter(
+            Q(state=Decision.State.NOTIFIED) | Q(state=Decision.State.SUPERSEDED, notified_at__isnull=False)
+        )
         .select_related("application__call", "document")
         .order_by("-notified_at", "-pk")
     )
@@ -137,8 +147,10 @@ def decision_get_for_applicant(*, user, pk) -> Decision:
 
 def clarifications_for_applicant(user) -> QuerySet[ClarificationRequest]:
     ids = applications_for_user(user).values("pk")
-    return ClarificationRequest.objects.filter(application_id__in=ids).select_related("application").order_by(
-        "-requested_at"
+    return (
+        ClarificationRequest.objects.filter(application_id__in=ids)
+        .select_related("application")
+        .order_by("-requested_at")
     )
 
 
@@ -154,9 +166,9 @@ def objections_for_staff(user) -> QuerySet[Objection]:
         Role.SUPERVISOR, Role.COMMITTEE_MEMBER, Role.AUDITOR
     ):
         return Objection.objects.none()
-    return Objection.objects.select_related("decision", "application__call", "application__business").order_by(
-        "decision_due", "pk"
-    )
+    return Objection.objects.select_related(
+        "decision", "application__call", "application__business"
+    ).order_by("decision_due", "pk")
 
 
 def objection_get_for_staff(*, user, pk) -> Objection:

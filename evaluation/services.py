@@ -19,6 +19,7 @@ Interfaces the other methods use:
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from decimal import Decimal
 
@@ -46,9 +47,18 @@ from evaluation.models import (
     PreInclusionCheck,
     SecondLevelReview,
 )
-from evaluation.rules import NO, SCORE, YES, check_finding, clarification_due, money
+from evaluation.rules import (
+    NO,
+    SCORE,
+    YES,
+    check_finding,
+    clarification_due,
+    money,
+    objection_deadline,
+    objection_decision_due,
+    objection_policy,
+)
 from evaluation.rules import fcfs as fcfs_rules
-from evaluation.rules import objection_decision_due, objection_deadline, objection_policy
 from opske import audit
 from opske.calendar import ATHENS, end_of_day_athens
 from opske.deadlines import deadline_cancel, deadline_schedule
@@ -152,16 +162,20 @@ def _check_assignable(application: Application, user, role: str) -> None:
             f"Ο χρήστης {user.get_full_name() or user.username} δεν έχει τον ρόλο «{Role(needed).label}».",
             fields={"evaluator": "Ακατάλληλος ρόλος."},
         )
-    if Assignment.objects.filter(application=application, evaluator=user).exclude(
-        state=Assignment.State.WITHDRAWN
-    ).exists():
+    if (
+        Assignment.objects.filter(application=application, evaluator=user)
+        .exclude(state=Assignment.State.WITHDRAWN)
+        .exists()
+    ):
         raise Conflict(
             "Το ίδιο πρόσωπο δεν αξιολογεί την ίδια αίτηση σε δύο επίπεδα, ούτε μετά από δήλωση σύγκρουσης.",
             code="same_person_two_levels",
         )
 
 
-def assignment_create(*, actor, application_id: int, evaluator_id: int, role: str, automatic=False) -> Assignment:
+def assignment_create(
+    *, actor, application_id: int, evaluator_id: int, role: str, automatic=False
+) -> Assignment:
     """Manual assignment by a supervisor or programme administrator."""
     if actor is not None and not isinstance(actor, str):
         _require_role(actor, Role.SUPERVISOR, Role.PROGRAMME_ADMIN)
@@ -255,9 +269,10 @@ def assignment_withdraw(*, actor, assignment_id: int, reason: str = "") -> Assig
     _require_role(actor, Role.SUPERVISOR, Role.PROGRAMME_ADMIN)
     with transaction.atomic():
         a = _locked_assignment(assignment_id)
-        if a.state not in Assignment.OPEN_STATES or Evaluation.objects.filter(assignment=a).exclude(
-            state=Evaluation.State.DRAFT
-        ).exists():
+        if (
+            a.state not in Assignment.OPEN_STATES
+            or Evaluation.objects.filter(assignment=a).exclude(state=Evaluation.State.DRAFT).exists()
+        ):
             raise Conflict("Η ανάθεση έχει ολοκληρωθεί και δεν ανακαλείται.", code="assignment_closed")
         before = {"state": a.state}
         a.state = Assignment.State.WITHDRAWN
@@ -310,10 +325,9 @@ def conflict_declaration_sign(
         )
         if has_conflict:
             # The conflicted person is excluded from candidates for this application for good.
-            try:
+            # Nobody else free: the supervisor sees the unassigned application in the queue.
+            with contextlib.suppress(Conflict):
                 assignment_auto(actor="σύστημα: ανακατανομή", application_id=a.application_id, role=a.role)
-            except Conflict:
-                pass  # nobody else free: the supervisor sees the unassigned application in the queue
     return declaration
 
 
@@ -340,7 +354,9 @@ def evaluation_open(*, actor, assignment_id: int) -> Evaluation:
         app = a.application
         if app.status in (Application.Status.SUBMITTED, Application.Status.RESERVE):
             # ΚΥΑ 7066 Art. 6.7(b): once evaluation has started, re-editing is closed.
-            application_evaluation_transition(actor=actor, application_id=app.pk, transition="start_evaluation")
+            application_evaluation_transition(
+                actor=actor, application_id=app.pk, transition="start_evaluation"
+            )
         evaluation = Evaluation.objects.create(application=app, assignment=a, level=a.level)
         audit.record(actor=actor, action="evaluation.opened", obj=evaluation, after={"assignment": a.pk})
     return evaluation
@@ -351,7 +367,14 @@ def criteria_for(application: Application):
 
 
 def finding_save(
-    *, actor, evaluation_id: int, criterion_code: str, value: str, score=None, justification: str = "", remarks=""
+    *,
+    actor,
+    evaluation_id: int,
+    criterion_code: str,
+    value: str,
+    score=None,
+    justification: str = "",
+    remarks="",
 ) -> Finding:
     """Autosave one criterion. A score off the scale or a negative without reasons is refused."""
     with transaction.atomic():
@@ -429,17 +452,21 @@ def evaluation_submit(*, actor, evaluation_id: int, justification: str = "") -> 
             before={"state": Evaluation.State.DRAFT},
             after={"state": ev.state, "result": ev.result, "score": ev.score, "reasons": ev.reasons},
         )
-        if ev.level == 1 and not Assignment.objects.filter(
-            application_id=ev.application_id, role=Assignment.Role.SECOND_LEVEL
-        ).exclude(state__in=[Assignment.State.WITHDRAWN, Assignment.State.CONFLICTED]).exists():
-            try:
+        if (
+            ev.level == 1
+            and not Assignment.objects.filter(
+                application_id=ev.application_id, role=Assignment.Role.SECOND_LEVEL
+            )
+            .exclude(state__in=[Assignment.State.WITHDRAWN, Assignment.State.CONFLICTED])
+            .exists()
+        ):
+            # No free supervisor: shown as unassigned on the supervisor's list.
+            with contextlib.suppress(Conflict):
                 assignment_auto(
                     actor="σύστημα: ανάθεση β' επιπέδου",
                     application_id=ev.application_id,
                     role=Assignment.Role.SECOND_LEVEL,
                 )
-            except Conflict:
-                pass  # no free supervisor: shown as unassigned on the supervisor's queue
     return ev
 
 
@@ -454,7 +481,9 @@ def _second_level_assignment(actor, application_id) -> Assignment:
             "Υπογράψτε πρώτα τη δήλωση μη σύγκρουσης συμφερόντων.", code="declaration_required"
         )
     if a.state == Assignment.State.CONFLICTED:
-        raise PermissionDenied("Δηλώσατε σύγκρουση συμφερόντων για αυτή την αίτηση.", code="conflict_declared")
+        raise PermissionDenied(
+            "Δηλώσατε σύγκρουση συμφερόντων για αυτή την αίτηση.", code="conflict_declared"
+        )
     return a
 
 
@@ -500,10 +529,18 @@ def second_level_review(
                     spec, value=change.get("value", SCORE), score=change.get("score"), justification=reasons
                 )
                 if not check.ok:
-                    raise ValidationFailed(check.message, code="finding_invalid", fields={"overrides": check.message})
-                clean_overrides[spec.code] = {"value": change.get("value", SCORE), "score": str(check.score or "")}
+                    raise ValidationFailed(
+                        check.message, code="finding_invalid", fields={"overrides": check.message}
+                    )
+                clean_overrides[spec.code] = {
+                    "value": change.get("value", SCORE),
+                    "score": str(check.score or ""),
+                }
                 findings[spec.code] = Finding(
-                    criterion_code=spec.code, value=change.get("value", SCORE), score=check.score, justification=reasons
+                    criterion_code=spec.code,
+                    value=change.get("value", SCORE),
+                    score=check.score,
+                    justification=reasons,
                 )
             recomputed = method_for(ev.application.call.evaluation_method).result(ev, findings)
             final = recomputed.result if clean_overrides else ("fail" if ev.result == "pass" else "pass")
@@ -526,7 +563,12 @@ def second_level_review(
             action="evaluation.second_level_reviewed",
             obj=ev,
             before={"state": Evaluation.State.SUBMITTED, "result": ev.result},
-            after={"state": ev.state, "final_result": final, "outcome": outcome, "overrides": clean_overrides},
+            after={
+                "state": ev.state,
+                "final_result": final,
+                "outcome": outcome,
+                "overrides": clean_overrides,
+            },
             reason=reasons,
         )
         method_for(ev.application.call.evaluation_method).conclude(
@@ -539,9 +581,11 @@ def second_level_review(
 
 
 def _deadline_rule(call: Call, kind: str) -> dict | None:
-    row = CallDeadline.objects.filter(call=call, kind=kind).values(
-        "length", "counting", "anchor", "roll_to_working_day", "citation"
-    ).first()
+    row = (
+        CallDeadline.objects.filter(call=call, kind=kind)
+        .values("length", "counting", "anchor", "roll_to_working_day", "citation")
+        .first()
+    )
     return row
 
 
@@ -550,7 +594,9 @@ def clarification_request(*, actor, evaluation_id: int, question: str) -> Clarif
     _require_role(actor, Role.SUPERVISOR)
     question = (question or "").strip()
     if not question:
-        raise ValidationFailed("Γράψτε το ερώτημα προς τον αιτούντα.", fields={"question": "Απαιτείται κείμενο."})
+        raise ValidationFailed(
+            "Γράψτε το ερώτημα προς τον αιτούντα.", fields={"question": "Απαιτείται κείμενο."}
+        )
     with transaction.atomic():
         ev = _locked_evaluation(evaluation_id)
         _second_level_assignment(actor, ev.application_id)
@@ -563,7 +609,9 @@ def clarification_request(*, actor, evaluation_id: int, question: str) -> Clarif
             "counting": "calendar",
         }
         now = timezone.now()
-        due = clarification_due(now.astimezone(ATHENS).date(), days=int(rule["length"]), counting=rule["counting"])
+        due = clarification_due(
+            now.astimezone(ATHENS).date(), days=int(rule["length"]), counting=rule["counting"]
+        )
         cr = ClarificationRequest.objects.create(
             application=ev.application,
             evaluation=ev,
@@ -583,7 +631,8 @@ def clarification_request(*, actor, evaluation_id: int, question: str) -> Clarif
             recipients=applicant_users(ev.application),
             subject=f"Αίτημα διευκρινίσεων για την αίτηση {ev.application}",
             body=(
-                f"{question}\n\nΠαρακαλούμε απαντήστε στην πύλη έως και {due:%d/%m/%Y}. Αν δεν απαντήσετε, η αίτηση "
+                f"{question}\n\nΠαρακαλούμε απαντήστε στην πύλη έως και {due:%d/%m/%Y}. "
+                "Αν δεν απαντήσετε, η αίτηση "
                 "απορρίπτεται (ΚΥΑ 7066 Άρθ. 7.1β)."
             ),
             kind=CLARIFICATION_NOTICE_KIND,
@@ -644,7 +693,11 @@ def clarification_expire(*, clarification: ClarificationRequest, actor="σύστ
             f"Δεν δόθηκαν οι διευκρινίσεις που ζητήθηκαν έως και {cr.due_on:%d/%m/%Y} (ΚΥΑ 7066 Άρθ. 7.1β)."
         )
         audit.record(
-            actor=actor, action="evaluation.clarification_expired", obj=cr, after={"state": cr.state}, reason=reason
+            actor=actor,
+            action="evaluation.clarification_expired",
+            obj=cr,
+            after={"state": cr.state},
+            reason=reason,
         )
         if ev.state == Evaluation.State.SUBMITTED:
             ev.mark_reviewed()
@@ -716,10 +769,12 @@ def decision_create(
             **(details or {}),
             "objection_text": (details or {}).get("objection_text")
             or (
-                f"Δικαίωμα ένστασης: μία φορά, ηλεκτρονικά στο ΟΠΣΚΕ («Οι ενστάσεις μου»), εντός {policy.days} "
+                "Δικαίωμα ένστασης: μία φορά, ηλεκτρονικά στο ΟΠΣΚΕ («Οι ενστάσεις μου»), "
+                f"εντός {policy.days} "
                 f"{'εργάσιμων' if policy.counting == 'working' else 'ημερολογιακών'} ημερών "
                 f"{'από την επομένη της' if policy.anchor.startswith('day_after') else 'από την'} "
-                f"{'ανάρτησης' if 'posting' in policy.anchor else 'ηλεκτρονικής κοινοποίησης'} ({policy.citation})."
+                f"{'ανάρτησης' if 'posting' in policy.anchor else 'ηλεκτρονικής κοινοποίησης'} "
+                f"({policy.citation})."
             ),
         }
         decision = Decision.objects.create(
@@ -822,7 +877,9 @@ def decision_request_publication(*, actor, decision_id: int) -> Decision:
 def decision_record_publish_failure(*, decision: Decision, message: str) -> None:
     with transaction.atomic():
         Decision.objects.filter(pk=decision.pk).update(publish_error=message[:2000])
-        audit.record(actor=None, action="evaluation.decision.publication_refused", obj=decision, reason=message)
+        audit.record(
+            actor=None, action="evaluation.decision.publication_refused", obj=decision, reason=message
+        )
 
 
 def decision_record_published(*, decision: Decision, ada: str, url: str = "") -> Decision:
@@ -855,7 +912,9 @@ def decision_record_published(*, decision: Decision, ada: str, url: str = "") ->
         for reason in (d.details or {}).get("reasons", []):
             lines.append(f"- {reason}")
         lines.append((d.details or {}).get("objection_text", ""))
-        lines.append("Η ημερομηνία αποστολής του παρόντος αποτελεί την ημερομηνία κοινοποίησης (ΚΥΑ 7066 Άρθ. 7.3).")
+        lines.append(
+            "Η ημερομηνία αποστολής του παρόντος αποτελεί την ημερομηνία κοινοποίησης (ΚΥΑ 7066 Άρθ. 7.3)."
+        )
         notify(
             recipients=applicant_users(app),
             subject=f"{d.get_kind_display()} — αίτηση {app}",
@@ -883,7 +942,9 @@ def decision_open_objection_window(*, decision: Decision, anchor_on: datetime.da
     with transaction.atomic():
         Decision.objects.filter(pk=decision.pk).update(objection_deadline=last_day)
         decision.objection_deadline = last_day
-        deadline_schedule(obj=decision, kind="evaluation.objection_window_closed", due_at=last_day, actor=actor)
+        deadline_schedule(
+            obj=decision, kind="evaluation.objection_window_closed", due_at=last_day, actor=actor
+        )
     return decision
 
 
@@ -894,7 +955,11 @@ def decision_record_notified(*, decision_id: int, sent_at: datetime.datetime) ->
     start of implementation (Art. 7.3, 7.6, 2.18). Only the first notice counts.
     """
     with transaction.atomic():
-        d = Decision.objects.select_for_update(of=("self",)).select_related("application__call").get(pk=decision_id)
+        d = (
+            Decision.objects.select_for_update(of=("self",))
+            .select_related("application__call")
+            .get(pk=decision_id)
+        )
         if d.notified_at is not None or d.state != Decision.State.PUBLISHED:
             return d
         d.mark_notified()
@@ -960,13 +1025,16 @@ def objection_file(*, actor, decision_id: int, text: str) -> Objection:
         if not applicant_roles(actor, d.application) & OBJECTION_ROLES:
             raise PermissionDenied("Ο ρόλος σας στην επιχείρηση δεν επιτρέπει την υποβολή ένστασης.")
         if Objection.objects.filter(decision=d).exists():
-            raise Conflict("Έχει ήδη υποβληθεί ένσταση για αυτό το αποτέλεσμα (μία φορά).", code="objection_exists")
+            raise Conflict(
+                "Έχει ήδη υποβληθεί ένσταση για αυτό το αποτέλεσμα (μία φορά).", code="objection_exists"
+            )
         timely, last_day = _objection_window(d)
         if last_day is None:
             raise Conflict("Η απόφαση δεν έχει κοινοποιηθεί ακόμη.", code="not_notified")
         if not timely:
             raise Conflict(
-                f"Η προθεσμία υποβολής ενστάσεων έληξε στις {last_day:%d/%m/%Y}· εκπρόθεσμη ένσταση δεν γίνεται δεκτή.",
+                f"Η προθεσμία υποβολής ενστάσεων έληξε στις {last_day:%d/%m/%Y}· "
+                "εκπρόθεσμη ένσταση δεν γίνεται δεκτή.",
                 code="objection_late",
             )
         if not text:
@@ -993,7 +1061,10 @@ def objection_file(*, actor, decision_id: int, text: str) -> Objection:
         notify(
             recipients=_supervisors(),
             subject=f"Νέα ένσταση για την αίτηση {d.application}",
-            body=f"Υποβλήθηκε ένσταση κατά της απόφασης {d.protocol_number}. Προθεσμία απόφασης: {due:%d/%m/%Y}.",
+            body=(
+                f"Υποβλήθηκε ένσταση κατά της απόφασης {d.protocol_number}. "
+                f"Προθεσμία απόφασης: {due:%d/%m/%Y}."
+            ),
             kind="evaluation.objection_filed",
             obj=obj,
         )
@@ -1006,13 +1077,18 @@ def objection_update(*, actor, objection_id: int, text: str) -> Objection:
 
     text = (text or "").strip()
     with transaction.atomic():
-        obj = Objection.objects.select_for_update(of=("self",)).select_related("application__call").filter(
-            pk=objection_id
-        ).first()
+        obj = (
+            Objection.objects.select_for_update(of=("self",))
+            .select_related("application__call")
+            .filter(pk=objection_id)
+            .first()
+        )
         if obj is None or not applicant_roles(actor, obj.application) & OBJECTION_ROLES:
             raise NotFound("Η ένσταση δεν βρέθηκε.")
         if not objection_policy_for(obj.application.call).reedit_allowed:
-            raise Conflict("Η πρόσκληση δεν επιτρέπει τροποποίηση υποβληθείσας ένστασης.", code="reedit_not_allowed")
+            raise Conflict(
+                "Η πρόσκληση δεν επιτρέπει τροποποίηση υποβληθείσας ένστασης.", code="reedit_not_allowed"
+            )
         if timezone.now() > end_of_day_athens(obj.filing_deadline) or obj.state != Objection.State.FILED:
             raise Conflict("Η προθεσμία έληξε· η ένσταση δεν τροποποιείται πλέον.", code="objection_late")
         if not text:
@@ -1020,7 +1096,9 @@ def objection_update(*, actor, objection_id: int, text: str) -> Objection:
         before = {"text": obj.text}
         obj.text = text
         obj.save(update_fields=["text", "updated_at"])
-        audit.record(actor=actor, action="evaluation.objection.updated", obj=obj, before=before, after={"text": text})
+        audit.record(
+            actor=actor, action="evaluation.objection.updated", obj=obj, before=before, after={"text": text}
+        )
     return obj
 
 
@@ -1119,7 +1197,8 @@ def _objection_accepted(*, actor, objection: Objection, reasons: str) -> None:
         if final_ev is not None and decision.kind == Decision.Kind.REJECTION:
             before = final_ev.final_result
             Evaluation.objects.filter(pk=final_ev.pk).update(
-                final_result=Evaluation.Result.PASS, reasons=[*final_ev.reasons, f"Αποδοχή ένστασης: {reasons}"]
+                final_result=Evaluation.Result.PASS,
+                reasons=[*final_ev.reasons, f"Αποδοχή ένστασης: {reasons}"],
             )
             final_ev.refresh_from_db()
             audit.record(
@@ -1178,7 +1257,9 @@ def pre_inclusion_check_request(*, actor, application_id: int) -> PreInclusionCh
             requested_by=actor if hasattr(actor, "pk") else None,
             requested_at=timezone.now(),
         )
-        audit.record(actor=actor, action="evaluation.pre_inclusion.requested", obj=check, after={"application": app.pk})
+        audit.record(
+            actor=actor, action="evaluation.pre_inclusion.requested", obj=check, after={"application": app.pk}
+        )
 
         def run(pk=check.pk):
             from evaluation.tasks import run_pre_inclusion_check
@@ -1198,7 +1279,9 @@ def _positions_for_amount(app: Application) -> list[tuple[str, int]]:
     return [(p.category, p.persons) for p in app.positions.all()]
 
 
-def pre_inclusion_check_complete(*, check: PreInclusionCheck, status: str, data, checked_at) -> PreInclusionCheck:
+def pre_inclusion_check_complete(
+    *, check: PreInclusionCheck, status: str, data, checked_at
+) -> PreInclusionCheck:
     """ΠΣΣΕΗΣ answered: apply Art. 7.2 (cumulation) and Art. 7.3 (funding from the area's pool)."""
     with transaction.atomic():
         check = PreInclusionCheck.objects.select_for_update().get(pk=check.pk)
@@ -1210,9 +1293,15 @@ def pre_inclusion_check_complete(*, check: PreInclusionCheck, status: str, data,
             check.reason = str((data or {}).get("message") or "Το ΠΣΣΕΗΣ απέρριψε το αίτημα.")
             check.checked_at = checked_at
             check.save()
-            audit.record(actor=None, action="evaluation.pre_inclusion.refused", obj=check, reason=check.reason)
+            audit.record(
+                actor=None, action="evaluation.pre_inclusion.refused", obj=check, reason=check.reason
+            )
             return check
-        app = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=check.application_id)
+        app = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("call")
+            .get(pk=check.application_id)
+        )
         call = app.call
         rates = {r.code: r.monthly_amount for r in call.unit_rates.all()} or fcfs_rules.DEFAULT_RATES
         months = int((call.config or {}).get("subsidy_months") or fcfs_rules.SUBSIDY_MONTHS)
@@ -1292,7 +1381,9 @@ def _fcfs_fund(*, actor, app: Application, amount, pool_id) -> Decision:
                 "persons": amount.persons,
                 "per_category": per_category,
                 "pool": pool.label if pool else "",
-                "reasons": ["Όλα τα κριτήρια του Παραρτήματος 4 είναι ΝΑΙ· ο έλεγχος σώρευσης de minimis πληρούται."],
+                "reasons": [
+                    "Όλα τα κριτήρια του Παραρτήματος 4 είναι ΝΑΙ· ο έλεγχος σώρευσης de minimis πληρούται."
+                ],
             },
         )
     app = application_evaluation_transition(
@@ -1310,7 +1401,8 @@ def _fcfs_fund(*, actor, app: Application, amount, pool_id) -> Decision:
             "per_category": per_category,
             "requested_total": f"{total:.2f}",
             "reasons": [
-                f"Η αίτηση πληροί τα κριτήρια αλλά ο προϋπολογισμός της περιοχής «{pool.label if pool else ''}» "
+                "Η αίτηση πληροί τα κριτήρια αλλά ο προϋπολογισμός της περιοχής "
+                f"«{pool.label if pool else ''}» "
                 "δεν επαρκεί (ΚΥΑ 7066 Άρθ. 7.3)."
             ],
         },

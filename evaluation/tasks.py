@@ -24,7 +24,9 @@ def run_pre_inclusion_check(check_id: int) -> str:
     if not app.business_id:
         from evaluation.services import pre_inclusion_check_complete
 
-        pre_inclusion_check_complete(check=check, status="ok", data={"total_gge": "0"}, checked_at=timezone.now())
+        pre_inclusion_check_complete(
+            check=check, status="ok", data={"total_gge": "0"}, checked_at=timezone.now()
+        )
         return "ok"
     outcome = run_registry_check(
         obj=check,

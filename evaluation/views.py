@@ -73,7 +73,9 @@ def _page(request, qs):
 @role_required(Role.EVALUATOR, Role.COMMITTEE_MEMBER, Role.SUPERVISOR)
 def queue(request):
     """«Οι αναθέσεις μου»: in priority order (submission sequence), paginated and filtered."""
-    filterset = AssignmentFilterSet(request.GET or None, queryset=selectors.assignments_for_user(request.user))
+    filterset = AssignmentFilterSet(
+        request.GET or None, queryset=selectors.assignments_for_user(request.user)
+    )
     qs = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else filterset.queryset.none()
     page, query = _page(request, qs)
     return render(
@@ -115,12 +117,24 @@ def declaration(request, pk):
     )
 
 
+def _row(spec, finding, posted=None, error=""):
+    """One criterion row; after a refusal it shows what was typed, so nothing is lost."""
+    source = posted or {}
+    if posted is None and finding is not None:
+        source = {"value": finding.value, "score": finding.score, "justification": finding.justification}
+    return {
+        "spec": spec,
+        "finding": finding,
+        "error": error,
+        "value": source.get("value") or "",
+        "score": "" if source.get("score") is None else source.get("score"),
+        "justification": source.get("justification") or "",
+    }
+
+
 def _rows(evaluation):
     findings = {f.criterion_code: f for f in evaluation.findings.all()}
-    return [
-        {"spec": spec, "finding": findings.get(spec.code), "error": ""}
-        for spec in services.criteria_for(evaluation.application)
-    ]
+    return [_row(spec, findings.get(spec.code)) for spec in services.criteria_for(evaluation.application)]
 
 
 @login_required
@@ -182,14 +196,16 @@ def finding_autosave(request, pk, code):
     except ApplicationError as exc:
         error = exc.message
     evaluation = selectors.evaluation_get_for_evaluator(user=request.user, pk=evaluation.pk)
-    row = next((r for r in _rows(evaluation) if r["spec"].code == code), None)
-    if row is None:
+    spec = next((s for s in services.criteria_for(evaluation.application) if s.code == code), None)
+    if spec is None:
         raise Http404("Άγνωστο κριτήριο.")
-    row["error"] = error
-    row["posted"] = data if error else None
+    finding = next((f for f in evaluation.findings.all() if f.criterion_code == code), None)
+    row = _row(spec, finding, posted=data if error else None, error=error)
     status = 422 if error else 200
     if request.headers.get("HX-Request"):
-        return render(request, "evaluation/_criterion_row.html", {"row": row, "evaluation": evaluation}, status=status)
+        return render(
+            request, "evaluation/_criterion_row.html", {"row": row, "evaluation": evaluation}, status=status
+        )
     if error:
         messages.error(request, error)
     return redirect("evaluation:workspace", pk=evaluation.assignment_id)
@@ -201,7 +217,9 @@ def evaluation_submit(request, pk):
     evaluation = _or_404(selectors.evaluation_get_for_evaluator, user=request.user, pk=pk)
     try:
         services.evaluation_submit(
-            actor=request.user, evaluation_id=evaluation.pk, justification=request.POST.get("justification", "")
+            actor=request.user,
+            evaluation_id=evaluation.pk,
+            justification=request.POST.get("justification", ""),
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)
@@ -226,7 +244,9 @@ def reviews(request):
             "evaluations": page.object_list,
             "filter": filterset,
             "query": query,
-            "decisions": selectors.decisions_for_staff(request.user).exclude(state=Decision.State.SUPERSEDED)[:50],
+            "decisions": selectors.decisions_for_staff(request.user).exclude(state=Decision.State.SUPERSEDED)[
+                :50
+            ],
         },
     )
 
@@ -237,7 +257,11 @@ def review(request, pk):
     evaluation = _or_404(selectors.evaluation_get_for_review, user=request.user, pk=pk)
     second = selectors.second_level_assignment(request.user, evaluation.application)
     form = ReviewForm(request.POST or None) if request.POST.get("action") == "review" else ReviewForm()
-    clar_form = ClarificationForm(request.POST or None) if request.POST.get("action") == "clarify" else ClarificationForm()
+    clar_form = (
+        ClarificationForm(request.POST or None)
+        if request.POST.get("action") == "clarify"
+        else ClarificationForm()
+    )
     if request.method == "POST":
         try:
             if request.POST.get("action") == "assign_me":
@@ -251,7 +275,9 @@ def review(request, pk):
                 return redirect("evaluation:declaration", pk=second.pk)
             if request.POST.get("action") == "clarify" and clar_form.is_valid():
                 services.clarification_request(
-                    actor=request.user, evaluation_id=evaluation.pk, question=clar_form.cleaned_data["question"]
+                    actor=request.user,
+                    evaluation_id=evaluation.pk,
+                    question=clar_form.cleaned_data["question"],
                 )
                 messages.success(request, "Το αίτημα διευκρινίσεων εστάλη στον αιτούντα.")
                 return redirect("evaluation:review", pk=evaluation.pk)
@@ -266,7 +292,9 @@ def review(request, pk):
                 return redirect("evaluation:review", pk=evaluation.pk)
         except ApplicationError as exc:
             _fail(request, form if request.POST.get("action") == "review" else clar_form, exc)
-    decision = evaluation.application.decisions.exclude(state=Decision.State.SUPERSEDED).order_by("-pk").first()
+    decision = (
+        evaluation.application.decisions.exclude(state=Decision.State.SUPERSEDED).order_by("-pk").first()
+    )
     check = evaluation.application.pre_inclusion_checks.first()
     return render(
         request,
@@ -300,14 +328,21 @@ def decision_detail(request, pk):
                 services.decision_sign(
                     actor=request.user, decision_id=decision.pk, confirm=form.cleaned_data["confirm"]
                 )
-                messages.success(request, "Η απόφαση υπογράφηκε· ακολουθεί ανάρτηση στη Διαύγεια και κοινοποίηση.")
+                messages.success(
+                    request, "Η απόφαση υπογράφηκε· ακολουθεί ανάρτηση στη Διαύγεια και κοινοποίηση."
+                )
             return redirect("evaluation:decision", pk=decision.pk)
         except ApplicationError as exc:
             _fail(request, form, exc)
     return render(
         request,
         "evaluation/decision.html",
-        {"decision": decision, "form": form, "waits": open_waits_for(decision), "objection": getattr(decision, "objection", None)},
+        {
+            "decision": decision,
+            "form": form,
+            "waits": open_waits_for(decision),
+            "objection": getattr(decision, "objection", None),
+        },
     )
 
 
@@ -317,7 +352,9 @@ def decision_detail(request, pk):
 @role_required(Role.SUPERVISOR, Role.COMMITTEE_MEMBER, Role.AUDITOR)
 def objections(request):
     page, query = _page(request, selectors.objections_for_staff(request.user))
-    return render(request, "evaluation/objections.html", {"page": page, "objections": page.object_list, "query": query})
+    return render(
+        request, "evaluation/objections.html", {"page": page, "objections": page.object_list, "query": query}
+    )
 
 
 @role_required(Role.SUPERVISOR, Role.COMMITTEE_MEMBER, Role.AUDITOR)
@@ -330,7 +367,9 @@ def objection_detail(request, pk):
     if request.method == "POST":
         try:
             if action == "opinion" and opinion_form.is_valid():
-                services.objection_give_opinion(actor=request.user, objection_id=obj.pk, **opinion_form.cleaned_data)
+                services.objection_give_opinion(
+                    actor=request.user, objection_id=obj.pk, **opinion_form.cleaned_data
+                )
                 messages.success(request, "Η γνωμοδότηση καταχωρίστηκε.")
                 return redirect("evaluation:objection", pk=obj.pk)
             if action == "decide" and decide_form.is_valid():
@@ -342,7 +381,12 @@ def objection_detail(request, pk):
     return render(
         request,
         "evaluation/objection.html",
-        {"objection": obj, "opinion_form": opinion_form, "decide_form": decide_form, "is_supervisor": selectors.is_supervisor(request.user)},
+        {
+            "objection": obj,
+            "opinion_form": opinion_form,
+            "decide_form": decide_form,
+            "is_supervisor": selectors.is_supervisor(request.user),
+        },
     )
 
 
@@ -378,7 +422,9 @@ def my_decision(request, pk):
     if request.method == "POST":
         try:
             if form.is_valid():
-                services.objection_file(actor=request.user, decision_id=decision.pk, text=form.cleaned_data["text"])
+                services.objection_file(
+                    actor=request.user, decision_id=decision.pk, text=form.cleaned_data["text"]
+                )
                 messages.success(request, "Η ένστασή σας υποβλήθηκε.")
                 return redirect("evaluation:my-decision", pk=decision.pk)
         except ApplicationError as exc:
@@ -402,7 +448,9 @@ def my_clarification(request, pk):
     form = ReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.clarification_reply(actor=request.user, clarification_id=cr.pk, reply=form.cleaned_data["reply"])
+            services.clarification_reply(
+                actor=request.user, clarification_id=cr.pk, reply=form.cleaned_data["reply"]
+            )
         except ApplicationError as exc:
             _fail(request, form, exc)
         else:

@@ -77,7 +77,8 @@ def recreate_database() -> None:
     conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> "
+            "pg_backend_pid()",
             [DB_NAME],
         )
         cur.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
@@ -124,7 +125,11 @@ def seed() -> dict:
     plan: dict[str, list[int]] = {}
     with transaction.atomic():
         businesses = Business.objects.bulk_create(
-            Business(afm=afm_with_check_digit(f"55{i:06d}"), name=f"ΕΠΙΧΕΙΡΗΣΗ ΔΟΚΙΜΗΣ ΦΟΡΤΟΥ {i} ΙΚΕ", legal_form="ΙΚΕ")
+            Business(
+                afm=afm_with_check_digit(f"55{i:06d}"),
+                name=f"ΕΠΙΧΕΙΡΗΣΗ ΔΟΚΙΜΗΣ ΦΟΡΤΟΥ {i} ΙΚΕ",
+                legal_form="ΙΚΕ",
+            )
             for i in range(CLIENTS)
         )
         BusinessActivity.objects.bulk_create(
@@ -132,7 +137,12 @@ def seed() -> dict:
             for b in businesses
         )
         users = User.objects.bulk_create(
-            User(username=f"bench-{b.afm}", kind=User.Kind.TAXISNET, afm=b.afm, email=f"{b.afm}@bench.example.gr")
+            User(
+                username=f"bench-{b.afm}",
+                kind=User.Kind.TAXISNET,
+                afm=b.afm,
+                email=f"{b.afm}@bench.example.gr",
+            )
             for b in businesses
         )
         Membership.objects.bulk_create(
@@ -241,7 +251,10 @@ def surge(port: int, plan: dict[str, list[int]]) -> dict:
                     headers={"Idempotency-Key": uuid.uuid4().hex},
                     timeout=REQUEST_TIMEOUT,
                 )
-                status, code = r.status_code, (r.json().get("status") or r.json().get("code", "")) if r.content else ""
+                status, code = (
+                    r.status_code,
+                    (r.json().get("status") or r.json().get("code", "")) if r.content else "",
+                )
             except requests.RequestException as exc:
                 status, code = 0, type(exc).__name__
             with lock:
@@ -286,7 +299,9 @@ def check_invariants(call_id: int) -> list[str]:
         )
         total, protocols, priorities = cur.fetchone()
         if not total == protocols == priorities:
-            failures.append(f"duplicates: {total} applications, {protocols} protocols, {priorities} priorities")
+            failures.append(
+                f"duplicates: {total} applications, {protocols} protocols, {priorities} priorities"
+            )
         cur.execute(
             "SELECT id, priority_seq, submitted_at FROM applications_application "
             "WHERE call_id = %s AND status IN ('submitted', 'reserve') ORDER BY priority_seq",
@@ -310,7 +325,10 @@ def check_invariants(call_id: int) -> list[str]:
             [call_id],
         )
         for code, amount, reserved, committed, held in cur.fetchall():
-            log(f"  pool {code}: amount {amount}, reserved {reserved} ({int(reserved / AMOUNT)} hires), committed {committed}")
+            log(
+                f"  pool {code}: amount {amount}, reserved {reserved} ({int(reserved / AMOUNT)} "
+                f"hires), committed {committed}"
+            )
             if reserved + committed > amount:
                 failures.append(f"pool {code} over-committed: {reserved + committed} > {amount}")
             if reserved != held:
@@ -340,7 +358,8 @@ def baseline(total: int, concurrency: int) -> float:
         cur.execute("INSERT INTO bench_pool VALUES (1, 7508760.00, 0), (2, 3218040.00, 0)")
         cur.execute("INSERT INTO bench_counter VALUES (1, 0, NULL)")
         cur.execute(
-            "INSERT INTO bench_app (id, pool_id, status) SELECT i, 1 + i %% 2, 'draft' FROM generate_series(1, %s) i",
+            "INSERT INTO bench_app (id, pool_id, status) SELECT i, 1 + i %% 2, 'draft' FROM "
+            "generate_series(1, %s) i",
             [total],
         )
     conn.close()
@@ -356,18 +375,25 @@ def baseline(total: int, concurrency: int) -> float:
                     break
                 app_id = queue.pop()
             with c, c.cursor() as cur:
-                cur.execute("SELECT pool_id FROM bench_app WHERE id = %s AND status = 'draft' FOR UPDATE", [app_id])
+                cur.execute(
+                    "SELECT pool_id FROM bench_app WHERE id = %s AND status = 'draft' FOR UPDATE", [app_id]
+                )
                 (pool_id,) = cur.fetchone()
                 cur.execute("SELECT last_priority FROM bench_counter WHERE id = 1 FOR UPDATE")
                 (last,) = cur.fetchone()
                 cur.execute(
-                    "UPDATE bench_pool SET reserved = reserved + %s WHERE id = %s AND amount >= reserved + %s",
+                    "UPDATE bench_pool SET reserved = reserved + %s WHERE id = %s AND amount >= "
+                    "reserved + %s",
                     [AMOUNT, pool_id, AMOUNT],
                 )
                 reserved = cur.rowcount == 1
-                cur.execute("UPDATE bench_counter SET last_priority = %s, last_ts = clock_timestamp() WHERE id = 1", [last + 1])
                 cur.execute(
-                    "UPDATE bench_app SET status = %s, priority = %s, submitted_at = clock_timestamp(), reserved = %s "
+                    "UPDATE bench_counter SET last_priority = %s, last_ts = clock_timestamp() WHERE id = 1",
+                    [last + 1],
+                )
+                cur.execute(
+                    "UPDATE bench_app SET status = %s, priority = %s, submitted_at = "
+                    "clock_timestamp(), reserved = %s "
                     "WHERE id = %s",
                     ["submitted" if reserved else "reserve", last + 1, AMOUNT if reserved else 0, app_id],
                 )
@@ -395,7 +421,7 @@ def purge_queue() -> None:
         import redis
 
         redis.Redis.from_url(REDIS_URL, socket_timeout=2).flushdb()
-    except Exception as exc:  # noqa: BLE001 - cleaning up is best effort
+    except Exception as exc:
         log(f"could not purge {REDIS_URL}: {exc}")
 
 
@@ -417,7 +443,8 @@ def main() -> int:
     purge_queue()
     log(
         f"surge: {result['ok']}/{result['requests']} finalised in {result['elapsed']:.2f}s "
-        f"({result['submitted']} within budget, {result['reserve']} reserves) → {result['rate']:.1f} finalisations/s; "
+        f"({result['submitted']} within budget, {result['reserve']} reserves) → {result['rate']:.1f} "
+        "finalisations/s; "
         f"latency p50 {result['p50'] * 1000:.0f} ms, p99 {result['p99'] * 1000:.0f} ms"
     )
     if result["errors"]:

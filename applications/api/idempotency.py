@@ -25,9 +25,9 @@ def _fingerprint(request, scope: str) -> str:
 
 
 def _run(fn) -> tuple[int, dict]:
+    # No savepoint of our own: a service that raises has already rolled back its own atomic block.
     try:
-        with transaction.atomic():
-            status, body = fn()
+        status, body = fn()
     except ApplicationError as exc:
         return exc.http_status, exc.as_dict()
     return status, body

@@ -118,3 +118,27 @@ class StepSerializer(serializers.Serializer):
 
 class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class SubmitResultSerializer(serializers.ModelSerializer):
+    """What a final submission stamped: number, timestamp (microseconds), priority, reservation."""
+
+    call = serializers.IntegerField(source="call_id")
+    status_label = serializers.CharField(source="get_status_display")
+    submitted_at = serializers.DateTimeField(format="%Y-%m-%dT%H:%M:%S.%f%z")
+    pool = serializers.CharField(source="pool.code", default=None)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "call",
+            "status",
+            "status_label",
+            "protocol_number",
+            "priority_seq",
+            "submitted_at",
+            "requested_amount",
+            "reserved_amount",
+            "pool",
+        ]

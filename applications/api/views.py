@@ -20,6 +20,7 @@ from applications.api.serializers import (
     ApplicationSerializer,
     CreateSerializer,
     StepSerializer,
+    SubmitResultSerializer,
     WithdrawSerializer,
 )
 from applications.filters import ApplicationFilter
@@ -85,11 +86,14 @@ class _ActionApi(APIView):
     def perform(self, request, pk):  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def post(self, request, pk):
-        selectors.application_get_for_user(user=request.user, pk=pk)  # another applicant's: 404 first
+    light_response = False
 
+    def post(self, request, pk):
+        # Another applicant's application: the service answers 404 (stored like any first answer).
         def run():
-            self.perform(request, pk)
+            app = self.perform(request, pk)
+            if self.light_response:
+                return 200, SubmitResultSerializer(app).data
             return 200, _detail(request.user, pk)
 
         return idempotent(request, f"applications.{self.action_name}.{pk}", run)
@@ -98,15 +102,18 @@ class _ActionApi(APIView):
 @extend_schema(
     tags=["applications"],
     request=None,
-    responses=ApplicationSerializer,
+    responses=SubmitResultSerializer,
     parameters=[IDEMPOTENCY],
     summary="Οριστικοποίηση (αριθμός, χρονοσφραγίδα, σειρά προτεραιότητας)",
 )
 class ApplicationSubmitApi(_ActionApi):
+    """Answers with the submission's facts only (a surge endpoint: no nested reads)."""
+
     action_name = "submit"
+    light_response = True
 
     def perform(self, request, pk):
-        services.application_submit(actor=request.user, application_id=pk)
+        return services.application_submit(actor=request.user, application_id=pk)
 
 
 @extend_schema(
@@ -120,7 +127,7 @@ class ApplicationReopenApi(_ActionApi):
     action_name = "reopen"
 
     def perform(self, request, pk):
-        services.application_reopen(actor=request.user, application_id=pk)
+        return services.application_reopen(actor=request.user, application_id=pk)
 
 
 @extend_schema(
@@ -136,7 +143,7 @@ class ApplicationWithdrawApi(_ActionApi):
     def perform(self, request, pk):
         data = WithdrawSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.application_withdraw(
+        return services.application_withdraw(
             actor=request.user, application_id=pk, reason=data.validated_data.get("reason", "")
         )
 

@@ -51,7 +51,10 @@ def test_create_draft_save_steps_and_submit_through_the_api(kya7066):
     body = submitted.json()
     assert body["status"] == "submitted" and body["priority_seq"] == 1
     assert body["protocol_number"] and "." in body["submitted_at"]  # microseconds are shown
-    assert body["positions"][0]["category"] == "01.22"
+    detail = api.get(f"/api/v1/applications/{pk}/").json()
+    assert (
+        detail["positions"][0]["category"] == "01.22" and detail["protocol_number"] == body["protocol_number"]
+    )
 
 
 def test_submit_error_has_code_message_and_fields_like_the_ui(kya7066):

@@ -4,6 +4,7 @@ Checks the invariants of STYLE.md practice 7: priority sequence == commit order,
 over-committed, no duplicate protocol numbers, every application either reserved or a reserve.
 """
 
+import itertools
 import threading
 from decimal import Decimal
 
@@ -35,7 +36,7 @@ def test_concurrent_submissions_get_commit_ordered_priority_and_never_overcommit
         try:
             barrier.wait()
             services.application_submit(actor=user, application_id=app_id)
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()
@@ -51,7 +52,7 @@ def test_concurrent_submissions_get_commit_ordered_priority_and_never_overcommit
     assert [a.priority_seq for a in apps] == list(range(1, N + 1))
     assert len({a.protocol_number for a in apps}) == N
     # Timestamps strictly increase with priority: the sequence is the order of the clock.
-    assert all(a.submitted_at < b.submitted_at for a, b in zip(apps, apps[1:], strict=False))
+    assert all(a.submitted_at < b.submitted_at for a, b in itertools.pairwise(apps))
     # Commit order: the audit chain is appended under its own lock inside each submission's
     # transaction, so its order is the order in which the submissions committed.
     audit_order = list(

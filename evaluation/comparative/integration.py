@@ -58,7 +58,8 @@ def issue_decision(*, actor, run, application_id: int, kind: str, row: dict) -> 
             )
         else:
             raise Conflict(
-                f"Η αίτηση {app} είναι «{app.get_status_display()}»· η νέα κατάταξη θα άλλαζε το αποτέλεσμά της. "
+                f"Η αίτηση {app} είναι «{app.get_status_display()}»· "
+                "η νέα κατάταξη θα άλλαζε το αποτέλεσμά της. "
                 "Εξετάστε αύξηση του προϋπολογισμού (προσομοίωση) πριν από την έγκριση.",
                 code="outcome_would_revoke",
             )

@@ -63,11 +63,15 @@ class ComparativeScore(ConcurrentTransitionMixin, models.Model):
     stage_a_passed = models.BooleanField(null=True)
     stage_b_passed = models.BooleanField(null=True)
     criteria_scores = models.JSONField("βαθμός ανά κριτήριο", default=dict, blank=True)
-    total_exact = models.DecimalField("συνολική βαθμολογία (ακριβής)", max_digits=9, decimal_places=4, null=True)
+    total_exact = models.DecimalField(
+        "συνολική βαθμολογία (ακριβής)", max_digits=9, decimal_places=4, null=True
+    )
     total = models.DecimalField("συνολική βαθμολογία", max_digits=9, decimal_places=4, null=True)
     total_budget = models.DecimalField("συνολικός π/υ (€)", max_digits=14, decimal_places=2, default=ZERO)
     eligible_budget = models.DecimalField("επιλέξιμος π/υ (€)", max_digits=14, decimal_places=2, default=ZERO)
-    public_expenditure = models.DecimalField("δημόσια δαπάνη (€)", max_digits=14, decimal_places=2, default=ZERO)
+    public_expenditure = models.DecimalField(
+        "δημόσια δαπάνη (€)", max_digits=14, decimal_places=2, default=ZERO
+    )
     fundable = models.BooleanField("πληροί τις προϋποθέσεις χρηματοδότησης", null=True)
     reasons = models.JSONField("λόγοι απόρριψης", default=list, blank=True)
     finalised_by = models.ForeignKey(
@@ -113,8 +117,12 @@ class CriterionScore(models.Model):
         verbose_name_plural = "βαθμοί υποκριτηρίων"
         ordering = ["score", "criterion_code", "sub_code"]
         constraints = [
-            models.UniqueConstraint(fields=["score", "criterion_code", "sub_code"], name="uniq_comparative_sub"),
-            models.CheckConstraint(condition=Q(value__gte=0) & Q(value__lte=10), name="comparative_sub_in_range"),
+            models.UniqueConstraint(
+                fields=["score", "criterion_code", "sub_code"], name="uniq_comparative_sub"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0) & Q(value__lte=10), name="comparative_sub_in_range"
+            ),
         ]
 
     def __str__(self):
@@ -146,9 +154,13 @@ class RankingRun(ConcurrentTransitionMixin, models.Model):
         APPROVED = "approved", "Εγκρίθηκαν τα αποτελέσματα"
         SUPERSEDED = "superseded", "Αντικαταστάθηκε"
 
-    round = models.ForeignKey("evaluation.EvaluationRound", on_delete=models.PROTECT, related_name="ranking_runs")
+    round = models.ForeignKey(
+        "evaluation.EvaluationRound", on_delete=models.PROTECT, related_name="ranking_runs"
+    )
     number = models.PositiveIntegerField("α/α κατάταξης")
-    state = FSMField("κατάσταση", max_length=12, choices=State.choices, default=State.COMPUTED, protected=True)
+    state = FSMField(
+        "κατάσταση", max_length=12, choices=State.choices, default=State.COMPUTED, protected=True
+    )
     budget = models.DecimalField("διαθέσιμος προϋπολογισμός (€)", max_digits=14, decimal_places=2)
     tie_policy = models.CharField("ισοβαθμία", max_length=20)
     # What went in: the candidates as the rules saw them, the gap readings, a committee tie order.
@@ -174,7 +186,9 @@ class RankingRun(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "number"], name="uniq_ranking_run_number"),
             # Only one approved result per round at a time: two approvers cannot both win.
-            models.UniqueConstraint(fields=["round"], condition=Q(state="approved"), name="uniq_approved_ranking"),
+            models.UniqueConstraint(
+                fields=["round"], condition=Q(state="approved"), name="uniq_approved_ranking"
+            ),
         ]
 
     def __str__(self):
@@ -210,3 +224,6 @@ class Opinion(models.Model):
     class Meta:
         verbose_name = "γνωμοδότηση επιτροπής"
         verbose_name_plural = "γνωμοδοτήσεις επιτροπής"
+
+    def __str__(self):
+        return f"Γνωμοδότηση για {self.run}"

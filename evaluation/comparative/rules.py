@@ -28,6 +28,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+from itertools import groupby
 
 from calls.rules import line_intensity, money
 
@@ -49,8 +51,12 @@ class ScoreRefused(ValueError):
         self.message = message
 
 
+@lru_cache(maxsize=65536)
 def round2(value: Decimal) -> Decimal:
-    """Half-up to two decimals (how a score or an amount is shown and, if chosen, compared)."""
+    """Half-up to two decimals (how a score or an amount is shown and, if chosen, compared).
+
+    Cached: a round has few distinct totals, and the tables show each of them many times.
+    """
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -100,7 +106,9 @@ class StageResult:
     missing: tuple[str, ...] = ()  # items not answered yet
 
 
-def _checklist(answers: Mapping[str, str], codes: Sequence[str], texts: Mapping[str, str], label: str, cite: str):
+def _checklist(
+    answers: Mapping[str, str], codes: Sequence[str], texts: Mapping[str, str], label: str, cite: str
+):
     reasons, missing = [], []
     for code in codes:
         answer = answers.get(code)
@@ -114,13 +122,17 @@ def _checklist(answers: Mapping[str, str], codes: Sequence[str], texts: Mapping[
 def stage_a_result(answers: Mapping[str, str], documents: Mapping[str, str]) -> StageResult:
     """Stage Α: every required Annex I document present and correct (§10.2; §10.2 "Δεν προβλέπεται
     η αναζήτηση τυχόν ελλειπόντων δικαιολογητικών" — a missing document is not asked for again)."""
-    reasons, missing = _checklist(answers, list(documents), documents, "Δικαιολογητικό", f"{SOURCE} §10.2, Παρ. I")
+    reasons, missing = _checklist(
+        answers, list(documents), documents, "Δικαιολογητικό", f"{SOURCE} §10.2, Παρ. I"
+    )
     return StageResult(passed=not reasons and not missing, reasons=tuple(reasons), missing=tuple(missing))
 
 
 def stage_b_result(answers: Mapping[str, str]) -> StageResult:
     """Stage Β: all 31 formal conditions ΝΑΙ or Δ.Α.; one ΟΧΙ excludes the plan (§4 last paragraph)."""
-    reasons, missing = _checklist(answers, CONDITION_CODES, CONDITION_TEXT, "Προϋπόθεση", f"{SOURCE} §4, Παρ. V §1")
+    reasons, missing = _checklist(
+        answers, CONDITION_CODES, CONDITION_TEXT, "Προϋπόθεση", f"{SOURCE} §4, Παρ. V §1"
+    )
     return StageResult(passed=not reasons and not missing, reasons=tuple(reasons), missing=tuple(missing))
 
 
@@ -177,7 +189,9 @@ def criteria_from_config(rows: Sequence[Mapping]) -> tuple[Criterion, ...]:
     for row in rows:
         subs = []
         for sub in row.get("sub_criteria") or []:
-            anchors = tuple((Decimal(str(a["score"])), str(a.get("label", ""))) for a in sub.get("scale") or [])
+            anchors = tuple(
+                (Decimal(str(a["score"])), str(a.get("label", ""))) for a in sub.get("scale") or []
+            )
             subs.append(
                 SubCriterion(
                     code=str(sub["code"]),
@@ -199,7 +213,9 @@ def criteria_from_config(rows: Sequence[Mapping]) -> tuple[Criterion, ...]:
     return tuple(out)
 
 
-def partner_count_score(n_partners: int, scale: Sequence[tuple[int, Decimal]] = DEFAULT_PARTNER_SCALE) -> Decimal:
+def partner_count_score(
+    n_partners: int, scale: Sequence[tuple[int, Decimal]] = DEFAULT_PARTNER_SCALE
+) -> Decimal:
     """Annex V §3, criterion 3β: the first step of the scale whose minimum the count reaches.
 
     Fewer partners than the lowest step (5) score 0; such a scheme also fails E03 (§4.c3).
@@ -232,7 +248,8 @@ def validate_sub_score(sub: SubCriterion, raw, *, anchors_only: bool = False) ->
     if value < 0 or value > sub.max:
         raise ScoreRefused(
             "value",
-            f"{label}: η βαθμολογία {value} είναι εκτός κλίμακας 0–{sub.max.normalize()} ({SOURCE} Παρ. V §3).",
+            f"{label}: η βαθμολογία {value} είναι εκτός κλίμακας 0–{sub.max.normalize()} "
+            f"({SOURCE} Παρ. V §3).",
         )
     if value != value.quantize(CENT):
         raise ScoreRefused(
@@ -253,7 +270,8 @@ def validate_justification(sub: SubCriterion, text: str) -> str:
     if len(text) < MIN_JUSTIFICATION:
         raise ScoreRefused(
             "justification",
-            f"Υποκριτήριο {sub.code}: γράψτε αιτιολόγηση της βαθμολογίας (τουλάχιστον {MIN_JUSTIFICATION} χαρακτήρες).",
+            f"Υποκριτήριο {sub.code}: γράψτε αιτιολόγηση της βαθμολογίας "
+            f"(τουλάχιστον {MIN_JUSTIFICATION} χαρακτήρες).",
         )
     return text
 
@@ -356,7 +374,10 @@ def budget_after_cuts(
             continue  # an unknown category is not eligible at all (Stage Β, E22)
         try:
             pct = line_intensity(
-                cat, size=size, research_type=line.get("research_type", ""), dissemination=bool(line.get("dissemination"))
+                cat,
+                size=size,
+                research_type=line.get("research_type", ""),
+                dissemination=bool(line.get("dissemination")),
             )
         except ValueError:
             continue
@@ -396,22 +417,28 @@ def funding_reasons(
     below = eligible_budget < min_budget if min_budget_inclusive else eligible_budget <= min_budget
     if below:
         reasons.append(
-            f"Επιλέξιμος προϋπολογισμός {fmt_eur(eligible_budget)} κάτω από το ελάχιστο {fmt_eur(min_budget)} "
+            f"Επιλέξιμος προϋπολογισμός {fmt_eur(eligible_budget)} "
+            f"κάτω από το ελάχιστο {fmt_eur(min_budget)} "
             f"μετά τις περικοπές ({SOURCE} §10.2 σημ. 3, §6.5.1)."
         )
     if total < pass_mark:
         reasons.append(
-            f"Συνολική βαθμολογία {round2(total)} κάτω από τη βάση {pass_mark.normalize()} ({SOURCE} Παρ. V §3)."
+            f"Συνολική βαθμολογία {round2(total)} κάτω από τη βάση {pass_mark.normalize()} "
+            f"({SOURCE} Παρ. V §3)."
         )
     return reasons
 
 
 def parse_amount(text) -> Decimal:
-    """An amount typed in Greek ("1.000.000,50") or plain ("1000000.50") form; ValueError if not."""
+    """An amount typed in Greek ("1.000.000,50", "500.000") or plain ("1000000.50") form.
+
+    Euros have two decimals, so a lone dot followed by exactly three digits is a thousands
+    separator ("500.000" = 500,000 €). ValueError if it is not an amount.
+    """
     raw = str(text).strip().replace("€", "").replace(" ", "")
     if "," in raw:
         raw = raw.replace(".", "").replace(",", ".")
-    elif raw.count(".") > 1:
+    elif raw.count(".") > 1 or (raw.count(".") == 1 and len(raw.rpartition(".")[2]) == 3):
         raw = raw.replace(".", "")
     try:
         value = Decimal(raw)
@@ -435,7 +462,7 @@ TIE_SUBMISSION_TIME = "submission_time"
 TIE_CRITERIA_ORDER = "criteria_order"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Candidate:
     """One scored application as the ranking sees it."""
 
@@ -482,7 +509,9 @@ def _tie_key(policy: str):
     return key
 
 
-def rank(candidates: Iterable[Candidate], *, tie_policy: str = TIE_COMMITTEE, resolved_order: Sequence[int] = ()):
+def rank(
+    candidates: Iterable[Candidate], *, tie_policy: str = TIE_COMMITTEE, resolved_order: Sequence[int] = ()
+):
     """Fundable candidates by total descending, with the ranks they share (1, 2, 2, 4).
 
     Equal totals are ordered by the tie policy; `resolved_order` (candidate ids) is the
@@ -527,13 +556,10 @@ def allocate(
     resolved = set(resolved_order)
     remaining = budget
     stopped = False
-    i = 0
-    while i < len(ranked):
-        r, c = ranked[i]
-        group = [(rr, cc) for rr, cc in ranked[i:] if cc.total == c.total]
+    for _total, members in groupby(ranked, key=lambda rc: rc[1].total):
+        group = list(members)
         if stopped:
             result.unfunded += group
-            i += len(group)
             continue
         group_need = sum((cc.public_expenditure for _, cc in group), ZERO)
         straddles = (
@@ -546,7 +572,6 @@ def allocate(
         if straddles:
             result.tie = [cc for _, cc in group]
             stopped = True
-            i += len(group)
             continue
         for rr, cc in group:
             if not stopped and cc.public_expenditure <= remaining:
@@ -561,7 +586,6 @@ def allocate(
             else:
                 stopped = True
                 result.unfunded.append((rr, cc))
-        i += len(group)
     result.remaining = remaining
     return result
 
@@ -609,14 +633,15 @@ def tables(res: RankingResult) -> dict:
             "code": c.code,
             "eligible_budget": str(c.eligible_budget),
             "total_budget": str(c.total_budget),
-            "public_expenditure": str(amount if amount is not None else c.public_expenditure),
+            "public_expenditure": str(c.public_expenditure if amount is None else amount),
             "score": str(round2(c.total)),
-            "score_exact": str(c.total),
-            "cuts": list(c.cut_reasons),
-            "reasons": list(reasons or ()),
+            "cuts": list(c.cut_reasons) if c.cut_reasons else [],
+            "reasons": list(reasons) if reasons else [],
         }
 
-    tie_reason = "Ισοβαθμία στο όριο του προϋπολογισμού· εκκρεμεί απόφαση της Επιτροπής (Πρόσκληση 004, κενό 14)."
+    tie_reason = (
+        "Ισοβαθμία στο όριο του προϋπολογισμού· εκκρεμεί απόφαση της Επιτροπής (Πρόσκληση 004, κενό 14)."
+    )
     return {
         "funded": [row(c, r, a) for r, c, a in res.funded],
         "rejected": [row(c, reasons=c.reasons) for c in res.rejected],

@@ -6,12 +6,10 @@ evaluator not on the committee) gets a 404, never a 403.
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from accounts.models import Role
 from applications.models import Application
 from evaluation.comparative.models import Committee, ComparativeScore, RankingRun
-from evaluation.models import Assignment
+from evaluation.models import Assignment, Decision
 from opske.errors import NotFound
 
 CONFLICT_CLEAR = "clear"
@@ -89,8 +87,10 @@ def sheet_for_application(*, application: Application) -> ComparativeScore | Non
 
 
 def runs_for_committee(*, committee: Committee):
-    return RankingRun.objects.filter(round=committee.round).select_related("created_by", "approved_by").order_by(
-        "-number"
+    return (
+        RankingRun.objects.filter(round=committee.round)
+        .select_related("created_by", "approved_by")
+        .order_by("-number")
     )
 
 
@@ -102,5 +102,19 @@ def run_get_for_user(*, user, run_id: int) -> RankingRun:
     return run
 
 
-def member_filter(user) -> Q:
-    return Q(members=user)
+def pending_declaration(*, user, application: Application) -> Assignment | None:
+    """The user's assignment still waiting for its signed declaration (common framework page)."""
+    return Assignment.objects.filter(
+        application=application, evaluator=user, state=Assignment.State.AWAITING_DECLARATION
+    ).first()
+
+
+def decisions_for_run(run: RankingRun):
+    """The live decisions of the applications in an approved run, for the supervisor to sign."""
+    ids = [row["id"] for key in ("funded", "unfunded", "rejected") for row in run.outputs.get(key, [])]
+    return (
+        Decision.objects.filter(application_id__in=ids)
+        .exclude(state=Decision.State.SUPERSEDED)
+        .select_related("application")
+        .order_by("application__protocol_number", "-created_at")
+    )

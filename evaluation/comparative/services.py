@@ -19,6 +19,7 @@ from applications.evaluation_hooks import application_evaluation_transition
 from applications.models import Application, BudgetLine
 from calls.gaps import gap_value
 from calls.models import Call
+from evaluation import services as common
 from evaluation.comparative import rules, selectors
 from evaluation.comparative.models import (
     BudgetCut,
@@ -28,7 +29,6 @@ from evaluation.comparative.models import (
     Opinion,
     RankingRun,
 )
-from evaluation import services as common
 from evaluation.models import Decision, EvaluationRound, Objection
 from opske import audit
 from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -60,7 +60,9 @@ def _require_supervisor(actor) -> None:
 def _committee(call: Call) -> Committee:
     committee = Committee.objects.filter(round__call=call).first()
     if committee is None:
-        raise Conflict("Δεν έχει συγκροτηθεί Επιτροπή Αξιολόγησης για την πρόσκληση (§10.1).", code="no_committee")
+        raise Conflict(
+            "Δεν έχει συγκροτηθεί Επιτροπή Αξιολόγησης για την πρόσκληση (§10.1).", code="no_committee"
+        )
     return committee
 
 
@@ -158,7 +160,13 @@ def _partner_score(sheet: ComparativeScore, actor) -> None:
         score=sheet,
         criterion_code=code,
         sub_code=sub,
-        defaults={"value": value, "justification": text, "automatic": True, "scored_by": None, "scored_at": timezone.now()},
+        defaults={
+            "value": value,
+            "justification": text,
+            "automatic": True,
+            "scored_by": None,
+            "scored_at": timezone.now(),
+        },
     )
     audit.record(
         actor=actor,
@@ -172,7 +180,9 @@ def _partner_score(sheet: ComparativeScore, actor) -> None:
 # --- committee ----------------------------------------------------------------------------------
 
 
-def committee_set(*, actor, call_id: int, chair_id: int, member_ids: list[int], name: str = "", appointment_ref: str = "") -> Committee:
+def committee_set(
+    *, actor, call_id: int, chair_id: int, member_ids: list[int], name: str = "", appointment_ref: str = ""
+) -> Committee:
     """Appoint (or re-appoint) the round's Evaluation Committee (§10.1). Members need the committee role."""
     _require_supervisor(actor)
     from accounts.models import User
@@ -264,7 +274,9 @@ def criterion_score_set(
             text = rules.validate_justification(sub, justification)
         except rules.ScoreRefused as exc:
             raise ValidationFailed(exc.message, fields={exc.field: [exc.message]}) from None
-        row = CriterionScore.objects.filter(score=sheet, criterion_code=criterion_code, sub_code=sub_code).first()
+        row = CriterionScore.objects.filter(
+            score=sheet, criterion_code=criterion_code, sub_code=sub_code
+        ).first()
         before = {"value": row.value, "justification": row.justification} if row else None
         if row is None:
             row = CriterionScore(score=sheet, criterion_code=criterion_code, sub_code=sub_code)
@@ -292,11 +304,15 @@ def _clean_answers(answers: dict, codes) -> dict:
         else:
             out[code] = value
     if bad:
-        raise ValidationFailed(fields={"answers": [f"Μη έγκυρη απάντηση για {', '.join(bad)} (ΝΑΙ/ΟΧΙ/Δ.Α.)."]})
+        raise ValidationFailed(
+            fields={"answers": [f"Μη έγκυρη απάντηση για {', '.join(bad)} (ΝΑΙ/ΟΧΙ/Δ.Α.)."]}
+        )
     return out
 
 
-def stages_record(*, actor, score_id: int, stage_a: dict, stage_b: dict, stage_a_notes: str = "", stage_b_notes: str = "") -> ComparativeScore:
+def stages_record(
+    *, actor, score_id: int, stage_a: dict, stage_b: dict, stage_a_notes: str = "", stage_b_notes: str = ""
+) -> ComparativeScore:
     """Record Stage Α (documents) and Stage Β (31 formal conditions). An ΟΧΙ needs a note saying why."""
     with transaction.atomic():
         sheet = _editable_sheet(actor, score_id)
@@ -312,9 +328,18 @@ def stages_record(*, actor, score_id: int, stage_a: dict, stage_b: dict, stage_a
             raise ValidationFailed("Λείπει αιτιολόγηση αρνητικής κρίσης.", fields=errors)
         before = {"stage_a": sheet.stage_a, "stage_b": sheet.stage_b}
         sheet.stage_a, sheet.stage_b = a, b
-        sheet.stage_a_notes, sheet.stage_b_notes = (stage_a_notes or "").strip(), (stage_b_notes or "").strip()
+        sheet.stage_a_notes, sheet.stage_b_notes = (
+            (stage_a_notes or "").strip(),
+            (stage_b_notes or "").strip(),
+        )
         sheet.save()
-        audit.record(actor=actor, action="comparative.stages_recorded", obj=sheet, before=before, after={"stage_a": a, "stage_b": b})
+        audit.record(
+            actor=actor,
+            action="comparative.stages_recorded",
+            obj=sheet,
+            before=before,
+            after={"stage_a": a, "stage_b": b},
+        )
     return sheet
 
 
@@ -332,11 +357,17 @@ def budget_cut_add(*, actor, score_id: int, line_id: int, amount, reason: str) -
         already = sum((c.amount for c in sheet.cuts.filter(line=line)), Decimal("0"))
         if value <= 0 or value + already > line.amount:
             raise ValidationFailed(
-                fields={"amount": [f"Η περικοπή πρέπει να είναι θετική και έως {rules.fmt_eur(line.amount - already)}."]}
+                fields={
+                    "amount": [
+                        f"Η περικοπή πρέπει να είναι θετική και έως {rules.fmt_eur(line.amount - already)}."
+                    ]
+                }
             )
         if len((reason or "").strip()) < rules.MIN_JUSTIFICATION:
             raise ValidationFailed(fields={"reason": ["Γράψτε την αιτιολόγηση της περικοπής."]})
-        cut = BudgetCut.objects.create(score=sheet, line=line, amount=value, reason=reason.strip(), created_by=actor)
+        cut = BudgetCut.objects.create(
+            score=sheet, line=line, amount=value, reason=reason.strip(), created_by=actor
+        )
         audit.record(
             actor=actor,
             action="comparative.budget_cut_added",
@@ -381,7 +412,13 @@ def sheet_outcome(sheet: ComparativeScore):
         for c in call.expense_categories.all()
     }
     lines = [
-        {"id": b.pk, "category": b.category, "amount": b.amount, "research_type": b.research_type, "dissemination": b.dissemination}
+        {
+            "id": b.pk,
+            "category": b.category,
+            "amount": b.amount,
+            "research_type": b.research_type,
+            "dissemination": b.dissemination,
+        }
         for b in app.budget_lines.all()
     ]
     cuts = [{"line_id": c.line_id, "amount": c.amount} for c in sheet.cuts.all()]
@@ -419,7 +456,8 @@ def score_finalise(*, actor, score_id: int) -> ComparativeScore:
             missing["stage_b"] = [f"Στάδιο Β χωρίς απάντηση: {', '.join(stage_b.missing)}."]
         if missing:
             raise ValidationFailed(
-                "Ολοκληρώστε τη βαθμολόγηση: όλα τα κριτήρια βαθμολογούνται ακόμη κι αν απορρίπτεται στο στάδιο Α ή Β (§10.2).",
+                "Ολοκληρώστε τη βαθμολόγηση: όλα τα κριτήρια βαθμολογούνται ακόμη κι αν "
+                "απορρίπτεται στο στάδιο Α ή Β (§10.2).",
                 fields=missing,
             )
         sheet.stage_a_passed, sheet.stage_b_passed = stage_a.passed, stage_b.passed
@@ -469,7 +507,9 @@ def candidates_for_round(rnd: EvaluationRound) -> list[rules.Candidate]:
                 submitted_at=app.submitted_at.isoformat() if app.submitted_at else "",
                 criteria=tuple(Decimal(s.criteria_scores.get(str(k), "0")) for k in range(1, 7)),
                 reasons=tuple(s.reasons or ()),
-                cut_reasons=tuple(f"{c.line.category}: −{rules.fmt_eur(c.amount)} — {c.reason}" for c in s.cuts.all()),
+                cut_reasons=tuple(
+                    f"{c.line.category}: −{rules.fmt_eur(c.amount)} — {c.reason}" for c in s.cuts.all()
+                ),
             )
         )
     return out
@@ -490,7 +530,9 @@ def _candidate_json(c: rules.Candidate) -> dict:
     }
 
 
-def ranking_compute(*, actor, call_id: int, budget=None, resolved_order: list[int] | None = None, reason: str = "") -> RankingRun:
+def ranking_compute(
+    *, actor, call_id: int, budget=None, resolved_order: list[int] | None = None, reason: str = ""
+) -> RankingRun:
     """Rank the round and freeze the three tables (§10.2). Every timely application must be finalised."""
     with transaction.atomic():
         call = Call.objects.select_for_update().filter(pk=call_id).first()
@@ -509,21 +551,34 @@ def ranking_compute(*, actor, call_id: int, budget=None, resolved_order: list[in
         )
         if pending:
             raise Conflict(
-                f"Εκκρεμεί η βαθμολόγηση {len(pending)} αιτήσεων: {', '.join(p or '—' for p in pending[:10])}.",
+                f"Εκκρεμεί η βαθμολόγηση {len(pending)} αιτήσεων: "
+                f"{', '.join(p or '—' for p in pending[:10])}.",
                 code="scoring_pending",
             )
         try:
-            amount = rules.parse_amount(budget) if budget not in (None, "") else rules.money(call.total_budget)
+            amount = (
+                rules.parse_amount(budget) if budget not in (None, "") else rules.money(call.total_budget)
+            )
         except ValueError:
-            raise ValidationFailed(fields={"budget": ["Ο προϋπολογισμός πρέπει να είναι ποσό σε ευρώ."]}) from None
+            raise ValidationFailed(
+                fields={"budget": ["Ο προϋπολογισμός πρέπει να είναι ποσό σε ευρώ."]}
+            ) from None
         if amount <= 0:
             raise ValidationFailed(fields={"budget": ["Ο προϋπολογισμός πρέπει να είναι θετικός."]})
         candidates = candidates_for_round(rnd)
         order = [int(x) for x in (resolved_order or [])]
         res = rules.allocate(
-            candidates, amount, tie_policy=call.tie_policy, resolved_order=order, part_funding=call.part_funding_allowed
+            candidates,
+            amount,
+            tie_policy=call.tie_policy,
+            resolved_order=order,
+            part_funding=call.part_funding_allowed,
         )
-        previous = RankingRun.objects.filter(round=rnd).exclude(state=RankingRun.State.SUPERSEDED).order_by("-number")
+        previous = (
+            RankingRun.objects.filter(round=rnd)
+            .exclude(state=RankingRun.State.SUPERSEDED)
+            .order_by("-number")
+        )
         live_previous = previous.first()
         for old in previous.exclude(state=RankingRun.State.APPROVED):
             old.supersede()
@@ -573,7 +628,9 @@ def what_if(*, actor, call_id: int, budget) -> rules.FundingLine:
     try:
         amount = rules.parse_amount(budget)
     except ValueError:
-        raise ValidationFailed(fields={"budget": ["Ο προϋπολογισμός πρέπει να είναι ποσό σε ευρώ."]}) from None
+        raise ValidationFailed(
+            fields={"budget": ["Ο προϋπολογισμός πρέπει να είναι ποσό σε ευρώ."]}
+        ) from None
     if amount <= 0:
         raise ValidationFailed(fields={"budget": ["Ο προϋπολογισμός πρέπει να είναι θετικός."]})
     rnd = round_for_call(call)
@@ -582,7 +639,9 @@ def what_if(*, actor, call_id: int, budget) -> rules.FundingLine:
     )
 
 
-def opinion_record(*, actor, run_id: int, text: str, recommendation: str = Opinion.Recommendation.AS_TABLES) -> Opinion:
+def opinion_record(
+    *, actor, run_id: int, text: str, recommendation: str = Opinion.Recommendation.AS_TABLES
+) -> Opinion:
     """The committee's opinion on a ranking (§10.1), recorded by the chair."""
     with transaction.atomic():
         run = RankingRun.objects.select_for_update().select_related("round__call").filter(pk=run_id).first()
@@ -629,12 +688,17 @@ def ranking_approve(*, actor, run_id: int) -> RankingRun:
             raise NotFound()
         if run.state != RankingRun.State.OPINION:
             raise Conflict(
-                "Η κατάταξη δεν μπορεί να εγκριθεί: χρειάζεται γνωμοδότηση της Επιτροπής και να μην έχει ήδη εγκριθεί ή αντικατασταθεί.",
+                "Η κατάταξη δεν μπορεί να εγκριθεί: χρειάζεται γνωμοδότηση της Επιτροπής "
+                "και να μην έχει ήδη εγκριθεί ή αντικατασταθεί.",
                 code="run_not_approvable",
             )
         if run.needs_committee:
             raise Conflict("Εκκρεμεί απόφαση της Επιτροπής για ισοβαθμία στο όριο.", code="tie_unresolved")
-        previous = RankingRun.objects.select_for_update().filter(round=run.round, state=RankingRun.State.APPROVED).first()
+        previous = (
+            RankingRun.objects.select_for_update()
+            .filter(round=run.round, state=RankingRun.State.APPROVED)
+            .first()
+        )
         if previous is not None:
             previous.supersede()
             previous.save(update_fields=["state"])
@@ -651,7 +715,11 @@ def _apply_outcomes(run: RankingRun, actor) -> dict:
     from evaluation.comparative import integration
 
     outcomes = {}
-    for table, kind in (("funded", "approval"), ("unfunded", "approved_not_funded"), ("rejected", "rejection")):
+    for table, kind in (
+        ("funded", "approval"),
+        ("unfunded", "approved_not_funded"),
+        ("rejected", "rejection"),
+    ):
         for row in run.outputs.get(table, []):
             outcomes[row["code"]] = kind
             integration.issue_decision(actor=actor, run=run, application_id=row["id"], kind=kind, row=row)
@@ -665,20 +733,34 @@ def score_reopen_after_objection(*, actor, application_id: int) -> ComparativeSc
     """An accepted objection sends the sheet back to the committee for re-scoring (§10.4); a new
     ranking is then computed and approved, which amends the results (and only what changed)."""
     with transaction.atomic():
-        sheet = ComparativeScore.objects.select_for_update().select_related("application__call").filter(
-            application_id=application_id
-        ).first()
+        sheet = (
+            ComparativeScore.objects.select_for_update()
+            .select_related("application__call")
+            .filter(application_id=application_id)
+            .first()
+        )
         if sheet is None:
             raise NotFound()
         _require_member(actor, sheet.application.call)
-        if not Objection.objects.filter(application_id=application_id, state=Objection.State.ACCEPTED).exists():
-            raise Conflict("Η βαθμολόγηση ανοίγει ξανά μόνο μετά από αποδοχή ένστασης (§10.4).", code="no_accepted_objection")
+        if not Objection.objects.filter(
+            application_id=application_id, state=Objection.State.ACCEPTED
+        ).exists():
+            raise Conflict(
+                "Η βαθμολόγηση ανοίγει ξανά μόνο μετά από αποδοχή ένστασης (§10.4).",
+                code="no_accepted_objection",
+            )
         if sheet.state != ComparativeScore.State.FINALISED:
             raise Conflict("Η βαθμολόγηση είναι ήδη ανοιχτή.", code="sheet_open")
         before = {"state": sheet.state, "total": sheet.total}
         sheet.reopen_for_rescoring()
         sheet.save()
-        audit.record(actor=actor, action="comparative.sheet_reopened", obj=sheet, before=before, after={"state": sheet.state})
+        audit.record(
+            actor=actor,
+            action="comparative.sheet_reopened",
+            obj=sheet,
+            before=before,
+            after={"state": sheet.state},
+        )
     return sheet
 
 
@@ -689,22 +771,34 @@ def inclusion_decisions_draft(*, actor, run_id: int) -> list[Decision]:
     today = timezone.localdate()
     out = []
     with transaction.atomic():
-        run = RankingRun.objects.select_for_update().filter(pk=run_id, state=RankingRun.State.APPROVED).first()
+        run = (
+            RankingRun.objects.select_for_update().filter(pk=run_id, state=RankingRun.State.APPROVED).first()
+        )
         if run is None:
             raise Conflict("Ένταξη μόνο από εγκεκριμένη κατάταξη.", code="run_not_approved")
         for row in run.outputs.get("funded", []):
             approval = (
-                Decision.objects.filter(application_id=row["id"], kind=Decision.Kind.APPROVAL, state=Decision.State.NOTIFIED)
+                Decision.objects.filter(
+                    application_id=row["id"], kind=Decision.Kind.APPROVAL, state=Decision.State.NOTIFIED
+                )
                 .order_by("-created_at")
                 .first()
             )
-            if approval is None or approval.objection_deadline is None or approval.objection_deadline >= today:
+            if (
+                approval is None
+                or approval.objection_deadline is None
+                or approval.objection_deadline >= today
+            ):
                 continue
-            if Objection.objects.filter(decision=approval, state__in=[Objection.State.FILED, Objection.State.OPINION]).exists():
-                continue
-            if Decision.objects.filter(application_id=row["id"], kind=Decision.Kind.INCLUSION).exclude(
-                state=Decision.State.SUPERSEDED
+            if Objection.objects.filter(
+                decision=approval, state__in=[Objection.State.FILED, Objection.State.OPINION]
             ).exists():
+                continue
+            if (
+                Decision.objects.filter(application_id=row["id"], kind=Decision.Kind.INCLUSION)
+                .exclude(state=Decision.State.SUPERSEDED)
+                .exists()
+            ):
                 continue
             app = approval.application
             out.append(

@@ -44,7 +44,12 @@ def round_detail(request, call_id):
     return render(
         request,
         "evaluation/comparative/round_detail.html",
-        {"committee": committee, "call": committee.round.call, "rows": rows, "members": committee.members.all()},
+        {
+            "committee": committee,
+            "call": committee.round.call,
+            "rows": rows,
+            "members": committee.members.all(),
+        },
     )
 
 
@@ -71,6 +76,7 @@ def _sheet_context(request, app, committee, sheet, errors=None, posted=None):
         "call": call,
         "committee": committee,
         "sheet": sheet,
+        "editable": sheet is not None and sheet.state == ComparativeScore.State.DRAFT,
         "criteria_rows": criteria_rows,
         "documents": documents.items(),
         "conditions": rules.FORMAL_CONDITIONS,
@@ -79,6 +85,7 @@ def _sheet_context(request, app, committee, sheet, errors=None, posted=None):
         "partners": list(app.partners.all()),
         "lines": list(app.budget_lines.all()),
         "conflict": selectors.conflict_state(user=request.user, application=app),
+        "pending_assignment": selectors.pending_declaration(user=request.user, application=app),
         "is_member": committee.members.filter(pk=request.user.pk).exists(),
         "errors": errors or {},
         "posted": posted,
@@ -91,7 +98,9 @@ SHEET_ACTIONS = ("open", "score", "stages", "cut", "uncut", "finalise")
 
 @login_required
 def sheet(request, application_id):
-    app, committee = _guard(selectors.application_get_for_committee, user=request.user, application_id=application_id)
+    app, committee = _guard(
+        selectors.application_get_for_committee, user=request.user, application_id=application_id
+    )
     errors, posted = {}, None
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -110,7 +119,9 @@ def sheet(request, application_id):
             if request.headers.get("HX-Request") and action == "score":
                 current = selectors.sheet_for_application(application=app)
                 context = _sheet_context(request, app, committee, current)
-                return render(request, "evaluation/comparative/_sheet_summary.html", {**context, "saved": True})
+                return render(
+                    request, "evaluation/comparative/_sheet_summary.html", {**context, "saved": True}
+                )
             messages.success(request, "Αποθηκεύτηκε.")
             return redirect("evaluation_comparative:sheet", application_id=app.pk)
         if request.headers.get("HX-Request") and action == "score":
@@ -176,6 +187,7 @@ def _ranking_context(request, committee, errors=None):
         "run": run,
         "runs": runs,
         "opinion": getattr(run, "opinion", None) if run else None,
+        "decisions": selectors.decisions_for_run(run) if run and run.state == "approved" else [],
         "is_chair": committee.chair_id == request.user.pk,
         "is_supervisor": selectors.is_supervisor(request.user),
         "finalised": sheets.filter(state=ComparativeScore.State.FINALISED).count(),
@@ -194,7 +206,11 @@ def ranking(request, call_id):
         action = request.POST.get("action", "")
         try:
             if action == "compute":
-                order = [int(x) for x in request.POST.get("resolved_order", "").replace(" ", "").split(",") if x.isdigit()]
+                order = [
+                    int(x)
+                    for x in request.POST.get("resolved_order", "").replace(" ", "").split(",")
+                    if x.isdigit()
+                ]
                 services.ranking_compute(
                     actor=request.user,
                     call_id=call_id,
@@ -235,7 +251,9 @@ def what_if(request, call_id):
     _guard(selectors.committee_get_for_user, user=request.user, call_id=call_id)
     context = {"budget_text": request.GET.get("budget", "")}
     try:
-        context["line"] = services.what_if(actor=request.user, call_id=call_id, budget=request.GET.get("budget", ""))
+        context["line"] = services.what_if(
+            actor=request.user, call_id=call_id, budget=request.GET.get("budget", "")
+        )
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except ApplicationError as exc:
@@ -289,7 +307,9 @@ def export_xlsx(request, run_id):
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="katataxi-{run.round.call.code}-{run.number}.xlsx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="katataxi-{run.round.call.code}-{run.number}.xlsx"'
+    )
     return response
 
 
@@ -308,6 +328,7 @@ def export_pdf(request, run_id):
         {"run": run, "call": run.round.call, "tables": tables, "columns": [label for _, label in COLUMNS]},
     )
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="katataxi-{run.round.call.code}-{run.number}.pdf"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="katataxi-{run.round.call.code}-{run.number}.pdf"'
+    )
     return response
-

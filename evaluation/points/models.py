@@ -137,7 +137,8 @@ class RankingRow(models.Model):
         RANKED = "ranked", "Κατατάσσεται"
         EXCLUDED = "excluded", "Αποκλείεται"
 
-    table = models.ForeignKey(RankingTable, on_delete=models.CASCADE, related_name="rows")
+    # No index of its own: both unique constraints below start with `table`.
+    table = models.ForeignKey(RankingTable, on_delete=models.CASCADE, related_name="rows", db_index=False)
     application = models.ForeignKey("applications.Application", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices)
     rank = models.PositiveIntegerField("σειρά", null=True, blank=True)

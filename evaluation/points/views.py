@@ -244,7 +244,7 @@ def objection_decide_view(request, objection_pk):
         raise Http404
     rnd = _round(request, objection.round_id)
     services.require_manager(request.user)
-    form = forms.ObjectionDecisionForm(request.POST or None)
+    form = forms.ObjectionDecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             objections.objection_decide(
@@ -351,7 +351,7 @@ def placement_action(request, placement_pk, action):
     rnd = _round(request, placement.round_id)
     services.require_manager(request.user)
     form_class, title = PLACEMENT_ACTIONS[action]
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             text = _run_action(request, placement, action, form.cleaned_data)
@@ -382,7 +382,7 @@ def my_result(request, application_pk):
     rnd = getattr(app.call, "points_round", None) if app.kind == Application.Kind.NATURAL_PERSON else None
     rows = RankingRow.objects.filter(application=app).select_related("table").order_by("table__posted_at") if rnd else []
     objection = rnd.objections.filter(application=app).first() if rnd else None
-    form = forms.ObjectionForm(request.POST or None)
+    form = forms.ObjectionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             objections.objection_file(actor=request.user, application_id=app.pk, text=form.cleaned_data["text"])

@@ -183,7 +183,9 @@ def objection_is_timely(policy: ObjectionPolicy, anchor_on: datetime.date, today
     return today <= objection_deadline(policy, anchor_on)
 
 
-def clarification_due(requested_on: datetime.date, *, days: int = 5, counting: str = "calendar") -> datetime.date:
+def clarification_due(
+    requested_on: datetime.date, *, days: int = 5, counting: str = "calendar"
+) -> datetime.date:
     """ΚΥΑ 7066 Art. 7.1β: «εντός 5 ημερών», else rejection. Calendar days by default (gap 4)."""
     if counting == "working":
         return add_working_days(requested_on, days)

@@ -41,18 +41,26 @@ GUIDANCE = {
     "(γ) θέσεις εντός ορίου 300.000 €· (δ) δραστηριότητα/κλάδος (Παρ. 2)· (ε) τόπος έδρας/υποκαταστήματος· "
     "(στ) de minimis ≤ 300.000 € (ΠΣΣΕΗΣ)· (ζ) όχι εκκρεμής ανάκτηση.",
     "5": "ΝΑΙ και όταν η πράξη απευθύνεται στο σύνολο του πληθυσμού χωρίς διάκριση.",
-    "6": "Σεβασμός του Χάρτη Θεμελιωδών Δικαιωμάτων· συμβατότητα με κανόνες ανταγωνισμού και κρατικών ενισχύσεων.",
-    "7": "Μη διάκριση λόγω φύλου, φυλής, εθνοτικής καταγωγής, θρησκείας, αναπηρίας, ηλικίας ή γενετήσιου προσανατολισμού.",
+    "6": "Σεβασμός του Χάρτη Θεμελιωδών Δικαιωμάτων· συμβατότητα με κανόνες ανταγωνισμού "
+    "και κρατικών ενισχύσεων.",
+    "7": "Μη διάκριση λόγω φύλου, φυλής, εθνοτικής καταγωγής, θρησκείας, αναπηρίας, ηλικίας "
+    "ή γενετήσιου προσανατολισμού.",
     "8": "ΝΑΙ αν πληρούνται οι απαιτήσεις του Παραρτήματος 7 ή δεν απαιτούνται λόγω της φύσης της πράξης.",
 }
 
 CRITERIA: tuple[CriterionSpec, ...] = (
     CriterionSpec("1", "Ο δυνητικός δικαιούχος εμπίπτει στις κατηγορίες δικαιούχων", GROUP_A),
-    CriterionSpec("2", "Τυπική πληρότητα: τηρήθηκε η διαδικασία και επισυνάπτονται όλα τα δικαιολογητικά", GROUP_A),
-    CriterionSpec("3", "Μη επικάλυψη με άλλα προγράμματα ή χρηματοδοτικά μέσα (διπλή χρηματοδότηση)", GROUP_A),
+    CriterionSpec(
+        "2", "Τυπική πληρότητα: τηρήθηκε η διαδικασία και επισυνάπτονται όλα τα δικαιολογητικά", GROUP_A
+    ),
+    CriterionSpec(
+        "3", "Μη επικάλυψη με άλλα προγράμματα ή χρηματοδοτικά μέσα (διπλή χρηματοδότηση)", GROUP_A
+    ),
     CriterionSpec("4", "Πληρούνται οι προϋποθέσεις της επιχείρησης", GROUP_A),
     CriterionSpec("5", "Ισότητα ανδρών και γυναικών", GROUP_B),
-    CriterionSpec("6", "Χάρτης Θεμελιωδών Δικαιωμάτων· κανόνες ανταγωνισμού και κρατικών ενισχύσεων", GROUP_B),
+    CriterionSpec(
+        "6", "Χάρτης Θεμελιωδών Δικαιωμάτων· κανόνες ανταγωνισμού και κρατικών ενισχύσεων", GROUP_B
+    ),
     CriterionSpec("7", "Μη διάκριση", GROUP_B),
     CriterionSpec("8", "Προσβασιμότητα ατόμων με αναπηρία (Παράρτημα 7)", GROUP_B),
 )
@@ -65,7 +73,14 @@ def criteria(rows: Iterable[Mapping] = ()) -> list[CriterionSpec]:
     for spec in CRITERIA:
         title, group = titles.get(spec.code, (spec.title, spec.group))
         out.append(
-            CriterionSpec(spec.code, title, group or spec.group, "binary", guidance=GUIDANCE[spec.code], citation=CITATION)
+            CriterionSpec(
+                spec.code,
+                title,
+                group or spec.group,
+                "binary",
+                guidance=GUIDANCE[spec.code],
+                citation=CITATION,
+            )
         )
     return out
 
@@ -100,7 +115,9 @@ class FcfsResult:
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
-def evaluate(findings: Mapping[str, str], *, stage_a: StageA | None = None, justifications=None) -> FcfsResult:
+def evaluate(
+    findings: Mapping[str, str], *, stage_a: StageA | None = None, justifications=None
+) -> FcfsResult:
     """Annex 4 result: all eight ΝΑΙ → approved; any ΟΧΙ → rejected with every negative's reason.
 
     `findings` maps criterion code → "yes"/"no". A form with a criterion left empty is not
@@ -160,7 +177,9 @@ def approved_amount(
         CategoryAmount(cat, n, money(rates[cat]), months, money(Decimal(n) * money(rates[cat]) * months))
         for cat, n in sorted(persons_by_cat.items())
     )
-    return ApprovedAmount(rows, sum(r.persons for r in rows), money(sum((r.amount for r in rows), Decimal("0"))))
+    return ApprovedAmount(
+        rows, sum(r.persons for r in rows), money(sum((r.amount for r in rows), Decimal("0")))
+    )
 
 
 @dataclass(frozen=True)
@@ -172,7 +191,9 @@ class DeMinimisCheck:
     reason: str
 
 
-def de_minimis_recheck(prior: Decimal, requested: Decimal, ceiling: Decimal = DE_MINIMIS_CEILING) -> DeMinimisCheck:
+def de_minimis_recheck(
+    prior: Decimal, requested: Decimal, ceiling: Decimal = DE_MINIMIS_CEILING
+) -> DeMinimisCheck:
     """Cumulation check repeated before approval (Art. 7.2): prior + requested ≤ ceiling.
 
     E9: prior €290,000 + one 01.22 hire €14,220 = €304,220 > €300,000 → fails as a whole (Art. 2.9).
@@ -180,13 +201,16 @@ def de_minimis_recheck(prior: Decimal, requested: Decimal, ceiling: Decimal = DE
     prior, requested, ceiling = money(prior), money(requested), money(ceiling)
     total = prior + requested
     if total <= ceiling:
-        return DeMinimisCheck(True, prior, requested, ceiling, f"Σώρευση {total} € ≤ {ceiling} € (Άρθ. 2.4, 7.2).")
+        return DeMinimisCheck(
+            True, prior, requested, ceiling, f"Σώρευση {total} € ≤ {ceiling} € (Άρθ. 2.4, 7.2)."
+        )
     return DeMinimisCheck(
         False,
         prior,
         requested,
         ceiling,
-        f"Υπέρβαση ορίου de minimis: {prior} € προηγούμενες ενισχύσεις της ενιαίας επιχείρησης + {requested} € "
+        f"Υπέρβαση ορίου de minimis: {prior} € προηγούμενες ενισχύσεις της ενιαίας επιχείρησης "
+        f"+ {requested} € "
         f"= {total} € > {ceiling} € (Άρθ. 2.4, 2.9, 7.2). Κριτήριο 4(στ) = ΟΧΙ.",
     )
 

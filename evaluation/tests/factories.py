@@ -42,7 +42,9 @@ def evaluated(app, evaluator, *, negatives=()):
 
 def sign_declaration_for_second_level(app, supervisor):
     """Give the second level to `supervisor` (replacing the automatic pick) and sign «no conflict»."""
-    a = Assignment.objects.filter(application=app, evaluator=supervisor, role=Assignment.Role.SECOND_LEVEL).first()
+    a = Assignment.objects.filter(
+        application=app, evaluator=supervisor, role=Assignment.Role.SECOND_LEVEL
+    ).first()
     if a is None:
         for other in Assignment.objects.filter(application=app, role=Assignment.Role.SECOND_LEVEL,
                                                state__in=Assignment.OPEN_STATES):  # fmt: skip

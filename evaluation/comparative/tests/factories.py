@@ -23,7 +23,8 @@ from evaluation.comparative import rules, services
 
 # Every sub-criterion of the seed at a value; 3β is computed from the partners.
 HIGH = {"1.α": "2.5", "1.β": "2.5", "1.γ": "2", "1.δ": "2", "2.α": "2", "2.β": "2", "2.γ": "4",
-        "3.α": "2", "3.γ": "2", "3.δ": "2", "4.α": "4", "4.β": "4", "5.α": "4", "5.β": "4", "6.—": "8"}  # fmt: skip
+        "3.α": "2", "3.γ": "2", "3.δ": "2", "4.α": "4", "4.β": "4",
+        "5.α": "4", "5.β": "4", "6.—": "8"}  # fmt: skip
 JUSTIFICATION = "Τεκμηριωμένο από το τεχνικό δελτίο και τα συνημμένα."
 
 
@@ -32,7 +33,8 @@ def closed_call004(**fields) -> Call:
     call = seeded_call(seeds.call004, **fields)
     now = timezone.now()
     Call.objects.filter(pk=call.pk).update(
-        submission_opens_at=now - datetime.timedelta(days=30), submission_closes_at=now - datetime.timedelta(hours=1)
+        submission_opens_at=now - datetime.timedelta(days=30),
+        submission_closes_at=now - datetime.timedelta(hours=1),
     )
     return Call.objects.get(pk=call.pk)
 
@@ -50,7 +52,9 @@ class ClusterApplicationFactory(factory.django.DjangoModelFactory):
     protocol_seq = factory.Sequence(lambda n: n + 1)
     priority_seq = factory.LazyAttribute(lambda o: o.protocol_seq)
     protocol_number = factory.LazyAttribute(lambda o: f"ΠΚΜ-004-{o.protocol_seq:05d}")
-    submitted_at = factory.LazyAttribute(lambda o: timezone.now() - datetime.timedelta(days=2, minutes=o.protocol_seq))
+    submitted_at = factory.LazyAttribute(
+        lambda o: timezone.now() - datetime.timedelta(days=2, minutes=o.protocol_seq)
+    )
     title = "Σχηματισμός καινοτομίας"
     data = factory.LazyFunction(lambda: {"enterprise_size": "small"})
 
@@ -59,7 +63,9 @@ class ClusterApplicationFactory(factory.django.DjangoModelFactory):
         n = 8 if extracted is None else extracted
         kinds = ["research"] + ["sme"] * max(n - 1, 0)
         ClusterPartner.objects.bulk_create(
-            ClusterPartner(application=self, afm=afm_with_check_digit(f"3{self.pk:04d}{i:03d}"), kind=k, position=i)
+            ClusterPartner(
+                application=self, afm=afm_with_check_digit(f"3{self.pk:04d}{i:03d}"), kind=k, position=i
+            )
             for i, k in enumerate(kinds[:n], 1)
         )
 
@@ -68,7 +74,8 @@ class ClusterApplicationFactory(factory.django.DjangoModelFactory):
         # Default: equipment 300,000 at 65% + personnel 100,000 at 50% → public 245,000.
         rows = extracted or [("02.06", "300000"), ("01.10", "100000")]
         BudgetLine.objects.bulk_create(
-            BudgetLine(application=self, category=c, amount=Decimal(a), position=i) for i, (c, a) in enumerate(rows, 1)
+            BudgetLine(application=self, category=c, amount=Decimal(a), position=i)
+            for i, (c, a) in enumerate(rows, 1)
         )
 
     @factory.post_generation
@@ -98,7 +105,8 @@ def declare(boss, member, app, *, conflict=False):
     """The member's assignment to the application and the signed declaration (common framework)."""
     a = common.assignment_create(actor=boss, application_id=app.pk, evaluator_id=member.pk, role="committee")
     common.conflict_declaration_sign(
-        actor=member, assignment_id=a.pk, has_conflict=conflict, details="Συγγενής εταίρου" if conflict else "",
+        actor=member, assignment_id=a.pk, has_conflict=conflict,
+        details="Συγγενής εταίρου" if conflict else "",
         confirm=True,
     )  # fmt: skip
     return a
@@ -106,8 +114,8 @@ def declare(boss, member, app, *, conflict=False):
 
 def yes_to_everything(call):
     return (
-        {code: rules.YES for code in services.required_documents(call)},
-        {code: rules.YES for code in rules.CONDITION_CODES},
+        dict.fromkeys(services.required_documents(call), rules.YES),
+        dict.fromkeys(rules.CONDITION_CODES, rules.YES),
     )
 
 
@@ -121,7 +129,12 @@ def score_fully(member, app, values=None, *, finalise=True, stage_b_overrides=No
     for key, value in (values or HIGH).items():
         crit, sub = key.split(".")
         services.criterion_score_set(
-            actor=member, score_id=sheet.pk, criterion_code=crit, sub_code=sub, value=value, justification=JUSTIFICATION
+            actor=member,
+            score_id=sheet.pk,
+            criterion_code=crit,
+            sub_code=sub,
+            value=value,
+            justification=JUSTIFICATION,
         )
     if finalise:
         sheet = services.score_finalise(actor=member, score_id=sheet.pk)

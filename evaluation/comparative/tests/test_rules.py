@@ -97,7 +97,9 @@ def test_partner_count_sub_criterion_follows_the_annex_v_scale(partners, expecte
 
 
 def test_partner_count_scale_is_read_from_the_call_configuration():
-    scale = rules.partner_scale_from_config(seeds.call004()["versions"][0]["fields"]["config"]["partner_count_scale"])
+    scale = rules.partner_scale_from_config(
+        seeds.call004()["versions"][0]["fields"]["config"]["partner_count_scale"]
+    )
     assert scale == rules.DEFAULT_PARTNER_SCALE
 
 
@@ -133,7 +135,7 @@ def test_a_missing_justification_is_refused():
 
 
 def test_stage_b_fails_on_one_no_and_lists_the_condition_and_stays_open_while_unanswered():
-    answers = {code: rules.YES for code in rules.CONDITION_CODES}
+    answers = dict.fromkeys(rules.CONDITION_CODES, rules.YES)
     answers["E04"] = rules.NA
     assert rules.stage_b_result(answers).passed
     answers["E12"] = rules.NO
@@ -183,7 +185,7 @@ def _stage(ok=True):
 
 
 def test_funding_needs_all_four_conditions_of_section_10_2():
-    ok = dict(stage_a=_stage(), stage_b=_stage(), eligible_budget=D("300000"), total=D("5"))
+    ok = {"stage_a": _stage(), "stage_b": _stage(), "eligible_budget": D("300000"), "total": D("5")}
     assert rules.funding_reasons(**ok) == []  # exactly €300,000 and exactly 5 pass
     assert "κάτω από το ελάχιστο" in rules.funding_reasons(**{**ok, "eligible_budget": D("299999.99")})[0]
     assert rules.funding_reasons(**ok, min_budget_inclusive=False)  # §4.c22 reading: must exceed
@@ -226,7 +228,12 @@ def test_part_funding_of_the_last_application_only_when_the_call_allows_it():
 
 def test_a_tie_at_the_budget_line_is_flagged_to_the_committee_by_default():
     # Budget 800,000: 8.0 (400k) funded → 400k left; two at 7.25 with 300k each: one fits, not both.
-    cands = [cand(1, "8", "400000"), cand(2, "7.25", "300000"), cand(3, "7.25", "300000"), cand(4, "6", "100000")]
+    cands = [
+        cand(1, "8", "400000"),
+        cand(2, "7.25", "300000"),
+        cand(3, "7.25", "300000"),
+        cand(4, "6", "100000"),
+    ]
     res = rules.allocate(cands, D("800000"))
     assert [c.id for _, c, _ in res.funded] == [1]
     assert res.needs_committee and [c.id for c in res.tie] == [2, 3]
@@ -271,3 +278,16 @@ def test_what_if_shows_where_the_funding_line_falls_for_another_budget():
     # 400k + 350k = 750k funded, 250k left; the third needs 300k → 50k more.
     assert (at_1m.funded_count, at_1m.funded_amount, at_1m.next_needed) == (2, D("750000.00"), D("50000.00"))
     assert at_1m.line_score == D("7.4")
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("500.000", "500000.00"),
+        ("1.000.000,50", "1000000.50"),
+        ("4000000", "4000000.00"),
+        ("250000.5", "250000.50"),
+    ],
+)
+def test_amounts_typed_the_greek_way_are_understood(typed, amount):
+    assert rules.parse_amount(typed) == D(amount)

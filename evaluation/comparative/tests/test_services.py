@@ -77,7 +77,9 @@ def test_a_round_is_scored_ranked_cut_at_the_budget_and_approved(round_setup):
     assert {r["code"] for r in out["rejected"]} == {d.protocol_number, e.protocol_number}
     reasons_e = next(r for r in out["rejected"] if r["code"] == e.protocol_number)
     assert any("280.000,00 €" in x for x in reasons_e["reasons"])
-    assert any("E12" in x for x in next(r for r in out["rejected"] if r["code"] == d.protocol_number)["reasons"])
+    assert any(
+        "E12" in x for x in next(r for r in out["rejected"] if r["code"] == d.protocol_number)["reasons"]
+    )
     assert out["remaining"] == "110000.00"
 
     # And after the chair's opinion the supervisor approves: outcomes and decisions follow
@@ -101,7 +103,8 @@ def test_every_score_is_in_the_audit_trail(round_setup):
     events = AuditEvent.objects.filter(action="comparative.criterion_scored")
     # 15 typed sub-criteria + the automatic partner count (3β)
     assert events.count() == len(HIGH) + 1
-    assert events.filter(actor=chair).count() == len(HIGH)
+    assert events.filter(actor=chair).count() == len(HIGH) + 1  # the automatic one when the chair opened
+    assert events.filter(after__automatic=True, after__partners=8).count() == 1
     assert CriterionScore.objects.filter(score__application=app).count() == len(HIGH) + 1
 
 
@@ -113,7 +116,12 @@ def test_partner_count_is_scored_automatically_and_cannot_be_typed(round_setup):
     assert auto.value == D("2.5") and auto.automatic and "10 εταίροι" in auto.justification
     with pytest.raises(ValidationFailed):
         services.criterion_score_set(
-            actor=chair, score_id=sheet.pk, criterion_code="3", sub_code="β", value="2.5", justification=JUSTIFICATION
+            actor=chair,
+            score_id=sheet.pk,
+            criterion_code="3",
+            sub_code="β",
+            value="2.5",
+            justification=JUSTIFICATION,
         )
 
 
@@ -126,12 +134,22 @@ def test_bad_scores_are_refused_and_nothing_changes(round_setup, value, justific
     app = app_for(call, boss, chair)
     sheet = services.score_sheet_open(actor=chair, application_id=app.pk)
     services.criterion_score_set(
-        actor=chair, score_id=sheet.pk, criterion_code="1", sub_code="α", value="1.5", justification=JUSTIFICATION
+        actor=chair,
+        score_id=sheet.pk,
+        criterion_code="1",
+        sub_code="α",
+        value="1.5",
+        justification=JUSTIFICATION,
     )
     events_before = AuditEvent.objects.count()
     with pytest.raises(ValidationFailed) as exc:
         services.criterion_score_set(
-            actor=chair, score_id=sheet.pk, criterion_code="1", sub_code="α", value=value, justification=justification
+            actor=chair,
+            score_id=sheet.pk,
+            criterion_code="1",
+            sub_code="α",
+            value=value,
+            justification=justification,
         )
     assert field in exc.value.fields and exc.value.fields[field][0]
     row = CriterionScore.objects.get(score=sheet, criterion_code="1", sub_code="α")
@@ -146,7 +164,12 @@ def test_a_member_with_a_declared_conflict_cannot_score(round_setup):
     declare(boss, other, app, conflict=True)
     with pytest.raises(PermissionDenied) as exc:
         services.criterion_score_set(
-            actor=other, score_id=sheet.pk, criterion_code="1", sub_code="α", value="2", justification=JUSTIFICATION
+            actor=other,
+            score_id=sheet.pk,
+            criterion_code="1",
+            sub_code="α",
+            value="2",
+            justification=JUSTIFICATION,
         )
     assert exc.value.code == "conflict_declared"
     assert not CriterionScore.objects.filter(score=sheet, criterion_code="1").exists()
@@ -190,7 +213,10 @@ def test_a_tie_at_the_budget_line_is_flagged_and_the_committee_resolves_it(round
     score_fully(chair, a)
     score_fully(chair, b)  # same 8.10, same 245,000 € each
     run = services.ranking_compute(actor=chair, call_id=call.pk, budget="300000")
-    assert run.needs_committee and {r["code"] for r in run.outputs["tie"]} == {a.protocol_number, b.protocol_number}
+    assert run.needs_committee and {r["code"] for r in run.outputs["tie"]} == {
+        a.protocol_number,
+        b.protocol_number,
+    }
     with pytest.raises(Conflict) as exc:
         services.opinion_record(actor=chair, run_id=run.pk, text="Έγκριση σύμφωνα με τους πίνακες.")
     assert exc.value.code == "tie_unresolved"

@@ -9,7 +9,16 @@ import importlib
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-DEMO_MODULES = ["accounts", "interop", "calls", "applications", "evaluation", "verification", "payments"]
+DEMO_MODULES = [
+    "accounts",
+    "interop",
+    "calls",
+    "applications",
+    "evaluation",
+    "evaluation.comparative",
+    "verification",
+    "payments",
+]
 
 
 class Command(BaseCommand):

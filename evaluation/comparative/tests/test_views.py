@@ -1,0 +1,171 @@
+"""The committee's pages: who sees them, the scoring form, the ranking, what-if and exports."""
+
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
+from evaluation import services as common
+from evaluation.comparative import services
+from evaluation.comparative.models import CriterionScore
+from evaluation.comparative.tests.factories import (
+    HIGH,
+    ClusterApplicationFactory,
+    closed_call004,
+    committee,
+    committee_member,
+    declare,
+    score_fully,
+    supervisor,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scene():
+    call = closed_call004()
+    boss, chair = supervisor(), committee_member(username="chair")
+    committee(call, boss, [chair])
+    apps = [ClusterApplicationFactory(call=call) for _ in range(2)]
+    for app in apps:
+        declare(boss, chair, app)
+    return call, boss, chair, apps
+
+
+def urls(call, app):
+    return [
+        reverse("evaluation_comparative:round", args=[call.pk]),
+        reverse("evaluation_comparative:ranking", args=[call.pk]),
+        reverse("evaluation_comparative:sheet", args=[app.pk]),
+        reverse("evaluation_comparative:what-if", args=[call.pk]) + "?budget=1000000",
+    ]
+
+
+def test_business_users_and_evaluators_off_the_committee_get_404(client, scene):
+    call, _, _, apps = scene
+    evaluator = UserFactory(roles=[Role.EVALUATOR])
+    for user in (apps[0].applicant_user, evaluator, committee_member(username="not-on-it")):
+        client.force_login(user)
+        for url in urls(call, apps[0]):
+            assert client.get(url).status_code == 404, (user, url)
+        assert client.get(reverse("evaluation_comparative:rounds")).status_code in (200, 404)
+        assert call.title[:30] not in client.get(reverse("evaluation_comparative:rounds")).content.decode()
+
+
+def test_committee_members_and_supervisors_see_the_round(client, scene):
+    call, boss, chair, apps = scene
+    for user in (chair, boss):
+        client.force_login(user)
+        for url in urls(call, apps[0]):
+            assert client.get(url).status_code == 200, (user, url)
+
+
+def test_scoring_through_the_form_with_htmx_and_a_refused_value(client, scene):
+    call, _, chair, apps = scene
+    client.force_login(chair)
+    url = reverse("evaluation_comparative:sheet", args=[apps[0].pk])
+    assert client.post(url, {"action": "open"}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "E31" in page and "Αριθμός εταίρων" in page and "Άριστα" in page
+
+    ok = client.post(
+        url, {"action": "score", "key": "1.α", "value": "2,5", "justification": "Πλήρης ανάλυση στόχων."},
+        HTTP_HX_REQUEST="true",
+    )  # fmt: skip
+    assert ok.status_code == 200 and "Αποθηκεύτηκε" in ok.content.decode()
+    refused = client.post(
+        url,
+        {"action": "score", "key": "1.β", "value": "3", "justification": "Υπερβολικά καλό."},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "εκτός κλίμακας 0–2.5" in refused.content.decode()
+    assert list(CriterionScore.objects.filter(criterion_code="1").values_list("sub_code", "value")) == [
+        ("α", 2.5)
+    ]
+
+    plain = client.post(url, {"action": "score", "key": "1.β", "value": "2", "justification": ""})
+    assert plain.status_code == 400 and "αιτιολόγηση" in plain.content.decode()
+
+
+def test_ranking_page_with_tables_what_if_and_exports(client, scene):
+    call, boss, chair, apps = scene
+    score_fully(chair, apps[0])
+    score_fully(chair, apps[1], {**HIGH, "6.—": "2"})
+    client.force_login(chair)
+    ranking_url = reverse("evaluation_comparative:ranking", args=[call.pk])
+    assert client.post(ranking_url, {"action": "compute", "budget": "300.000"}).status_code == 302
+    page = client.get(ranking_url).content.decode()
+    assert "Πίνακας 1" in page and "Πίνακας 3" in page and apps[1].protocol_number in page
+
+    what_if = client.get(
+        reverse("evaluation_comparative:what-if", args=[call.pk]),
+        {"budget": "1.000.000"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert 'id="what-if-count">2 ' in what_if
+    bad = client.get(
+        reverse("evaluation_comparative:what-if", args=[call.pk]), {"budget": "-5"}
+    ).content.decode()
+    assert "θετικός" in bad
+
+    run = services.ranking_compute(actor=chair, call_id=call.pk, budget="300000")
+    xlsx = client.get(reverse("evaluation_comparative:export-xlsx", args=[run.pk]))
+    book = load_workbook(io.BytesIO(xlsx.content))
+    funded = book.worksheets[0]
+    assert funded["A1"].value.startswith("Πίνακας 1") and funded["B3"].value == apps[0].protocol_number
+    pdf = client.get(reverse("evaluation_comparative:export-pdf", args=[run.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+    client.force_login(apps[0].applicant_user)
+    assert client.get(reverse("evaluation_comparative:export-xlsx", args=[run.pk])).status_code == 404
+
+
+def test_the_round_list_costs_the_same_queries_for_more_applications(
+    client, scene, django_assert_num_queries
+):
+    call, boss, chair, apps = scene
+    score_fully(chair, apps[0])
+    client.force_login(chair)
+    url = reverse("evaluation_comparative:round", args=[call.pk])
+    client.get(url)  # warm the session and content-type caches
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(3):
+        ClusterApplicationFactory(call=call)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_after_approval_the_supervisor_finds_the_decisions_to_sign(client, scene):
+    call, boss, chair, apps = scene
+    for app in apps:
+        score_fully(chair, app)
+    run = services.ranking_compute(actor=chair, call_id=call.pk)
+    services.opinion_record(actor=chair, run_id=run.pk, text="Εισήγηση έγκρισης των πινάκων.")
+    client.force_login(boss)
+    url = reverse("evaluation_comparative:ranking", args=[call.pk])
+    assert client.post(url, {"action": "approve", "run": run.pk}).status_code == 302
+    page = client.get(url).content.decode()
+    assert page.count("/evaluation/decisions/") == len(apps)
+    again = client.post(url, {"action": "approve", "run": run.pk})
+    assert again.status_code == 400 and "δεν μπορεί να εγκριθεί" in again.content.decode()
+
+
+def test_a_member_without_a_declaration_is_sent_to_sign_it(client, scene):
+    call, boss, _, apps = scene
+    late = committee_member(username="late")
+    services.committee_set(actor=boss, call_id=call.pk, chair_id=late.pk, member_ids=[late.pk])
+    assignment = common.assignment_create(
+        actor=boss, application_id=apps[0].pk, evaluator_id=late.pk, role="committee"
+    )
+    client.force_login(late)
+    page = client.get(reverse("evaluation_comparative:sheet", args=[apps[0].pk])).content.decode()
+    assert reverse("evaluation:declaration", args=[assignment.pk]) in page
+    refused = client.post(reverse("evaluation_comparative:sheet", args=[apps[0].pk]), {"action": "open"})
+    assert refused.status_code == 400 and "δήλωση μη σύγκρουσης" in refused.content.decode()

@@ -1,0 +1,140 @@
+"""The evaluation pages: who sees what, autosave refusals, and the objection button's deadline."""
+
+import datetime
+
+from django.urls import reverse
+
+from applications.tests.factories import member
+from evaluation import services
+from evaluation.models import Decision, Finding, Objection
+from evaluation.tests.factories import (
+    evaluated,
+    open_form,
+    sign_declaration_for_second_level,
+    submitted_application,
+)
+
+
+def _decision(kya7066, evaluator, supervisor, capture, *, negatives=("3",)):
+    app, owner = submitted_application(kya7066)
+    with capture(execute=True):
+        ev = evaluated(app, evaluator, negatives=negatives)
+        sign_declaration_for_second_level(app, supervisor)
+        services.second_level_review(actor=supervisor, evaluation_id=ev.pk, outcome="agree")
+    decision = Decision.objects.get(application=app)
+    with capture(execute=True):
+        services.decision_sign(actor=supervisor, decision_id=decision.pk, confirm=True)
+    decision.refresh_from_db()
+    return app, owner, decision
+
+
+def test_evaluator_sees_only_assigned_applications(kya7066, evaluator, client, django_assert_max_num_queries):
+    mine, _ = submitted_application(kya7066)
+    ev = open_form(mine, evaluator)
+    client.force_login(evaluator)
+
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("evaluation:queue"))
+    assert mine.protocol_number in page.content.decode()
+
+    from accounts.models import Role
+    from accounts.tests.factories import UserFactory
+
+    stranger = UserFactory(username="xenos", roles=[Role.EVALUATOR])
+    client.force_login(stranger)
+    assert client.get(reverse("evaluation:workspace", args=[ev.assignment_id])).status_code == 404
+    assert client.post(reverse("evaluation:finding", args=[ev.pk, "1"]), {"value": "yes"}).status_code == 404
+
+
+def test_workspace_autosave_refuses_a_no_without_reasons_in_the_row(kya7066, evaluator, client):
+    app, _ = submitted_application(kya7066)
+    ev = open_form(app, evaluator)
+    client.force_login(evaluator)
+
+    response = client.post(
+        reverse("evaluation:finding", args=[ev.pk, "4"]),
+        {"value": "no", "justification": ""},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 422
+    assert "απαιτεί αιτιολόγηση" in response.content.decode()
+    assert not Finding.objects.filter(evaluation=ev).exists()
+    ok = client.post(
+        reverse("evaluation:finding", args=[ev.pk, "4"]),
+        {"value": "no", "justification": "Μείωση προσωπικού"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert ok.status_code == 200 and Finding.objects.get(evaluation=ev).value == "no"
+
+
+def test_business_sees_only_its_own_decision(
+    kya7066, evaluator, supervisor, client, django_capture_on_commit_callbacks
+):
+    _, owner, decision = _decision(kya7066, evaluator, supervisor, django_capture_on_commit_callbacks)
+    client.force_login(owner)
+    assert client.get(reverse("evaluation:my-decision", args=[decision.pk])).status_code == 200
+
+    other = member("806994236")  # another business of the demo world
+    client.force_login(other)
+    assert client.get(reverse("evaluation:my-decision", args=[decision.pk])).status_code == 404
+    assert (
+        client.post(reverse("evaluation:my-decision", args=[decision.pk]), {"text": "x"}).status_code == 404
+    )
+
+
+def test_after_the_deadline_the_objection_button_is_gone_and_a_post_is_refused(
+    kya7066, evaluator, supervisor, client, django_capture_on_commit_callbacks
+):
+    _, owner, decision = _decision(kya7066, evaluator, supervisor, django_capture_on_commit_callbacks)
+    client.force_login(owner)
+    page = client.get(reverse("evaluation:my-decision", args=[decision.pk])).content.decode()
+    assert "Υποβολή ένστασης" in page
+
+    services.decision_open_objection_window(decision=decision, anchor_on=datetime.date(2025, 6, 2))
+    page = client.get(reverse("evaluation:my-decision", args=[decision.pk])).content.decode()
+    assert "Υποβολή ένστασης" not in page and "12/06/2025" in page
+
+    response = client.post(reverse("evaluation:my-decision", args=[decision.pk]), {"text": "Εκπρόθεσμη"})
+    assert response.status_code == 200 and "εκπρόθεσμη ένσταση" in response.content.decode()
+    assert not Objection.objects.exists()
+
+
+def test_public_list_shows_approved_recipients_only(
+    kya7066, evaluator, supervisor, client, django_capture_on_commit_callbacks
+):
+    rejected_app, _, _ = _decision(kya7066, evaluator, supervisor, django_capture_on_commit_callbacks)
+    approved_app, _, approved = _decision(
+        kya7066, evaluator, supervisor, django_capture_on_commit_callbacks, negatives=()
+    )
+
+    page = client.get(reverse("evaluation:results-public", args=[kya7066.code])).content.decode()
+    assert approved_app.protocol_number in page and approved.ada in page
+    assert rejected_app.protocol_number not in page
+
+    client.force_login(supervisor)
+    xlsx = client.get(reverse("evaluation:results", args=[kya7066.code]) + "?format=xlsx")
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert set(codes) == {approved_app.protocol_number, rejected_app.protocol_number}
+    pdf = client.get(reverse("evaluation:results-public", args=[kya7066.code]) + "?format=pdf")
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_demo_assigns_submitted_applications_once(kya7066):
+    import io
+
+    from evaluation import demo
+    from evaluation.models import Assignment
+
+    app, _ = submitted_application(kya7066)
+    demo.load(io.StringIO())
+    demo.load(io.StringIO())
+
+    assert Assignment.objects.filter(application=app, role="evaluator").count() == 1
+    assert Assignment.objects.get(application=app).evaluator.username == "evaluator"
