@@ -42,8 +42,9 @@ DB_NAME = "opske_bench"
 DB_URL = f"{PG}/{DB_NAME}"
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "200"))
 APPLICATIONS = int(os.environ.get("BENCH_APPLICATIONS", "2000"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 2) + 1)))
-THREADS = int(os.environ.get("BENCH_THREADS", "4"))
+# Few processes on purpose: on 2 cores more threads only pre-empt the lock holder (a convoy).
+WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 2) + 1)))
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
 DEADLINE_SECONDS = 600
 REQUEST_TIMEOUT = 60
