@@ -31,6 +31,7 @@ from applications.models import (
     Submission,
 )
 from calls import rules as call_rules
+from calls.gaps import gap_value
 from calls.models import BudgetPool, Call
 from calls.services import pool_release, pool_reserve
 from opske import audit
@@ -92,7 +93,7 @@ def _require(user, application: Application, allowed: frozenset[str]) -> None:
 
 def _locked(application_id, *, for_submission: bool = False) -> Application:
     qs = Application.objects.select_for_update(of=("self",)).select_related(
-        "call__programme", "business", "person", "pool"
+        "call__programme", "call_version", "business", "person", "pool"
     )
     if for_submission:
         qs = qs.prefetch_related("registry_snapshots", "positions", "business__activities")
@@ -104,7 +105,7 @@ def _locked(application_id, *, for_submission: bool = False) -> Application:
 
 def _reedit_policy(call: Call) -> str:
     """Per-call reading of «new timestamp» after re-editing (Art. 6.7); see rules.priority_after_reedit."""
-    return (call.config or {}).get("gaps", {}).get("reedit_priority", rules.REEDIT_REQUEUE)
+    return gap_value(call.config, "reedit_priority")
 
 
 # --- create ----------------------------------------------------------------------------------------
@@ -402,6 +403,10 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
     amount = Decimal("0.00")
     areas = _call_data(call)["areas"]
     source = call.programme.legal_act or call.title
+    # Where the call's text puts its geographic condition (ΚΥΑ 7066 Art. 4.1.1; call 004 §4.c5).
+    area_source = (
+        f"{source}, Άρθ. 4.1.1" if call.aid_regime == Call.AidRegime.DE_MINIMIS else f"{source}, §4.c5"
+    )
     if not app.email:
         problems.append(
             rules.Problem(
@@ -454,7 +459,9 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
             for p in app.positions.all()
         ]
         rates = _pool_rates(call)
-        found, pool_code = rules.position_problems(positions, areas=areas, categories=rates, source=source)
+        found, pool_code = rules.position_problems(
+            positions, areas=areas, categories=rates, source=area_source
+        )
         problems += found
         months = int((call.config or {}).get("subsidy_months") or rules.DEFAULT_SUBSIDY_MONTHS)
         amount = rules.requested_amount_for_positions(positions, rates, months=months)

@@ -58,6 +58,18 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         ("fcfs_direct",),
     ),
     GapSetting(
+        "reedit_priority",
+        "Προτεραιότητα αίτησης μετά από επανεπεξεργασία",
+        (
+            ("requeue", "Νέα χρονοσφραγίδα = νέα θέση στη σειρά προτεραιότητας"),
+            ("keep", "Διατηρεί την αρχική θέση (καταγράφεται η νέα χρονοσφραγίδα)"),
+        ),
+        "requeue",
+        "ΚΥΑ 7066 Άρθ. 6.7, 6.8, 7.2: «νέα χρονοσφραγίδα, ίδιος αριθμός» "
+        "(applications.rules.priority_after_reedit).",
+        ("fcfs_direct",),
+    ),
+    GapSetting(
         "clawback_reading",
         "Ανάκτηση μετά από παράβαση",
         (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from evaluation.models import Decision
+from evaluation.models import Decision, EvaluationRound
 from opske.pdf import document_access
 
 
@@ -13,3 +13,11 @@ def can_download_decision(user, decision: Decision) -> bool:
     if can_read_all(user):
         return True
     return applications_for_user(user).filter(pk=decision.application_id).exists()
+
+
+@document_access(EvaluationRound)
+def can_download_results_table(user, rnd: EvaluationRound) -> bool:
+    """Results tables through the generic download: staff readers (the public list has its own view)."""
+    from evaluation.selectors import is_staff_reader
+
+    return is_staff_reader(user)

@@ -296,7 +296,17 @@ class PreInclusionCheck(models.Model):
         return f"Προενταξιακός έλεγχος {self.application} ({self.get_state_display()})"
 
 
+class DeminimisState(models.TextChoices):
+    """Where the grant stands in ΠΣΣΕΗΣ; empty when nothing is to be registered."""
+
+    PENDING = "pending", "Αναμένεται καταχώριση"
+    REGISTERED = "registered", "Καταχωρίστηκε"
+    REFUSED = "refused", "Το μητρώο απέρριψε την καταχώριση"
+
+
 class Decision(ConcurrentTransitionMixin, models.Model):
+    DeminimisState = DeminimisState
+
     class Kind(models.TextChoices):
         APPROVAL = "approval", "Εγκριτική απόφαση"
         REJECTION = "rejection", "Απορριπτική απόφαση"
@@ -346,6 +356,14 @@ class Decision(ConcurrentTransitionMixin, models.Model):
     supersedes = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
+    # ΠΣΣΕΗΣ registration of the granted de minimis aid (Reg. 2023/2831 Art. 6; ΚΥΑ 7066 Art. 7.6):
+    # made after the approval's notice is sent, because that sending date *is* the grant date.
+    deminimis_state = models.CharField(
+        "καταχώριση στο ΠΣΣΕΗΣ", max_length=12, choices=DeminimisState.choices, blank=True, default=""
+    )
+    deminimis_registry_id = models.CharField("αριθμός καταχώρισης ΠΣΣΕΗΣ", max_length=60, blank=True)
+    deminimis_registered_at = models.DateTimeField("χρόνος καταχώρισης ΠΣΣΕΗΣ", null=True, blank=True)
+    deminimis_error = models.TextField("τελευταίο σφάλμα καταχώρισης ΠΣΣΕΗΣ", blank=True)
 
     class Meta:
         verbose_name = "απόφαση"
@@ -360,6 +378,11 @@ class Decision(ConcurrentTransitionMixin, models.Model):
     def grant_date(self):
         """ΚΥΑ 7066 Art. 7.3, 7.6, 2.18: the notification's sending date grants the de minimis aid."""
         return self.notified_at.date() if self.notified_at and self.kind == self.Kind.APPROVAL else None
+
+    @property
+    def deminimis_reference(self) -> str:
+        """Our reference in ΠΣΣΕΗΣ: one per decision, so a retried registration is the same one."""
+        return f"opske-decision-{self.pk}"
 
     @transition(field=state, source=State.DRAFT, target=State.SIGNED)
     def sign(self):

@@ -17,6 +17,7 @@ from interop.waiting import registry_result_handler
 
 PRE_INCLUSION = "evaluation.pre_inclusion"
 PUBLISHED = "evaluation.decision_published"
+GRANT_REGISTERED = "evaluation.grant_registered"
 DECISION_TYPE = "2.4.7.1"  # ΛΟΙΠΕΣ ΑΤΟΜΙΚΕΣ ΔΙΟΙΚΗΤΙΚΕΣ ΠΡΑΞΕΙΣ
 THEMATIC_CATEGORY = "20"
 
@@ -56,6 +57,21 @@ def publish_to_diavgeia(decision_id: int):
     return {"ada": published.ada, "url": published.url}
 
 
+def register_deminimis_grant(**params):
+    """Record the granted aid in ΠΣΣΕΗΣ (Reg. 2023/2831 Art. 6). The register is idempotent by
+    `external_reference`, so a replay after a timeout returns the same registry id."""
+    from decimal import Decimal
+
+    return DeminimisClient().register_grant(
+        **{
+            **params,
+            "grant_date": datetime.date.fromisoformat(params["grant_date"]),
+            "nominal_amount": Decimal(params["nominal_amount"]),
+            "gge_amount": Decimal(params["gge_amount"]),
+        }
+    )
+
+
 @registry_result_handler(PRE_INCLUSION)
 def pre_inclusion_answer(check, result) -> None:
     from evaluation.services import pre_inclusion_check_complete
@@ -73,3 +89,12 @@ def decision_published(decision, result) -> None:
         decision_record_publish_failure(decision=decision, message=str(result.data.get("message") or ""))
         return
     decision_record_published(decision=decision, ada=result.data["ada"], url=result.data.get("url") or "")
+
+
+@registry_result_handler(GRANT_REGISTERED)
+def grant_registered(decision, result) -> None:
+    from evaluation.services import decision_record_grant_registration
+
+    decision_record_grant_registration(
+        decision=decision, status=result.status, data=result.data, checked_at=result.checked_at
+    )

@@ -59,6 +59,7 @@ from evaluation.rules import (
     objection_policy,
 )
 from evaluation.rules import fcfs as fcfs_rules
+from evaluation.rules import grants as grant_rules
 from opske import audit
 from opske.calendar import ATHENS, end_of_day_athens
 from opske.deadlines import deadline_cancel, deadline_schedule
@@ -746,6 +747,13 @@ def decision_context(decision: Decision) -> dict:
         "reasons": details.get("reasons", []),
         "objection_text": details.get("objection_text", ""),
         "signed_by": decision.signed_by.get_full_name() if decision.signed_by_id else "",
+        "signer_title": (
+            "για τον Υποδιοικητή της ΔΥΠΑ (ΚΥΑ 7066 Άρθ. 7.6)"
+            if decision.kind == Decision.Kind.INCLUSION
+            and call.evaluation_method == Call.EvaluationMethod.FCFS_DIRECT
+            else "Προϊστάμενος/η ΚΠΑ2"
+        ),
+        "approval": details.get("approval") or {},
     }
 
 
@@ -965,11 +973,20 @@ def decision_record_notified(*, decision_id: int, sent_at: datetime.datetime) ->
         d.mark_notified()
         d.notified_at = sent_at
         _save_transition(d)
-        policy = objection_policy_for(d.application.call)
-        if not policy.anchor.endswith("posting"):
+        call = d.application.call
+        policy = objection_policy_for(call)
+        if not grant_rules.objection_window_applies(method=call.evaluation_method, kind=d.kind):
+            pass  # ΚΥΑ 7066 Art. 7.5: the objection lies against the approval, already served
+        elif not policy.anchor.endswith("posting"):
             decision_open_objection_window(decision=d, anchor_on=sent_at.astimezone(ATHENS).date())
         else:
             decision_open_objection_window(decision=d, anchor_on=d.published_at.astimezone(ATHENS).date())
+        if grant_rules.grant_registration_due(
+            aid_regime=call.aid_regime, kind=d.kind, amount=d.de_minimis_amount
+        ):
+            Decision.objects.filter(pk=d.pk).update(deminimis_state=Decision.DeminimisState.PENDING)
+            d.deminimis_state = Decision.DeminimisState.PENDING
+            _enqueue_grant_registration(d.pk)
         audit.record(
             actor=None,
             action="evaluation.decision.notified",
@@ -980,8 +997,176 @@ def decision_record_notified(*, decision_id: int, sent_at: datetime.datetime) ->
                 "notified_at": sent_at,
                 "objection_deadline": d.objection_deadline,
                 "grant_date": d.grant_date,
+                "deminimis_state": d.deminimis_state,
             },
         )
+        if grant_rules.inclusion_follows(method=call.evaluation_method, kind=d.kind):
+            inclusion_decision_draft(approval=d)
+    return d
+
+
+# --- after the approval (ΚΥΑ 7066 Art. 7.6): inclusion act and ΠΣΣΕΗΣ grant registration -------
+
+
+def inclusion_decision_draft(*, approval: Decision, actor="σύστημα: απόφαση ένταξης") -> Decision | None:
+    """ΚΥΑ 7066 Art. 7.6: «Η ένταξη των πράξεων γίνεται με απόφαση του Υποδιοικητή της Δ.ΥΠ.Α.»
+    *after* and *on the basis of* the approval (Art. 7.3). The approval stays the evaluation result
+    and the grant; this separate act states what it approved — persons, amount per category, total
+    and de minimis amount (Art. 7.3, 2.17) — and is drafted once per standing approval."""
+    with transaction.atomic():
+        app = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("call")
+            .get(pk=approval.application_id)
+        )
+        if (
+            Decision.objects.filter(application=app, kind=Decision.Kind.INCLUSION)
+            .exclude(state=Decision.State.SUPERSEDED)
+            .exists()
+        ):
+            return None
+        details = approval.details or {}
+        grant_date = approval.grant_date
+        if grant_date is None:
+            return None  # not yet served: the inclusion follows the notified approval only
+        return decision_create(
+            actor=actor,
+            application=app,
+            kind=Decision.Kind.INCLUSION,
+            subject=f"Ένταξη της πράξης {app} στην πρόσκληση «{app.call.title}»",
+            amount_total=approval.amount_total,
+            de_minimis_amount=approval.de_minimis_amount,
+            details={
+                "persons": details.get("persons"),
+                "per_category": details.get("per_category", []),
+                "pool": details.get("pool", ""),
+                "approval": {
+                    "id": approval.pk,
+                    "protocol_number": approval.protocol_number,
+                    "ada": approval.ada,
+                    "grant_date": grant_date.strftime("%d/%m/%Y"),
+                },
+                "reasons": [
+                    f"Εντάσσεται η πράξη βάσει της εγκριτικής απόφασης {approval.protocol_number} "
+                    f"(ΑΔΑ {approval.ada}), κοινοποιηθείσας στις {grant_date:%d/%m/%Y} "
+                    "(ΚΥΑ 7066 Άρθ. 7.3, 7.6).",
+                    "Ημερομηνία χορήγησης της ενίσχυσης de minimis παραμένει η ημερομηνία κοινοποίησης "
+                    "της εγκριτικής απόφασης (ΚΥΑ 7066 Άρθ. 7.6 τελ. εδ.).",
+                ],
+                "objection_text": (
+                    "Η απόφαση ένταξης εκδίδεται με βάση την εγκριτική απόφαση· η ένσταση ασκείται άπαξ "
+                    "κατά του αποτελέσματος της αξιολόγησης (ΚΥΑ 7066 Άρθ. 7.5). Τροποποιείται ή "
+                    "επικαιροποιείται κατά το Άρθ. 9.4."
+                ),
+            },
+        )
+
+
+def _enqueue_grant_registration(decision_id: int) -> None:
+    """After commit; a broker outage leaves the decision «pending» for the outbox sweep."""
+
+    def run():
+        from evaluation.tasks import register_deminimis_grant
+
+        try:
+            register_deminimis_grant.delay(decision_id)
+        except Exception:
+            import logging
+
+            logging.getLogger(__name__).warning(
+                "could not enqueue ΠΣΣΕΗΣ registration of decision %s", decision_id
+            )
+
+    transaction.on_commit(run)
+
+
+def grant_registration_params(decision: Decision) -> dict:
+    """The ΠΣΣΕΗΣ record of the grant as JSON values (a registry retry replays them verbatim)."""
+    app = decision.application
+    call = app.call
+    business = app.business
+    nominal = money(decision.de_minimis_amount)
+    return {
+        "external_reference": decision.deminimis_reference,
+        "measure_code": call.action_code or call.call_code or call.code,
+        "regulation": grant_rules.REGULATION,
+        "beneficiary_afm": business.afm,
+        "beneficiary_name": business.name,
+        "granting_authority": call.implementing_body or call.managing_authority or "ΔΥΠΑ",
+        "grant_date": decision.grant_date.isoformat(),
+        "nominal_amount": f"{nominal:.2f}",
+        "gge_amount": f"{grant_rules.gross_grant_equivalent(nominal):.2f}",
+        "instrument": grant_rules.INSTRUMENT_GRANT,
+        "ada": decision.ada,
+    }
+
+
+def decision_record_grant_registration(*, decision: Decision, status: str, data, checked_at) -> Decision:
+    """ΠΣΣΕΗΣ answered (or a supervisor recorded it manually): keep the registry id, once."""
+    with transaction.atomic():
+        d = Decision.objects.select_for_update(of=("self",)).get(pk=decision.pk)
+        if d.deminimis_state != Decision.DeminimisState.PENDING:
+            return d  # a retried or concurrent task: the first answer stands
+        before = {"deminimis_state": d.deminimis_state}
+        data = data or {}
+        registry_id = str(data.get("registry_id") or "").strip()
+        if status == "refused" or not registry_id:
+            d.deminimis_state = Decision.DeminimisState.REFUSED
+            d.deminimis_error = str(data.get("message") or "Το ΠΣΣΕΗΣ δεν έδωσε αριθμό καταχώρισης.")[:2000]
+            d.save(update_fields=["deminimis_state", "deminimis_error"])
+            audit.record(
+                actor=None, action="evaluation.decision.deminimis_refused", obj=d, before=before,
+                after={"deminimis_state": d.deminimis_state}, reason=d.deminimis_error,
+            )  # fmt: skip
+            return d
+        d.deminimis_state = Decision.DeminimisState.REGISTERED
+        d.deminimis_registry_id = registry_id[:60]
+        d.deminimis_registered_at = checked_at
+        d.deminimis_error = ""
+        d.save(
+            update_fields=[
+                "deminimis_state",
+                "deminimis_registry_id",
+                "deminimis_registered_at",
+                "deminimis_error",
+            ]
+        )
+        audit.record(
+            actor=None,
+            action="evaluation.decision.deminimis_registered",
+            obj=d,
+            before=before,
+            after={
+                "deminimis_state": d.deminimis_state,
+                "registry_id": d.deminimis_registry_id,
+                "external_reference": d.deminimis_reference,
+                "grant_date": d.grant_date,
+                "gge_amount": d.de_minimis_amount,
+                "manual": status == "manual",
+            },
+        )
+    return d
+
+
+def decision_request_grant_registration(*, actor, decision_id: int) -> Decision:
+    """A refused registration, once the cause is fixed, is asked again (same reference)."""
+    _require_role(actor, Role.SUPERVISOR)
+    with transaction.atomic():
+        d = Decision.objects.select_for_update(of=("self",)).filter(pk=decision_id).first()
+        if d is None:
+            raise NotFound("Η απόφαση δεν βρέθηκε.")
+        if d.deminimis_state != Decision.DeminimisState.REFUSED:
+            raise Conflict("Η καταχώριση στο ΠΣΣΕΗΣ δεν χρειάζεται επανάληψη.", code="not_refused")
+        d.deminimis_state = Decision.DeminimisState.PENDING
+        d.save(update_fields=["deminimis_state"])
+        audit.record(
+            actor=actor,
+            action="evaluation.decision.deminimis_requested",
+            obj=d,
+            before={"deminimis_state": Decision.DeminimisState.REFUSED},
+            after={"deminimis_state": d.deminimis_state},
+        )
+        _enqueue_grant_registration(d.pk)
     return d
 
 
@@ -1407,6 +1592,50 @@ def _fcfs_fund(*, actor, app: Application, amount, pool_id) -> Decision:
             ],
         },
     )
+
+
+# --- results tables as files (rendered by the worker) ------------------------------------------
+
+
+def results_export_request(*, actor, call: Call, fmt: str, public: bool):
+    """Record the results table (PDF or XLSX) for the worker; the same unchanged table asked again
+    returns the document already recorded, so repeated clicks render it once."""
+    from evaluation import exports
+    from evaluation.selectors import result_rows
+    from opske.models import GeneratedDocument
+
+    if fmt not in exports.FORMATS:
+        raise ValidationFailed("Μη έγκυρη μορφή αρχείου (PDF ή XLSX).", fields={"format": "Μη έγκυρη τιμή."})
+    if not public and not (getattr(actor, "is_authenticated", False) and actor.has_role(*_STAFF_READERS)):
+        raise PermissionDenied("Ο εσωτερικός πίνακας αποτελεσμάτων είναι μόνο για τα στελέχη.")
+    context = exports.results_table_context(call, result_rows(call, public=public), public=public)
+    kind = exports.document_kind(fmt, public=public)
+    with transaction.atomic():
+        rnd = round_for_call(call)
+        existing = (
+            GeneratedDocument.objects.filter(
+                content_type__app_label="evaluation",
+                content_type__model="evaluationround",
+                object_id=str(rnd.pk),
+                kind=kind,
+                context__fingerprint=context["fingerprint"],
+            )
+            .exclude(state=GeneratedDocument.State.FAILED)
+            .order_by("-pk")
+            .first()
+        )
+        if existing is not None:
+            return existing
+        return document_request(
+            obj=rnd,
+            kind=kind,
+            template=exports.template_for(fmt),
+            context=context,
+            actor=actor if getattr(actor, "is_authenticated", False) else "επισκέπτης: δημόσιος κατάλογος",
+        )
+
+
+_STAFF_READERS = (Role.SUPERVISOR, Role.PROGRAMME_ADMIN, Role.AUDITOR)
 
 
 __all__ = [

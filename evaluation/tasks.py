@@ -1,7 +1,9 @@
-"""Background work of evaluation/: the ΠΣΣΕΗΣ re-check and the Diavgeia publication.
+"""Background work of evaluation/: the ΠΣΣΕΗΣ re-check, the Diavgeia publication and the ΠΣΣΕΗΣ
+registration of a granted de minimis aid.
 
-Both are safe to run twice: a finished pre-inclusion check or a published decision is left alone,
-and Diavgeia publishing is idempotent by protocol number (it returns the ΑΔΑ it already gave).
+All are safe to run twice: a finished pre-inclusion check, a published decision or a registered
+grant is left alone; Diavgeia publishing is idempotent by protocol number (it returns the ΑΔΑ it
+already gave) and ΠΣΣΕΗΣ by our external reference (it returns the registry id it already gave).
 An unavailable registry opens a `RegistryWait`, retried by the `retry_registry_waits` beat task.
 """
 
@@ -11,8 +13,9 @@ from celery import shared_task
 from django.utils import timezone
 
 from evaluation.models import Decision, PreInclusionCheck
-from evaluation.registry_handlers import PRE_INCLUSION, PUBLISHED
-from interop.waiting import run_registry_check
+from evaluation.registry_handlers import GRANT_REGISTERED, PRE_INCLUSION, PUBLISHED
+from interop.waiting import open_waits_for, run_registry_check
+from opske.tasks import register_outbox
 
 
 @shared_task(name="evaluation.tasks.run_pre_inclusion_check", acks_late=True)
@@ -53,3 +56,38 @@ def publish_decision(decision_id: int) -> str:
         on_result=PUBLISHED,
     )
     return outcome.status
+
+
+@shared_task(name="evaluation.tasks.register_deminimis_grant", acks_late=True)
+def register_deminimis_grant(decision_id: int) -> str:
+    """ΚΥΑ 7066 Art. 7.6: the approval's notice granted the aid; record it in ΠΣΣΕΗΣ once."""
+    from evaluation.services import grant_registration_params
+
+    decision = (
+        Decision.objects.select_related("application__call", "application__business")
+        .filter(pk=decision_id)
+        .first()
+    )
+    if decision is None or decision.deminimis_state != Decision.DeminimisState.PENDING:
+        return "skipped"
+    if open_waits_for(decision).filter(operation="register_grant").exists():
+        # The registry was down: the wait's own retry (with backoff) owns the call now.
+        return "waiting"
+    outcome = run_registry_check(
+        obj=decision,
+        registry="deminimis",
+        operation="register_grant",
+        call="evaluation.registry_handlers.register_deminimis_grant",
+        params=grant_registration_params(decision),
+        on_result=GRANT_REGISTERED,
+    )
+    return outcome.status
+
+
+# A broker outage at notification time delays the registration, never drops it.
+register_outbox(
+    Decision,
+    register_deminimis_grant,
+    pending={"deminimis_state": Decision.DeminimisState.PENDING},
+    age_field="notified_at",
+)

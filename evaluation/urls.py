@@ -20,4 +20,10 @@ urlpatterns = [
     path("my/clarifications/<int:pk>/", views.my_clarification, name="my-clarification"),
     path("results/<slug:code>/", views.results, name="results"),
     path("results/<slug:code>/public/", views.results_public, name="results-public"),
+    path("results/<slug:code>/exports/<int:pk>/", views.results_export_status, name="results-export"),
+    path(
+        "results/<slug:code>/exports/<int:pk>/download/",
+        views.results_export_download,
+        name="results-export-download",
+    ),
 ]

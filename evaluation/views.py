@@ -5,20 +5,19 @@ services; every refusal is shown as the service's Greek message and nothing is l
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
 from calls.models import Call
-from evaluation import selectors, services
+from evaluation import exports, selectors, services
 from evaluation.filters import AssignmentFilterSet, ReviewFilterSet
 from evaluation.forms import (
     ClarificationForm,
@@ -35,7 +34,6 @@ from evaluation.models import Assignment, Decision, Evaluation, Objection
 from interop.waiting import open_waits_for
 from opske.calendar import end_of_day_athens
 from opske.errors import ApplicationError, NotFound
-from opske.pdf import render_pdf
 
 PAGE_SIZE = 20
 
@@ -324,6 +322,9 @@ def decision_detail(request, pk):
             if request.POST.get("action") == "retry":
                 services.decision_request_publication(actor=request.user, decision_id=decision.pk)
                 messages.info(request, "Η ανάρτηση στη Διαύγεια ξεκίνησε ξανά.")
+            elif request.POST.get("action") == "retry_deminimis":
+                services.decision_request_grant_registration(actor=request.user, decision_id=decision.pk)
+                messages.info(request, "Η καταχώριση της ενίσχυσης στο ΠΣΣΕΗΣ ζητήθηκε ξανά.")
             elif form.is_valid():
                 services.decision_sign(
                     actor=request.user, decision_id=decision.pk, confirm=form.cleaned_data["confirm"]
@@ -342,6 +343,10 @@ def decision_detail(request, pk):
             "form": form,
             "waits": open_waits_for(decision),
             "objection": getattr(decision, "objection", None),
+            "inclusion": decision.application.decisions.filter(kind=Decision.Kind.INCLUSION)
+            .exclude(state=Decision.State.SUPERSEDED)
+            .exclude(pk=decision.pk)
+            .first(),
         },
     )
 
@@ -460,17 +465,8 @@ def my_clarification(request, pk):
 
 
 # --- results tables ------------------------------------------------------------------------------
-
-HEADERS = {
-    "code": "Κωδικός αίτησης",
-    "applicant": "Δικαιούχος",
-    "title": "Τίτλος",
-    "kind": "Αποτέλεσμα",
-    "amount": "Ποσό (€)",
-    "ada": "ΑΔΑ",
-    "priority": "Σειρά προτεραιότητας",
-    "state": "Κατάσταση απόφασης",
-}
+# The files are recorded first and rendered by the worker (`opske.tasks.render_document`); the page
+# polls the document with htmx until it is ready and then offers the download.
 
 
 def _call_or_404(code) -> Call:
@@ -480,50 +476,91 @@ def _call_or_404(code) -> Call:
     return call
 
 
-def _export(call, rows, fmt, public):
-    columns = [c for c in HEADERS if any(c in r for r in rows)] or ["code", "title", "amount"]
-    stamp = f"{call.code}-{'public' if public else 'internal'}"
-    if fmt == "xlsx":
-        from openpyxl import Workbook
+def _export_or_404(request, call, pk, *, public: bool):
+    """A results file of this call's round, of the list the user may see (public or internal)."""
+    from django.contrib.contenttypes.models import ContentType
 
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "Αποτελέσματα"
-        ws.append([HEADERS[c] for c in columns])
-        for r in rows:
-            ws.append([float(r[c]) if c == "amount" else r.get(c, "") for c in columns])
-        buf = io.BytesIO()
-        wb.save(buf)
-        response = HttpResponse(
-            buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="results-{stamp}.xlsx"'
-        return response
-    pdf = render_pdf(
-        "evaluation/pdf/results.html",
-        {"call": {"title": call.title, "code": call.code}, "columns": [HEADERS[c] for c in columns],
-         "rows": [[r.get(c, "") for c in columns] for r in rows], "public": public},
-    )  # fmt: skip
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="results-{stamp}.pdf"'
-    return response
+    from evaluation.models import EvaluationRound
+    from opske.models import GeneratedDocument
+
+    if not public and not selectors.is_staff_reader(request.user):
+        raise Http404("Το αρχείο δεν βρέθηκε.")
+    rnd = EvaluationRound.objects.filter(call=call).first()
+    if rnd is None:
+        raise Http404("Το αρχείο δεν βρέθηκε.")
+    document = GeneratedDocument.objects.filter(
+        pk=pk,
+        content_type=ContentType.objects.get_for_model(EvaluationRound),
+        object_id=str(rnd.pk),
+        kind__in=[exports.document_kind(f, public=public) for f in exports.FORMATS],
+    ).first()
+    if document is None:
+        raise Http404("Το αρχείο δεν βρέθηκε.")
+    return document
+
+
+def _results_page(request, code, *, public: bool):
+    call = _call_or_404(code)
+    fmt = request.POST.get("format") if request.method == "POST" else request.GET.get("format")
+    if fmt:
+        try:
+            document = services.results_export_request(actor=request.user, call=call, fmt=fmt, public=public)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            name = "evaluation:results-public" if public else "evaluation:results"
+            return redirect(f"{reverse(name, args=[call.code])}?export={document.pk}")
+    export = None
+    if request.GET.get("export", "").isdigit():
+        try:
+            export = _export_or_404(request, call, int(request.GET["export"]), public=public)
+        except Http404:
+            export = None
+    rows = selectors.result_rows(call, public=public)
+    return render(
+        request,
+        "evaluation/results.html",
+        {"call": call, "rows": rows, "public": public, "export": export, "formats": exports.FORMATS},
+    )
 
 
 @role_required(Role.SUPERVISOR, Role.PROGRAMME_ADMIN, Role.AUDITOR)
+@require_http_methods(["GET", "POST"])
 def results(request, code):
-    call = _call_or_404(code)
-    rows = selectors.result_rows(call, public=False)
-    fmt = request.GET.get("format")
-    if fmt in ("xlsx", "pdf"):
-        return _export(call, rows, fmt, public=False)
-    return render(request, "evaluation/results.html", {"call": call, "rows": rows, "public": False})
+    return _results_page(request, code, public=False)
 
 
+@require_http_methods(["GET", "POST"])
 def results_public(request, code):
     """ΚΥΑ 7066 Art. 7.6: approved recipients only — code, title, amount."""
+    return _results_page(request, code, public=True)
+
+
+def results_export_status(request, code, pk):
+    """htmx partial: polls while the worker renders, then shows the download link."""
     call = _call_or_404(code)
-    rows = selectors.result_rows(call, public=True)
-    fmt = request.GET.get("format")
-    if fmt in ("xlsx", "pdf"):
-        return _export(call, rows, fmt, public=True)
-    return render(request, "evaluation/results.html", {"call": call, "rows": rows, "public": True})
+    public = request.GET.get("public") == "1"
+    export = _export_or_404(request, call, pk, public=public)
+    return render(
+        request, "evaluation/_export_status.html", {"call": call, "export": export, "public": public}
+    )
+
+
+def results_export_download(request, code, pk):
+    call = _call_or_404(code)
+    public = request.GET.get("public") == "1"
+    document = _export_or_404(request, call, pk, public=public)
+    from opske.models import GeneratedDocument
+    from opske.pdf import document_file_type
+
+    if document.state != GeneratedDocument.State.READY:
+        raise Http404("Το αρχείο δεν είναι ακόμη έτοιμο.")
+    file_type = document_file_type(document)
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=file_type.content_type,
+        as_attachment=True,
+        filename=f"results-{call.code}-{'public' if public else 'internal'}.{file_type.extension}",
+    )
+    response["X-Content-SHA256"] = document.sha256
+    return response

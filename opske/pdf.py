@@ -7,6 +7,11 @@ portal name in the header; page numbers in the footer).
 
 Who may download a document is decided by the app that owns the object: it registers
 `@document_access(SomeModel)` with `fn(user, obj) -> bool`. With no hook, only superusers can.
+
+Other file types (an XLSX results table) go through the same record-then-render path: their
+`template` is `renderer:<dotted.path>` naming a function marked `@document_renderer(extension=…,
+content_type=…)` that turns the stored context into bytes; `document_file_type()` tells the
+download view what it serves.
 """
 
 from __future__ import annotations
@@ -14,13 +19,16 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from opske.audit import record
 from opske.errors import NotFound
@@ -30,6 +38,55 @@ logger = logging.getLogger(__name__)
 
 AccessHook = Callable[[object, object], bool]
 _ACCESS: dict[str, AccessHook] = {}
+RENDERER_PREFIX = "renderer:"
+
+
+@dataclass(frozen=True)
+class FileType:
+    extension: str
+    content_type: str
+
+
+PDF = FileType("pdf", "application/pdf")
+
+
+def document_renderer(*, extension: str, content_type: str):
+    """Mark `fn(context) -> bytes` as a document renderer; request it with
+    `template=f"renderer:{fn.__module__}.{fn.__name__}"`. Only marked functions are ever called,
+    so a stored template string cannot name arbitrary code."""
+
+    def mark(fn):
+        fn.document_file_type = FileType(extension, content_type)
+        return fn
+
+    return mark
+
+
+def renderer_template(fn) -> str:
+    """The `template` value that makes `document_request` use the renderer `fn`."""
+    return f"{RENDERER_PREFIX}{fn.__module__}.{fn.__qualname__}"
+
+
+def _renderer(template: str):
+    if not template.startswith(RENDERER_PREFIX):
+        return None
+    fn = import_string(template[len(RENDERER_PREFIX) :])
+    if not isinstance(getattr(fn, "document_file_type", None), FileType):
+        raise ImproperlyConfigured(f"{template} is not marked with @document_renderer")
+    return fn
+
+
+def document_file_type(document: GeneratedDocument) -> FileType:
+    """What the stored file is (PDF unless the document was made by a marked renderer)."""
+    fn = _renderer(document.template)
+    return fn.document_file_type if fn is not None else PDF
+
+
+def _render_bytes(document: GeneratedDocument) -> tuple[bytes, FileType]:
+    fn = _renderer(document.template)
+    if fn is None:
+        return render_pdf(document.template, document.context), PDF
+    return fn(document.context), fn.document_file_type
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
@@ -88,7 +145,7 @@ def document_render(document_id: int) -> str:
         if document.state != GeneratedDocument.State.PENDING:
             return document.state
         try:
-            data = render_pdf(document.template, document.context)
+            data, file_type = _render_bytes(document)
         except Exception as exc:
             logger.exception("document %s failed to render", document_id)
             document.state = GeneratedDocument.State.FAILED
@@ -96,7 +153,9 @@ def document_render(document_id: int) -> str:
             document.save(update_fields=["state", "error"])
             return document.state
         document.sha256 = hashlib.sha256(data).hexdigest()
-        document.file.save(f"{document.kind}-{document.pk}.pdf", ContentFile(data), save=False)
+        document.file.save(
+            f"{document.kind}-{document.pk}.{file_type.extension}", ContentFile(data), save=False
+        )
         document.state = GeneratedDocument.State.READY
         document.ready_at = timezone.now()
         document.save(update_fields=["file", "sha256", "state", "ready_at"])

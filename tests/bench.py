@@ -22,6 +22,8 @@ BENCH_APPLICATIONS (2000), BENCH_WORKERS / BENCH_THREADS (gunicorn), BENCH_REDIS
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import socket
 import statistics
@@ -86,7 +88,7 @@ def recreate_database() -> None:
         cur.execute(f'CREATE DATABASE "{DB_NAME}"')
     conn.close()
     started = time.monotonic()
-    subprocess.run(
+    subprocess.run(  # noqa: S603 - our own interpreter and manage.py
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
         cwd=ROOT,
         env=server_env(),
@@ -201,9 +203,10 @@ def free_port() -> int:
 
 def start_gunicorn(port: int) -> subprocess.Popen:
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    proc = subprocess.Popen(
-        [str(gunicorn), "opske.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(WORKERS), "-k", "gthread",
-         "--threads", str(THREADS), "--timeout", "120", "--backlog", "2048", "--log-level", "warning"],
+    proc = subprocess.Popen(  # noqa: S603 - the venv's gunicorn on a loopback port
+        [str(gunicorn), "opske.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(WORKERS),
+         "-k", "gthread", "--threads", str(THREADS), "--timeout", "120", "--backlog", "2048",
+         "--log-level", "warning"],
         cwd=ROOT,
         env=server_env(),
     )  # fmt: skip
@@ -237,10 +240,8 @@ def surge(port: int, plan: dict[str, list[int]]) -> dict:
         session = requests.Session()
         session.headers["Authorization"] = f"Token {token}"
         # warm the connection so the surge measures finalisation, not TCP set-up
-        try:
-            session.get(f"{base}/?page_size=1", timeout=REQUEST_TIMEOUT)
-        except requests.RequestException:
-            pass
+        with contextlib.suppress(requests.RequestException):
+            session.get(f"{base}/", timeout=REQUEST_TIMEOUT)
         barrier.wait()
         for app_id in app_ids[:1000]:
             if time.monotonic() > stop_at:
@@ -311,7 +312,7 @@ def check_invariants(call_id: int) -> list[str]:
         rows = cur.fetchall()
         if [r[1] for r in rows] != list(range(1, len(rows) + 1)):
             failures.append("priority sequence has gaps or does not start at 1")
-        if any(a[2] >= b[2] for a, b in zip(rows, rows[1:], strict=False)):
+        if any(a[2] >= b[2] for a, b in itertools.pairwise(rows)):
             failures.append("timestamps do not strictly increase with priority")
         cur.execute(
             "SELECT object_id FROM opske_auditevent WHERE action LIKE 'application.submitted%%' ORDER BY seq"
@@ -342,13 +343,15 @@ def check_invariants(call_id: int) -> list[str]:
 
 BASELINE_DDL = """
 DROP TABLE IF EXISTS bench_submission, bench_app, bench_counter, bench_pool;
-CREATE TABLE bench_pool (id int PRIMARY KEY, amount numeric(14,2) NOT NULL, reserved numeric(14,2) NOT NULL DEFAULT 0,
-                         CHECK (reserved <= amount));
+CREATE TABLE bench_pool (id int PRIMARY KEY, amount numeric(14,2) NOT NULL,
+                         reserved numeric(14,2) NOT NULL DEFAULT 0, CHECK (reserved <= amount));
 CREATE TABLE bench_counter (id int PRIMARY KEY, last_priority bigint NOT NULL DEFAULT 0, last_ts timestamptz);
-CREATE TABLE bench_app (id int PRIMARY KEY, pool_id int NOT NULL REFERENCES bench_pool, status text NOT NULL,
-                        priority bigint UNIQUE, submitted_at timestamptz, reserved numeric(14,2) NOT NULL DEFAULT 0);
-CREATE TABLE bench_submission (id serial PRIMARY KEY, app_id int NOT NULL REFERENCES bench_app, priority bigint NOT NULL,
-                               submitted_at timestamptz NOT NULL, reserved boolean NOT NULL);
+CREATE TABLE bench_app (id int PRIMARY KEY, pool_id int NOT NULL REFERENCES bench_pool,
+                        status text NOT NULL, priority bigint UNIQUE, submitted_at timestamptz,
+                        reserved numeric(14,2) NOT NULL DEFAULT 0);
+CREATE TABLE bench_submission (id serial PRIMARY KEY, app_id int NOT NULL REFERENCES bench_app,
+                               priority bigint NOT NULL, submitted_at timestamptz NOT NULL,
+                               reserved boolean NOT NULL);
 """
 
 

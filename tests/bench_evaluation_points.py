@@ -4,7 +4,7 @@
    (`services._freeze_table`: load assessments, rank by Art. 6(2), allocate by preference, write
    the frozen rows) beside a raw-SQL baseline (ROW_NUMBER() window function, INSERT … SELECT).
 2. The results-table PDF for 10,000 rows rendered in a worker process (target < 30 s), beside a
-   baseline that formats the same rows from one raw SQL query into a bare HTML string.
+   baseline that formats rank/code/total from one raw SQL query into bare preformatted pages.
 
 Bounded: every step has a time limit; the data it creates is deleted afterwards. Runs against
 the configured database (DATABASE_URL; PostgreSQL for the window-function baseline).
@@ -59,17 +59,24 @@ def _world(n: int, tag: str):
     # bench must leave nothing behind.
     fields = first["fields"]
     call = Call.objects.create(
-        programme=programme, code=f"bench-{tag}", title=f"[bench] {fields['title']}",
-        aid_regime=fields["aid_regime"], applicant_kind=fields["applicant_kind"],
-        evaluation_method=fields["evaluation_method"], total_budget=fields["total_budget"],
-        config=fields["config"], submission_opens_at=now - datetime.timedelta(days=40),
+        programme=programme,
+        code=f"bench-{tag}",
+        title=f"[bench] {fields['title']}",
+        aid_regime=fields["aid_regime"],
+        applicant_kind=fields["applicant_kind"],
+        evaluation_method=fields["evaluation_method"],
+        total_budget=fields["total_budget"],
+        config=fields["config"],
+        submission_opens_at=now - datetime.timedelta(days=40),
         submission_closes_at=now - datetime.timedelta(days=1),
-    )  # fmt: skip
+    )
     PlacementService.objects.bulk_create(
         [PlacementService(call=call, **s) for s in first["children"]["placement_services"]]
     )
     user, _ = User.objects.get_or_create(username="bench-points", defaults={"is_active": False})
-    person, _ = Person.objects.get_or_create(amka="15038580948", defaults={"first_name": "Β", "last_name": "Β"})
+    person, _ = Person.objects.get_or_create(
+        amka="15038580948", defaults={"first_name": "Β", "last_name": "Β"}
+    )
     grid = first["fields"]["config"]["points_grid"]
     services = [s["code"] for s in first["children"]["placement_services"]]
     rng = random.Random(16936)
@@ -78,12 +85,19 @@ def _world(n: int, tag: str):
         apps = Application.objects.bulk_create(
             [
                 Application(
-                    call=call, kind="natural_person", person=person, applicant_user=user, status="submitted",
-                    amka=person.amka, education=rng.choice("ΠΤΔΥ") + "Ε", protocol_seq=i + 1,
-                    protocol_number=f"B{tag}-{i + 1:06d}", priority_seq=i + 1,
+                    call=call,
+                    kind="natural_person",
+                    person=person,
+                    applicant_user=user,
+                    status="submitted",
+                    amka=person.amka,
+                    education=rng.choice("ΠΤΔΥ") + "Ε",
+                    protocol_seq=i + 1,
+                    protocol_number=f"B{tag}-{i + 1:06d}",
+                    priority_seq=i + 1,
                     submitted_at=t0 + datetime.timedelta(seconds=i * 7 + rng.randint(0, 5)),
                     placement_preferences=rng.sample(services, rng.randint(1, 3)),
-                )  # fmt: skip
+                )
                 for i in range(n)
             ],
             batch_size=5000,
@@ -92,23 +106,40 @@ def _world(n: int, tag: str):
         rows = []
         for a in apps:
             facts = rules.Facts(
-                registered=True, card_status="active", individual_approach_completed=True,
-                action_plan_agreed=True, citizenship="GR", continuous_months=rng.randint(0, 30),
+                registered=True,
+                card_status="active",
+                individual_approach_completed=True,
+                action_plan_agreed=True,
+                citizenship="GR",
+                continuous_months=rng.randint(0, 30),
                 individual_income=rules.as_amount(rng.randint(0, 20000)),
-                family_income=rules.as_amount(rng.randint(0, 40000)), joint_return=rng.random() < 0.4,
-                age=rng.randint(16, 66), minor_children=rng.choice((0, 0, 0, 1, 1, 2, 3)),
-                preferences=tuple(a.placement_preferences), pension_declaration=rng.random() > 0.02,
-            )  # fmt: skip
+                family_income=rules.as_amount(rng.randint(0, 40000)),
+                joint_return=rng.random() < 0.4,
+                age=rng.randint(16, 66),
+                minor_children=rng.choice((0, 0, 0, 1, 1, 2, 3)),
+                preferences=tuple(a.placement_preferences),
+                pension_declaration=rng.random() > 0.02,
+            )
             points = rules.compute_points(facts, grid)
             reasons = rules.eligibility_reasons(facts, grid, allowed_services=services)
             rows.append(
                 PointsAssessment(
-                    round=rnd, application=a, status="assessed", code=a.protocol_number,
-                    submitted_at=a.submitted_at, education=a.education, preferences=a.placement_preferences,
-                    points_unemployment=points.unemployment, points_income=points.income, points_age=points.age,
-                    points_children=points.children, total=points.total, income_column=points.income_column,
-                    eligible=not reasons, exclusion_reasons=[{"code": r.code, "message": r.message} for r in reasons],
-                )  # fmt: skip
+                    round=rnd,
+                    application=a,
+                    status="assessed",
+                    code=a.protocol_number,
+                    submitted_at=a.submitted_at,
+                    education=a.education,
+                    preferences=a.placement_preferences,
+                    points_unemployment=points.unemployment,
+                    points_income=points.income,
+                    points_age=points.age,
+                    points_children=points.children,
+                    total=points.total,
+                    income_column=points.income_column,
+                    eligible=not reasons,
+                    exclusion_reasons=[{"code": r.code, "message": r.message} for r in reasons],
+                )
             )
         PointsAssessment.objects.bulk_create(rows, batch_size=5000)
     return call, rnd
@@ -190,23 +221,25 @@ def _render_in_worker(table_id: int) -> tuple[float, int]:
 
 def _render_baseline_in_worker(round_id: int) -> tuple[float, int]:
     _setup_django()
+    import weasyprint
     from django.db import connection
 
     from opske.pdf import render_pdf  # noqa: F401  (same WeasyPrint import cost)
-
-    import weasyprint
 
     connection.close()
     start = time.perf_counter()
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT r.rank, r.code, r.total FROM evaluation_points_rankingrow r JOIN evaluation_points_rankingtable t "
+            "SELECT r.rank, r.code, r.total FROM evaluation_points_rankingrow r "
+            "JOIN evaluation_points_rankingtable t "
             "ON t.id = r.table_id WHERE t.round_id = %s AND r.status = 'ranked' ORDER BY r.rank",
             [round_id],
         )
         rows = cur.fetchall()
-    body = "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in rows)
-    data = weasyprint.HTML(string=f"<table>{body}</table>").write_pdf()
+    lines = [f"{a:<6} {b:<18} {c}" for a, b, c in rows]
+    pages = ["\n".join(lines[i : i + 45]) for i in range(0, len(lines), 45)]
+    body = "".join(f"<pre style='page-break-after:always'>{p}</pre>" for p in pages)
+    data = weasyprint.HTML(string=f"<html><body>{body}</body></html>").write_pdf()
     return time.perf_counter() - start, len(data)
 
 

@@ -22,6 +22,8 @@ class PositionSerializer(serializers.ModelSerializer):
 
 
 class PartnerSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(help_text="research | sme | large | other")
+
     class Meta:
         model = ClusterPartner
         fields = ["afm", "name", "kind", "size"]
@@ -34,13 +36,23 @@ class BudgetLineSerializer(serializers.ModelSerializer):
 
 
 class SnapshotSerializer(serializers.ModelSerializer):
+    registry = serializers.CharField(read_only=True, help_text="aade | ergani | deminimis | dypa")
+    status = serializers.CharField(read_only=True, help_text="ok | refused | manual")
+
     class Meta:
         model = RegistrySnapshot
         fields = ["registry", "status", "data", "fetched_at"]
 
 
+APPLICATION_STATUSES = (
+    "draft | submitted | reserve | under_evaluation | approved | approved_not_funded | rejected | withdrawn"
+)
+
+
 class ApplicationSerializer(serializers.ModelSerializer):
     call = serializers.IntegerField(source="call_id")
+    kind = serializers.CharField(read_only=True, help_text="business | cluster | natural_person")
+    status = serializers.CharField(read_only=True, help_text=APPLICATION_STATUSES)
     business_afm = serializers.CharField(source="business.afm", default=None)
     status_label = serializers.CharField(source="get_status_display")
     submitted_at = serializers.DateTimeField(format="%Y-%m-%dT%H:%M:%S.%f%z")
@@ -87,6 +99,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 class ApplicationListSerializer(serializers.ModelSerializer):
     call = serializers.IntegerField(source="call_id")
+    kind = serializers.CharField(read_only=True, help_text="business | cluster | natural_person")
+    status = serializers.CharField(read_only=True, help_text=APPLICATION_STATUSES)
     status_label = serializers.CharField(source="get_status_display")
     submitted_at = serializers.DateTimeField(format="%Y-%m-%dT%H:%M:%S.%f%z")
 
@@ -124,6 +138,7 @@ class SubmitResultSerializer(serializers.ModelSerializer):
     """What a final submission stamped: number, timestamp (microseconds), priority, reservation."""
 
     call = serializers.IntegerField(source="call_id")
+    status = serializers.CharField(read_only=True, help_text=APPLICATION_STATUSES)
     status_label = serializers.CharField(source="get_status_display")
     submitted_at = serializers.DateTimeField(format="%Y-%m-%dT%H:%M:%S.%f%z")
     pool = serializers.CharField(source="pool.code", default=None)

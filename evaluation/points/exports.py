@@ -10,8 +10,18 @@ import io
 from evaluation.points import selectors
 from evaluation.points.models import RankingRow, RankingTable
 
-HEADERS = ["Σειρά", "Κωδικός αίτησης", "Κατηγορία", "i. Ανεργία", "ii. Εισόδημα", "iii. Ηλικία", "iv. Τέκνα",
-           "Σύνολο", "Προτιμήσεις", "Υπηρεσία τοποθέτησης"]  # fmt: skip
+HEADERS = [
+    "Σειρά",
+    "Κωδικός αίτησης",
+    "Κατηγορία",
+    "i. Ανεργία",
+    "ii. Εισόδημα",
+    "iii. Ηλικία",
+    "iv. Τέκνα",
+    "Σύνολο",
+    "Προτιμήσεις",
+    "Υπηρεσία τοποθέτησης",
+]
 EXCLUDED_HEADERS = ["Κωδικός αίτησης", "Κατηγορία", "Λόγοι αποκλεισμού"]
 
 
@@ -22,10 +32,20 @@ def table_xlsx(table: RankingTable) -> bytes:
     ranked = wb.create_sheet("Κατάταξη")
     ranked.append(HEADERS)
     for r in selectors.public_rows(table, RankingRow.Status.RANKED).iterator(chunk_size=5000):
-        ranked.append([
-            r["rank"], r["code"], r["education"], r["points_unemployment"], r["points_income"], r["points_age"],
-            r["points_children"], r["total"], ", ".join(r["preferences"] or []), r["service_code"],
-        ])  # fmt: skip
+        ranked.append(
+            [
+                r["rank"],
+                r["code"],
+                r["education"],
+                r["points_unemployment"],
+                r["points_income"],
+                r["points_age"],
+                r["points_children"],
+                r["total"],
+                ", ".join(r["preferences"] or []),
+                r["service_code"],
+            ]
+        )
     excluded = wb.create_sheet("Αποκλειόμενοι")
     excluded.append(EXCLUDED_HEADERS)
     for r in selectors.public_rows(table, RankingRow.Status.EXCLUDED).iterator(chunk_size=5000):
@@ -35,14 +55,59 @@ def table_xlsx(table: RankingTable) -> bytes:
     return out.getvalue()
 
 
+LINES_PER_PAGE = 45
+# Fixed-width columns: WeasyPrint lays out a 10,000-row <table> in minutes (cell by cell), while
+# preformatted lines take seconds; the PDF is a listing, the XLSX is the table to work with.
+COLUMNS = (
+    ("Σειρά", 6),
+    ("Κωδικός αίτησης", 18),
+    ("Κατ.", 4),
+    ("i", 3),
+    ("ii", 3),
+    ("iii", 4),
+    ("iv", 4),
+    ("Σύνολο", 7),
+    ("Προτιμήσεις", 66),
+    ("Υπηρεσία", 22),
+)
+
+
+def _line(values) -> str:
+    return " ".join(str(v).ljust(w)[:w] for v, (_, w) in zip(values, COLUMNS, strict=True)).rstrip()
+
+
 def table_pdf_context(table_id: int) -> dict:
     table = RankingTable.objects.select_related("round__call").get(pk=table_id)
+    lines = [
+        _line(
+            (
+                r["rank"],
+                r["code"],
+                r["education"],
+                r["points_unemployment"],
+                r["points_income"],
+                r["points_age"],
+                r["points_children"],
+                r["total"],
+                ", ".join(r["preferences"] or []),
+                r["service_code"],
+            )
+        )
+        for r in selectors.public_rows(table, RankingRow.Status.RANKED).iterator(chunk_size=5000)
+    ]
+    excluded = [
+        f"{r['code']:<18} " + " · ".join(x["message"] for x in r["reasons"] or [])
+        for r in selectors.public_rows(table, RankingRow.Status.EXCLUDED).iterator(chunk_size=5000)
+    ]
     return {
         "table": table,
         "call": table.round.call,
         "rnd": table.round,
-        "ranked": list(selectors.public_rows(table, RankingRow.Status.RANKED)),
-        "excluded": list(selectors.public_rows(table, RankingRow.Status.EXCLUDED)),
+        "header": _line([name for name, _ in COLUMNS]),
+        "pages": ["\n".join(lines[i : i + LINES_PER_PAGE]) for i in range(0, len(lines), LINES_PER_PAGE)],
+        "excluded_pages": [
+            "\n".join(excluded[i : i + LINES_PER_PAGE]) for i in range(0, len(excluded), LINES_PER_PAGE)
+        ],
     }
 
 

@@ -24,16 +24,26 @@ class ObjectionDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"class": "govgr-textarea", "rows": 4}),
         error_messages={"required": "Η αιτιολόγηση της απόφασης είναι υποχρεωτική."},
     )
-    continuous_months = forms.IntegerField(label="Διορθωμένοι μήνες ανεργίας", required=False, min_value=0, max_value=200)
-    individual_income = forms.DecimalField(label="Διορθωμένο ατομικό εισόδημα (€)", required=False, min_value=0, decimal_places=2)
-    family_income = forms.DecimalField(label="Διορθωμένο οικογενειακό εισόδημα (€)", required=False, min_value=0, decimal_places=2)
+    continuous_months = forms.IntegerField(
+        label="Διορθωμένοι μήνες ανεργίας", required=False, min_value=0, max_value=200
+    )
+    individual_income = forms.DecimalField(
+        label="Διορθωμένο ατομικό εισόδημα (€)", required=False, min_value=0, decimal_places=2
+    )
+    family_income = forms.DecimalField(
+        label="Διορθωμένο οικογενειακό εισόδημα (€)", required=False, min_value=0, decimal_places=2
+    )
     age = forms.IntegerField(label="Διορθωμένη ηλικία", required=False, min_value=0, max_value=120)
-    minor_children = forms.IntegerField(label="Διορθωμένος αριθμός ανήλικων τέκνων", required=False, min_value=0, max_value=30)
+    minor_children = forms.IntegerField(
+        label="Διορθωμένος αριθμός ανήλικων τέκνων", required=False, min_value=0, max_value=30
+    )
 
     CORRECTION_FIELDS = ("continuous_months", "individual_income", "family_income", "age", "minor_children")
 
     def corrections(self) -> dict:
-        return {k: self.cleaned_data[k] for k in self.CORRECTION_FIELDS if self.cleaned_data.get(k) is not None}
+        return {
+            k: self.cleaned_data[k] for k in self.CORRECTION_FIELDS if self.cleaned_data.get(k) is not None
+        }
 
 
 class ReferForm(forms.Form):

@@ -1,8 +1,7 @@
 """The durable deadline that closes the objection window (ΚΥΑ 16936 Art. 5(8))."""
 
-from opske.deadlines import SWEEPER_ACTOR, deadline_handler
-
 from evaluation.points.services import OBJECTION_WINDOW_KIND
+from opske.deadlines import SWEEPER_ACTOR, deadline_handler
 
 
 @deadline_handler(OBJECTION_WINDOW_KIND)

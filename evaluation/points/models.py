@@ -24,7 +24,9 @@ class PointsRound(ConcurrentTransitionMixin, models.Model):
         FINAL = "final", "Αναρτήθηκε ο οριστικός πίνακας"
 
     call = models.OneToOneField("calls.Call", on_delete=models.PROTECT, related_name="points_round")
-    state = FSMField("κατάσταση", max_length=20, choices=State.choices, default=State.ASSESSING, protected=True)
+    state = FSMField(
+        "κατάσταση", max_length=20, choices=State.choices, default=State.ASSESSING, protected=True
+    )
     # Art. 5(6): the critical time for conditions and criteria is the end of the application window.
     critical_date = models.DateField("κρίσιμη ημερομηνία (λήξη αιτήσεων)")
     provisional_posted_on = models.DateField("ανάρτηση προσωρινών πινάκων", null=True, blank=True)
@@ -139,7 +141,11 @@ class RankingRow(models.Model):
 
     # No index of its own: both unique constraints below start with `table`.
     table = models.ForeignKey(RankingTable, on_delete=models.CASCADE, related_name="rows", db_index=False)
-    application = models.ForeignKey("applications.Application", on_delete=models.PROTECT, related_name="+")
+    # A frozen copy of an assessment, which holds the real foreign key; no database-level check
+    # here spares 100,000 deferred look-ups at commit (applications are never deleted: PROTECT).
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     status = models.CharField(max_length=10, choices=Status.choices)
     rank = models.PositiveIntegerField("σειρά", null=True, blank=True)
     code = models.CharField("κωδικός αίτησης", max_length=60)
@@ -166,6 +172,9 @@ class RankingRow(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.rank or '—'} · {self.code}"
+
 
 class Placement(ConcurrentTransitionMixin, models.Model):
     """A candidate of the final table matched with a placement service (Art. 6)."""
@@ -187,7 +196,9 @@ class Placement(ConcurrentTransitionMixin, models.Model):
     service = models.ForeignKey("calls.PlacementService", on_delete=models.PROTECT, related_name="+")
     final_rank = models.PositiveIntegerField("σειρά στον οριστικό πίνακα")
     preference_rank = models.PositiveSmallIntegerField("σειρά προτίμησης")
-    state = FSMField("κατάσταση", max_length=12, choices=State.choices, default=State.ALLOCATED, protected=True)
+    state = FSMField(
+        "κατάσταση", max_length=12, choices=State.choices, default=State.ALLOCATED, protected=True
+    )
     kpa2_label = models.CharField("ΚΠΑ2", max_length=120, blank=True)
     referral_note = models.TextField("συστατικό σημείωμα", blank=True)
     referred_at = models.DateTimeField(null=True, blank=True)

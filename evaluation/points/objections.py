@@ -26,7 +26,9 @@ def open_objections(rnd: PointsRound):
     return RankingObjection.objects.filter(round=rnd, state=RankingObjection.State.FILED)
 
 
-def objection_file(*, actor, application_id: int, text: str, now: datetime.datetime | None = None) -> RankingObjection:
+def objection_file(
+    *, actor, application_id: int, text: str, now: datetime.datetime | None = None
+) -> RankingObjection:
     """The applicant objects to their row of the provisional ranking or exclusion table."""
     text = (text or "").strip()
     if not text:
@@ -45,19 +47,26 @@ def objection_file(*, actor, application_id: int, text: str, now: datetime.datet
             else None
         )
         if rnd is None or row is None or rnd.objection_deadline is None:
-            raise Conflict("Δεν έχουν αναρτηθεί προσωρινοί πίνακες για την αίτησή σας.", code="no_provisional_table")
+            raise Conflict(
+                "Δεν έχουν αναρτηθεί προσωρινοί πίνακες για την αίτησή σας.", code="no_provisional_table"
+            )
         today = timezone.localtime(now, services.ATHENS).date()
         if rnd.state != PointsRound.State.PROVISIONAL or today > rnd.objection_deadline:
             raise Conflict(
-                f"Η προθεσμία ενστάσεων έληξε στις {rnd.objection_deadline:%d/%m/%Y}· μετά τη λήξη της δεν είναι "
+                f"Η προθεσμία ενστάσεων έληξε στις {rnd.objection_deadline:%d/%m/%Y}· "
+                "μετά τη λήξη της δεν είναι "
                 "δυνατή η υποβολή ένστασης (ΚΥΑ 16936 Άρθ. 5(8)).",
                 code="objection_late",
             )
         if today <= rnd.provisional_posted_on:
             # Art. 5(8): the window starts on the day after posting.
-            raise Conflict("Οι ενστάσεις υποβάλλονται από την επομένη της ανάρτησης (Άρθ. 5(8)).", code="objection_early")
+            raise Conflict(
+                "Οι ενστάσεις υποβάλλονται από την επομένη της ανάρτησης (Άρθ. 5(8)).", code="objection_early"
+            )
         if RankingObjection.objects.filter(round=rnd, application=app).exists():
-            raise Conflict("Έχετε ήδη υποβάλει ένσταση· επιτρέπεται μία ανά υποψήφιο.", code="objection_exists")
+            raise Conflict(
+                "Έχετε ήδη υποβάλει ένσταση· επιτρέπεται μία ανά υποψήφιο.", code="objection_exists"
+            )
         objection = RankingObjection.objects.create(
             round=rnd,
             row=row,
@@ -72,7 +81,12 @@ def objection_file(*, actor, application_id: int, text: str, now: datetime.datet
             actor=actor,
             action="points.objection_filed",
             obj=objection,
-            after={"code": row.code, "rank": row.rank, "status": row.status, "deadline": rnd.objection_deadline},
+            after={
+                "code": row.code,
+                "rank": row.rank,
+                "status": row.status,
+                "deadline": rnd.objection_deadline,
+            },
             reason="ΚΥΑ 16936 Άρθ. 5(8)",
         )
     return objection
@@ -98,9 +112,14 @@ def objection_decide(
         objection.decided_at = timezone.now()
         objection.save()
         if accept and corrections:
-            assessment = PointsAssessment.objects.get(round_id=objection.round_id, application_id=objection.application_id)
+            assessment = PointsAssessment.objects.get(
+                round_id=objection.round_id, application_id=objection.application_id
+            )
             services.assessment_correct(
-                actor=actor, assessment_id=assessment.pk, corrections=corrections, reason=f"Ένσταση #{objection.pk}: {reasons}"
+                actor=actor,
+                assessment_id=assessment.pk,
+                corrections=corrections,
+                reason=f"Ένσταση #{objection.pk}: {reasons}",
             )
         audit.record(
             actor=actor,

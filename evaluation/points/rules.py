@@ -20,15 +20,42 @@ import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-
-from opske.calendar import deadline_end
+from typing import NamedTuple
 
 ZERO = Decimal("0.00")
 
 # Art. 4(1)(γ): Greek citizens, citizens of other EU member states (ν. 2431/1996); ομογενείς are
 # declared in the application (`declared_omogenis`), the register holds only an ISO country code.
 EU_COUNTRIES = frozenset(
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    ]
 )
 
 # Art. 5(11): a temporary loss of status for these reasons keeps the candidate in the final table
@@ -158,8 +185,9 @@ def children_points(minor_children: int, *, points_per_child: int = 10, cap: int
     return children * points_per_child
 
 
-@dataclass(frozen=True)
-class Points:
+class Points(NamedTuple):
+    """Points per criterion of Art. 4(3) (a tuple: 100,000 of them are built per ranking)."""
+
     unemployment: int
     income: int
     age: int
@@ -252,7 +280,8 @@ def eligibility_reasons(
         reasons.append(
             Reason(
                 "greek_language",
-                "Πολίτης άλλου κράτους-μέλους χωρίς πιστοποίηση ελληνομάθειας (ΚΥΑ 16936 Άρθ. 4(1)(γ) εδ. β').",
+                "Πολίτης άλλου κράτους-μέλους χωρίς πιστοποίηση ελληνομάθειας "
+                "(ΚΥΑ 16936 Άρθ. 4(1)(γ) εδ. β').",
             )
         )
     if not facts.pension_declaration:
@@ -284,13 +313,17 @@ def eligibility_reasons(
         )
     elif any(p not in allowed for p in prefs):
         reasons.append(
-            Reason("preferences_unknown", "Δηλώθηκε υπηρεσία τοποθέτησης που δεν ανήκει στην πρόσκληση (Άρθ. 5(1)).")
+            Reason(
+                "preferences_unknown",
+                "Δηλώθηκε υπηρεσία τοποθέτησης που δεν ανήκει στην πρόσκληση (Άρθ. 5(1)).",
+            )
         )
     if facts.previously_refused_placement:
         reasons.append(
             Reason(
                 "previous_refusal",
-                "Έχει αρνηθεί τοποθέτηση σε προηγούμενο ειδικό πρόγραμμα της ΔΥΠΑ (ΚΥΑ 16936 Άρθ. 6(5) εδ. β').",
+                "Έχει αρνηθεί τοποθέτηση σε προηγούμενο ειδικό πρόγραμμα της ΔΥΠΑ "
+                "(ΚΥΑ 16936 Άρθ. 6(5) εδ. β').",
             )
         )
     return reasons
@@ -299,8 +332,7 @@ def eligibility_reasons(
 # --- Ranking (Art. 6(2)) ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """One eligible application as the ranking sees it."""
 
     application_id: int
@@ -382,18 +414,3 @@ def replacement_for(service: str, remaining: Sequence[Candidate]) -> tuple[Candi
 def keeps_place_after_loss(reason: str) -> bool:
     """Art. 5(11): lost status after the deadline for ALMP or illness and regained it → stays."""
     return reason in TEMPORARY_LOSS_KEEPS_PLACE
-
-
-# --- Deadlines (Art. 5(8), 5(9)) ----------------------------------------------------------------------
-
-
-def objection_deadline(posted_on: datetime.date) -> datetime.date:
-    """Art. 5(8): «αποκλειστική προθεσμία τριών (3) εργάσιμων ημερών … από την επόμενη ημέρα της
-    ανάρτησης»: the third working day after the posting day; no objection after it."""
-    return deadline_end(posted_on, 3, kind="working", start_next_day=True)
-
-
-def objection_examination_deadline(objection_deadline_on: datetime.date) -> datetime.date:
-    """Art. 5(9): the Board examines within 10 working days; counted from the end of the objection
-    window [GAP 11.8: the start is not stated], matching the call's `objection_decision` deadline."""
-    return deadline_end(objection_deadline_on, 10, kind="working", start_next_day=True)

@@ -9,9 +9,19 @@ from opske.errors import NotFound
 
 READ_ROLES = (Role.PROGRAMME_ADMIN, Role.SUPERVISOR, Role.AUDITOR)
 PUBLIC_COLUMNS = (
-    "rank", "code", "education", "preferences", "points_unemployment", "points_income", "points_age",
-    "points_children", "total", "service_code", "status", "reasons",
-)  # fmt: skip
+    "rank",
+    "code",
+    "education",
+    "preferences",
+    "points_unemployment",
+    "points_income",
+    "points_age",
+    "points_children",
+    "total",
+    "service_code",
+    "status",
+    "reasons",
+)
 
 
 def can_read(user) -> bool:
@@ -19,7 +29,9 @@ def can_read(user) -> bool:
 
 
 def can_manage(user) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.has_role(Role.PROGRAMME_ADMIN, Role.SUPERVISOR)))
+    return bool(
+        user.is_authenticated and (user.is_superuser or user.has_role(Role.PROGRAMME_ADMIN, Role.SUPERVISOR))
+    )
 
 
 def round_list_for_user(*, user):
@@ -69,7 +81,11 @@ def objections_for(rnd: PointsRound):
 
 
 def my_application(*, user, pk: int) -> Application:
-    app = Application.objects.select_related("call").filter(pk=pk, applicant_user=user).first() if user.is_authenticated else None
+    app = (
+        Application.objects.select_related("call").filter(pk=pk, applicant_user=user).first()
+        if user.is_authenticated
+        else None
+    )
     if app is None:
         raise NotFound("Η αίτηση δεν βρέθηκε.")
     return app

@@ -3,7 +3,7 @@
 Flow (note 002 §6.1 P7–P12): `points_round_open` after the deadline → the ΔΥΠΑ facts are fetched
 per application by a task (`tasks.fetch_register_facts`) and stored with `assessment_store_facts`,
 which also scores → `provisional_tables_post` freezes the ranking and exclusion tables and starts
-the 3-working-day objection window (a durable deadline closes it) → objections → 
+the 3-working-day objection window (a durable deadline closes it) → objections →
 `final_table_post` → `placements_allocate` → `placement_refer` / `placement_hire` /
 `placement_decline` / `placement_leave` / `placement_exclude` → `placement_replace`.
 """
@@ -29,6 +29,8 @@ from evaluation.points.models import (
     RankingRow,
     RankingTable,
 )
+from evaluation.rules import objection_deadline, objection_decision_due
+from evaluation.services import objection_policy_for
 from opske import audit
 from opske.calendar import ATHENS
 from opske.deadlines import deadline_schedule
@@ -80,20 +82,26 @@ def points_round_open(*, actor, call_id: int) -> PointsRound:
         if call is None:
             raise NotFound("Η πρόσκληση δεν βρέθηκε.")
         if call.evaluation_method != Call.EvaluationMethod.POINTS_RANKING:
-            raise Conflict("Η πρόσκληση δεν αξιολογείται με μοριοδότηση και κατάταξη.", code="not_points_call")
+            raise Conflict(
+                "Η πρόσκληση δεν αξιολογείται με μοριοδότηση και κατάταξη.", code="not_points_call"
+            )
         if call.submission_closes_at is None or timezone.now() < call.submission_closes_at:
             raise Conflict(
                 "Η μοριοδότηση ξεκινά μετά τη λήξη της προθεσμίας υποβολής (ΚΥΑ 16936 Άρθ. 5(6)).",
                 code="window_not_closed",
             )
         if PointsRound.objects.filter(call=call).exists():
-            raise Conflict("Ο γύρος μοριοδότησης έχει ήδη ανοίξει για αυτή την πρόσκληση.", code="round_exists")
+            raise Conflict(
+                "Ο γύρος μοριοδότησης έχει ήδη ανοίξει για αυτή την πρόσκληση.", code="round_exists"
+            )
         rnd = PointsRound.objects.create(
             call=call,
             critical_date=timezone.localtime(call.submission_closes_at, ATHENS).date(),
             created_by=actor if not isinstance(actor, str) else _system_user(),
         )
-        apps = Application.objects.filter(call=call, status__in=RANKABLE, kind=Application.Kind.NATURAL_PERSON)
+        apps = Application.objects.filter(
+            call=call, status__in=RANKABLE, kind=Application.Kind.NATURAL_PERSON
+        )
         rows = [
             PointsAssessment(
                 round=rnd,
@@ -141,8 +149,12 @@ def assessment_store_facts(*, assessment_id: int, status: str, data: Mapping, fe
     with transaction.atomic():
         a = PointsAssessment.objects.select_for_update().select_related("round__call").get(pk=assessment_id)
         if a.round.state != PointsRound.State.ASSESSING:
-            raise Conflict("Οι πίνακες έχουν αναρτηθεί· τα στοιχεία αλλάζουν μόνο μετά από ένσταση.", code="frozen")
-        a.register = dict(data or {}) if status == "ok" else {"registered": False, "refusal": dict(data or {})}
+            raise Conflict(
+                "Οι πίνακες έχουν αναρτηθεί· τα στοιχεία αλλάζουν μόνο μετά από ένσταση.", code="frozen"
+            )
+        a.register = (
+            dict(data or {}) if status == "ok" else {"registered": False, "refusal": dict(data or {})}
+        )
         a.register_status = status
         a.facts_source = source
         a.facts_as_on = a.round.critical_date
@@ -189,7 +201,10 @@ def _score(a: PointsAssessment) -> None:
     )
     if a.register_status == "refused":
         refusal = a.register.get("refusal") or {}
-        reasons = [rules.Reason("register_refused", f"Μητρώο ΔΥΠΑ: {refusal.get('message', 'άρνηση')}"), *reasons]
+        reasons = [
+            rules.Reason("register_refused", f"Μητρώο ΔΥΠΑ: {refusal.get('message', 'άρνηση')}"),
+            *reasons,
+        ]
     points = rules.compute_points(facts, grid)
     a.facts = {
         "continuous_months": facts.continuous_months,
@@ -215,9 +230,17 @@ def _score(a: PointsAssessment) -> None:
 
 
 AUDIT_FIELDS = (
-    "status", "total", "points_unemployment", "points_income", "points_age", "points_children",
-    "eligible", "exclusion_reasons", "facts", "corrections",
-)  # fmt: skip
+    "status",
+    "total",
+    "points_unemployment",
+    "points_income",
+    "points_age",
+    "points_children",
+    "eligible",
+    "exclusion_reasons",
+    "facts",
+    "corrections",
+)
 
 
 def _assessment_snapshot(a: PointsAssessment) -> dict:
@@ -232,7 +255,9 @@ def candidates_of(assessments) -> list[rules.Candidate]:
         rules.Candidate(
             application_id=a.application_id,
             code=a.code,
-            points=rules.Points(a.points_unemployment, a.points_income, a.points_age, a.points_children, a.income_column),
+            points=rules.Points(
+                a.points_unemployment, a.points_income, a.points_age, a.points_children, a.income_column
+            ),
             submitted_at=a.submitted_at,
             preferences=tuple(a.preferences or ()),
             education=a.education,
@@ -269,7 +294,9 @@ def _freeze_table(*, rnd: PointsRound, kind: str, actor, removed: set[int] = fro
     )
     ids = [c.application_id for c in ranked] + [app_id for _, app_id in excluded_ids]
     ranks = list(range(1, len(ranked) + 1)) + [None] * len(excluded_ids)
-    services_ = [allocation.service_by_candidate.get(c.application_id, "") for c in ranked] + [""] * len(excluded_ids)
+    services_ = [allocation.service_by_candidate.get(c.application_id, "") for c in ranked] + [""] * len(
+        excluded_ids
+    )
     if connection.vendor == "postgresql":
         # Array literals ('{1,2,…}') are parsed by array_in in one go; a Python list would become
         # ARRAY[1, 2, …], an expression of 100,000 constants for the planner.
@@ -288,7 +315,13 @@ def _freeze_table(*, rnd: PointsRound, kind: str, actor, removed: set[int] = fro
         by_id = {a.application_id: a for a in PointsAssessment.objects.filter(round=rnd)}
         RankingRow.objects.bulk_create(
             [
-                _row(table, by_id[app_id], RankingRow.Status.RANKED if rank else RankingRow.Status.EXCLUDED, rank, service)
+                _row(
+                    table,
+                    by_id[app_id],
+                    RankingRow.Status.RANKED if rank else RankingRow.Status.EXCLUDED,
+                    rank,
+                    service,
+                )
                 for app_id, rank, service in zip(ids, ranks, services_, strict=True)
             ],
             batch_size=BULK,
@@ -304,15 +337,23 @@ def _assessment_rows(rnd: PointsRound):
     """
     if connection.vendor != "postgresql":
         for row in PointsAssessment.objects.filter(round=rnd).values_list(
-            "application_id", "code", "points_unemployment", "points_income", "points_age", "points_children",
-            "submitted_at", "preferences", "eligible",
-        ):  # fmt: skip
+            "application_id",
+            "code",
+            "points_unemployment",
+            "points_income",
+            "points_age",
+            "points_children",
+            "submitted_at",
+            "preferences",
+            "eligible",
+        ):
             yield (*row[:7], tuple(row[7] or ()), row[8])
         return
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT application_id, code, points_unemployment, points_income, points_age, points_children, "
-            "submitted_at, preferences::text, eligible FROM evaluation_points_pointsassessment WHERE round_id = %s",
+            "submitted_at, preferences::text, eligible "
+            "FROM evaluation_points_pointsassessment WHERE round_id = %s",
             [rnd.pk],
         )
         for row in cursor.fetchall():
@@ -364,7 +405,8 @@ def provisional_tables_post(*, actor, round_id: int, posted_on: datetime.date | 
         pending = rnd.assessments.filter(status=PointsAssessment.Status.PENDING).count()
         if pending:
             raise Conflict(
-                f"Εκκρεμούν στοιχεία ΔΥΠΑ για {pending} αιτήσεις· οι πίνακες καταρτίζονται όταν μοριοδοτηθούν όλες.",
+                f"Εκκρεμούν στοιχεία ΔΥΠΑ για {pending} αιτήσεις· "
+                "οι πίνακες καταρτίζονται όταν μοριοδοτηθούν όλες.",
                 code="assessments_pending",
             )
         if rnd.state != PointsRound.State.ASSESSING:
@@ -372,11 +414,18 @@ def provisional_tables_post(*, actor, round_id: int, posted_on: datetime.date | 
         table = _freeze_table(rnd=rnd, kind=RankingTable.Kind.PROVISIONAL, actor=actor)
         rnd.post_provisional()
         rnd.provisional_posted_on = posted_on or _today()
-        rnd.objection_deadline = rules.objection_deadline(rnd.provisional_posted_on)
-        rnd.examination_deadline = rules.objection_examination_deadline(rnd.objection_deadline)
+        # The call's objection rule (CallDeadline rows, default ΚΥΑ 16936 Art. 5(8)–(9): 3 working
+        # days from the day after posting; the Board within 10 working days), as evaluation/ reads it.
+        policy = objection_policy_for(rnd.call)
+        rnd.objection_deadline = objection_deadline(policy, rnd.provisional_posted_on)
+        rnd.examination_deadline = objection_decision_due(policy, rnd.objection_deadline)
         rnd.save()
         deadline_schedule(
-            obj=rnd, kind=OBJECTION_WINDOW_KIND, due_at=rnd.objection_deadline, calendar_kind="working", actor=actor
+            obj=rnd,
+            kind=OBJECTION_WINDOW_KIND,
+            due_at=rnd.objection_deadline,
+            calendar_kind="working",
+            actor=actor,
         )
         audit.record(
             actor=actor,
@@ -454,8 +503,18 @@ def final_table_post(*, actor, round_id: int) -> RankingTable:
 
 def assessment_correct(*, actor, assessment_id: int, corrections: Mapping, reason: str) -> PointsAssessment:
     """Change the facts of one assessment after an upheld objection (Art. 5(9)) and re-score."""
-    allowed = {"continuous_months", "individual_income", "family_income", "joint_return", "age", "minor_children",
-               "registered", "individual_approach_completed", "action_plan_agreed", "citizenship"}  # fmt: skip
+    allowed = {
+        "continuous_months",
+        "individual_income",
+        "family_income",
+        "joint_return",
+        "age",
+        "minor_children",
+        "registered",
+        "individual_approach_completed",
+        "action_plan_agreed",
+        "citizenship",
+    }
     unknown = set(corrections) - allowed
     if unknown:
         raise ValidationFailed(fields={"corrections": [f"Μη αποδεκτά πεδία: {', '.join(sorted(unknown))}."]})
@@ -467,7 +526,12 @@ def assessment_correct(*, actor, assessment_id: int, corrections: Mapping, reaso
         _score(a)
         a.save()
         audit.record(
-            actor=actor, action="points.corrected", obj=a, before=before, after=_assessment_snapshot(a), reason=reason
+            actor=actor,
+            action="points.corrected",
+            obj=a,
+            before=before,
+            after=_assessment_snapshot(a),
+            reason=reason,
         )
     return a
 
@@ -519,17 +583,29 @@ def _notify_candidates(rnd: PointsRound, table: RankingTable, actor) -> None:
     from opske.notifications import notify
 
     users = get_user_model().objects.filter(
-        pk__in=Application.objects.filter(pk__in=rnd.assessments.values("application_id")).values("applicant_user_id")
+        pk__in=Application.objects.filter(pk__in=rnd.assessments.values("application_id")).values(
+            "applicant_user_id"
+        )
     )
     if table.kind == RankingTable.Kind.PROVISIONAL:
         body = (
-            f"Αναρτήθηκαν ο Προσωρινός Πίνακας Κατάταξης και ο Προσωρινός Πίνακας Αποκλειομένων της πρόσκλησης "
-            f"«{rnd.call.title}». Ενστάσεις υποβάλλονται ηλεκτρονικά έως και τις {rnd.objection_deadline:%d/%m/%Y} "
+            "Αναρτήθηκαν ο Προσωρινός Πίνακας Κατάταξης και ο Προσωρινός Πίνακας Αποκλειομένων "
+            f"της πρόσκλησης «{rnd.call.title}». Ενστάσεις υποβάλλονται ηλεκτρονικά έως και τις "
+            f"{rnd.objection_deadline:%d/%m/%Y} "
             "(3 εργάσιμες ημέρες από την επομένη της ανάρτησης, ΚΥΑ 16936 Άρθ. 5(8))."
         )
     else:
-        body = f"Αναρτήθηκε ο Οριστικός Πίνακας Κατάταξης Ανέργων της πρόσκλησης «{rnd.call.title}» (Άρθ. 5(9))."
-    notify(recipients=list(users), subject=table.get_kind_display(), body=body, kind=f"points_{table.kind}", obj=rnd, actor=actor)
+        body = (
+            f"Αναρτήθηκε ο Οριστικός Πίνακας Κατάταξης Ανέργων της πρόσκλησης «{rnd.call.title}» (Άρθ. 5(9))."
+        )
+    notify(
+        recipients=list(users),
+        subject=table.get_kind_display(),
+        body=body,
+        kind=f"points_{table.kind}",
+        obj=rnd,
+        actor=actor,
+    )
 
 
 # --- Placements (Art. 6) -----------------------------------------------------------------------
@@ -538,19 +614,27 @@ def _notify_candidates(rnd: PointsRound, table: RankingTable, actor) -> None:
 def _final_table(rnd: PointsRound) -> RankingTable:
     table = rnd.tables.filter(kind=RankingTable.Kind.FINAL).first()
     if table is None:
-        raise Conflict("Η επιλογή γίνεται από τον Οριστικό Πίνακα Κατάταξης (Άρθ. 6(2)).", code="no_final_table")
+        raise Conflict(
+            "Η επιλογή γίνεται από τον Οριστικό Πίνακα Κατάταξης (Άρθ. 6(2)).", code="no_final_table"
+        )
     return table
 
 
 def _final_candidates(table: RankingTable, exclude_ids=()) -> list[tuple[int, rules.Candidate]]:
-    rows = table.rows.filter(status=RankingRow.Status.RANKED).exclude(application_id__in=exclude_ids).order_by("rank")
+    rows = (
+        table.rows.filter(status=RankingRow.Status.RANKED)
+        .exclude(application_id__in=exclude_ids)
+        .order_by("rank")
+    )
     return [
         (
             r.rank,
             rules.Candidate(
                 application_id=r.application_id,
                 code=r.code,
-                points=rules.Points(r.points_unemployment, r.points_income, r.points_age, r.points_children, ""),
+                points=rules.Points(
+                    r.points_unemployment, r.points_income, r.points_age, r.points_children, ""
+                ),
                 submitted_at=r.submitted_at,
                 preferences=tuple(r.preferences or ()),
             ),
@@ -579,7 +663,9 @@ def placements_allocate(*, actor, round_id: int) -> list[Placement]:
         ranked = _final_candidates(table)
         rank_of = {c.application_id: rank for rank, c in ranked}
         services = {s.code: s for s in rnd.call.placement_services.all()}
-        allocation = rules.allocate([c for _, c in ranked], {code: s.positions for code, s in services.items()})
+        allocation = rules.allocate(
+            [c for _, c in ranked], {code: s.positions for code, s in services.items()}
+        )
         placements = Placement.objects.bulk_create(
             [
                 Placement(
@@ -604,7 +690,12 @@ def placements_allocate(*, actor, round_id: int) -> list[Placement]:
 
 
 def _locked_placement(placement_id: int) -> Placement:
-    p = Placement.objects.select_for_update().select_related("round", "service").filter(pk=placement_id).first()
+    p = (
+        Placement.objects.select_for_update()
+        .select_related("round", "service")
+        .filter(pk=placement_id)
+        .first()
+    )
     if p is None:
         raise NotFound("Η τοποθέτηση δεν βρέθηκε.")
     return p
@@ -620,7 +711,8 @@ def _transition(*, actor, placement_id: int, method: str, action: str, reason: s
 
         if not can_proceed(transition):
             raise Conflict(
-                f"Η ενέργεια δεν επιτρέπεται όταν η τοποθέτηση είναι «{p.get_state_display()}».", code="bad_state"
+                f"Η ενέργεια δεν επιτρέπεται όταν η τοποθέτηση είναι «{p.get_state_display()}».",
+                code="bad_state",
             )
         transition()
         for key, value in changes.items():
@@ -637,7 +729,9 @@ def _transition(*, actor, placement_id: int, method: str, action: str, reason: s
     return p
 
 
-def placement_refer(*, actor, placement_id: int, note: str, kpa2_label: str = "", register: Mapping | None = None):
+def placement_refer(
+    *, actor, placement_id: int, note: str, kpa2_label: str = "", register: Mapping | None = None
+):
     """ΚΠΑ2 refers the candidate to the placement service and issues the referral note (Art. 6(1), 6(4)).
 
     `register` is the ΔΥΠΑ answer on the referral day: the unemployment card must be in force
@@ -646,17 +740,28 @@ def placement_refer(*, actor, placement_id: int, note: str, kpa2_label: str = ""
     note = (note or "").strip()
     if not note:
         raise ValidationFailed(fields={"note": ["Συμπληρώστε το συστατικό σημείωμα (Άρθ. 6(4))."]})
-    if register is not None and not (register.get("registered") and (register.get("card_status") or (register.get("card") or {}).get("status")) == "active"):
+    if register is not None and not (
+        register.get("registered")
+        and (register.get("card_status") or (register.get("card") or {}).get("status")) == "active"
+    ):
         raise Conflict(
-            "Ο/Η υποψήφιος/α δεν έχει δελτίο ανεργίας σε ισχύ σήμερα· δεν μπορεί να υποδειχθεί (ΚΥΑ 16936 Άρθ. 5(10), 6(1)). "
-            "Αν η απώλεια οφείλεται σε ενεργητικές πολιτικές ή ασθένεια, καταχωρίστε προσωρινή απώλεια (Άρθ. 5(11)).",
+            "Ο/Η υποψήφιος/α δεν έχει δελτίο ανεργίας σε ισχύ σήμερα· δεν μπορεί να υποδειχθεί "
+            "(ΚΥΑ 16936 Άρθ. 5(10), 6(1)). Αν η απώλεια οφείλεται σε ενεργητικές πολιτικές ή ασθένεια, "
+            "καταχωρίστε προσωρινή απώλεια (Άρθ. 5(11)).",
             code="card_not_active",
         )
     return _transition(
-        actor=actor, placement_id=placement_id, method="refer", action="points.referred", reason="",
-        citation="ΚΥΑ 16936 Άρθ. 6(1), 6(4)", referral_note=note[:4000], kpa2_label=(kpa2_label or "")[:120],
-        referred_at=timezone.now(), referred_by=None if isinstance(actor, str) else actor,
-    )  # fmt: skip
+        actor=actor,
+        placement_id=placement_id,
+        method="refer",
+        action="points.referred",
+        reason="",
+        citation="ΚΥΑ 16936 Άρθ. 6(1), 6(4)",
+        referral_note=note[:4000],
+        kpa2_label=(kpa2_label or "")[:120],
+        referred_at=timezone.now(),
+        referred_by=None if isinstance(actor, str) else actor,
+    )
 
 
 def placement_hold(*, actor, placement_id: int, loss_reason: str):
@@ -666,23 +771,51 @@ def placement_hold(*, actor, placement_id: int, loss_reason: str):
         raise ValidationFailed(fields={"loss_reason": ["Επιλέξτε λόγο απώλειας της ιδιότητας ανέργου."]})
     label = rules.TEMPORARY_LOSS_REASONS[loss_reason]
     if rules.keeps_place_after_loss(loss_reason):
-        return _transition(actor=actor, placement_id=placement_id, method="hold", action="points.on_hold",
-                           reason=label, citation="ΚΥΑ 16936 Άρθ. 5(11)", ended_reason=label)  # fmt: skip
-    return _transition(actor=actor, placement_id=placement_id, method="exclude", action="points.excluded",
-                       reason=label, citation="ΚΥΑ 16936 Άρθ. 5(11) εδ. β'", ended_reason=label)  # fmt: skip
+        return _transition(
+            actor=actor,
+            placement_id=placement_id,
+            method="hold",
+            action="points.on_hold",
+            reason=label,
+            citation="ΚΥΑ 16936 Άρθ. 5(11)",
+            ended_reason=label,
+        )
+    return _transition(
+        actor=actor,
+        placement_id=placement_id,
+        method="exclude",
+        action="points.excluded",
+        reason=label,
+        citation="ΚΥΑ 16936 Άρθ. 5(11) εδ. β'",
+        ended_reason=label,
+    )
 
 
 def placement_release_hold(*, actor, placement_id: int):
-    return _transition(actor=actor, placement_id=placement_id, method="release_hold", action="points.hold_released",
-                       reason="επανάκτηση της ιδιότητας ανέργου", citation="ΚΥΑ 16936 Άρθ. 5(11)", ended_reason="")  # fmt: skip
+    return _transition(
+        actor=actor,
+        placement_id=placement_id,
+        method="release_hold",
+        action="points.hold_released",
+        reason="επανάκτηση της ιδιότητας ανέργου",
+        citation="ΚΥΑ 16936 Άρθ. 5(11)",
+        ended_reason="",
+    )
 
 
 def placement_hire(*, actor, placement_id: int, hired_on: datetime.date):
     """The host files Ε3 in ΕΡΓΑΝΗ II and tells ΔΥΠΑ (Art. 6(4)): within 60 days of the note."""
     if hired_on is None:
         raise ValidationFailed(fields={"hired_on": ["Συμπληρώστε την ημερομηνία πρόσληψης."]})
-    return _transition(actor=actor, placement_id=placement_id, method="hire", action="points.hired", reason="",
-                       citation="ΚΥΑ 16936 Άρθ. 6(4)", hired_on=hired_on)  # fmt: skip
+    return _transition(
+        actor=actor,
+        placement_id=placement_id,
+        method="hire",
+        action="points.hired",
+        reason="",
+        citation="ΚΥΑ 16936 Άρθ. 6(4)",
+        hired_on=hired_on,
+    )
 
 
 def _require_reason(reason: str) -> str:
@@ -696,22 +829,43 @@ def placement_decline(*, actor, placement_id: int, reason: str):
     """Art. 6(5): the candidate does not accept: deleted from the final table, barred from future
     ΔΥΠΑ public-sector programmes; the host may ask for a replacement."""
     reason = _require_reason(reason)
-    return _transition(actor=actor, placement_id=placement_id, method="decline", action="points.declined",
-                       reason=reason, citation="ΚΥΑ 16936 Άρθ. 6(5)", ended_reason=reason)  # fmt: skip
+    return _transition(
+        actor=actor,
+        placement_id=placement_id,
+        method="decline",
+        action="points.declined",
+        reason=reason,
+        citation="ΚΥΑ 16936 Άρθ. 6(5)",
+        ended_reason=reason,
+    )
 
 
 def placement_exclude(*, actor, placement_id: int, reason: str):
     """Art. 6(3): documents not brought, qualifications or Art. 4 conditions not met."""
     reason = _require_reason(reason)
-    return _transition(actor=actor, placement_id=placement_id, method="exclude", action="points.excluded",
-                       reason=reason, citation="ΚΥΑ 16936 Άρθ. 6(3)", ended_reason=reason)  # fmt: skip
+    return _transition(
+        actor=actor,
+        placement_id=placement_id,
+        method="exclude",
+        action="points.excluded",
+        reason=reason,
+        citation="ΚΥΑ 16936 Άρθ. 6(3)",
+        ended_reason=reason,
+    )
 
 
 def placement_leave(*, actor, placement_id: int, reason: str):
     """Art. 6(5), 6(8): voluntary departure or termination for a serious reason of the beneficiary."""
     reason = _require_reason(reason)
-    return _transition(actor=actor, placement_id=placement_id, method="leave", action="points.left",
-                       reason=reason, citation="ΚΥΑ 16936 Άρθ. 6(5), 6(8)", ended_reason=reason)  # fmt: skip
+    return _transition(
+        actor=actor,
+        placement_id=placement_id,
+        method="leave",
+        action="points.left",
+        reason=reason,
+        citation="ΚΥΑ 16936 Άρθ. 6(5), 6(8)",
+        ended_reason=reason,
+    )
 
 
 def placement_replace(*, actor, placement_id: int) -> Placement | None:
@@ -737,9 +891,14 @@ def placement_replace(*, actor, placement_id: int) -> Placement | None:
         old.mark_replaced()
         old.save()
         if found is None:
-            audit.record(actor=actor, action="points.replacement_none", obj=old, before=before,
-                         after=audit.snapshot(old, ("state",)),
-                         reason="Κανένας επιλαχών του οριστικού πίνακα δεν δήλωσε την υπηρεσία (Άρθ. 6(5)).")  # fmt: skip
+            audit.record(
+                actor=actor,
+                action="points.replacement_none",
+                obj=old,
+                before=before,
+                after=audit.snapshot(old, ("state",)),
+                reason="Κανένας επιλαχών του οριστικού πίνακα δεν δήλωσε την υπηρεσία (Άρθ. 6(5)).",
+            )
             return None
         candidate, preference_rank = found
         rank_of = {c.application_id: rank for rank, c in remaining}

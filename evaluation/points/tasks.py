@@ -29,7 +29,9 @@ def fetch_round_facts(round_id: int) -> dict:
     if rnd is None:
         return {}
     outcomes: dict[str, int] = {}
-    pending = rnd.assessments.filter(status=PointsAssessment.Status.PENDING).select_related("application", "round")
+    pending = rnd.assessments.filter(status=PointsAssessment.Status.PENDING).select_related(
+        "application", "round"
+    )
     for assessment in pending.iterator(chunk_size=200):
         status = fetch_assessment_facts(assessment)
         outcomes[status] = outcomes.get(status, 0) + 1

@@ -147,7 +147,9 @@ def provisional_post(request, pk):
         messages.success(request, "Αναρτήθηκαν ο Προσωρινός Πίνακας Κατάταξης και ο Πίνακας Αποκλειομένων.")
         return redirect("points:round-detail", pk=rnd.pk)
     return render(
-        request, "evaluation/points/confirm_post.html", {"rnd": rnd, "kind": "provisional", "counts": services.assessment_counts(rnd)}
+        request,
+        "evaluation/points/confirm_post.html",
+        {"rnd": rnd, "kind": "provisional", "counts": services.assessment_counts(rnd)},
     )
 
 
@@ -168,12 +170,16 @@ def final_post(request, pk):
         messages.success(request, "Αναρτήθηκε ο Οριστικός Πίνακας Κατάταξης Ανέργων.")
         return redirect("points:round-detail", pk=rnd.pk)
     return render(
-        request, "evaluation/points/confirm_post.html", {"rnd": rnd, "kind": "final", "counts": services.assessment_counts(rnd)}
+        request,
+        "evaluation/points/confirm_post.html",
+        {"rnd": rnd, "kind": "final", "counts": services.assessment_counts(rnd)},
     )
 
 
 def _table_context(table, request):
-    ranked = Paginator(selectors.public_rows(table, RankingRow.Status.RANKED), 100).get_page(request.GET.get("page"))
+    ranked = Paginator(selectors.public_rows(table, RankingRow.Status.RANKED), 100).get_page(
+        request.GET.get("page")
+    )
     excluded = selectors.public_rows(table, RankingRow.Status.EXCLUDED)
     return {"table": table, "rnd": table.round, "ranked": ranked, "excluded": excluded}
 
@@ -228,9 +234,13 @@ def objection_list(request, pk):
     return render(
         request,
         "evaluation/points/objections.html",
-        {"rnd": rnd, "objections": selectors.objections_for(rnd), "can_manage": selectors.can_manage(request.user),
-         "form": forms.ObjectionDecisionForm()},
-    )  # fmt: skip
+        {
+            "rnd": rnd,
+            "objections": selectors.objections_for(rnd),
+            "can_manage": selectors.can_manage(request.user),
+            "form": forms.ObjectionDecisionForm(),
+        },
+    )
 
 
 @login_required
@@ -263,7 +273,9 @@ def objection_decide_view(request, objection_pk):
         else:
             messages.success(request, "Η απόφαση επί της ένστασης καταχωρίστηκε.")
             return redirect("points:objections", pk=rnd.pk)
-    return render(request, "evaluation/points/objection_decide.html", {"rnd": rnd, "objection": objection, "form": form})
+    return render(
+        request, "evaluation/points/objection_decide.html", {"rnd": rnd, "objection": objection, "form": form}
+    )
 
 
 @login_required
@@ -273,7 +285,11 @@ def placement_list(request, pk):
     return render(
         request,
         "evaluation/points/placements.html",
-        {"rnd": rnd, "placements": selectors.placements_for(rnd), "can_manage": selectors.can_manage(request.user)},
+        {
+            "rnd": rnd,
+            "placements": selectors.placements_for(rnd),
+            "can_manage": selectors.can_manage(request.user),
+        },
     )
 
 
@@ -288,7 +304,9 @@ def placements_allocate_view(request, pk):
         if isinstance(exc, PermissionDenied):
             raise
         return _fail(request, exc, f"/evaluation/points/{rnd.pk}/placements/")
-    messages.success(request, "Έγινε η κατανομή στις υπηρεσίες τοποθέτησης κατά σειρά κατάταξης και προτίμησης.")
+    messages.success(
+        request, "Έγινε η κατανομή στις υπηρεσίες τοποθέτησης κατά σειρά κατάταξης και προτίμησης."
+    )
     return redirect("points:placements", pk=rnd.pk)
 
 
@@ -318,14 +336,21 @@ def _register_today(placement: Placement) -> dict:
 def _run_action(request, placement, action, data):
     actor = request.user
     if action == "refer":
-        services.placement_refer(actor=actor, placement_id=placement.pk, note=data["note"],
-                                 kpa2_label=data.get("kpa2_label", ""), register=_register_today(placement))  # fmt: skip
+        services.placement_refer(
+            actor=actor,
+            placement_id=placement.pk,
+            note=data["note"],
+            kpa2_label=data.get("kpa2_label", ""),
+            register=_register_today(placement),
+        )
         return "Ο/Η υποψήφιος/α υποδείχθηκε στην υπηρεσία τοποθέτησης."
     if action == "hire":
         services.placement_hire(actor=actor, placement_id=placement.pk, hired_on=data["hired_on"])
         return "Καταχωρίστηκε η πρόσληψη."
     if action in ("decline", "exclude", "leave"):
-        getattr(services, f"placement_{action}")(actor=actor, placement_id=placement.pk, reason=data["reason"])
+        getattr(services, f"placement_{action}")(
+            actor=actor, placement_id=placement.pk, reason=data["reason"]
+        )
         return "Η θέση κενώθηκε· μπορείτε να ζητήσετε αντικατάσταση από τον οριστικό πίνακα."
     if action == "hold":
         services.placement_hold(actor=actor, placement_id=placement.pk, loss_reason=data["loss_reason"])
@@ -345,7 +370,9 @@ def _run_action(request, placement, action, data):
 def placement_action(request, placement_pk, action):
     if action not in PLACEMENT_ACTIONS:
         raise Http404
-    placement = Placement.objects.select_related("round", "service", "application").filter(pk=placement_pk).first()
+    placement = (
+        Placement.objects.select_related("round", "service", "application").filter(pk=placement_pk).first()
+    )
     if placement is None:
         raise Http404
     rnd = _round(request, placement.round_id)
@@ -360,7 +387,9 @@ def placement_action(request, placement_pk, action):
         except ApplicationError as exc:
             if isinstance(exc, PermissionDenied):
                 raise
-            form.add_error(None, exc.message if not exc.fields else " ".join(m for v in exc.fields.values() for m in v))
+            form.add_error(
+                None, exc.message if not exc.fields else " ".join(m for v in exc.fields.values() for m in v)
+            )
         else:
             messages.success(request, text)
             return redirect("points:placements", pk=rnd.pk)
@@ -380,14 +409,23 @@ def my_result(request, application_pk):
     except NotFound as exc:
         raise Http404(exc.message) from exc
     rnd = getattr(app.call, "points_round", None) if app.kind == Application.Kind.NATURAL_PERSON else None
-    rows = RankingRow.objects.filter(application=app).select_related("table").order_by("table__posted_at") if rnd else []
+    rows = (
+        RankingRow.objects.filter(application=app).select_related("table").order_by("table__posted_at")
+        if rnd
+        else []
+    )
     objection = rnd.objections.filter(application=app).first() if rnd else None
     form = forms.ObjectionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            objections.objection_file(actor=request.user, application_id=app.pk, text=form.cleaned_data["text"])
+            objections.objection_file(
+                actor=request.user, application_id=app.pk, text=form.cleaned_data["text"]
+            )
         except ApplicationError as exc:
-            form.add_error("text" if exc.fields else None, exc.message if not exc.fields else exc.fields.get("text", exc.message))
+            form.add_error(
+                "text" if exc.fields else None,
+                exc.message if not exc.fields else exc.fields.get("text", exc.message),
+            )
         else:
             messages.success(request, "Η ένστασή σας υποβλήθηκε.")
             return redirect("points:my-result", application_pk=app.pk)

@@ -53,3 +53,18 @@ def sign_declaration_for_second_level(app, supervisor):
                                        role=Assignment.Role.SECOND_LEVEL)  # fmt: skip
     services.conflict_declaration_sign(actor=supervisor, assignment_id=a.pk, has_conflict=False, confirm=True)
     return a
+
+
+def approved_and_notified(app, evaluator, supervisor, capture):
+    """Evaluate positively, review, sign: the approval is published and its notice sent."""
+    from evaluation.models import Decision
+
+    with capture(execute=True):
+        ev = evaluated(app, evaluator)
+        sign_declaration_for_second_level(app, supervisor)
+        services.second_level_review(actor=supervisor, evaluation_id=ev.pk, outcome="agree")
+    approval = Decision.objects.get(application=app, kind=Decision.Kind.APPROVAL)
+    with capture(execute=True):
+        services.decision_sign(actor=supervisor, decision_id=approval.pk, confirm=True)
+    approval.refresh_from_db()
+    return approval

@@ -44,8 +44,10 @@ def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
 
 @pytest.fixture
 def apps(call16936):
-    return {amka: PersonApplicationFactory(call=call16936, amka=amka, placement_preferences=prefs)
-            for amka, prefs in CAST.items()}  # fmt: skip
+    return {
+        amka: PersonApplicationFactory(call=call16936, amka=amka, placement_preferences=prefs)
+        for amka, prefs in CAST.items()
+    }
 
 
 @pytest.fixture
@@ -71,7 +73,12 @@ def test_facts_are_fetched_as_on_the_deadline_and_stored_with_their_time(assesse
     assert maria.status == PointsAssessment.Status.ASSESSED
     assert maria.facts_source == "dypa" and maria.facts_as_on == datetime.date(2025, 9, 30)
     assert maria.facts_fetched_at is not None and maria.register["continuous_months"] == 8
-    assert (maria.points_unemployment, maria.points_income, maria.points_age, maria.points_children) == (8, 25, 35, 30)
+    assert (maria.points_unemployment, maria.points_income, maria.points_age, maria.points_children) == (
+        8,
+        25,
+        35,
+        30,
+    )
     assert maria.total == 98 and maria.income_column == "family" and maria.eligible
     assert AuditEvent.objects.filter(action="points.assessed", object_id=str(maria.pk)).exists()
 
@@ -91,7 +98,11 @@ def test_provisional_tables_rank_by_article_6_2_and_list_the_excluded(provisiona
     order = ["15038580948", "11077243449", "05058029934", "18116504707", "02079014649"]
     assert ranked_codes(table) == [apps[a].protocol_number for a in order]
     rows = {r.code: r for r in table.rows.all()}
-    assert rows[apps["11077243449"].protocol_number].total == rows[apps["05058029934"].protocol_number].total == 77
+    assert (
+        rows[apps["11077243449"].protocol_number].total
+        == rows[apps["05058029934"].protocol_number].total
+        == 77
+    )
     assert table.excluded_count == 3 and table.ranked_count == 5
     # Art. 5(6): the provisional table already names the placement service of each candidate.
     assert rows[apps["15038580948"].protocol_number].service_code == "opekepe-athina"
@@ -137,15 +148,19 @@ def test_accepted_objection_changes_the_rank_in_the_final_table(provisional, app
     nikolaos = apps["02079014649"]
     # Given ΝΙΚΟΛΑΟΣ (45, last) objects on the third working day of the window.
     objection = objections.objection_file(
-        actor=nikolaos.applicant_user, application_id=nikolaos.pk,
+        actor=nikolaos.applicant_user,
+        application_id=nikolaos.pk,
         text="Ήμουν άνεργος και πριν τη νέα εγγραφή· η συνεχόμενη ανεργία είναι 3 μήνες.",
         now=at(datetime.date(2026, 4, 16), 22, 30),
-    )  # fmt: skip
+    )
     # When the Board accepts it with 3 full months (3 + 10 + 35 + 0 = 48 > ΔΗΜΗΤΡΙΟΣ's 46) …
     objections.objection_decide(
-        actor=supervisor, objection_id=objection.pk, accept=True,
-        reasons="Βεβαίωση ΚΠΑ2 για συνεχόμενη εγγραφή.", corrections={"continuous_months": 3},
-    )  # fmt: skip
+        actor=supervisor,
+        objection_id=objection.pk,
+        accept=True,
+        reasons="Βεβαίωση ΚΠΑ2 για συνεχόμενη εγγραφή.",
+        corrections={"continuous_months": 3},
+    )
     # … and the window closes by the durable deadline at the end of 16/04 (Athens) …
     with pytest.raises(Conflict) as early:
         services.final_table_post(actor=admin_user, round_id=provisional.pk)
@@ -157,7 +172,10 @@ def test_accepted_objection_changes_the_rank_in_the_final_table(provisional, app
     # Then the final table has ΝΙΚΟΛΑΟΣ 4th and ΔΗΜΗΤΡΙΟΣ 5th; the provisional is unchanged.
     assert ranked_codes(final)[3:] == [nikolaos.protocol_number, apps["18116504707"].protocol_number]
     provisional_table = provisional.tables.get(kind="provisional")
-    assert ranked_codes(provisional_table)[3:] == [apps["18116504707"].protocol_number, nikolaos.protocol_number]
+    assert ranked_codes(provisional_table)[3:] == [
+        apps["18116504707"].protocol_number,
+        nikolaos.protocol_number,
+    ]
     row = final.rows.get(application=nikolaos)
     assert (row.points_unemployment, row.total) == (3, 48)
     assert AuditEvent.objects.filter(action="points.corrected").exists()
@@ -168,9 +186,11 @@ def test_objection_after_three_working_days_is_refused(provisional, apps):
     maria = apps["15038580948"]
     with pytest.raises(Conflict) as exc:
         objections.objection_file(
-            actor=maria.applicant_user, application_id=maria.pk, text="Λάθος μόρια.",
+            actor=maria.applicant_user,
+            application_id=maria.pk,
+            text="Λάθος μόρια.",
             now=at(datetime.date(2026, 4, 17), 8, 0),
-        )  # fmt: skip
+        )
     assert exc.value.code == "objection_late"
     assert "16/04/2026" in exc.value.message
     assert not provisional.objections.exists()
@@ -180,26 +200,40 @@ def test_objection_during_the_easter_holidays_is_still_in_time(provisional, apps
     # 13/04 (Easter Monday) is not a working day, but the window is open from the day after posting.
     maria = apps["15038580948"]
     objection = objections.objection_file(
-        actor=maria.applicant_user, application_id=maria.pk, text="Λάθος μόρια ηλικίας.",
+        actor=maria.applicant_user,
+        application_id=maria.pk,
+        text="Λάθος μόρια ηλικίας.",
         now=at(datetime.date(2026, 4, 13), 12, 0),
-    )  # fmt: skip
+    )
     assert objection.filing_deadline == datetime.date(2026, 4, 16)
     with pytest.raises(Conflict) as twice:
-        objections.objection_file(actor=maria.applicant_user, application_id=maria.pk, text="Ξανά.",
-                                  now=at(datetime.date(2026, 4, 14), 12, 0))  # fmt: skip
+        objections.objection_file(
+            actor=maria.applicant_user,
+            application_id=maria.pk,
+            text="Ξανά.",
+            now=at(datetime.date(2026, 4, 14), 12, 0),
+        )
     assert twice.value.code == "objection_exists"
 
 
 def test_only_the_applicant_objects_and_reasons_are_required(provisional, apps, admin_user):
     maria = apps["15038580948"]
     with pytest.raises(ValidationFailed):
-        objections.objection_file(actor=maria.applicant_user, application_id=maria.pk, text="  ",
-                                  now=at(datetime.date(2026, 4, 14), 9))  # fmt: skip
+        objections.objection_file(
+            actor=maria.applicant_user,
+            application_id=maria.pk,
+            text="  ",
+            now=at(datetime.date(2026, 4, 14), 9),
+        )
     from opske.errors import NotFound
 
     with pytest.raises(NotFound):
-        objections.objection_file(actor=apps["11077243449"].applicant_user, application_id=maria.pk, text="x",
-                                  now=at(datetime.date(2026, 4, 14), 9))  # fmt: skip
+        objections.objection_file(
+            actor=apps["11077243449"].applicant_user,
+            application_id=maria.pk,
+            text="x",
+            now=at(datetime.date(2026, 4, 14), 9),
+        )
 
 
 @pytest.fixture
@@ -217,8 +251,9 @@ def test_allocation_declines_and_replacements_follow_the_final_ranking(final, ap
     # ΜΑΡΙΑ (1st) → Athens, her 1st preference; ΑΙΚΑΤΕΡΙΝΗ (2nd) → Athens is full → Thessaloniki (2nd).
     assert by_app[apps["15038580948"].pk].service.code == "opekepe-athina"
     assert (by_app[apps["11077243449"].pk].service.code, by_app[apps["11077243449"].pk].preference_rank) == (
-        "opekepe-thessaloniki", 2,
-    )  # fmt: skip
+        "opekepe-thessaloniki",
+        2,
+    )
     assert len(placements) == 2
     with pytest.raises(Conflict):
         services.placements_allocate(actor=admin_user, round_id=final.pk)
@@ -233,8 +268,13 @@ def test_allocation_declines_and_replacements_follow_the_final_ranking(final, ap
 
     # ΑΙΚΑΤΕΡΙΝΗ is referred (card in force today), hired, then leaves → ΔΗΜΗΤΡΙΟΣ (4th) listed Thessaloniki.
     katerina = by_app[apps["11077243449"].pk]
-    services.placement_refer(actor=supervisor, placement_id=katerina.pk, note="Παρουσίαση στις 10/05.",
-                             kpa2_label="ΚΠΑ2 Τρίπολης", register={"registered": True, "card_status": "active"})  # fmt: skip
+    services.placement_refer(
+        actor=supervisor,
+        placement_id=katerina.pk,
+        note="Παρουσίαση στις 10/05.",
+        kpa2_label="ΚΠΑ2 Τρίπολης",
+        register={"registered": True, "card_status": "active"},
+    )
     services.placement_hire(actor=supervisor, placement_id=katerina.pk, hired_on=datetime.date(2026, 5, 11))
     services.placement_leave(actor=supervisor, placement_id=katerina.pk, reason="Οικειοθελής αποχώρηση.")
     second = services.placement_replace(actor=supervisor, placement_id=katerina.pk)
@@ -250,8 +290,12 @@ def test_referral_needs_a_card_in_force_and_a_note(final, apps, supervisor, admi
     with pytest.raises(ValidationFailed):
         services.placement_refer(actor=supervisor, placement_id=p.pk, note="")
     with pytest.raises(Conflict) as exc:
-        services.placement_refer(actor=supervisor, placement_id=p.pk, note="Σημείωμα",
-                                 register={"registered": False, "card_status": "revoked"})  # fmt: skip
+        services.placement_refer(
+            actor=supervisor,
+            placement_id=p.pk,
+            note="Σημείωμα",
+            register={"registered": False, "card_status": "revoked"},
+        )
     assert exc.value.code == "card_not_active"
     p.refresh_from_db()
     assert p.state == Placement.State.ALLOCATED
@@ -287,8 +331,12 @@ def test_round_actions_refused_to_other_roles(call16936, apps):
 def test_ranking_rows_are_frozen_copies(provisional, apps, supervisor):
     # A correction after posting changes the assessment, never the posted provisional row.
     a = provisional.assessments.get(application=apps["15038580948"])
-    services.assessment_correct(actor=supervisor, assessment_id=a.pk, corrections={"minor_children": 0}, reason="δοκιμή")
-    row = RankingRow.objects.get(table__round=provisional, table__kind="provisional", application=apps["15038580948"])
+    services.assessment_correct(
+        actor=supervisor, assessment_id=a.pk, corrections={"minor_children": 0}, reason="δοκιμή"
+    )
+    row = RankingRow.objects.get(
+        table__round=provisional, table__kind="provisional", application=apps["15038580948"]
+    )
     assert row.total == 98
     a.refresh_from_db()
     assert a.total == 68

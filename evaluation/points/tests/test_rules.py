@@ -15,21 +15,34 @@ T0 = datetime.datetime(2025, 9, 1, 9, 0, tzinfo=datetime.UTC)
 
 
 def facts(**overrides) -> rules.Facts:
-    values = dict(
-        registered=True, card_status="active", individual_approach_completed=True, action_plan_agreed=True,
-        citizenship="GR", continuous_months=8, individual_income=Decimal("2800.00"),
-        family_income=Decimal("9400.00"), joint_return=True, age=40, minor_children=3,
-        preferences=("opekepe-athina",), pension_declaration=True,
-    )  # fmt: skip
+    values = {
+        "registered": True,
+        "card_status": "active",
+        "individual_approach_completed": True,
+        "action_plan_agreed": True,
+        "citizenship": "GR",
+        "continuous_months": 8,
+        "individual_income": Decimal("2800.00"),
+        "family_income": Decimal("9400.00"),
+        "joint_return": True,
+        "age": 40,
+        "minor_children": 3,
+        "preferences": ("opekepe-athina",),
+        "pension_declaration": True,
+    }
     values.update(overrides)
     return rules.Facts(**values)
 
 
 def candidate(app_id, u, i, a, c, *, at=T0, prefs=("A",)):
-    return rules.Candidate(app_id, f"K-{app_id:03d}", rules.Points(u, i, a, c, "individual"), at, tuple(prefs))
+    return rules.Candidate(
+        app_id, f"K-{app_id:03d}", rules.Points(u, i, a, c, "individual"), at, tuple(prefs)
+    )
 
 
-@pytest.mark.parametrize(("months", "points"), [(0, 0), (1, 1), (8, 8), (12, 12), (13, 12), (40, 12), (-2, 0)])
+@pytest.mark.parametrize(
+    ("months", "points"), [(0, 0), (1, 1), (8, 8), (12, 12), (13, 12), (40, 12), (-2, 0)]
+)
 def test_unemployment_one_point_per_full_month_capped_at_twelve(months, points):
     # Art. 4(3)(i): 1 μόριο ανά πλήρη μήνα, ανώτατο 12 → 40 months still give 12.
     assert rules.unemployment_points(months) == points
@@ -65,7 +78,8 @@ def test_income_column_is_a_call_setting_defaulting_to_the_tax_return():
 
 
 @pytest.mark.parametrize(
-    ("age", "points"), [(18, 45), (29, 45), (30, 35), (44, 35), (45, 25), (54, 25), (55, 15), (70, 15), (17, None)]
+    ("age", "points"),
+    [(18, 45), (29, 45), (30, 35), (44, 35), (45, 25), (54, 25), (55, 15), (70, 15), (17, None)],
 )
 def test_age_bands_of_article_4_3_iii(age, points):
     assert rules.age_points(age, bands=AGES) == points
@@ -84,8 +98,13 @@ def test_worked_example_maria_papadopoulou_scores_98():
     # 40 years old → 30–44 → 35; 3 minor children → 30. Total 8 + 25 + 35 + 30 = 98.
     points = rules.compute_points(facts(), GRID)
     assert points.as_dict() == {
-        "unemployment": 8, "income": 25, "age": 35, "children": 30, "total": 98, "income_column": "family",
-    }  # fmt: skip
+        "unemployment": 8,
+        "income": 25,
+        "age": 35,
+        "children": 30,
+        "total": 98,
+        "income_column": "family",
+    }
 
 
 def test_eligible_candidate_has_no_reasons():
@@ -94,14 +113,26 @@ def test_eligible_candidate_has_no_reasons():
 
 def test_every_failed_condition_is_listed_with_its_article():
     bad = facts(
-        registered=False, individual_approach_completed=False, action_plan_agreed=False, citizenship="AL",
-        pension_declaration=False, age=17, preferences=("a", "b", "c", "d"), previously_refused_placement=True,
-    )  # fmt: skip
+        registered=False,
+        individual_approach_completed=False,
+        action_plan_agreed=False,
+        citizenship="AL",
+        pension_declaration=False,
+        age=17,
+        preferences=("a", "b", "c", "d"),
+        previously_refused_placement=True,
+    )
     reasons = rules.eligibility_reasons(bad, GRID, allowed_services=["a", "b", "c", "d"])
     assert [r.code for r in reasons] == [
-        "not_registered", "no_individual_approach", "no_action_plan", "citizenship",
-        "no_pension_declaration", "age", "preferences", "previous_refusal",
-    ]  # fmt: skip
+        "not_registered",
+        "no_individual_approach",
+        "no_action_plan",
+        "citizenship",
+        "no_pension_declaration",
+        "age",
+        "preferences",
+        "previous_refusal",
+    ]
     assert "Άρθ. 4(1)(α)" in reasons[0].message
     assert "Άρθ. 6(5)" in reasons[-1].message
 
@@ -109,12 +140,18 @@ def test_every_failed_condition_is_listed_with_its_article():
 def test_other_eu_citizen_needs_greek_language_certificate_and_omogenis_is_accepted():
     reasons = rules.eligibility_reasons(facts(citizenship="DE"), GRID, allowed_services=["opekepe-athina"])
     assert [r.code for r in reasons] == ["greek_language"]
-    assert rules.eligibility_reasons(
-        facts(citizenship="DE", greek_language_certified=True), GRID, allowed_services=["opekepe-athina"]
-    ) == []
-    assert rules.eligibility_reasons(
-        facts(citizenship="AL", declared_omogenis=True), GRID, allowed_services=["opekepe-athina"]
-    ) == []
+    assert (
+        rules.eligibility_reasons(
+            facts(citizenship="DE", greek_language_certified=True), GRID, allowed_services=["opekepe-athina"]
+        )
+        == []
+    )
+    assert (
+        rules.eligibility_reasons(
+            facts(citizenship="AL", declared_omogenis=True), GRID, allowed_services=["opekepe-athina"]
+        )
+        == []
+    )
 
 
 def test_tie_on_total_broken_by_criterion_ii_when_criterion_i_is_equal():
@@ -145,14 +182,19 @@ def test_full_tie_goes_to_the_earlier_electronic_submission():
 
 
 def test_higher_total_always_wins():
-    assert [c.application_id for c in rules.rank([candidate(1, 12, 0, 15, 0), candidate(2, 0, 0, 45, 0)])] == [2, 1]
+    assert [
+        c.application_id for c in rules.rank([candidate(1, 12, 0, 15, 0), candidate(2, 0, 0, 45, 0)])
+    ] == [2, 1]
 
 
 def test_allocation_by_rank_and_preference():
     # Capacity A:1, B:1. #1 wants A → A (1st preference); #2 wants A then B → B (2nd);
     # #3 wants only A → none left → unplaced (runner-up).
-    ranked = [candidate(1, 12, 30, 45, 0, prefs=("A", "B")), candidate(2, 12, 30, 35, 0, prefs=("A", "B")),
-              candidate(3, 12, 30, 25, 0, prefs=("A",))]  # fmt: skip
+    ranked = [
+        candidate(1, 12, 30, 45, 0, prefs=("A", "B")),
+        candidate(2, 12, 30, 35, 0, prefs=("A", "B")),
+        candidate(3, 12, 30, 25, 0, prefs=("A",)),
+    ]
     result = rules.allocate(ranked, {"A": 1, "B": 1})
     assert result.service_by_candidate == {1: "A", 2: "B"}
     assert result.preference_rank == {1: 1, 2: 2}
@@ -161,8 +203,11 @@ def test_allocation_by_rank_and_preference():
 
 
 def test_replacement_takes_the_best_ranked_remaining_candidate_who_listed_the_service():
-    remaining = [candidate(3, 5, 30, 25, 0, prefs=("B",)), candidate(4, 4, 30, 25, 0, prefs=("C", "A")),
-                 candidate(5, 3, 30, 25, 0, prefs=("A",))]  # fmt: skip
+    remaining = [
+        candidate(3, 5, 30, 25, 0, prefs=("B",)),
+        candidate(4, 4, 30, 25, 0, prefs=("C", "A")),
+        candidate(5, 3, 30, 25, 0, prefs=("A",)),
+    ]
     found, preference = rules.replacement_for("A", remaining)
     assert (found.application_id, preference) == (4, 2)
     assert rules.replacement_for("Z", remaining) is None
@@ -175,8 +220,13 @@ def test_temporary_loss_of_status_keeps_the_place_only_for_almp_or_illness():
 
 
 def test_objection_deadline_skips_easter_holidays():
-    # Posted Thursday 09/04/2026. Day after = Good Friday (holiday), then the weekend and Easter
-    # Monday 13/04 (holiday): working days 1–3 are Tue 14, Wed 15, Thu 16 → deadline 16/04/2026.
-    # The Board then has 10 working days from 17/04 → 30/04/2026 (1 May is a holiday, not reached).
-    assert rules.objection_deadline(datetime.date(2026, 4, 9)) == datetime.date(2026, 4, 16)
-    assert rules.objection_examination_deadline(datetime.date(2026, 4, 16)) == datetime.date(2026, 4, 30)
+    # The call's rule (ΚΥΑ 16936 Art. 5(8)–(9), read by evaluation.rules). Posted Thursday
+    # 09/04/2026. Day after = Good Friday (holiday), then the weekend and Easter Monday 13/04
+    # (holiday): working days 1–3 are Tue 14, Wed 15, Thu 16 → deadline 16/04/2026. The Board then
+    # has 10 working days from 17/04 → 30/04/2026 (1 May is a holiday, not reached).
+    from evaluation.rules import objection_deadline, objection_decision_due, objection_policy
+
+    policy = objection_policy("points_ranking")
+    assert (policy.days, policy.counting, policy.anchor) == (3, "working", "day_after_posting")
+    assert objection_deadline(policy, datetime.date(2026, 4, 9)) == datetime.date(2026, 4, 16)
+    assert objection_decision_due(policy, datetime.date(2026, 4, 16)) == datetime.date(2026, 4, 30)

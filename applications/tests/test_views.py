@@ -1,0 +1,121 @@
+"""The browser UI through Django's client: steps with autosave, the confirmation step, staff list."""
+
+import pytest
+
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
+from applications.models import Application
+from applications.tasks import prefill_registries
+from applications.tests.factories import member
+
+LIGNITIS = "804773470"
+THESSALONIKI = ("Κεντρικής Μακεδονίας", "Θεσσαλονίκης", "Θεσσαλονίκης")
+KOZANI = ("Δυτικής Μακεδονίας", "Κοζάνης", "Κοζάνης")
+
+
+def _positions(place):
+    region, unit, municipality = place
+    return {
+        "positions-specialty": ["Ηλεκτρολόγος"],
+        "positions-qualifications": ["Άδεια"],
+        "positions-category": ["01.22"],
+        "positions-persons": ["1"],
+        "positions-place_label": ["Έδρα"],
+        "positions-place_region": [region],
+        "positions-place_regional_unit": [unit],
+        "positions-place_municipality": [municipality],
+    }
+
+
+def test_business_fills_the_steps_is_blocked_by_an_ineligible_place_fixes_it_and_submits(client, kya7066):
+    user = member(LIGNITIS)
+    client.force_login(user)
+
+    start = client.post(f"/applications/new/{kya7066.pk}/")
+    app = Application.objects.get(call=kya7066)
+    assert start.status_code == 302 and start["Location"].endswith(f"/applications/{app.pk}/step/general/")
+    prefill_registries(app.pk)
+    assert "ΛΙΓΝΙΤΗΣ" in client.get(f"/applications/{app.pk}/step/general/").content.decode()
+    client.post(f"/applications/{app.pk}/step/general/", {"email": "info@lignitis.example.gr"})
+    client.post(f"/applications/{app.pk}/step/positions/", _positions(THESSALONIKI))
+    client.post(f"/applications/{app.pk}/step/de_minimis/", {"declared": "on"})
+    client.post(f"/applications/{app.pk}/step/declarations/", {"solemn": "on", "data_processing": "on"})
+
+    blocked = client.get(f"/applications/{app.pk}/confirm/").content.decode()
+    assert "δεν είναι επιλέξιμη" in blocked and "Οριστικοποίηση</button>" not in blocked
+
+    client.post(f"/applications/{app.pk}/step/positions/", _positions(KOZANI))
+    ready = client.get(f"/applications/{app.pk}/confirm/").content.decode()
+    assert "14.220,00 €" in ready and "μη αναστρέψιμη" in ready
+    done = client.post(f"/applications/{app.pk}/confirm/", {"confirm": "on"}, follow=True)
+
+    page = done.content.decode()
+    assert Application.objects.get(pk=app.pk).status == Application.Status.SUBMITTED
+    assert 'id="priority">1<' in page
+
+
+def test_autosave_answers_with_a_saved_partial_and_keeps_bad_input_with_the_reason(client, kya7066):
+    user = member(LIGNITIS)
+    client.force_login(user)
+    client.post(f"/applications/new/{kya7066.pk}/")
+    app = Application.objects.get(call=kya7066)
+
+    saved = client.post(f"/applications/{app.pk}/step/general/", {"email": "a@b.gr"}, HTTP_HX_REQUEST="true")
+    bad = client.post(
+        f"/applications/{app.pk}/step/positions/", {**_positions(KOZANI), "positions-persons": ["πολλά"]}
+    )
+
+    assert "Αποθηκεύτηκε αυτόματα" in saved.content.decode()
+    body = bad.content.decode()
+    assert bad.status_code == 200 and "ακέραιος" in body and 'value="πολλά"' in body
+
+
+def test_confirmation_requires_the_tick_before_the_irreversible_submission(client, kya7066):
+    user = member(LIGNITIS)
+    client.force_login(user)
+    client.post(f"/applications/new/{kya7066.pk}/")
+    app = Application.objects.get(call=kya7066)
+
+    client.post(f"/applications/{app.pk}/confirm/", {})
+
+    assert Application.objects.get(pk=app.pk).status == Application.Status.DRAFT
+
+
+def test_another_businesss_application_pages_are_404(client, kya7066):
+    owner = member(LIGNITIS)
+    client.force_login(owner)
+    client.post(f"/applications/new/{kya7066.pk}/")
+    app = Application.objects.get(call=kya7066)
+    client.force_login(member("808982626"))
+
+    for url in (
+        f"/applications/{app.pk}/",
+        f"/applications/{app.pk}/step/general/",
+        f"/applications/{app.pk}/confirm/",
+    ):
+        assert client.get(url).status_code == 404
+
+
+def test_my_applications_partial_lists_status_and_priority(client, kya7066):
+    from django.template.loader import render_to_string
+
+    from applications.selectors import applications_for_user
+
+    user = member(LIGNITIS)
+    client.force_login(user)
+    client.post(f"/applications/new/{kya7066.pk}/")
+
+    html = render_to_string(
+        "applications/_my_applications.html", {"applications": applications_for_user(user)}
+    )
+
+    assert "Προσωρινή αποθήκευση" in html and "my-applications" in html
+
+
+@pytest.mark.parametrize("role", [Role.EVALUATOR, Role.AUDITOR])
+def test_staff_see_the_list_of_a_call_and_applicants_do_not(client, kya7066, role):
+    client.force_login(UserFactory(roles=[role]))
+    assert client.get(f"/applications/staff/?call={kya7066.pk}").status_code == 200
+
+    client.force_login(member(LIGNITIS))
+    assert client.get("/applications/staff/").status_code == 403

@@ -1,0 +1,103 @@
+"""Browser journey: a demo business applies to ΚΥΑ 7066, is blocked by an excluded place, fixes it,
+submits, downloads its receipt and sees its priority."""
+
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from applications.models import Application
+from applications.tests.factories import seeded_call
+from calls import seeds
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = Path(tempfile.gettempdir())
+
+
+def _fill_position(page, region, unit, municipality):
+    page.get_by_label("Ειδικότητα 1").fill("Ηλεκτρολόγος")
+    page.get_by_label("Προσόντα 1").fill("Άδεια ηλεκτρολόγου")
+    page.get_by_label("Κατηγορία 1").select_option("01.22")
+    page.get_by_label("Άτομα 1").fill("1")
+    page.get_by_label("Περιφέρεια 1").fill(region)
+    page.get_by_label("Περιφερειακή ενότητα 1").fill(unit)
+    page.get_by_label("Δήμος 1").fill(municipality)
+    page.get_by_role("button", name="Αποθήκευση και συνέχεια").click()
+
+
+def _login_as_lignitis(page, portal_url):
+    page.goto(f"{portal_url}/accounts/login/")
+    page.get_by_role("link", name="Σύνδεση μέσω TAXISnet").click()
+    page.wait_for_url("**/sandbox/gsis/oauth2server/oauth/authorize**")
+    page.get_by_label("Όνομα χρήστη").fill("lignitis")
+    page.get_by_label("Κωδικός πρόσβασης").fill("taxisnet-demo")
+    page.get_by_role("button", name="Σύνδεση").click()
+    page.wait_for_url("**/accounts/dashboard/")
+
+
+def test_business_applies_is_blocked_by_an_excluded_place_fixes_it_and_submits(page, portal_url):
+    call = seeded_call(seeds.kya7066)
+    _login_as_lignitis(page, portal_url)
+
+    page.goto(f"{portal_url}/applications/")
+    page.locator(f'button[data-call="{call.code}"]').click()
+    page.wait_for_url("**/step/general/")
+    assert "ΛΙΓΝΙΤΗΣ" in page.locator("#registry-panel").inner_text()
+    page.get_by_label("E-mail κοινοποιήσεων").fill("info@lignitis.example.gr")
+    page.get_by_role("button", name="Αποθήκευση και συνέχεια").click()
+
+    page.wait_for_url("**/step/positions/")
+    _fill_position(page, "Κεντρικής Μακεδονίας", "Θεσσαλονίκης", "Θεσσαλονίκης")  # outside the areas
+    page.wait_for_url("**/step/de_minimis/")
+    page.get_by_label("Δηλώνω υπεύθυνα").check()
+    page.get_by_role("button", name="Αποθήκευση και συνέχεια").click()
+    page.wait_for_url("**/step/declarations/")
+    page.get_by_label("Γνωρίζω ότι η οριστικοποιημένη αίτηση").check()
+    page.get_by_label("Συναινώ στην επεξεργασία").check()
+    page.get_by_role("button", name="Αποθήκευση και συνέχεια").click()
+
+    page.wait_for_url("**/confirm/")
+    blocked = page.locator("#blocking-problems").inner_text()
+    assert "Θεσσαλονίκης" in blocked and "δεν είναι επιλέξιμη" in blocked
+    page.screenshot(path=str(SHOTS / "h5-apply-blocked.png"), full_page=True)
+
+    page.get_by_role("link", name="Θέσεις προς κάλυψη").click()
+    _fill_position(page, "Δυτικής Μακεδονίας", "Κοζάνης", "Κοζάνης")
+    page.goto(page.url.replace("/step/de_minimis/", "/confirm/"))
+    assert page.locator("#blocking-problems").count() == 0
+    page.get_by_label("Επιβεβαιώνω την οριστική υποβολή της αίτησης").check()
+    page.get_by_role("button", name="Οριστικοποίηση").click()
+
+    page.wait_for_selector("#priority")
+    app = Application.objects.get(call=call)
+    assert app.status == Application.Status.SUBMITTED
+    assert page.locator("#priority").inner_text().strip() == str(app.priority_seq) == "1"
+    assert app.protocol_number in page.locator("#protocol").inner_text()
+    page.screenshot(path=str(SHOTS / "h5-apply-submitted.png"), full_page=True)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Λήψη αποδεικτικού (PDF)").click()
+    receipt = Path(download_info.value.path()).read_bytes()
+    assert receipt.startswith(b"%PDF")
+
+
+def test_a_dropped_connection_loses_nothing_typed(page, portal_url):
+    call = seeded_call(seeds.kya7066)
+    _login_as_lignitis(page, portal_url)
+    page.goto(f"{portal_url}/applications/")
+    page.locator(f'button[data-call="{call.code}"]').click()
+    page.wait_for_url("**/step/general/")
+    page.get_by_role("link", name="Θέσεις προς κάλυψη").click()
+    page.wait_for_url("**/step/positions/")
+
+    page.context.set_offline(True)
+    page.get_by_label("Ειδικότητα 1").fill("Χειριστής μηχανημάτων")
+    page.get_by_label("Ειδικότητα 1").dispatch_event("change")
+    page.wait_for_selector("text=Χωρίς σύνδεση")
+    page.context.set_offline(False)
+    page.reload()
+
+    assert page.get_by_label("Ειδικότητα 1").input_value() == "Χειριστής μηχανημάτων"
+    assert "Επαναφέρθηκαν" in page.locator("#autosave-status").inner_text()
+    page.get_by_role("button", name="Αποθήκευση και συνέχεια").click()
+    page.wait_for_url("**/step/de_minimis/")
+    assert Application.objects.get(call=call).positions.get().specialty == "Χειριστής μηχανημάτων"
