@@ -93,7 +93,9 @@ def test_evaluator_and_supervisor_approve_and_the_business_objects(browser, port
     head.locator("#id_confirm").check()
     head.get_by_role("button", name="Υπογραφή απόφασης").click()
     ada = head.locator("#decision-ada").inner_text().strip()
-    decision = Decision.objects.get(application=app)
+    decision = Decision.objects.get(application=app, kind=Decision.Kind.APPROVAL)
+    # Its notice also drafted the inclusion act that follows approval (ΚΥΑ 7066 Art. 7.6).
+    assert Decision.objects.filter(application=app, kind=Decision.Kind.INCLUSION).exists()
     assert decision.ada and ada == decision.ada
     assert decision.state == Decision.State.NOTIFIED
     assert "Κοινοποιήθηκε" in head.locator("#decision-state").inner_text()
