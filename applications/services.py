@@ -488,14 +488,7 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
                 )
             )
         else:
-            check = call_rules.check_budget_table(
-                lines,
-                {c.code: _category_data(c) for c in call.expense_categories.all()},
-                {g.budget_group: g.max_share_percent for g in call.budget_limits.all()},
-                size=(app.data or {}).get("enterprise_size") or "small",
-                min_budget=call.min_project_budget,
-                max_budget=call.max_project_budget,
-            )
+            check = budget_check(app, lines)
             problems += [rules.Problem(v.code, "budget", v.reason) for v in check.violations]
             amount = check.public_aid
         pool_code = _single_pool(call)
@@ -556,6 +549,29 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
             prior = Decimal(str(registry.data.get("total_gge") or "0"))
             problems += rules.de_minimis_problems(prior_total=prior, requested=amount, ceiling=ceiling)
     return problems, pool_code, amount
+
+
+def budget_check(app: Application, lines: list[dict] | None = None) -> call_rules.BudgetCheck:
+    """The budget table against the call's §7.5 limits, with the aid from the intensities (read-only)."""
+    call = app.call
+    if lines is None:
+        lines = [
+            {
+                "category": b.category,
+                "amount": b.amount,
+                "research_type": b.research_type,
+                "dissemination": b.dissemination,
+            }
+            for b in app.budget_lines.all()
+        ]
+    return call_rules.check_budget_table(
+        lines,
+        {c.code: _category_data(c) for c in call.expense_categories.all()},
+        {g.budget_group: g.max_share_percent for g in call.budget_limits.all()},
+        size=(app.data or {}).get("enterprise_size") or "small",
+        min_budget=call.min_project_budget,
+        max_budget=call.max_project_budget,
+    )
 
 
 def _category_data(c) -> dict:
@@ -686,6 +702,11 @@ def application_submit(*, actor, application_id: int) -> Application:
         seq, protocol_seq, now = _take_numbers(
             call, advance=not keep_place, new_protocol=app.protocol_seq is None
         )
+        late = rules.window_problem(
+            now=now, opens_at=call.submission_opens_at, closes_at=call.submission_closes_at
+        )
+        if late:  # it waited for the lock past the closing time: the stamped time is what counts
+            raise Conflict(late.message, code=late.code, fields={late.field: [late.message]})
         if call.one_application_per_afm:
             owner = {"business_id": app.business_id} if app.business_id else {"person_id": app.person_id}
             other = (

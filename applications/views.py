@@ -20,6 +20,7 @@ from applications import rules, selectors, services
 from applications.filters import ApplicationFilter
 from applications.models import Application, ClusterPartner, Position
 from applications.selectors import STAFF_READ_ROLES
+from calls import rules as call_rules
 from calls.models import Call
 from opske.errors import ApplicationError, NotFound
 
@@ -260,6 +261,17 @@ def application_step(request, pk, step):
         context["rows"] = list(app.budget_lines.all()) + [{}] * 3
     if step == "budget":
         context["expense_categories"] = list(app.call.expense_categories.all())
+        if app.budget_lines.exists():
+            check = services.budget_check(app)
+            context["budget"] = {
+                "groups": [
+                    (call_rules.GROUP_LABELS.get(g, g), rules.fmt_eur(v))
+                    for g, v in sorted(check.group_totals.items())
+                ],
+                "total": rules.fmt_eur(check.subsidised_total),
+                "aid": rules.fmt_eur(check.public_aid),
+                "violations": [v.reason for v in check.violations],
+            }
     if step == "de_minimis" and posted is None:
         grants = list(((app.data or {}).get("de_minimis") or {}).get("grants") or [])
         context["grants"] = grants + [{}] * 2

@@ -195,6 +195,23 @@ def seed() -> dict:
 # --- 3. gunicorn ---------------------------------------------------------------------------------------
 
 
+def process_tree_cpu(root_pid: int) -> float:
+    """CPU seconds (user + system) used so far by `root_pid` and its children (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(entry.name), int(fields[1])
+        if pid == root_pid or ppid == root_pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -206,7 +223,7 @@ def start_gunicorn(port: int) -> subprocess.Popen:
     proc = subprocess.Popen(  # noqa: S603 - the venv's gunicorn on a loopback port
         [str(gunicorn), "opske.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(WORKERS),
          "-k", "gthread", "--threads", str(THREADS), "--timeout", "120", "--backlog", "2048",
-         "--log-level", "warning"],
+         "--keep-alive", "75", "--log-level", "warning"],
         cwd=ROOT,
         env=server_env(),
     )  # fmt: skip
@@ -247,18 +264,20 @@ def surge(port: int, plan: dict[str, list[int]]) -> dict:
             if time.monotonic() > stop_at:
                 break
             t0 = time.monotonic()
-            try:
-                r = session.post(
-                    f"{base}/{app_id}/submit/",
-                    headers={"Idempotency-Key": uuid.uuid4().hex},
-                    timeout=REQUEST_TIMEOUT,
-                )
-                status, code = (
-                    r.status_code,
-                    (r.json().get("status") or r.json().get("code", "")) if r.content else "",
-                )
-            except requests.RequestException as exc:
-                status, code = 0, type(exc).__name__
+            key = uuid.uuid4().hex
+            status, code = 0, ""
+            # A dropped connection is retried with the same Idempotency-Key: it submits once.
+            for _attempt in range(3):
+                try:
+                    r = session.post(
+                        f"{base}/{app_id}/submit/", headers={"Idempotency-Key": key}, timeout=REQUEST_TIMEOUT
+                    )
+                except requests.RequestException as exc:
+                    status, code = 0, type(exc).__name__
+                    continue
+                body = r.json() if r.content else {}
+                status, code = r.status_code, body.get("status") or body.get("code", "")
+                break
             with lock:
                 results.append((t0, time.monotonic(), status, str(code)))
         session.close()
@@ -437,7 +456,10 @@ def main() -> int:
     port = free_port()
     proc = start_gunicorn(port)
     try:
+        cpu_before, client_before = process_tree_cpu(proc.pid), time.process_time()
         result = surge(port, seeded["plan"])
+        server_cpu = process_tree_cpu(proc.pid) - cpu_before
+        client_cpu = time.process_time() - client_before
     finally:
         proc.terminate()
         try:
@@ -451,6 +473,12 @@ def main() -> int:
         "finalisations/s; "
         f"latency p50 {result['p50'] * 1000:.0f} ms, p99 {result['p99'] * 1000:.0f} ms"
     )
+    if result["ok"]:
+        log(
+            f"  CPU per finalisation: server {server_cpu / result['ok'] * 1000:.1f} ms, "
+            f"load generator {client_cpu / result['ok'] * 1000:.1f} ms ({os.cpu_count()} cores, "
+            f"1-min load average {os.getloadavg()[0]:.1f})"
+        )
     if result["errors"]:
         log(f"  non-200 answers: {result['errors'][:10]}")
     failures = check_invariants(seeded["call_id"])

@@ -461,3 +461,28 @@ def test_person_not_registered_with_dypa_is_blocked(kya16936):
         services.application_submit(actor=user, application_id=app.pk)
 
     assert any("Μητρώο Ανέργων" in m for m in exc.value.fields["amka"])
+
+
+def test_a_registry_that_is_down_blocks_submission_until_its_answer_arrives(kya7066, settings):
+    import datetime as dt
+
+    from interop.models import RegistryWait
+    from interop.sandboxes.control import set_mode
+    from interop.waiting import registry_wait_retry
+
+    settings.INTEROP_MAX_ATTEMPTS = 1
+    user = member(LIGNITIS)
+    set_mode("deminimis", "down")
+    app = complete_business_draft(user, kya7066, afm=LIGNITIS)
+
+    with pytest.raises(ValidationFailed) as exc:
+        services.application_submit(actor=user, application_id=app.pk)
+    assert exc.value.code == "registry_pending" and "ΠΣΣΕΗΣ" in exc.value.message
+
+    set_mode("deminimis", "normal")
+    wait = RegistryWait.objects.get(registry="deminimis", object_id=str(app.pk))
+    RegistryWait.objects.filter(pk=wait.pk).update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+    registry_wait_retry(wait_id=wait.pk)
+
+    submitted = services.application_submit(actor=user, application_id=app.pk)
+    assert submitted.status == Application.Status.SUBMITTED

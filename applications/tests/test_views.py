@@ -119,3 +119,59 @@ def test_staff_see_the_list_of_a_call_and_applicants_do_not(client, kya7066, rol
 
     client.force_login(member(LIGNITIS))
     assert client.get("/applications/staff/").status_code == 403
+
+
+def test_cluster_budget_step_shows_group_totals_the_aid_and_which_limit_is_exceeded(client, call004):
+    from applications import services
+
+    user = member("994681285")
+    client.force_login(user)
+    client.post(f"/applications/new/{call004.pk}/")
+    app = Application.objects.get(call=call004)
+    lines = [{"category": "02.06", "amount": "240000"}, {"category": "07.13", "amount": "160000"}]
+    services.application_save_step(actor=user, application_id=app.pk, step="budget", payload={"lines": lines})
+
+    page = client.get(f"/applications/{app.pk}/step/budget/").content.decode()
+
+    assert "Επενδυτικές δαπάνες" in page and "240.000,00 €" in page
+    assert "236.000,00 €" in page  # aid: 240,000 × 65% + 160,000 × 50%
+    assert "υπερβαίνουν το όριο" in page and "§7.5" in page
+
+
+def test_person_fills_education_and_preferences_and_sees_the_dypa_facts(client, kya16936):
+    from applications.tests.factories import person_user
+
+    user = person_user("15038580948")
+    client.force_login(user)
+    client.post(f"/applications/new/{kya16936.pk}/")
+    app = Application.objects.get(call=kya16936)
+    prefill_registries(app.pk)
+
+    client.post(
+        f"/applications/{app.pk}/step/person/",
+        {"education": "ΠΕ", "placement_preferences": ["opekepe-athina", "opekepe-larisa"]},
+    )
+    page = client.get(f"/applications/{app.pk}/step/person/").content.decode()
+
+    app = Application.objects.get(pk=app.pk)
+    assert app.education == "ΠΕ" and app.placement_preferences == ["opekepe-athina", "opekepe-larisa"]
+    assert "Εγγεγραμμένος/η" in page and "μήνες συνεχούς ανεργίας" in page
+
+
+def test_my_applications_page_runs_a_constant_number_of_queries(client, kya7066):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = member(LIGNITIS)
+    client.force_login(user)
+    client.post(f"/applications/new/{kya7066.pk}/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/applications/")
+    for _ in range(4):
+        client.post(f"/applications/new/{kya7066.pk}/")
+
+    with CaptureQueriesContext(connection) as five:
+        page = client.get("/applications/")
+
+    assert len(five.captured_queries) == len(one.captured_queries) <= 12
+    assert page.content.decode().count("Προσωρινή αποθήκευση") == 5

@@ -119,8 +119,11 @@ class RankingTable(models.Model):
     signed_by_label = models.CharField("υπογράφει", max_length=200, blank=True)
     ranked_count = models.PositiveIntegerField(default=0)
     excluded_count = models.PositiveIntegerField(default=0)
-    # The decision that carries the table (evaluation.Decision when that framework is present).
-    decision_ref = models.CharField("απόφαση / ΑΔΑ", max_length=200, blank=True)
+    # The signed table is published to Diavgeia after commit (`tasks.publish_table`); the posting
+    # on the ΔΥΠΑ site (posted_at) is what starts the objection window (Art. 5(8)), not the ΑΔΑ.
+    ada = models.CharField("ΑΔΑ", max_length=30, blank=True)
+    diavgeia_url = models.URLField("σύνδεσμος Διαύγειας", blank=True)
+    publish_error = models.TextField("τελευταίο σφάλμα ανάρτησης", blank=True)
     pdf = models.ForeignKey(
         "opske.GeneratedDocument", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -143,8 +146,13 @@ class RankingRow(models.Model):
     table = models.ForeignKey(RankingTable, on_delete=models.CASCADE, related_name="rows", db_index=False)
     # A frozen copy of an assessment, which holds the real foreign key; no database-level check
     # here spares 100,000 deferred look-ups at commit (applications are never deleted: PROTECT).
+    # Looked up through (table, application), the unique constraint's index: no index of its own.
     application = models.ForeignKey(
-        "applications.Application", on_delete=models.PROTECT, related_name="+", db_constraint=False
+        "applications.Application",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     status = models.CharField(max_length=10, choices=Status.choices)
     rank = models.PositiveIntegerField("σειρά", null=True, blank=True)

@@ -387,11 +387,16 @@ def allocate(ranked: Sequence[Candidate], capacity: Mapping[str, int]) -> Alloca
     in ranking order, each candidate gets the first of their preferences with a free position,
     otherwise the next, otherwise stays unplaced (a runner-up, επιλαχών)."""
     free = {code: max(int(n), 0) for code, n in capacity.items()}
+    left = sum(free.values())
     result = Allocation()
-    for c in ranked:
+    for position, c in enumerate(ranked):
+        if not left:  # every position is taken: the rest of the ranking are runners-up
+            result.unplaced.extend(x.application_id for x in ranked[position:])
+            break
         for i, service in enumerate(c.preferences, 1):
             if free.get(service, 0) > 0:
                 free[service] -= 1
+                left -= 1
                 result.service_by_candidate[c.application_id] = service
                 result.preference_rank[c.application_id] = i
                 break

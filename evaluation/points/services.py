@@ -11,8 +11,8 @@ the 3-working-day objection window (a durable deadline closes it) → objections
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 
 from django.db import connection, transaction
 from django.db.models import Count, Q
@@ -352,12 +352,12 @@ def _assessment_rows(rnd: PointsRound):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT application_id, code, points_unemployment, points_income, points_age, points_children, "
-            "submitted_at, preferences::text, eligible "
+            "submitted_at, ARRAY(SELECT jsonb_array_elements_text(preferences)), eligible "
             "FROM evaluation_points_pointsassessment WHERE round_id = %s",
             [rnd.pk],
         )
         for row in cursor.fetchall():
-            yield (*row[:7], tuple(json.loads(row[7])), row[8])
+            yield (*row[:7], tuple(row[7]), row[8])
 
 
 _COPY_ROWS_SQL = """
@@ -548,8 +548,11 @@ def _clean_corrections(corrections: Mapping) -> dict:
                     raise ValueError
                 out[key] = number
             elif key in ("individual_income", "family_income"):
-                amount = rules.as_amount(str(value).replace(",", "."))
-                if str(value).strip() not in ("0", "0.00") and amount == rules.ZERO and "0" not in str(value):
+                try:
+                    amount = Decimal(str(value).strip().replace(",", ".")).quantize(Decimal("0.01"))
+                except InvalidOperation as exc:
+                    raise ValueError from exc
+                if amount < 0 or amount > Decimal("10000000"):
                     raise ValueError
                 out[key] = str(amount)
             elif key in ("joint_return", "registered", "individual_approach_completed", "action_plan_agreed"):
@@ -574,6 +577,41 @@ def _request_pdf(table: RankingTable, actor) -> None:
         actor=actor,
     )
     RankingTable.objects.filter(pk=table.pk).update(pdf=document)
+    table.pdf = document
+    transaction.on_commit(lambda: _enqueue_publication(table.pk))
+
+
+def _enqueue_publication(table_id: int) -> None:
+    from evaluation.points.tasks import publish_table
+
+    try:
+        publish_table.delay(table_id)
+    except Exception:  # broker down: the table shows «αναμένεται ΑΔΑ»; the page's retry re-enqueues
+        import logging
+
+        logging.getLogger(__name__).warning("could not enqueue Diavgeia publication of table %s", table_id)
+
+
+def ranking_table_record_published(*, table_id: int, status: str, data) -> RankingTable:
+    """Keep the ΑΔΑ Diavgeia gave the table, or why it refused (audited either way)."""
+    with transaction.atomic():
+        table = RankingTable.objects.select_for_update().get(pk=table_id)
+        if table.ada:
+            return table  # a replayed answer
+        if status == "ok":
+            table.ada = str(data.get("ada") or "")[:30]
+            table.diavgeia_url = str(data.get("url") or "")[:200]
+            table.publish_error = ""
+        else:
+            table.publish_error = str((data or {}).get("message") or status)[:2000]
+        table.save(update_fields=["ada", "diavgeia_url", "publish_error"])
+        audit.record(
+            actor="σύστημα: Διαύγεια",
+            action="points.table_published" if table.ada else "points.table_publication_refused",
+            obj=table,
+            after={"ada": table.ada, "error": table.publish_error},
+        )
+    return table
 
 
 def _notify_candidates(rnd: PointsRound, table: RankingTable, actor) -> None:

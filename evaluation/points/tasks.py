@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from evaluation.points.models import PointsAssessment, PointsRound
-from evaluation.points.registry_handlers import HANDLER
+from evaluation.points.models import PointsAssessment, PointsRound, RankingTable
+from evaluation.points.registry_handlers import HANDLER, TABLE_PUBLISHED
 from interop.waiting import run_registry_check
 
 
@@ -36,3 +36,21 @@ def fetch_round_facts(round_id: int) -> dict:
         status = fetch_assessment_facts(assessment)
         outcomes[status] = outcomes.get(status, 0) + 1
     return outcomes
+
+
+@shared_task(name="evaluation_points.publish_table", acks_late=True)
+def publish_table(table_id: int) -> str:
+    """Diavgeia publication of a posted table; a register that is down leaves it waiting and
+    the retry beat publishes it later. Safe twice: a published table is skipped."""
+    table = RankingTable.objects.filter(pk=table_id, ada="").first()
+    if table is None or table.pdf_id is None:
+        return "skipped"
+    outcome = run_registry_check(
+        obj=table,
+        registry="diavgeia",
+        operation="publish",
+        call="evaluation.points.registry_handlers.publish_table_to_diavgeia",
+        params={"table_id": table.pk},
+        on_result=TABLE_PUBLISHED,
+    )
+    return outcome.status

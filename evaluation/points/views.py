@@ -410,7 +410,9 @@ def my_result(request, application_pk):
         raise Http404(exc.message) from exc
     rnd = getattr(app.call, "points_round", None) if app.kind == Application.Kind.NATURAL_PERSON else None
     rows = (
-        RankingRow.objects.filter(application=app).select_related("table").order_by("table__posted_at")
+        RankingRow.objects.filter(table__round=rnd, application=app)
+        .select_related("table")
+        .order_by("table__posted_at")
         if rnd
         else []
     )

@@ -340,3 +340,45 @@ def test_ranking_rows_are_frozen_copies(provisional, apps, supervisor):
     assert row.total == 98
     a.refresh_from_db()
     assert a.total == 68
+
+
+def test_posted_table_is_published_to_diavgeia_with_its_ada(provisional):
+    from evaluation.points.tasks import publish_table
+
+    table = provisional.tables.get(kind=RankingTable.Kind.PROVISIONAL)
+    # The task runs after commit in production; here it is run as the worker would.
+    assert publish_table(table.pk) == "ok"
+    table.refresh_from_db()
+    assert table.ada and table.pdf.state == "ready"
+    assert AuditEvent.objects.filter(action="points.table_published", object_id=str(table.pk)).exists()
+    assert publish_table(table.pk) == "skipped"  # safe to run twice
+
+
+def test_corrections_outside_their_scale_are_refused_and_change_nothing(provisional, apps, supervisor):
+    a = provisional.assessments.get(application=apps["15038580948"])
+    for bad in ({"continuous_months": -3}, {"minor_children": "δύο"}, {"total": 120}):
+        with pytest.raises(ValidationFailed) as exc:
+            services.assessment_correct(
+                actor=supervisor, assessment_id=a.pk, corrections=bad, reason="δοκιμή"
+            )
+        assert exc.value.fields
+    a.refresh_from_db()
+    assert a.total == 98 and a.corrections == {}
+    assert not AuditEvent.objects.filter(action="points.corrected").exists()
+
+
+def test_income_correction_rescores_with_the_right_band(provisional, apps, supervisor):
+    # ΜΑΡΙΑ files jointly → family column; 9,400.00 → 25 points. Corrected to 6.999,50 → 30 (band 1).
+    a = provisional.assessments.get(application=apps["15038580948"])
+    services.assessment_correct(
+        actor=supervisor,
+        assessment_id=a.pk,
+        corrections={"family_income": "6999,50"},
+        reason="Εκκαθαριστικό.",
+    )
+    a.refresh_from_db()
+    assert (a.points_income, a.total, a.corrections) == (30, 103, {"family_income": "6999.50"})
+    with pytest.raises(ValidationFailed):
+        services.assessment_correct(
+            actor=supervisor, assessment_id=a.pk, corrections={"family_income": "-5"}, reason="x"
+        )

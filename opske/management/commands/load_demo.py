@@ -15,6 +15,7 @@ DEMO_MODULES = [
     "calls",
     "applications",
     "evaluation",
+    "evaluation.points",
     "evaluation.comparative",
     "verification",
     "payments",
