@@ -5,15 +5,15 @@ approve_not_funded, reject) so the status graph stays one graph; this function l
 fires the transition and records the event in the caller's transaction. The budget side
 (reservation → commitment) is the caller's, through `calls.services.pool_*`.
 
-`reopen_after_objection` is the one move the model does not declare yet: an objection that is
-accepted sends a rejected / not-funded application back to evaluation (ΚΥΑ 7066 Art. 7.5: «νέος
-προενταξιακός έλεγχος»). It is a conditional UPDATE from exactly those states, so it is as safe
-as a transition; it should become `Application.reopen_for_reexamination` in the model.
+`reopen_after_objection`: an accepted objection sends a rejected / not-funded application back to
+evaluation (ΚΥΑ 7066 Art. 7.5: «νέος προενταξιακός έλεγχος»), through
+`Application.reopen_for_reexamination`.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
+from django_fsm import can_proceed
 
 from applications.models import Application
 from opske import audit
@@ -24,8 +24,10 @@ TRANSITIONS = {
     "approve": "application.approved",
     "approve_not_funded": "application.approved_not_funded",
     "reject": "application.rejected",
+    "reopen_for_reexamination": "application.reopened_after_objection",
 }
-REOPENABLE = (Application.Status.REJECTED, Application.Status.APPROVED_NOT_FUNDED)
+# The name evaluation/ uses for the re-examination move.
+ALIASES = {"reopen_after_objection": "reopen_for_reexamination"}
 FIELDS = ["status", "reserved_amount"]
 
 
@@ -33,35 +35,25 @@ def application_evaluation_transition(
     *, actor, application_id: int, transition: str, reason: str = "", reserved_amount=None
 ) -> Application:
     """Fire `transition` on the application (locked), optionally setting `reserved_amount`."""
-    if transition != "reopen_after_objection" and transition not in TRANSITIONS:
+    transition = ALIASES.get(transition, transition)
+    if transition not in TRANSITIONS:
         raise ValueError(f"unknown evaluation transition {transition!r}")
     with transaction.atomic():
         app = Application.objects.select_for_update(of=("self",)).filter(pk=application_id).first()
         if app is None:
             raise NotFound("Η αίτηση δεν βρέθηκε.")
         before = audit.snapshot(app, FIELDS)
-        if transition == "reopen_after_objection":
-            updated = Application.objects.filter(pk=app.pk, status__in=REOPENABLE).update(
-                status=Application.Status.UNDER_EVALUATION
+        fire = getattr(app, transition)
+        if not can_proceed(fire):
+            raise Conflict(
+                f"Η αίτηση {app} είναι «{app.get_status_display()}»· η ενέργεια δεν επιτρέπεται.",
+                code="application_state",
             )
-            if not updated:
-                raise Conflict("Η αίτηση δεν βρίσκεται σε κατάσταση επανεξέτασης.", code="not_reopenable")
-            app = Application.objects.get(pk=app.pk)
-            action = "application.reopened_after_objection"
-        else:
-            fire = getattr(app, transition)
-            from django_fsm import can_proceed
-
-            if not can_proceed(fire):
-                raise Conflict(
-                    f"Η αίτηση {app} είναι «{app.get_status_display()}»· η ενέργεια δεν επιτρέπεται.",
-                    code="application_state",
-                )
-            fire()
-            if reserved_amount is not None:
-                app.reserved_amount = reserved_amount
-            app.save()
-            action = TRANSITIONS[transition]
+        fire()
+        if reserved_amount is not None:
+            app.reserved_amount = reserved_amount
+        app.save()
+        action = TRANSITIONS[transition]
         audit.record(
             actor=actor,
             action=action,

@@ -159,6 +159,12 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def approve_not_funded(self):
         pass
 
+    @transition(
+        field=status, source=[Status.REJECTED, Status.APPROVED_NOT_FUNDED], target=Status.UNDER_EVALUATION
+    )
+    def reopen_for_reexamination(self):
+        """An accepted objection sends the application back to evaluation (ΚΥΑ 7066 Art. 7.5)."""
+
     @transition(field=status, source=Status.UNDER_EVALUATION, target=Status.REJECTED)
     def reject(self):
         pass
