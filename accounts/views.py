@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
+from accounts.dashboard import render_panels
 from accounts.forms import AmkaClaimForm, MembershipInviteForm, MembershipRevokeForm, StaffAuthenticationForm
 from accounts.models import BusinessActivity, Membership, Person, Role, User
 from opske.errors import ApplicationError
@@ -73,7 +74,7 @@ def _business_context(request, business, invite_form=None):
         "business_roles": roles,
         "is_coordinator": Membership.BusinessRole.COORDINATOR in roles,
         "invite_form": invite_form or MembershipInviteForm(),
-        "applications": [],
+        "panels": render_panels(request, "business", business=business),
     }
 
 
@@ -97,7 +98,11 @@ def dashboard(request):
 def render_person_dashboard(request, *, amka_form=None, status=200):
     """A citizen's page; without a linked Person it offers «Δήλωση ΑΜΚΑ» (posted to identity)."""
     person = Person.objects.filter(user=request.user).first()
-    context = {"person": person, "amka_form": None if person else (amka_form or AmkaClaimForm())}
+    context = {
+        "person": person,
+        "amka_form": None if person else (amka_form or AmkaClaimForm()),
+        "panels": render_panels(request, "person", person=person),
+    }
     return render(request, "accounts/dashboard_person.html", context, status=status)
 
 

@@ -17,9 +17,9 @@ from opske.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 
-def _to_idp(client):
+def _to_idp(client, start="/accounts/taxisnet/start/"):
     """Start the login in the portal; return (IdP session, authorize URL)."""
-    response = client.get("/accounts/taxisnet/start/")
+    response = client.get(start)
     assert response.status_code == 302
     return requests.Session(), response["Location"]
 
@@ -218,3 +218,23 @@ def test_after_load_demo_a_demo_citizen_finds_their_person_at_first_login(client
     assert person.user == response.wsgi_request.user
     assert person.amka in response.content.decode()
     assert not RegistryCall.objects.filter(registry="idika").exists()
+
+
+def test_login_returns_to_the_page_that_asked_for_it(client):
+    # Given a visitor on a call page who chose «Σύνδεση για υποβολή αίτησης»
+    idp, url = _to_idp(client, "/accounts/taxisnet/start/?next=/calls/")
+
+    # When they log in at TAXISnet
+    response = _callback(client, _post_credentials(idp, url, "lignitis", "taxisnet-demo"))
+
+    # Then they are back where they started, logged in
+    assert response.redirect_chain[-1][0] == "/calls/"
+    assert response.wsgi_request.user.is_authenticated
+
+
+def test_login_never_redirects_to_another_site(client):
+    idp, url = _to_idp(client, "/accounts/taxisnet/start/?next=https://evil.example.com/")
+
+    response = _callback(client, _post_credentials(idp, url, "lignitis", "taxisnet-demo"))
+
+    assert response.redirect_chain[-1][0] == "/accounts/dashboard/"
