@@ -146,6 +146,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def withdraw(self):
         pass
 
+    @transition(field=status, source=Status.RESERVE, target=Status.SUBMITTED)
+    def promote_from_reserve(self):
+        """Freed budget reached this επιλαχούσα in priority order (applications/reserves.py)."""
+
     # Owned by evaluation/: declared here so the FSM is one graph.
     @transition(field=status, source=[Status.SUBMITTED, Status.RESERVE], target=Status.UNDER_EVALUATION)
     def start_evaluation(self):

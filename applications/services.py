@@ -16,11 +16,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from accounts.models import Business, Membership, Person
 from accounts.selectors import businesses_for_user, user_business_roles
 from applications import rules
+from applications.call_data import call_rule_data
 from applications.models import (
     Application,
     BudgetLine,
@@ -30,6 +32,7 @@ from applications.models import (
     RegistrySnapshot,
     Submission,
 )
+from applications.reserves import reserves_promote
 from calls import rules as call_rules
 from calls.gaps import gap_value
 from calls.models import BudgetPool, Call
@@ -66,6 +69,20 @@ AUDIT_FIELDS = [
     "reserved_amount",
 ]
 ONE_MICROSECOND = datetime.timedelta(microseconds=1)
+# What final submission changes on the application row (a narrow UPDATE inside the counter lock).
+SUBMIT_FIELDS = [
+    "status",
+    "protocol_seq",
+    "protocol_number",
+    "priority_seq",
+    "submitted_at",
+    "first_submitted_at",
+    "requested_amount",
+    "reserved_amount",
+    "pool",
+    "call_version",
+    "updated_at",
+]
 logger = logging.getLogger(__name__)
 
 
@@ -92,15 +109,23 @@ def _require(user, application: Application, allowed: frozenset[str]) -> None:
 
 
 def _locked(application_id, *, for_submission: bool = False) -> Application:
+    # Submission reads the pool from the call's compiled configuration, not the row.
+    related = ("call__programme", "call_version", "business", "person")
     qs = Application.objects.select_for_update(of=("self",)).select_related(
-        "call__programme", "call_version", "business", "person", "pool"
+        *related if for_submission else (*related, "pool")
     )
-    if for_submission:
-        qs = qs.prefetch_related("registry_snapshots", "positions", "business__activities")
     app = qs.filter(pk=application_id).first()
     if app is None:
         raise NotFound("Η αίτηση δεν βρέθηκε.")
     return app
+
+
+# What evaluate_submission and receipt_context read, per applicant kind (one query each).
+SUBMISSION_PREFETCH = {
+    Application.Kind.BUSINESS: ("registry_snapshots", "positions", "business__activities"),
+    Application.Kind.CLUSTER: ("registry_snapshots", "partners", "budget_lines", "business__activities"),
+    Application.Kind.NATURAL_PERSON: ("registry_snapshots",),
+}
 
 
 def _reedit_policy(call: Call) -> str:
@@ -367,28 +392,8 @@ def _pool_rates(call: Call) -> dict[str, Decimal]:
     return _call_data(call)["rates"]
 
 
-_CALL_CACHE: dict[tuple, dict] = {}
-
-
-def _call_data(call: Call) -> dict:
-    """The call's rule data (areas, unit rates, pools, ΚΑΔ list), read once per published version.
-
-    It changes only with an amendment (a new version, a new `updated_at`), which is the cache key;
-    a surge of submissions then spends no queries on configuration (619 ΚΑΔ for ΚΥΑ 7066 Annex 2).
-    """
-    key = (call.pk, call.current_version_id, call.updated_at)
-    data = _CALL_CACHE.get(key)
-    if data is None:
-        data = {
-            "areas": [a.as_rule_data() for a in call.areas.select_related("pool")],
-            "rates": {r.code: r.monthly_amount for r in call.unit_rates.all()},
-            "pools": {p.code: p.pk for p in call.pools.all()},
-            "kad_codes": list(call.kad_rules.values_list("code", flat=True)),
-        }
-        if len(_CALL_CACHE) > 64:
-            _CALL_CACHE.clear()
-        _CALL_CACHE[key] = data
-    return data
+# The call's configuration, compiled once per version (applications.call_data).
+_call_data = call_rule_data
 
 
 def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | None, Decimal]:
@@ -504,7 +509,7 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
         pref_cfg = (call.config or {}).get("placement_preferences") or {}
         problems += rules.preference_problems(
             app.placement_preferences,
-            allowed=[s.code for s in call.placement_services.all()],
+            allowed=_call_data(call)["placement_services"],
             minimum=int(pref_cfg.get("min", 1)),
             maximum=int(pref_cfg.get("max", 3)),
         )
@@ -564,35 +569,25 @@ def budget_check(app: Application, lines: list[dict] | None = None) -> call_rule
             }
             for b in app.budget_lines.all()
         ]
+    data = _call_data(call)
     return call_rules.check_budget_table(
         lines,
-        {c.code: _category_data(c) for c in call.expense_categories.all()},
-        {g.budget_group: g.max_share_percent for g in call.budget_limits.all()},
+        data["categories"],
+        data["limits"],
         size=(app.data or {}).get("enterprise_size") or "small",
         min_budget=call.min_project_budget,
         max_budget=call.max_project_budget,
     )
 
 
-def _category_data(c) -> dict:
-    return {
-        "code": c.code,
-        "budget_group": c.budget_group,
-        "is_personnel": c.is_personnel,
-        "flat_rate_percent": c.flat_rate_percent,
-        "aid_intensity_percent": c.aid_intensity_percent,
-        "intensity_table": c.intensity_table,
-    }
-
-
 def _single_pool(call: Call) -> str | None:
-    pools = list(call.pools.all())
-    return pools[0].code if len(pools) == 1 else None
+    pools = list(_call_data(call)["pools"])
+    return pools[0] if len(pools) == 1 else None
 
 
 def _kad_problems(call: Call, kads: list[str], source: str) -> list[rules.Problem]:
     """Annex 2 check per ΚΑΔ, memoised per call version: a pure function of (list, ΚΑΔ)."""
-    memo = _call_data(call).setdefault("kad_results", {})
+    memo = _call_data(call)["kad_results"]
     problems: list[rules.Problem] = []
     for kad in kads:
         if kad not in memo:
@@ -676,6 +671,7 @@ def application_submit(*, actor, application_id: int) -> Application:
                 f"Η αίτηση έχει ήδη οριστικοποιηθεί ({app.protocol_number}).",
                 code="already_submitted",
             )
+        prefetch_related_objects([app], *SUBMISSION_PREFETCH[app.kind])
         call = app.call
         closed = rules.window_problem(
             now=timezone.now(), opens_at=call.submission_opens_at, closes_at=call.submission_closes_at
@@ -690,12 +686,11 @@ def application_submit(*, actor, application_id: int) -> Application:
                 fields=rules.problems_as_fields(problems),
             )
         pool_id = _call_data(call)["pools"].get(pool_code) if pool_code else None
-        pool = BudgetPool.objects.filter(pk=pool_id).first() if pool_id else None
         previous_seq = (app.data or {}).get("previous_priority_seq")
         keep_place = _reedit_policy(call) == rules.REEDIT_KEEP and previous_seq is not None
         before = audit.snapshot(app, AUDIT_FIELDS)
         app.requested_amount = amount
-        app.pool = pool
+        app.pool_id = pool_id
         snapshot = receipt_context(app)
 
         # The serialisation point: from here to commit, one submission at a time per call.
@@ -721,16 +716,17 @@ def application_submit(*, actor, application_id: int) -> Application:
                     code="duplicate_application",
                 )
         reserved = False
-        if call.is_fcfs and pool is not None and amount > 0:
+        if call.is_fcfs and pool_id is not None and amount > 0:
             try:
-                pool_reserve(pool_id=pool.pk, amount=amount)
+                pool_reserve(pool_id=pool_id, amount=amount)
                 reserved = True
             except Conflict as exc:
                 if exc.code != "pool_exhausted":
                     raise
                 if call.over_pool_policy == Call.OverPoolPolicy.REFUSE:
+                    label = _call_data(call)["pool_labels"][pool_id]
                     raise Conflict(
-                        f"Ο προϋπολογισμός της περιοχής «{pool.label}» έχει εξαντληθεί· η πρόσκληση "
+                        f"Ο προϋπολογισμός της περιοχής «{label}» έχει εξαντληθεί· η πρόσκληση "
                         "δεν δέχεται "
                         "άλλες αιτήσεις για αυτήν (ΚΥΑ 7066 Άρθ. 6.1).",
                         code="pool_exhausted",
@@ -738,7 +734,7 @@ def application_submit(*, actor, application_id: int) -> Application:
         if app.protocol_seq is None:
             app.protocol_seq = protocol_seq
             app.protocol_number = f"ΟΠΣΚΕ-{call.pk}-{protocol_seq:06d}"
-        if reserved or not (call.is_fcfs and pool is not None):
+        if reserved or not (call.is_fcfs and pool_id is not None):
             app.submit()
         else:
             app.submit_as_reserve()
@@ -747,7 +743,7 @@ def application_submit(*, actor, application_id: int) -> Application:
         app.first_submitted_at = app.first_submitted_at or now
         app.reserved_amount = amount if reserved else Decimal("0.00")
         app.call_version_id = call.current_version_id
-        app.save()
+        app.save(update_fields=SUBMIT_FIELDS)
         snapshot.update(
             protocol_number=app.protocol_number,
             priority_seq=app.priority_seq,
@@ -777,6 +773,13 @@ def application_submit(*, actor, application_id: int) -> Application:
         )
         transaction.on_commit(lambda: _enqueue_after_submission(submission.pk))
     return app
+
+
+def pool_code(app: Application) -> str | None:
+    """The code of the pool the application is counted against, from the call's compiled data."""
+    if not app.pool_id:
+        return None
+    return _call_data(app.call)["pool_codes"].get(app.pool_id) or app.pool.code
 
 
 def _enqueue_after_submission(submission_id: int) -> None:
@@ -878,7 +881,7 @@ def receipt_context(app: Application) -> dict:
         "email": app.email,
         "requested_amount": rules.fmt_eur(app.requested_amount),
         "reserved": app.reserved_amount > 0,
-        "pool": app.pool.label if app.pool_id else "",
+        "pool": _call_data(call)["pool_labels"].get(app.pool_id, "") if app.pool_id else "",
         "positions": [
             {
                 "specialty": p.specialty,
@@ -896,9 +899,9 @@ def receipt_context(app: Application) -> dict:
         if app.kind == Application.Kind.BUSINESS
         else [],
         "de_minimis": (app.data or {}).get("de_minimis") or {},
-        "partners": [
-            {"afm": p.afm, "name": p.name, "kind": p.get_kind_display()} for p in app.partners.all()
-        ],
+        "partners": [{"afm": p.afm, "name": p.name, "kind": p.get_kind_display()} for p in app.partners.all()]
+        if app.kind == Application.Kind.CLUSTER
+        else [],
         "budget_lines": [
             {"category": b.category, "description": b.description, "amount": rules.fmt_eur(b.amount)}
             for b in app.budget_lines.all()
@@ -945,7 +948,8 @@ def application_reopen(*, actor, application_id: int) -> Application:
         if problem:
             raise Conflict(problem.message, code=problem.code)
         before = audit.snapshot(app, AUDIT_FIELDS)
-        if app.reserved_amount > 0:
+        released_from = app.pool_id if app.reserved_amount > 0 else None
+        if released_from:
             pool_release(pool_id=app.pool_id, amount=app.reserved_amount)
         app.data = {**(app.data or {}), "previous_priority_seq": app.priority_seq}
         app.reopen()
@@ -960,6 +964,8 @@ def application_reopen(*, actor, application_id: int) -> Application:
             after=audit.snapshot(app, AUDIT_FIELDS),
             reason="ΚΥΑ 7066 Άρθ. 6.7",
         )
+        if released_from:
+            reserves_promote(pool_id=released_from, actor=actor)
     return app
 
 
@@ -978,7 +984,8 @@ def application_withdraw(*, actor, application_id: int, reason: str = "") -> App
                 code="not_withdrawable",
             )
         before = audit.snapshot(app, AUDIT_FIELDS)
-        if app.reserved_amount > 0:
+        released = app.reserved_amount > 0
+        if released:
             pool_release(pool_id=app.pool_id, amount=app.reserved_amount)
         app.withdraw()
         app.reserved_amount = Decimal("0.00")
@@ -993,6 +1000,8 @@ def application_withdraw(*, actor, application_id: int, reason: str = "") -> App
             after=audit.snapshot(app, AUDIT_FIELDS),
             reason=app.withdrawal_reason,
         )
+        if released:
+            reserves_promote(pool_id=app.pool_id, actor=actor)
     return app
 
 

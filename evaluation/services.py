@@ -32,8 +32,9 @@ from django_fsm import ConcurrentTransition
 from accounts.models import Membership, Role
 from applications.evaluation_hooks import application_evaluation_transition
 from applications.models import Application
+from applications.reserves import reserves_promote
 from calls.models import BudgetPool, Call, CallDeadline
-from calls.services import pool_commit, pool_release, pool_reserve
+from calls.services import pool_commit, pool_release
 from evaluation.methods import method_for
 from evaluation.models import (
     Assignment,
@@ -1404,12 +1405,16 @@ def _objection_accepted(*, actor, objection: Objection, reasons: str) -> None:
 def _conclude_rejection(*, actor, application_id: int, reasons: list[str]) -> Decision:
     """Reject, give the reservation back to the pool (next in line may be funded), draft the decision."""
     app = Application.objects.select_for_update(of=("self",)).get(pk=application_id)
+    released_from = None
     if app.reserved_amount > 0 and app.pool_id:
         pool_release(pool_id=app.pool_id, amount=app.reserved_amount)
+        released_from = app.pool_id
     app = application_evaluation_transition(
         actor=actor, application_id=app.pk, transition="reject", reason="; ".join(reasons)[:2000],
         reserved_amount=Decimal("0.00"),
     )  # fmt: skip
+    if released_from:
+        reserves_promote(pool_id=released_from, actor=actor)
     return decision_create(
         actor=actor,
         application=app,
@@ -1522,22 +1527,19 @@ def _fcfs_fund(*, actor, app: Application, amount, pool_id) -> Decision:
     total = amount.total
     covered = False
     if pool_id and total > 0:
+        if app.reserved_amount < total:
+            # Freed budget reaches waiting applications in priority order, this one included only
+            # when its turn comes (applications/reserves.py).
+            reserves_promote(pool_id=pool_id, actor=actor)
+            app.refresh_from_db(fields=["reserved_amount"])
         if app.reserved_amount >= total:
             if app.reserved_amount > total:
                 pool_release(pool_id=pool_id, amount=app.reserved_amount - total)
             pool_commit(pool_id=pool_id, amount=total)
             covered = True
-        else:
-            if app.reserved_amount > 0:
-                pool_release(pool_id=pool_id, amount=app.reserved_amount)
-            try:
-                with transaction.atomic():
-                    pool_reserve(pool_id=pool_id, amount=total)
-                    pool_commit(pool_id=pool_id, amount=total)
-                covered = True
-            except Conflict as exc:
-                if exc.code != "pool_exhausted":
-                    raise
+            if app.reserved_amount > total:
+                app.reserved_amount = total
+                reserves_promote(pool_id=pool_id, actor=actor)
     outcome = fcfs_rules.funding_outcome(evaluation_passed=True, de_minimis_ok=True, pool_covers=covered)
     per_category = [
         {

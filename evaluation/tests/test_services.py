@@ -205,6 +205,32 @@ def test_exhausted_pool_makes_an_eligible_application_approved_not_funded(
     assert (pool.reserved, pool.committed) == (Decimal("14220.00"), Decimal("0.00"))
 
 
+def test_budget_freed_by_a_rejection_goes_to_the_earliest_reserve_not_the_first_evaluated(
+    kya7066, evaluator, supervisor, django_capture_on_commit_callbacks
+):
+    # Given a pool for one hire: #1 holds it, #2 and #3 wait as reserves
+    from calls.models import Call
+
+    Call.objects.filter(pk=kya7066.pk).update(one_application_per_afm=False)
+    BudgetPool.objects.filter(call=kya7066, code="wm").update(amount=Decimal("14220.00"))
+    user = member(LIGNITIS)
+    first, _ = submitted_application(kya7066, user=user)
+    second, _ = submitted_application(kya7066, user=user)
+    third, _ = submitted_application(kya7066, user=user)
+    assert (second.status, third.status) == (Application.Status.RESERVE, Application.Status.RESERVE)
+
+    # When #1 is rejected, and #3 happens to finish evaluation before #2
+    _reviewed(first, evaluator, supervisor, django_capture_on_commit_callbacks, negatives=("2",))
+    _reviewed(third, evaluator, supervisor, django_capture_on_commit_callbacks)
+    _reviewed(second, evaluator, supervisor, django_capture_on_commit_callbacks)
+
+    # Then the freed budget went to #2, the earlier in line (ΚΥΑ 7066 Art. 7.3), and #3 is not funded
+    assert Application.objects.get(pk=second.pk).status == Application.Status.APPROVED
+    assert Application.objects.get(pk=third.pk).status == Application.Status.APPROVED_NOT_FUNDED
+    pool = BudgetPool.objects.get(call=kya7066, code="wm")
+    assert (pool.reserved, pool.committed) == (Decimal("0.00"), Decimal("14220.00"))
+
+
 def test_de_minimis_recheck_before_approval_blocks_it(
     kya7066, evaluator, supervisor, django_capture_on_commit_callbacks
 ):
