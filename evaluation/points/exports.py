@@ -9,6 +9,7 @@ import io
 
 from evaluation.points import selectors
 from evaluation.points.models import RankingRow, RankingTable
+from opske.pdf import document_renderer
 
 HEADERS = [
     "Σειρά",
@@ -23,6 +24,16 @@ HEADERS = [
     "Υπηρεσία τοποθέτησης",
 ]
 EXCLUDED_HEADERS = ["Κωδικός αίτησης", "Κατηγορία", "Λόγοι αποκλεισμού"]
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+INLINE_XLSX_LIMIT = 20_000  # rows a request may still render itself while the worker has not
+
+
+@document_renderer(extension="xlsx", content_type=XLSX_CONTENT_TYPE)
+def table_xlsx_document(context: dict) -> bytes:
+    """The worker's XLSX of a posted table (`opske.pdf` renderer; context {"table_id"})."""
+    return table_xlsx(RankingTable.objects.get(pk=int(context["table_id"])))
 
 
 def table_xlsx(table: RankingTable) -> bytes:

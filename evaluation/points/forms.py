@@ -12,6 +12,9 @@ class ObjectionForm(forms.Form):
     )
 
 
+YES_NO = [("", "— χωρίς διόρθωση —"), ("true", "Ναι"), ("false", "Όχι")]
+
+
 class ObjectionDecisionForm(forms.Form):
     outcome = forms.ChoiceField(
         label="Απόφαση Δ.Σ. ΔΥΠΑ",
@@ -38,11 +41,32 @@ class ObjectionDecisionForm(forms.Form):
         label="Διορθωμένος αριθμός ανήλικων τέκνων", required=False, min_value=0, max_value=30
     )
 
-    CORRECTION_FIELDS = ("continuous_months", "individual_income", "family_income", "age", "minor_children")
+    individual_approach_completed = forms.ChoiceField(
+        label="Έντυπο εξατομικευμένης προσέγγισης (Άρθ. 4(1)(β))", required=False, choices=YES_NO
+    )
+    action_plan_agreed = forms.ChoiceField(
+        label="Ψηφιακό Ατομικό Σχέδιο Δράσης (Άρθ. 4(1)(β))", required=False, choices=YES_NO
+    )
+    registered = forms.ChoiceField(
+        label="Εγγραφή στο μητρώο ανέργων κατά τη λήξη (Άρθ. 4(1)(α))", required=False, choices=YES_NO
+    )
+
+    CORRECTION_FIELDS = (
+        "continuous_months",
+        "individual_income",
+        "family_income",
+        "age",
+        "minor_children",
+        "individual_approach_completed",
+        "action_plan_agreed",
+        "registered",
+    )
 
     def corrections(self) -> dict:
         return {
-            k: self.cleaned_data[k] for k in self.CORRECTION_FIELDS if self.cleaned_data.get(k) is not None
+            k: self.cleaned_data[k]
+            for k in self.CORRECTION_FIELDS
+            if self.cleaned_data.get(k) not in (None, "")
         }
 
 

@@ -124,6 +124,9 @@ class RankingTable(models.Model):
     ada = models.CharField("ΑΔΑ", max_length=30, blank=True)
     diavgeia_url = models.URLField("σύνδεσμος Διαύγειας", blank=True)
     publish_error = models.TextField("τελευταίο σφάλμα ανάρτησης", blank=True)
+    xlsx = models.ForeignKey(
+        "opske.GeneratedDocument", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     pdf = models.ForeignKey(
         "opske.GeneratedDocument", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django_fsm import can_proceed
 
 from accounts.models import Role
 from applications.models import Application
@@ -29,11 +30,9 @@ from evaluation.points.models import (
     RankingRow,
     RankingTable,
 )
-from evaluation.rules import objection_deadline, objection_decision_due
-from evaluation.services import objection_policy_for
 from opske import audit
 from opske.calendar import ATHENS
-from opske.deadlines import deadline_schedule
+from opske.deadlines import deadline_cancel, deadline_schedule
 from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 MANAGE_ROLES = (Role.PROGRAMME_ADMIN, Role.SUPERVISOR)
@@ -416,6 +415,9 @@ def provisional_tables_post(*, actor, round_id: int, posted_on: datetime.date | 
         rnd.provisional_posted_on = posted_on or _today()
         # The call's objection rule (CallDeadline rows, default ΚΥΑ 16936 Art. 5(8)–(9): 3 working
         # days from the day after posting; the Board within 10 working days), as evaluation/ reads it.
+        from evaluation.rules import objection_deadline, objection_decision_due
+        from evaluation.services import objection_policy_for
+
         policy = objection_policy_for(rnd.call)
         rnd.objection_deadline = objection_deadline(policy, rnd.provisional_posted_on)
         rnd.examination_deadline = objection_decision_due(policy, rnd.objection_deadline)
@@ -427,6 +429,7 @@ def provisional_tables_post(*, actor, round_id: int, posted_on: datetime.date | 
             calendar_kind="working",
             actor=actor,
         )
+        _schedule_examination_reminder(rnd, actor)
         audit.record(
             actor=actor,
             action="points.provisional_posted",
@@ -444,6 +447,30 @@ def provisional_tables_post(*, actor, round_id: int, posted_on: datetime.date | 
         _request_pdf(table, actor)
         _notify_candidates(rnd, table, actor)
     return table
+
+
+def _schedule_examination_reminder(rnd: PointsRound, actor) -> None:
+    """Art. 5(9): the Board examines within 10 working days; on the morning of the last day the
+    programme's managers are reminded (the durable deadline fires even after an outage)."""
+    from django.contrib.auth import get_user_model
+
+    managers = get_user_model().objects.filter(role_assignments__role__in=MANAGE_ROLES).distinct()
+    deadline_schedule(
+        obj=rnd,
+        kind="opske.reminder",
+        due_at=datetime.datetime.combine(rnd.examination_deadline, datetime.time(8, 0), tzinfo=ATHENS),
+        calendar_kind="working",
+        payload={
+            "recipients": list(managers.values_list("pk", flat=True)),
+            "subject": f"Λήγει σήμερα η εξέταση των ενστάσεων — {rnd.call.title}"[:250],
+            "body": (
+                f"Η προθεσμία 10 εργάσιμων ημερών για την εξέταση των ενστάσεων λήγει σήμερα "
+                f"{rnd.examination_deadline:%d/%m/%Y} (ΚΥΑ 16936 Άρθ. 5(9))."
+            ),
+            "kind": "points_examination_due",
+        },
+        actor=actor,
+    )
 
 
 def points_round_close_objections(*, actor, round_id: int) -> PointsRound:
@@ -576,8 +603,18 @@ def _request_pdf(table: RankingTable, actor) -> None:
         context={"table_id": table.pk},
         actor=actor,
     )
-    RankingTable.objects.filter(pk=table.pk).update(pdf=document)
-    table.pdf = document
+    from evaluation.points.exports import table_xlsx_document
+    from opske.pdf import renderer_template
+
+    spreadsheet = document_request(
+        obj=table,
+        kind=f"points_{table.kind}_table_xlsx",
+        template=renderer_template(table_xlsx_document),
+        context={"table_id": table.pk},
+        actor=actor,
+    )
+    RankingTable.objects.filter(pk=table.pk).update(pdf=document, xlsx=spreadsheet)
+    table.pdf, table.xlsx = document, spreadsheet
     transaction.on_commit(lambda: _enqueue_publication(table.pk))
 
 
@@ -739,14 +776,14 @@ def _locked_placement(placement_id: int) -> Placement:
     return p
 
 
-def _transition(*, actor, placement_id: int, method: str, action: str, reason: str, citation: str, **changes):
+def _transition(
+    *, actor, placement_id: int, method: str, action: str, reason: str, citation: str, then=None, **changes
+):
     require_manager(actor)
     with transaction.atomic():
         p = _locked_placement(placement_id)
         before = audit.snapshot(p, ("state", "service", "referral_note", "hired_on", "ended_reason"))
         transition = getattr(p, method)
-        from django_fsm import can_proceed
-
         if not can_proceed(transition):
             raise Conflict(
                 f"Η ενέργεια δεν επιτρέπεται όταν η τοποθέτηση είναι «{p.get_state_display()}».",
@@ -756,6 +793,8 @@ def _transition(*, actor, placement_id: int, method: str, action: str, reason: s
         for key, value in changes.items():
             setattr(p, key, value)
         p.save()
+        if then is not None:
+            then(p)
         audit.record(
             actor=actor,
             action=action,
@@ -799,6 +838,36 @@ def placement_refer(
         kpa2_label=(kpa2_label or "")[:120],
         referred_at=timezone.now(),
         referred_by=None if isinstance(actor, str) else actor,
+        then=lambda p: _schedule_hiring_reminder(p, actor),
+    )
+
+
+HIRING_DAYS = 60  # Art. 6(4): Ε3 in ΕΡΓΑΝΗ II within 60 calendar days of the referral note
+
+
+def _schedule_hiring_reminder(placement: Placement, actor) -> None:
+    """Remind the programme's managers on the 60th day if the hiring is still not recorded;
+    `placement_hire` cancels the reminder."""
+    from django.contrib.auth import get_user_model
+
+    referred_on = timezone.localtime(placement.referred_at, ATHENS).date()
+    due = referred_on + datetime.timedelta(days=HIRING_DAYS)
+    managers = get_user_model().objects.filter(role_assignments__role__in=MANAGE_ROLES).distinct()
+    deadline_schedule(
+        obj=placement,
+        kind="opske.reminder",
+        due_at=datetime.datetime.combine(due, datetime.time(8, 0), tzinfo=ATHENS),
+        calendar_kind="calendar",
+        payload={
+            "recipients": list(managers.values_list("pk", flat=True)),
+            "subject": f"Εκκρεμεί η αναγγελία Ε3 — αίτηση {placement.application.protocol_number}",
+            "body": (
+                f"Η υπόδειξη έγινε στις {referred_on:%d/%m/%Y}· η αναγγελία Ε3 στο ΕΡΓΑΝΗ ΙΙ έπρεπε να γίνει "
+                f"έως {due:%d/%m/%Y} (ΚΥΑ 16936 Άρθ. 6(4))."
+            ),
+            "kind": "points_hiring_due",
+        },
+        actor=actor,
     )
 
 
@@ -853,6 +922,9 @@ def placement_hire(*, actor, placement_id: int, hired_on: datetime.date):
         reason="",
         citation="ΚΥΑ 16936 Άρθ. 6(4)",
         hired_on=hired_on,
+        then=lambda p: deadline_cancel(
+            obj=p, kind="opske.reminder", actor=actor, reason="Η πρόσληψη καταχωρίστηκε."
+        ),
     )
 
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applications.models import Application
 from calls.models import Call
 from evaluation.points import forms, objections, selectors, services
-from evaluation.points.exports import table_xlsx
+from evaluation.points.exports import INLINE_XLSX_LIMIT, XLSX_CONTENT_TYPE, table_xlsx
 from evaluation.points.models import Placement, PointsAssessment, RankingRow, RankingTable
 from opske.errors import ApplicationError, NotFound, PermissionDenied, RegistryRefused, RegistryUnavailable
+from opske.models import GeneratedDocument
 from opske.pdf import document_access
 
 KINDS = {k.value for k in RankingTable.Kind}
@@ -124,9 +126,8 @@ def round_fetch(request, pk):
     services.require_manager(request.user)
     from evaluation.points.tasks import fetch_round_facts
 
-    outcomes = fetch_round_facts.delay(rnd.pk)
+    fetch_round_facts.delay(rnd.pk)
     messages.success(request, "Ζητήθηκαν τα στοιχεία ΔΥΠΑ για τις εκκρεμείς αιτήσεις.")
-    del outcomes
     return redirect("points:round-detail", pk=rnd.pk)
 
 
@@ -215,16 +216,17 @@ def table_export(request, pk, kind, fmt):
         table = selectors.public_table_get(pk=pk, kind=kind)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    if fmt == "pdf":
-        if table.pdf_id is None or table.pdf.state != "ready":
-            messages.info(request, "Το PDF του πίνακα ετοιμάζεται· δοκιμάστε ξανά σε λίγο.")
-            return redirect("points:public-table", pk=pk, kind=kind)
-        return redirect("opske:document-download", pk=table.pdf_id)
-    response = HttpResponse(
-        table_xlsx(table), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{kind}-{table.round.call.code}.xlsx"'
-    return response
+    # The files are made by the worker at posting; they are public like the table (codes only).
+    document = table.pdf if fmt == "pdf" else table.xlsx
+    filename = f"{kind}-{table.round.call.code}.{fmt}"
+    if document is not None and document.state == GeneratedDocument.State.READY:
+        return FileResponse(document.file.open("rb"), as_attachment=True, filename=filename)
+    if fmt == "xlsx" and table.ranked_count + table.excluded_count <= INLINE_XLSX_LIMIT:
+        response = HttpResponse(table_xlsx(table), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    messages.info(request, "Το αρχείο του πίνακα ετοιμάζεται· δοκιμάστε ξανά σε λίγο.")
+    return redirect("points:public-table", pk=pk, kind=kind)
 
 
 @login_required
@@ -303,7 +305,7 @@ def placements_allocate_view(request, pk):
     except ApplicationError as exc:
         if isinstance(exc, PermissionDenied):
             raise
-        return _fail(request, exc, f"/evaluation/points/{rnd.pk}/placements/")
+        return _fail(request, exc, reverse("points:placements", kwargs={"pk": rnd.pk}))
     messages.success(
         request, "Έγινε η κατανομή στις υπηρεσίες τοποθέτησης κατά σειρά κατάταξης και προτίμησης."
     )

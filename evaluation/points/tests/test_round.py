@@ -382,3 +382,62 @@ def test_income_correction_rescores_with_the_right_band(provisional, apps, super
         services.assessment_correct(
             actor=supervisor, assessment_id=a.pk, corrections={"family_income": "-5"}, reason="x"
         )
+
+
+def test_managers_are_reminded_on_the_last_day_of_the_examination(provisional, admin_user):
+    from opske.models import Notification
+
+    # 30/04/2026 08:00 Athens: the 10th working day after the objection window (Art. 5(9)).
+    sweep_due_deadlines(now=at(datetime.date(2026, 4, 30), 8, 1))
+    reminder = Notification.objects.get(recipient=admin_user, kind="points_examination_due")
+    assert "30/04/2026" in reminder.body
+
+
+def test_hiring_reminder_after_sixty_days_is_cancelled_by_the_hiring(final, apps, supervisor, admin_user):
+    from opske.models import Deadline
+
+    services.placements_allocate(actor=admin_user, round_id=final.pk)
+    maria, katerina = (
+        Placement.objects.get(round=final, application=apps[a]) for a in ("15038580948", "11077243449")
+    )
+    active = {"registered": True, "card_status": "active"}
+    for p in (maria, katerina):
+        services.placement_refer(actor=supervisor, placement_id=p.pk, note="Σημείωμα", register=active)
+    services.placement_hire(actor=supervisor, placement_id=katerina.pk, hired_on=datetime.date.today())
+    # Art. 6(4): 60 calendar days from the referral note; only the one not yet hired still waits.
+    from django.contrib.contenttypes.models import ContentType
+
+    on_placements = Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(Placement), kind="opske.reminder", state="pending"
+    )
+    pending = on_placements.filter(object_id=str(maria.pk))
+    assert pending.count() == 1
+    assert pending.get().payload["kind"] == "points_hiring_due"
+    assert not on_placements.filter(object_id=str(katerina.pk)).exists()
+
+
+def test_objection_against_an_exclusion_brings_the_candidate_into_the_final_table(
+    provisional, apps, admin_user
+):
+    # ΓΕΩΡΓΙΟΣ (30019660924) is excluded: the register shows no action plan (Art. 4(1)(β)).
+    # The Board accepts his objection: the plan was agreed before the deadline. With 20/05/2025 as
+    # registration, 4 full months → 4; individual 4,300.00 → 25; 29 years → 45; no children → 74.
+    georgios = apps["30019660924"]
+    objection = objections.objection_file(
+        actor=georgios.applicant_user,
+        application_id=georgios.pk,
+        text="Το ΑΣΔ υπεγράφη στις 10/09/2025.",
+        now=at(datetime.date(2026, 4, 15), 11),
+    )
+    objections.objection_decide(
+        actor=admin_user,
+        objection_id=objection.pk,
+        accept=True,
+        reasons="Προσκομίστηκε το υπογεγραμμένο ΑΣΔ.",
+        corrections={"action_plan_agreed": "true"},
+    )
+    sweep_due_deadlines(now=at(datetime.date(2026, 4, 17), 0, 5))
+    final = services.final_table_post(actor=admin_user, round_id=provisional.pk)
+    row = final.rows.get(application=georgios)
+    assert (row.status, row.total, row.rank) == ("ranked", 74, 4)
+    assert final.excluded_count == 2

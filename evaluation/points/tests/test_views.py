@@ -94,8 +94,12 @@ def test_posted_table_pdf_renders_from_codes(rnd, admin_user, call16936):
     assert printed.splitlines()[0].split()[:2] == ["1", maria.protocol_number]
     assert "98" in printed.splitlines()[0]
     assert "ΠΑΠΑΔΟΠΟΥΛΟΥ" not in printed and "15038580948" not in printed
+    # Anyone may download the posted table's PDF and the worker's XLSX, as the table itself.
     response = Client().get(f"/evaluation/points/{rnd.pk}/tables/provisional/export.pdf")
-    assert response.status_code == 302
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert document_render(table.xlsx_id) == "ready"
+    response = Client().get(f"/evaluation/points/{rnd.pk}/tables/provisional/export.xlsx")
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('.xlsx"')
 
 
 def test_applicant_sees_own_row_and_objects_with_greek_errors(rnd, admin_user, call16936):
@@ -133,3 +137,30 @@ def test_replacement_page_asks_for_confirmation(rnd, admin_user, supervisor, cal
     assert RankingTable.objects.filter(round=rnd).count() == 2
     listing = c.get(f"/evaluation/points/{rnd.pk}/placements/")
     assert listing.status_code == 200
+
+
+def test_board_decides_an_objection_from_the_page(rnd, admin_user, supervisor, call16936):
+    from evaluation.points import objections
+    from evaluation.points.models import PointsAssessment, RankingObjection
+
+    services.provisional_tables_post(actor=admin_user, round_id=rnd.pk, posted_on=datetime.date(2026, 4, 9))
+    app = call16936.applications.get(amka="30019660924")
+    objection = objections.objection_file(
+        actor=app.applicant_user,
+        application_id=app.pk,
+        text="Έχω ΑΣΔ.",
+        now=datetime.datetime(2026, 4, 14, 9, tzinfo=datetime.UTC),
+    )
+    c = client_for(supervisor)
+    url = f"/evaluation/points/objections/{objection.pk}/decide/"
+    missing = c.post(url, {"outcome": "accept", "reasons": ""})
+    assert "Η αιτιολόγηση της απόφασης είναι υποχρεωτική." in missing.content.decode()
+    bad = c.post(url, {"outcome": "accept", "reasons": "x", "continuous_months": "-4"})
+    assert bad.status_code == 200
+    objection.refresh_from_db()
+    assert objection.state == RankingObjection.State.FILED
+    ok = c.post(url, {"outcome": "accept", "reasons": "Προσκομίστηκε το ΑΣΔ.", "action_plan_agreed": "true"})
+    assert ok.status_code == 302
+    assessment = PointsAssessment.objects.get(round=rnd, application=app)
+    assert assessment.eligible and assessment.corrections == {"action_plan_agreed": True}
+    assert client_for(UserFactory(roles=[Role.AUDITOR])).post(url, {}).status_code == 403
