@@ -21,19 +21,50 @@ from opske.errors import ApplicationError
 ACTIVE_BUSINESS_KEY = "active_business_pk"
 
 # What each staff role works on; the areas are filled in by the apps that own them.
+# What each staff role works on: (label, URL name) pairs; URL name None = a work area that later
+# issues build (verification, payments), shown so the role knows what is coming.
 ROLE_AREAS = {
     Role.PROGRAMME_ADMIN: [
-        "Προσκλήσεις, εκδόσεις και τροποποιήσεις",
-        "Χρήστες και ρόλοι στελεχών",
-        "Κατάσταση μητρώων (sandbox και παραγωγή)",
-        "Αποφάσεις και αναρτήσεις στη Διαύγεια",
+        ("Προσκλήσεις, εκδόσεις και τροποποιήσεις", "calls:manage-list"),
+        ("Αιτήσεις ανά πρόσκληση", "applications:staff-list"),
+        ("Έλεγχος β' επιπέδου και αποφάσεις", "evaluation:reviews"),
+        ("Συγκριτική αξιολόγηση (πίνακες κατάταξης)", "evaluation_comparative:rounds"),
+        ("Μοριοδότηση και πίνακες ΚΥΑ 16936", "points:round-list"),
+        ("Κονσόλα μητρώων και αναμονές", "interop:console"),
+        ("Ημερολόγιο ενεργειών (audit)", "opske:audit-list"),
     ],
-    Role.EVALUATOR: ["Αιτήσεις προς αξιολόγηση", "Φύλλα ελέγχου πληρότητας και επιλεξιμότητας"],
-    Role.COMMITTEE_MEMBER: ["Συνεδριάσεις και πρακτικά επιτροπής", "Πίνακες αποτελεσμάτων", "Ενστάσεις"],
-    Role.SUPERVISOR: ["Εγκρίσεις αξιολογήσεων (δεύτερο επίπεδο)", "Αποφάσεις ένταξης", "Παραπομπές ΚΠΑ2"],
-    Role.VERIFIER: ["Αιτήματα επαλήθευσης", "Δειγματοληψία και επιτόπιες επαληθεύσεις", "Ανάλυση κινδύνου"],
-    Role.PAYMENT_OFFICER: ["Εντολές πληρωμής", "Προκαταβολές και ενδιάμεσες πληρωμές", "Ανακτήσεις"],
-    Role.AUDITOR: ["Ημερολόγιο ενεργειών (audit, μόνο ανάγνωση)", "Ημερολόγιο κλήσεων μητρώων"],
+    Role.EVALUATOR: [
+        ("Οι αναθέσεις μου (ουρά αξιολόγησης)", "evaluation:queue"),
+        ("Αιτήσεις ανά πρόσκληση", "applications:staff-list"),
+    ],
+    Role.COMMITTEE_MEMBER: [
+        ("Οι αναθέσεις μου (ουρά αξιολόγησης)", "evaluation:queue"),
+        ("Βαθμολόγηση και κατάταξη επιτροπής", "evaluation_comparative:rounds"),
+        ("Ενστάσεις", "evaluation:objections"),
+    ],
+    Role.SUPERVISOR: [
+        ("Έλεγχος β' επιπέδου και αποφάσεις", "evaluation:reviews"),
+        ("Ενστάσεις", "evaluation:objections"),
+        ("Συγκριτική αξιολόγηση: έγκριση αποτελεσμάτων", "evaluation_comparative:rounds"),
+        ("Πίνακες, παραπομπές ΚΠΑ2 και αντικαταστάσεις (ΚΥΑ 16936)", "points:round-list"),
+        ("Κονσόλα μητρώων, αναμονές και χειροκίνητοι έλεγχοι", "interop:console"),
+    ],
+    Role.VERIFIER: [
+        ("Αιτήματα επαλήθευσης", None),
+        ("Δειγματοληψία και επιτόπιες επαληθεύσεις", None),
+        ("Ανάλυση κινδύνου", None),
+    ],
+    Role.PAYMENT_OFFICER: [
+        ("Εντολές πληρωμής", None),
+        ("Προκαταβολές και ενδιάμεσες πληρωμές", None),
+        ("Ανακτήσεις", None),
+    ],
+    Role.AUDITOR: [
+        ("Ημερολόγιο ενεργειών (audit, μόνο ανάγνωση)", "opske:audit-list"),
+        ("Αιτήσεις ανά πρόσκληση", "applications:staff-list"),
+        ("Αποφάσεις", "evaluation:reviews"),
+        ("Ενστάσεις", "evaluation:objections"),
+    ],
 }
 
 

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from accounts.models import Role
 from evaluation.comparative import rules, selectors, services
 from evaluation.comparative.models import ComparativeScore, Opinion
 from opske.errors import ApplicationError, NotFound
@@ -28,7 +29,9 @@ def _guard(fn, *args, **kwargs):
 @login_required
 def round_list(request):
     committees = selectors.committees_for_user(user=request.user)
-    if not committees.exists() and not selectors.is_supervisor(request.user):
+    # A committee member with no committee yet sees an empty list; anyone else outside one, a 404.
+    may_list = selectors.is_supervisor(request.user) or request.user.has_role(Role.COMMITTEE_MEMBER)
+    if not committees.exists() and not may_list:
         raise Http404("Δεν βρέθηκε.")
     return render(request, "evaluation/comparative/round_list.html", {"committees": committees})
 
