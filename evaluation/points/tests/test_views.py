@@ -116,6 +116,15 @@ def test_applicant_sees_own_row_and_objects_with_greek_errors(rnd, admin_user, c
     assert other.get(f"/evaluation/points/mine/{app.pk}/").status_code == 404
 
 
+def test_the_citizens_dashboard_leads_to_their_place_in_the_tables(rnd, call16936):
+    app = call16936.applications.get(amka="15038580948")
+
+    page = client_for(app.applicant_user).get("/accounts/dashboard/").content.decode()
+
+    assert 'id="panel-points-results"' in page
+    assert f"/evaluation/points/mine/{app.pk}/" in page
+
+
 def test_replacement_page_asks_for_confirmation(rnd, admin_user, supervisor, call16936):
     services.provisional_tables_post(actor=admin_user, round_id=rnd.pk, posted_on=datetime.date(2026, 4, 9))
     sweep_due_deadlines(now=datetime.datetime(2026, 4, 17, 1, 0, tzinfo=datetime.UTC))
