@@ -7,6 +7,8 @@ role (programme admin, evaluator, supervisor, auditor) see the submitted ones, r
 
 from __future__ import annotations
 
+import json
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import Membership, Role
@@ -99,3 +101,80 @@ def can_download_receipt(user, application: Application) -> bool:
     if can_read_all(user):
         return True
     return applications_for_user(user).filter(pk=application.pk).exists()
+
+
+# --- what final submission reads (the surge hot path) ------------------------------------------
+
+# One round trip instead of three prefetch queries (registry answers, positions, the business's
+# ΚΑΔ): under an FCFS surge the ORM's per-query cost is most of a submission's CPU. Same rows and
+# order as the prefetches (Meta.ordering); rebuilt as unsaved instances so the rules read them
+# exactly as they read prefetched ones.
+_SUBMISSION_ROWS_SQL = """
+SELECT
+  (SELECT coalesce(json_agg(json_build_object(
+       'id', s.id, 'registry', s.registry, 'status', s.status, 'data', s.data,
+       'fetched_at', to_char(s.fetched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')
+     ) ORDER BY s.id), '[]')
+     FROM applications_registrysnapshot s WHERE s.application_id = %(app)s),
+  (SELECT coalesce(json_agg(json_build_object(
+       'id', p.id, 'specialty', p.specialty, 'qualifications', p.qualifications,
+       'category', p.category, 'persons', p.persons, 'place_label', p.place_label,
+       'place_region', p.place_region, 'place_regional_unit', p.place_regional_unit,
+       'place_municipality', p.place_municipality, 'position', p.position
+     ) ORDER BY p.position, p.id), '[]')
+     FROM applications_position p WHERE p.application_id = %(app)s),
+  (SELECT coalesce(json_agg(json_build_object(
+       'id', a.id, 'code', a.code, 'description', a.description, 'kind', a.kind
+     ) ORDER BY a.kind, a.code), '[]')
+     FROM accounts_businessactivity a WHERE a.business_id = %(business)s)
+"""
+
+
+def load_submission_rows(app: Application) -> None:
+    """Fill `app`'s registry answers, positions and the business's ΚΑΔ (a business application on
+    PostgreSQL) in one query; anything else is prefetched the ordinary way."""
+    import datetime
+
+    from django.db import connection
+    from django.db.models import prefetch_related_objects
+
+    from accounts.models import BusinessActivity
+    from applications.models import Position
+
+    if connection.vendor != "postgresql" or app.kind != Application.Kind.BUSINESS or not app.business_id:
+        prefetch_related_objects([app], *SUBMISSION_PREFETCH[app.kind])
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_SUBMISSION_ROWS_SQL, {"app": app.pk, "business": app.business_id})
+        snapshots, positions, activities = (
+            json.loads(v) if isinstance(v, str) else v for v in cursor.fetchone()
+        )
+    for row in snapshots:
+        row["fetched_at"] = datetime.datetime.fromisoformat(row["fetched_at"])
+    app._prefetched_objects_cache = {
+        "registry_snapshots": _as_queryset(
+            RegistrySnapshot, [RegistrySnapshot(application_id=app.pk, **r) for r in snapshots]
+        ),
+        "positions": _as_queryset(Position, [Position(application_id=app.pk, **r) for r in positions]),
+    }
+    app.business._prefetched_objects_cache = {
+        "activities": _as_queryset(
+            BusinessActivity, [BusinessActivity(business_id=app.business_id, **r) for r in activities]
+        )
+    }
+
+
+def _as_queryset(model, objects: list) -> QuerySet:
+    """A queryset whose results are `objects`, as prefetch_related leaves in the cache."""
+    qs = model.objects.none()
+    qs._result_cache = objects
+    qs._prefetch_done = True
+    return qs
+
+
+# What evaluate_submission and receipt_context read, per applicant kind.
+SUBMISSION_PREFETCH = {
+    Application.Kind.BUSINESS: ("registry_snapshots", "positions", "business__activities"),
+    Application.Kind.CLUSTER: ("registry_snapshots", "partners", "budget_lines", "business__activities"),
+    Application.Kind.NATURAL_PERSON: ("registry_snapshots",),
+}

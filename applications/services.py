@@ -16,7 +16,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from accounts.models import Business, Membership, Person
@@ -33,6 +32,7 @@ from applications.models import (
     Submission,
 )
 from applications.reserves import reserves_promote
+from applications.selectors import load_submission_rows
 from calls import rules as call_rules
 from calls.gaps import gap_value
 from calls.models import BudgetPool, Call
@@ -118,14 +118,6 @@ def _locked(application_id, *, for_submission: bool = False) -> Application:
     if app is None:
         raise NotFound("Η αίτηση δεν βρέθηκε.")
     return app
-
-
-# What evaluate_submission and receipt_context read, per applicant kind (one query each).
-SUBMISSION_PREFETCH = {
-    Application.Kind.BUSINESS: ("registry_snapshots", "positions", "business__activities"),
-    Application.Kind.CLUSTER: ("registry_snapshots", "partners", "budget_lines", "business__activities"),
-    Application.Kind.NATURAL_PERSON: ("registry_snapshots",),
-}
 
 
 def _reedit_policy(call: Call) -> str:
@@ -671,7 +663,7 @@ def application_submit(*, actor, application_id: int) -> Application:
                 f"Η αίτηση έχει ήδη οριστικοποιηθεί ({app.protocol_number}).",
                 code="already_submitted",
             )
-        prefetch_related_objects([app], *SUBMISSION_PREFETCH[app.kind])
+        load_submission_rows(app)
         call = app.call
         closed = rules.window_problem(
             now=timezone.now(), opens_at=call.submission_opens_at, closes_at=call.submission_closes_at
