@@ -149,6 +149,7 @@ def load(stdout) -> None:
             payload={"solemn": True, "data_processing": True},
         )
         _store_registry(app, business)
+        _upload_demo_attachments(user, app)
         if spec["submit"]:
             services.application_submit(actor=user, application_id=app.pk)
         created += 1
@@ -157,3 +158,20 @@ def load(stdout) -> None:
         stdout.write(f"  applications: {created} αιτήσεις επίδειξης ΚΥΑ 7066 ({stamp}).\n")
     else:
         stdout.write("  applications: οι αιτήσεις επίδειξης υπάρχουν ήδη.\n")
+
+
+def _upload_demo_attachments(user, app) -> None:
+    """The call's mandatory documents as small placeholder PDFs, so a demo application can submit."""
+    from django.core.files.base import ContentFile
+
+    from applications import attachments
+
+    for required in attachments.required_for(app):
+        if required.mandatory:
+            pdf = b"%PDF-1.4\n%demo " + required.opske_code.encode() + b"\n%%EOF\n"
+            attachments.attachment_upload(
+                actor=user,
+                application_id=app.pk,
+                required_attachment_id=required.pk,
+                file=ContentFile(pdf, name=f"{required.opske_code}-demo.pdf"),
+            )

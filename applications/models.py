@@ -336,3 +336,63 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self):
         return f"{self.scope} · {self.key}"
+
+
+def attachment_upload_to(instance, filename: str) -> str:
+    # Stored under an unguessable name: the original name is kept on the row, never trusted on disk.
+    import uuid
+
+    suffixes = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+    suffix = suffixes.get(instance.content_type, "bin")
+    app = instance.application
+    return f"applications/{app.call_id}/{app.pk}/{uuid.uuid4().hex}.{suffix}"
+
+
+class ApplicationAttachment(models.Model):
+    """A document uploaded with an application (ΚΥΑ 7066 Παρ. 1; Πρόσκληση 004 Παρ. I).
+
+    A new upload of the same required document supersedes the previous one, and a deletion only
+    marks the row: earlier versions stay on record for the audit trail, never shown as current.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    required_attachment = models.ForeignKey(
+        "calls.RequiredAttachment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="uploads",
+        help_text="κενό για πρόσθετο έγγραφο",
+    )
+    file = models.FileField("αρχείο", upload_to=attachment_upload_to, max_length=300)
+    original_name = models.CharField("όνομα αρχείου", max_length=255)
+    content_type = models.CharField("τύπος", max_length=50)
+    size = models.PositiveBigIntegerField("μέγεθος (bytes)")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("χρόνος ανάρτησης", auto_now_add=True)
+    is_current = models.BooleanField("τρέχον", default=True)
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces"
+    )
+    deleted_at = models.DateTimeField("χρόνος διαγραφής", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "συνημμένο αίτησης"
+        verbose_name_plural = "συνημμένα αιτήσεων"
+        ordering = ["application", "required_attachment__position", "uploaded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "required_attachment"],
+                condition=Q(is_current=True, required_attachment__isnull=False),
+                name="uniq_current_attachment_per_document",
+            )
+        ]
+        indexes = [models.Index(fields=["application", "is_current"])]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def code(self) -> str:
+        return self.required_attachment.opske_code if self.required_attachment_id else ""

@@ -342,3 +342,44 @@ def priority_after_reedit(policy: str, *, previous_seq: int | None, new_seq: int
     if policy == REEDIT_KEEP and previous_seq is not None:
         return previous_seq
     return new_seq
+
+
+# --- required attachments (δικαιολογητικά) ----------------------------------------------------------
+
+# Which cluster types a call 004 row's «ισχύει για» names (Πρόσκληση 004 Παρ. I).
+_CLUSTER_TYPE_WORDS = {"existing": "υφιστάμεν", "new": "νέο", "under_establishment": "υπό σύσταση"}
+
+
+def attachment_applies(applies_to: str, cluster_type: str = "") -> bool:
+    """Whether a required document concerns this applicant (Πρόσκληση 004 Παρ. I, «ισχύει για»).
+
+    A row naming cluster types («υφιστάμενοι / νέοι», «υπό σύσταση») applies only to those types;
+    a row naming none (or an applicant with no declared type yet) applies to everyone.
+    """
+    text = (applies_to or "").lower()
+    named = {t for t, word in _CLUSTER_TYPE_WORDS.items() if word in text}
+    if not named or not cluster_type:
+        return True
+    return cluster_type in named
+
+
+def attachment_problems(required: Iterable[dict], uploaded_codes: Iterable[str]) -> list[Problem]:
+    """Every mandatory document of the call that has not been uploaded blocks final submission.
+
+    `required`: the call's application-stage rows as {"code", "name", "citation"} (ΚΥΑ 7066
+    Παράρτημα 1, e.g. 09.04 and 02.06; Πρόσκληση 004 Παρ. I; ΚΥΑ 16936 Άρθ. 4(1)(δ)).
+    """
+    have = set(uploaded_codes)
+    problems = []
+    for row in required:
+        if row["code"] in have:
+            continue
+        citation = row.get("citation") or "πρόσκληση, δικαιολογητικά αίτησης"
+        problems.append(
+            Problem(
+                "attachment_missing",
+                "attachments",
+                f"Λείπει το δικαιολογητικό {row['code']} «{row['name']}» ({citation}).",
+            )
+        )
+    return problems

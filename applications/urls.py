@@ -15,3 +15,10 @@ urlpatterns = [
     path("<int:pk>/reopen/", views.application_reopen, name="reopen"),
     path("<int:pk>/withdraw/", views.application_withdraw, name="withdraw"),
 ]
+urlpatterns += [
+    path("<int:pk>/attachments/upload/", views.attachment_upload, name="attachment-upload"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment-download"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/delete/", views.attachment_delete, name="attachment-delete"
+    ),
+]

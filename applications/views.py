@@ -10,18 +10,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
+from applications import attachments as attachment_services
 from applications import rules, selectors, services
 from applications.filters import ApplicationFilter
 from applications.models import Application, ClusterPartner, Position
 from applications.selectors import STAFF_READ_ROLES
 from calls import rules as call_rules
-from calls.models import Call
+from calls.models import Call, RequiredAttachment
 from opske.errors import ApplicationError, NotFound
 
 STEPS_BY_KIND = {
@@ -46,6 +47,9 @@ STEPS_BY_KIND = {
 }
 
 
+ATTACHMENTS_STEP = ("attachments", "Επισυναπτόμενα")
+
+
 def _get(request, pk) -> Application:
     try:
         return selectors.application_get_for_user(user=request.user, pk=pk)
@@ -57,6 +61,10 @@ def _steps(app: Application) -> list[tuple[str, str]]:
     steps = STEPS_BY_KIND[app.kind]
     if app.call.aid_regime != Call.AidRegime.DE_MINIMIS:
         steps = [s for s in steps if s[0] != "de_minimis"]
+    if app.call.attachments.filter(stage=RequiredAttachment.Stage.APPLICATION).exists():
+        # Documents come last before the declarations, as in the call's Annex (ΚΥΑ 7066 Παρ. 1).
+        at = next((i for i, (s, _) in enumerate(steps) if s == "declarations"), len(steps))
+        steps = [*steps[:at], ATTACHMENTS_STEP, *steps[at:]]
     return steps
 
 
@@ -201,6 +209,8 @@ def application_step(request, pk, step):
     names = [s for s, _ in steps]
     if step not in names:
         raise Http404("Άγνωστο βήμα.")
+    if step == ATTACHMENTS_STEP[0]:
+        return _attachments_page(request, app, steps)
     errors: dict = {}
     posted = None
     if request.method == "POST":
@@ -357,6 +367,100 @@ def application_refresh_registries(request, pk):
         services.application_request_registry_refresh(actor=request.user, application=app)
         messages.info(request, "Ζητήθηκαν ξανά τα στοιχεία από τα μητρώα.")
     return redirect("applications:detail", pk=pk)
+
+
+# --- attachments (Επισυναπτόμενα) -------------------------------------------------------------------
+
+
+def _attachments_page(request, app, steps, *, errors=None, notice=""):
+    """The documents step: each required document with its status and an upload form.
+
+    Uploads are ordinary multipart forms (they work without JavaScript); with htmx the answer is
+    the same page, of which only the list is swapped in.
+    """
+    roles = services.applicant_roles(request.user, app)
+    return render(
+        request,
+        "applications/attachments.html",
+        {
+            "app": app,
+            "steps": steps,
+            "step": ATTACHMENTS_STEP[0],
+            "step_label": ATTACHMENTS_STEP[1],
+            "rows": attachment_services.attachment_rows(app),
+            "errors": errors or {},
+            "notice": notice,
+            "max_mb": attachment_services.max_bytes() // (1024 * 1024),
+            "can_upload": app.is_editable and ("self" in roles or bool(roles & services.SUBMIT_ROLES)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk):
+    app = _get(request, pk)
+    raw = request.POST.get("required_attachment", "").strip()
+    try:
+        required_id = int(raw) if raw else None
+    except ValueError:
+        required_id = 0  # refused by the service as «not a document of this call»
+    try:
+        attachment = attachment_services.attachment_upload(
+            actor=request.user,
+            application_id=app.pk,
+            required_attachment_id=required_id,
+            file=request.FILES.get("file"),
+        )
+    except ApplicationError as exc:
+        # The message goes beside the document it concerns; what is already uploaded stays.
+        messages_ = [m for msgs in (exc.fields or {}).values() for m in msgs] or [exc.message]
+        return _attachments_page(request, _get(request, pk), _steps(app), errors={raw or "extra": messages_})
+    notice = f"Αναρτήθηκε το αρχείο «{attachment.original_name}»."
+    if request.headers.get("HX-Request"):
+        return _attachments_page(request, _get(request, pk), _steps(app), notice=notice)
+    messages.success(request, notice)
+    return redirect("applications:step", pk=app.pk, step=ATTACHMENTS_STEP[0])
+
+
+@login_required
+def attachment_delete(request, pk, attachment_pk):
+    """Delete with confirmation: a page that asks, and a POST that does it."""
+    app = _get(request, pk)
+    try:
+        attachment = attachment_services.attachment_get_for_user(
+            user=request.user, application_id=app.pk, pk=attachment_pk
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    if request.method == "POST":
+        try:
+            attachment_services.attachment_delete(
+                actor=request.user, application_id=app.pk, attachment_id=attachment.pk
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Διαγράφηκε το αρχείο «{attachment.original_name}».")
+        return redirect("applications:step", pk=app.pk, step=ATTACHMENTS_STEP[0])
+    return render(request, "applications/attachment_delete.html", {"app": app, "attachment": attachment})
+
+
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    """The file, to the applicant's members, staff readers and the assigned evaluators; else 404."""
+    try:
+        attachment = attachment_services.attachment_get_for_user(
+            user=request.user, application_id=pk, pk=attachment_pk
+        )
+        handle = attachment.file.open("rb")
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except OSError as exc:
+        raise Http404("Το αρχείο δεν είναι διαθέσιμο.") from exc
+    return FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
 
 
 # --- staff list ----------------------------------------------------------------------------------

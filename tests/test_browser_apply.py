@@ -35,6 +35,16 @@ def _login_as_lignitis(page, portal_url):
     page.wait_for_url("**/accounts/dashboard/")
 
 
+def _upload(page, code):
+    """Upload a small PDF for the document `code` on the «Επισυναπτόμενα» step and wait for it."""
+    pdf = b"%PDF-1.4\n% " + code.encode() + b"\n%%EOF\n"
+    page.get_by_label(f"Αρχείο ({code})").set_input_files(
+        {"name": f"{code}.pdf", "mimeType": "application/pdf", "buffer": pdf}
+    )
+    page.locator(f'form:has(input[id^="id_file_"]):has-text("{code}") button[type="submit"]').first.click()
+    page.wait_for_selector(f'a:has-text("{code}.pdf")')
+
+
 def test_business_applies_is_blocked_by_an_excluded_place_fixes_it_and_submits(page, portal_url):
     call = seeded_call(seeds.kya7066)
     _login_as_lignitis(page, portal_url)
@@ -51,6 +61,9 @@ def test_business_applies_is_blocked_by_an_excluded_place_fixes_it_and_submits(p
     page.wait_for_url("**/step/de_minimis/")
     page.get_by_label("Δηλώνω υπεύθυνα").check()
     page.get_by_role("button", name="Αποθήκευση και συνέχεια").click()
+    page.wait_for_url("**/step/attachments/")
+    _upload(page, "09.04")  # 02.06 is left missing: the confirmation step must name it
+    page.get_by_role("link", name="Συνέχεια").click()
     page.wait_for_url("**/step/declarations/")
     page.get_by_label("Γνωρίζω ότι η οριστικοποιημένη αίτηση").check()
     page.get_by_label("Συναινώ στην επεξεργασία").check()
@@ -59,11 +72,14 @@ def test_business_applies_is_blocked_by_an_excluded_place_fixes_it_and_submits(p
     page.wait_for_url("**/confirm/")
     blocked = page.locator("#blocking-problems").inner_text()
     assert "Θεσσαλονίκης" in blocked and "δεν είναι επιλέξιμη" in blocked
+    assert "02.06" in blocked
     page.screenshot(path=str(SHOTS / "h5-apply-blocked.png"), full_page=True)
 
     page.get_by_role("link", name="Θέσεις προς κάλυψη").click()
     _fill_position(page, "Δυτικής Μακεδονίας", "Κοζάνης", "Κοζάνης")
-    page.goto(page.url.replace("/step/de_minimis/", "/confirm/"))
+    page.goto(page.url.replace("/step/de_minimis/", "/step/attachments/"))
+    _upload(page, "02.06")
+    page.goto(page.url.replace("/step/attachments/", "/confirm/"))
     assert page.locator("#blocking-problems").count() == 0
     page.get_by_label("Επιβεβαιώνω την οριστική υποβολή της αίτησης").check()
     page.get_by_role("button", name="Οριστικοποίηση").click()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applications.api import views
+from applications.api import attachments, views
 
 app_name = "applications-api"
 urlpatterns = [
@@ -10,4 +10,10 @@ urlpatterns = [
     path("<int:pk>/submit/", views.ApplicationSubmitApi.as_view(), name="submit"),
     path("<int:pk>/reopen/", views.ApplicationReopenApi.as_view(), name="reopen"),
     path("<int:pk>/withdraw/", views.ApplicationWithdrawApi.as_view(), name="withdraw"),
+    path("<int:pk>/attachments/", attachments.ApplicationAttachmentsApi.as_view(), name="attachments"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        attachments.ApplicationAttachmentDetailApi.as_view(),
+        name="attachment",
+    ),
 ]

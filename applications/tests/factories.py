@@ -122,6 +122,36 @@ def complete_business_draft(user, call, *, afm: str, positions=None, grants=None
         step="declarations",
         payload={"solemn": True, "data_processing": True},
     )
+    upload_required_attachments(user, app)
     if prefill:
         prefill_registries(app.pk)
     return app
+
+
+# The smallest file the portal accepts as a PDF (it checks the magic bytes «%PDF-»).
+TINY_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def pdf_file(name: str = "document.pdf", content: bytes = TINY_PDF):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def upload_required_attachments(user, app) -> list:
+    """Upload a small PDF for every mandatory document the call asks of this application."""
+    from applications import attachments
+
+    return [
+        attachments.attachment_upload(
+            actor=user,
+            application_id=app.pk,
+            required_attachment_id=r.pk,
+            file=pdf_file(f"{r.opske_code}.pdf"),
+        )
+        for r in attachments.required_for(app)
+        if r.mandatory
+    ]

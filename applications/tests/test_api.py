@@ -9,7 +9,12 @@ from rest_framework.test import APIClient
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from applications.models import Application
-from applications.tests.factories import POSITION_KOZANI, complete_business_draft, member
+from applications.tests.factories import (
+    POSITION_KOZANI,
+    complete_business_draft,
+    member,
+    upload_required_attachments,
+)
 from calls.models import Call
 
 LIGNITIS = "804773470"
@@ -44,6 +49,8 @@ def test_create_draft_save_steps_and_submit_through_the_api(kya7066):
         assert saved.status_code == 200, saved.json()
     from applications.tasks import prefill_registries
 
+    # Documents through the service here; the attachments API has its own tests (test_api_attachments.py).
+    upload_required_attachments(user, Application.objects.get(pk=pk))
     prefill_registries(pk)
     submitted = api.post(f"/api/v1/applications/{pk}/submit/", format="json")
 

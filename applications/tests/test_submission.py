@@ -13,7 +13,13 @@ from accounts.models import Membership
 from applications import selectors, services
 from applications.models import Application
 from applications.tasks import prefill_registries
-from applications.tests.factories import POSITION_KOZANI, complete_business_draft, member, person_user
+from applications.tests.factories import (
+    POSITION_KOZANI,
+    complete_business_draft,
+    member,
+    person_user,
+    upload_required_attachments,
+)
 from calls.models import BudgetPool, Call
 from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opske.models import GeneratedDocument
@@ -352,6 +358,7 @@ def _cluster_draft(user, call):
     services.application_save_step(
         actor=user, application_id=app.pk, step="declarations", payload={"solemn": True}
     )
+    upload_required_attachments(user, app)
     prefill_registries(app.pk)
     return app
 
@@ -426,6 +433,7 @@ def test_person_application_with_registry_facts_and_preferences_is_submitted(kya
     services.application_save_step(
         actor=user, application_id=app.pk, step="declarations", payload={"solemn": True}
     )
+    upload_required_attachments(user, app)
 
     submitted = services.application_submit(actor=user, application_id=app.pk)
 

@@ -6,7 +6,7 @@ from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from applications.models import Application
 from applications.tasks import prefill_registries
-from applications.tests.factories import member
+from applications.tests.factories import member, pdf_file
 
 LIGNITIS = "804773470"
 THESSALONIKI = ("Κεντρικής Μακεδονίας", "Θεσσαλονίκης", "Θεσσαλονίκης")
@@ -40,6 +40,11 @@ def test_business_fills_the_steps_is_blocked_by_an_ineligible_place_fixes_it_and
     client.post(f"/applications/{app.pk}/step/positions/", _positions(THESSALONIKI))
     client.post(f"/applications/{app.pk}/step/de_minimis/", {"declared": "on"})
     client.post(f"/applications/{app.pk}/step/declarations/", {"solemn": "on", "data_processing": "on"})
+    for required in kya7066.attachments.filter(stage="application", mandatory=True):
+        client.post(
+            f"/applications/{app.pk}/attachments/upload/",
+            {"required_attachment": required.pk, "file": pdf_file(f"{required.opske_code}.pdf")},
+        )
 
     blocked = client.get(f"/applications/{app.pk}/confirm/").content.decode()
     assert "δεν είναι επιλέξιμη" in blocked and "Οριστικοποίηση</button>" not in blocked

@@ -235,3 +235,6 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Documents uploaded with an application (applications.attachments): PDF/JPEG/PNG up to this size.
+APPLICATION_ATTACHMENT_MAX_MB = env.int("APPLICATION_ATTACHMENT_MAX_MB", default=10)

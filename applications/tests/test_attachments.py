@@ -1,0 +1,232 @@
+"""Required attachments: upload, replace, delete, what blocks submission, who may download, receipt."""
+
+import pytest
+from django.template.loader import render_to_string
+
+from accounts.models import Membership, Role
+from accounts.tests.factories import UserFactory
+from applications import attachments, services
+from applications.models import Application, ApplicationAttachment
+from applications.tests.factories import complete_business_draft, member, pdf_file
+from evaluation.tests.factories import open_form
+from opske.errors import Conflict, PermissionDenied, ValidationFailed
+from opske.models import AuditEvent
+
+LIGNITIS = "804773470"
+GREVENA = "808982626"
+
+
+def _required(call, code):
+    return call.attachments.get(stage="application", opske_code=code)
+
+
+def _draft(call, user):
+    return services.application_create(actor=user, call_id=call.pk, business_afm=LIGNITIS)
+
+
+def test_the_attachments_step_lists_the_calls_documents_with_their_codes(client, kya7066):
+    user = member(LIGNITIS)
+    app = _draft(kya7066, user)
+    client.force_login(user)
+
+    page = client.get(f"/applications/{app.pk}/step/attachments/").content.decode()
+
+    assert "09.04" in page and "02.06" in page and "λείπει" in page
+    assert 'enctype="multipart/form-data"' in page
+
+
+def test_upload_replace_and_delete_keep_the_history_and_are_audited(kya7066):
+    user = member(LIGNITIS)
+    app = _draft(kya7066, user)
+    required = _required(kya7066, "09.04")
+
+    first = attachments.attachment_upload(
+        actor=user, application_id=app.pk, required_attachment_id=required.pk, file=pdf_file("dilosi.pdf")
+    )
+    second = attachments.attachment_upload(
+        actor=user,
+        application_id=app.pk,
+        required_attachment_id=required.pk,
+        file=pdf_file("dilosi-v2.pdf", b"%PDF-1.7\n% second version\n%%EOF\n"),
+    )
+
+    first.refresh_from_db()
+    assert [a.original_name for a in attachments.current_attachments(app)] == ["dilosi-v2.pdf"]
+    assert first.is_current is False and first.replaced_by == second
+    assert second.content_type == "application/pdf" and len(second.sha256) == 64
+    assert second.file.name.startswith(f"applications/{kya7066.pk}/{app.pk}/")
+
+    attachments.attachment_delete(actor=user, application_id=app.pk, attachment_id=second.pk)
+
+    assert not attachments.current_attachments(app).exists()
+    assert ApplicationAttachment.objects.filter(application=app).count() == 2  # kept for the audit trail
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="application.attachment_").values_list(
+            "action", flat=True
+        )
+    )
+    assert actions == [
+        "application.attachment_uploaded",
+        "application.attachment_replaced",
+        "application.attachment_deleted",
+    ]
+
+
+def test_a_file_that_is_not_really_a_pdf_is_refused_and_the_previous_upload_stays(kya7066):
+    user = member(LIGNITIS)
+    app = _draft(kya7066, user)
+    required = _required(kya7066, "09.04")
+    attachments.attachment_upload(
+        actor=user, application_id=app.pk, required_attachment_id=required.pk, file=pdf_file("good.pdf")
+    )
+
+    with pytest.raises(ValidationFailed) as exc:
+        attachments.attachment_upload(
+            actor=user,
+            application_id=app.pk,
+            required_attachment_id=required.pk,
+            file=pdf_file("virus.pdf", b"MZ\x90\x00 not a pdf at all"),
+        )
+
+    assert exc.value.code == "attachment_wrong_type"
+    assert "PDF, JPEG ή PNG" in exc.value.fields["file"][0]
+    assert [a.original_name for a in attachments.current_attachments(app)] == ["good.pdf"]
+
+
+def test_an_oversize_or_empty_file_is_refused_with_the_limit(kya7066, settings):
+    settings.APPLICATION_ATTACHMENT_MAX_MB = 1
+    user = member(LIGNITIS)
+    app = _draft(kya7066, user)
+    required = _required(kya7066, "09.04")
+
+    with pytest.raises(ValidationFailed) as big:
+        attachments.attachment_upload(
+            actor=user,
+            application_id=app.pk,
+            required_attachment_id=required.pk,
+            file=pdf_file("big.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 1)),
+        )
+    with pytest.raises(ValidationFailed) as empty:
+        attachments.attachment_upload(
+            actor=user, application_id=app.pk, required_attachment_id=required.pk, file=pdf_file("e.pdf", b"")
+        )
+
+    assert big.value.code == "attachment_too_large" and "1 MB" in big.value.message
+    assert empty.value.code == "attachment_empty"
+    assert not ApplicationAttachment.objects.filter(application=app).exists()
+
+
+def test_a_bad_upload_in_the_browser_shows_the_greek_reason_beside_the_document(client, kya7066):
+    user = member(LIGNITIS)
+    app = _draft(kya7066, user)
+    client.force_login(user)
+    required = _required(kya7066, "02.06")
+
+    answer = client.post(
+        f"/applications/{app.pk}/attachments/upload/",
+        {"required_attachment": required.pk, "file": pdf_file("photo.png", b"GIF89a....")},
+    )
+
+    assert answer.status_code == 200
+    assert "Επιτρέπονται μόνο αρχεία PDF, JPEG ή PNG" in answer.content.decode()
+
+
+def test_submission_is_blocked_naming_the_missing_document_then_allowed_after_upload(kya7066):
+    user = member(LIGNITIS)
+    app = complete_business_draft(user, kya7066, afm=LIGNITIS)
+    beneficial = attachments.current_attachments(app).get(required_attachment__opske_code="02.06")
+    attachments.attachment_delete(actor=user, application_id=app.pk, attachment_id=beneficial.pk)
+
+    with pytest.raises(ValidationFailed) as exc:
+        services.application_submit(actor=user, application_id=app.pk)
+
+    assert exc.value.code == "attachment_missing"
+    message = exc.value.fields["attachments"][0]
+    assert "02.06" in message and "ΚΥΑ 7066 Παρ. 1" in message
+
+    attachments.attachment_upload(
+        actor=user,
+        application_id=app.pk,
+        required_attachment_id=_required(kya7066, "02.06").pk,
+        file=pdf_file("dikaiouxoi.pdf"),
+    )
+    submitted = services.application_submit(actor=user, application_id=app.pk)
+
+    assert submitted.status == Application.Status.SUBMITTED
+
+
+def test_upload_after_submission_is_refused(kya7066):
+    user = member(LIGNITIS)
+    app = complete_business_draft(user, kya7066, afm=LIGNITIS)
+    services.application_submit(actor=user, application_id=app.pk)
+
+    with pytest.raises(Conflict) as exc:
+        attachments.attachment_upload(
+            actor=user,
+            application_id=app.pk,
+            required_attachment_id=_required(kya7066, "09.04").pk,
+            file=pdf_file("late.pdf"),
+        )
+
+    assert exc.value.code == "not_editable"
+
+
+def test_a_member_without_submit_rights_cannot_upload(kya7066):
+    owner = member(LIGNITIS)
+    app = _draft(kya7066, owner)
+    accountant = member(LIGNITIS, Membership.BusinessRole.FINANCIAL_OFFICER)
+
+    with pytest.raises(PermissionDenied):
+        attachments.attachment_upload(
+            actor=accountant,
+            application_id=app.pk,
+            required_attachment_id=_required(kya7066, "09.04").pk,
+            file=pdf_file(),
+        )
+
+
+def test_the_owner_downloads_and_another_business_gets_404(client, kya7066):
+    user = member(LIGNITIS)
+    app = complete_business_draft(user, kya7066, afm=LIGNITIS)
+    attachment = attachments.current_attachments(app).first()
+    url = f"/applications/{app.pk}/attachments/{attachment.pk}/"
+
+    client.force_login(member(GREVENA))
+    stranger = client.get(url)
+    client.force_login(user)
+    owner = client.get(url)
+
+    assert stranger.status_code == 404
+    assert owner.status_code == 200 and b"".join(owner.streaming_content).startswith(b"%PDF-")
+    assert owner["Content-Type"] == "application/pdf"
+
+
+def test_the_assigned_evaluator_sees_the_attachments_beside_the_form_and_downloads_them(client, kya7066):
+    user = member(LIGNITIS)
+    app = services.application_submit(
+        actor=user, application_id=complete_business_draft(user, kya7066, afm=LIGNITIS).pk
+    )
+    evaluator = UserFactory(username="eval-att", email="eval-att@example.gr", roles=[Role.EVALUATOR])
+    evaluation = open_form(app, evaluator)
+    attachment = attachments.current_attachments(app).get(required_attachment__opske_code="09.04")
+    client.force_login(evaluator)
+
+    workspace = client.get(f"/evaluation/assignments/{evaluation.assignment_id}/").content.decode()
+    download = client.get(f"/applications/{app.pk}/attachments/{attachment.pk}/")
+
+    assert "Επισυναπτόμενα" in workspace and "09.04.pdf" in workspace
+    assert download.status_code == 200
+
+
+def test_the_receipt_lists_each_document_with_its_code_name_and_sha256(kya7066):
+    user = member(LIGNITIS)
+    app = complete_business_draft(user, kya7066, afm=LIGNITIS)
+    submitted = services.application_submit(actor=user, application_id=app.pk)
+    uploaded = attachments.current_attachments(submitted).get(required_attachment__opske_code="09.04")
+
+    snapshot = submitted.submissions.get().snapshot
+    html = render_to_string("applications/pdf/receipt.html", snapshot)
+
+    listed = {row["code"]: row for row in snapshot["attachments"]}
+    assert listed["09.04"]["sha256"] == uploaded.sha256 and listed["09.04"]["name"] == "09.04.pdf"
+    assert uploaded.sha256 in html and "Επισυναπτόμενα δικαιολογητικά" in html
