@@ -1,18 +1,11 @@
 """Attachments through the API: an API client can complete what the browser form completes."""
 
-from rest_framework.test import APIClient
-
 from applications.models import ApplicationAttachment
 from applications.tests.factories import complete_business_draft, member, pdf_file
+from applications.tests.test_api import client_for
 
 LIGNITIS = "804773470"
 GREVENA = "808982626"
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def _draft_without_documents(call, user, afm=LIGNITIS):
