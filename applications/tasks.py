@@ -46,9 +46,20 @@ def registry_checks_for(application: Application) -> list[dict]:
                 }
             )
         from applications.services import demo_sandbox_ergani_password
+        from interop.ergani_access import has_ergani_access
 
         password = demo_sandbox_ergani_password()
-        if password and application.kind == Application.Kind.BUSINESS:
+        if application.kind == Application.Kind.BUSINESS and has_ergani_access(application.business):
+            # The business's own ΕΡΓΑΝΗ authorisation or uploaded export (interop.ergani_access).
+            checks.append(
+                {
+                    "registry": "ergani",
+                    "operation": "workforce",
+                    "call": "interop.ergani_access.fetch_workforce",
+                    "params": {"afm": afm, "as_on": today},
+                }
+            )
+        elif password and application.kind == Application.Kind.BUSINESS:
             checks.append(
                 {
                     "registry": "ergani",

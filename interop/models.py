@@ -170,3 +170,59 @@ class ConsoleLookup(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state == self.State.PENDING
+
+
+class ErganiAuthorization(models.Model):
+    """A business authorises the portal to read its ΕΡΓΑΝΗ staff data with its own credentials.
+
+    The ΕΡΓΑΝΗ API acts only for the employer owning the credentials (interop.md §3). The password
+    is kept encrypted (see `interop.ergani_access`); a revoked row stays for the audit trail.
+    """
+
+    business = models.ForeignKey(
+        "accounts.Business", on_delete=models.CASCADE, related_name="ergani_authorizations"
+    )
+    username = models.CharField("όνομα χρήστη ΕΡΓΑΝΗ", max_length=100)
+    password_encrypted = models.TextField("κωδικός (κρυπτογραφημένος)")
+    authorized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="εξουσιοδότησε"
+    )
+    authorized_at = models.DateTimeField("εξουσιοδότηση", auto_now_add=True)
+    revoked_at = models.DateTimeField("ανάκληση", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-authorized_at", "-id"]
+        verbose_name = "εξουσιοδότηση ΕΡΓΑΝΗ"
+        verbose_name_plural = "εξουσιοδοτήσεις ΕΡΓΑΝΗ"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_active_ergani_auth",
+            )
+        ]
+
+    def __str__(self):
+        return f"ΕΡΓΑΝΗ {self.username} ({self.business_id})"
+
+
+class ErganiExportUpload(models.Model):
+    """An uploaded ΕΡΓΑΝΗ «Πίνακας Προσωπικού» export and the report parsed from it."""
+
+    business = models.ForeignKey("accounts.Business", on_delete=models.CASCADE, related_name="ergani_uploads")
+    file_name = models.CharField("όνομα αρχείου", max_length=255, blank=True)
+    content = models.BinaryField("αρχείο")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="χρήστης"
+    )
+    uploaded_at = models.DateTimeField("ανέβηκε", auto_now_add=True)
+    report = models.JSONField("αναφορά", encoder=DjangoJSONEncoder)
+    as_on = models.DateField("ημερομηνία αναφοράς")
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = "αρχείο ΕΡΓΑΝΗ"
+        verbose_name_plural = "αρχεία ΕΡΓΑΝΗ"
+
+    def __str__(self):
+        return f"ΕΡΓΑΝΗ {self.file_name} ({self.as_on:%d/%m/%Y})"

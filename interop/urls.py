@@ -15,3 +15,12 @@ urlpatterns = [
     path("businesses/", views.business_find, name="business-find"),
     path("businesses/<int:pk>/check/", views.business_check, name="business-check"),
 ]
+
+from . import ergani_views  # noqa: E402 - additive: the business's ΕΡΓΑΝΗ access (interop.ergani_access)
+
+urlpatterns += [
+    path("ergani/<int:business_pk>/", ergani_views.ergani_page, name="ergani"),
+    path("ergani/<int:business_pk>/authorize/", ergani_views.ergani_authorize_view, name="ergani-authorize"),
+    path("ergani/<int:business_pk>/upload/", ergani_views.ergani_upload_view, name="ergani-upload"),
+    path("ergani/<int:business_pk>/revoke/", ergani_views.ergani_revoke_view, name="ergani-revoke"),
+]

@@ -25,7 +25,6 @@ from the list, the number if error_code is one, else 500); sandbox-only codes `m
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, timedelta
 
 from django.http import HttpResponse, JsonResponse
@@ -33,7 +32,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 from stdnum.gr import vat as stdnum_vat
 
-from .control import sandbox_endpoint
+from .control import same_secret, sandbox_endpoint
 from .data_people import CLEARANCE_STATUS, CLEARANCE_VALID_DAYS, SANDBOX_SERVICE_TOKEN
 from .registry_data import TAXPAYERS
 
@@ -90,7 +89,7 @@ def _view(kind: str):
     @require_GET
     @sandbox_endpoint("clearance")
     def view(request, afm: str):
-        if not secrets.compare_digest(request.headers.get("X-Api-Token", ""), SANDBOX_SERVICE_TOKEN):
+        if not same_secret(request.headers.get("X-Api-Token", ""), SANDBOX_SERVICE_TOKEN):
             return _error("TOKEN_INVALID", "Μη έγκυρο διακριτικό πρόσβασης.")
         mode = request.sandbox_mode
         if mode.mode == "error" and mode.error_code == "malformed":

@@ -7,6 +7,7 @@ the registry console and the sandbox views all see the same switch.
 from __future__ import annotations
 
 import functools
+import secrets
 import time
 from dataclasses import asdict, dataclass
 
@@ -65,3 +66,9 @@ def sandbox_endpoint(registry: str):
         return wrapper
 
     return decorator
+
+
+def same_secret(given: str | None, expected: str) -> bool:
+    """Constant-time comparison that also accepts non-ASCII input (a Greek password is a wrong
+    password, not a crash: `secrets.compare_digest` refuses non-ASCII str)."""
+    return secrets.compare_digest((given or "").encode("utf-8"), expected.encode("utf-8"))

@@ -26,14 +26,13 @@ from the list above, or the number if error_code is one, else 500); two sandbox-
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 
 from django.http import HttpResponse, JsonResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from .control import sandbox_endpoint
+from .control import same_secret, sandbox_endpoint
 from .data_people import DYPA_REGISTRATIONS, KPA2, SANDBOX_SERVICE_TOKEN
 from .registry_data import PERSONS
 
@@ -106,7 +105,7 @@ def status_of(amka: str, as_on: date) -> dict | None:
 @sandbox_endpoint("dypa")
 def unemployed(request, amka: str):
     header = request.headers.get("Authorization", "")
-    if not secrets.compare_digest(header, f"Bearer {SANDBOX_SERVICE_TOKEN}"):
+    if not same_secret(header, f"Bearer {SANDBOX_SERVICE_TOKEN}"):
         return _error("UNAUTHORIZED", "Απαιτείται έγκυρο διακριτικό πρόσβασης.")
     mode = request.sandbox_mode
     if mode.mode == "error" and mode.error_code == "malformed":

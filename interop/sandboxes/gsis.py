@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lxml import etree
 
 from interop.sandboxes import registry_data
-from interop.sandboxes.control import sandbox_endpoint
+from interop.sandboxes.control import same_secret, sandbox_endpoint
 
 CODE_SECONDS = 120
 TOKEN_SECONDS = 3600
@@ -72,9 +72,9 @@ def _with_query(uri: str, **params) -> str:
 
 def _client_ok(client_id: str, client_secret: str | None = None) -> bool:
     config = settings.INTEROP["gsis"]
-    if not secrets.compare_digest(client_id or "", config["client_id"]):
+    if not same_secret(client_id, config["client_id"]):
         return False
-    return client_secret is None or secrets.compare_digest(client_secret or "", config["client_secret"])
+    return client_secret is None or same_secret(client_secret, config["client_secret"])
 
 
 @csrf_exempt
@@ -103,7 +103,7 @@ def authorize(request):
         )
     username = request.POST.get("username", "").strip()
     user = registry_data.TAXISNET_USERS.get(username)
-    if user is None or not secrets.compare_digest(request.POST.get("password", ""), user["password"]):
+    if user is None or not same_secret(request.POST.get("password", ""), user["password"]):
         context.update(error="Λάθος όνομα χρήστη ή κωδικός πρόσβασης.", username=username)
         return HttpResponse(_LOGIN_PAGE.render(Context(context)), status=200)
     code = secrets.token_urlsafe(24)

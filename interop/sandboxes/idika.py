@@ -20,14 +20,12 @@ from the list above, or the number if error_code is one, else 500); sandbox-only
 
 from __future__ import annotations
 
-import secrets
-
 from django.http import HttpResponse, JsonResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
 from stdnum.gr import amka as stdnum_amka
 
-from .control import sandbox_endpoint
+from .control import same_secret, sandbox_endpoint
 from .data_people import AMKA_REGISTER, SANDBOX_SERVICE_TOKEN
 
 ERROR_STATUS = {"AMKA_INVALID": 400, "API_KEY_INVALID": 401, "AMKA_NOT_FOUND": 404}
@@ -56,7 +54,7 @@ def record(amka: str) -> dict | None:
 @require_GET
 @sandbox_endpoint("idika")
 def amka_lookup(request, amka: str):
-    if not secrets.compare_digest(request.headers.get("X-Api-Key", ""), SANDBOX_SERVICE_TOKEN):
+    if not same_secret(request.headers.get("X-Api-Key", ""), SANDBOX_SERVICE_TOKEN):
         return _error("API_KEY_INVALID", "Μη έγκυρο κλειδί πρόσβασης.")
     mode = request.sandbox_mode
     if mode.mode == "error" and mode.error_code == "malformed":
