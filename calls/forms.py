@@ -7,20 +7,13 @@ from django import forms
 from calls.gaps import GAPS_BY_KEY, gaps_for_method
 from calls.models import (
     CALL_SETTINGS_FIELDS,
-    AnnualAllocation,
-    BudgetGroupLimit,
     BudgetPool,
     Call,
-    CallDeadline,
     EligibleArea,
-    EvaluationCriterion,
-    ExpenseCategory,
-    PlacementService,
     Programme,
-    RequiredAttachment,
-    UnitRate,
 )
 from calls.seeds import annex2_rows, parse_kad_csv
+from calls.services import AREA_FIELDS, CHILD_MODELS, POOL_FIELDS
 
 DATETIME_WIDGET = forms.DateTimeInput(
     attrs={"type": "datetime-local", "class": "govgr-input"}, format="%Y-%m-%dT%H:%M"
@@ -186,92 +179,32 @@ class AreaRowForm(RowFormBase):
 
     class Meta:
         model = EligibleArea
-        fields = ["level", "region", "regional_unit", "municipality"]
+        fields = list(AREA_FIELDS)
 
 
 def _row_form(model, fields):
     return forms.modelform_factory(model, form=RowFormBase, fields=list(fields))
 
 
+def _child_form(section: str, *, exclude=()):
+    """A row form over the fields `calls.services` accepts for `section` (one list, not two)."""
+    model, fields = CHILD_MODELS[section]
+    return _row_form(model, [f for f in fields if f not in exclude])
+
+
 # section -> (title, form class); the order is the order on the editor page.
 SECTION_FORMS = {
-    "pools": (
-        "Ταμεία προϋπολογισμού",
-        _row_form(BudgetPool, ["code", "label", "year", "share_percent", "amount", "citation"]),
-    ),
+    "pools": ("Ταμεία προϋπολογισμού", _row_form(BudgetPool, POOL_FIELDS)),
     "areas": ("Επιλέξιμες περιοχές", AreaRowForm),
-    "annual_allocations": ("Ετήσια κατανομή", _row_form(AnnualAllocation, ["year", "amount"])),
-    "unit_rates": (
-        "Μοναδιαία ποσά",
-        _row_form(UnitRate, ["code", "label", "rate_percent", "monthly_amount", "citation"]),
-    ),
-    "expense_categories": (
-        "Κατηγορίες δαπανών",
-        _row_form(
-            ExpenseCategory,
-            [
-                "code",
-                "name",
-                "gber_article",
-                "budget_group",
-                "is_personnel",
-                "flat_rate_percent",
-                "aid_intensity_percent",
-                "intensity_table",
-                "position",
-            ],
-        ),
-    ),
-    "budget_limits": (
-        "Όρια ομάδων δαπανών (% επιχορηγούμενου π/υ)",
-        _row_form(BudgetGroupLimit, ["budget_group", "max_share_percent", "citation"]),
-    ),
-    "attachments": (
-        "Απαιτούμενα δικαιολογητικά",
-        _row_form(
-            RequiredAttachment,
-            [
-                "opske_code",
-                "name",
-                "stage",
-                "mandatory",
-                "applies_to",
-                "max_files",
-                "max_file_mb",
-                "allowed_extensions",
-                "citation",
-                "position",
-            ],
-        ),
-    ),
-    "deadlines": (
-        "Προθεσμίες",
-        _row_form(
-            CallDeadline,
-            ["kind", "label", "length", "unit", "counting", "anchor", "roll_to_working_day", "citation"],
-        ),
-    ),
-    "criteria": (
-        "Κριτήρια αξιολόγησης",
-        _row_form(
-            EvaluationCriterion,
-            [
-                "code",
-                "title",
-                "kind",
-                "group",
-                "weight_percent",
-                "max_score",
-                "sub_criteria",
-                "citation",
-                "position",
-            ],
-        ),
-    ),
-    "placement_services": (
-        "Υπηρεσίες τοποθέτησης",
-        _row_form(PlacementService, ["code", "name", "regional_unit", "positions"]),
-    ),
+    "annual_allocations": ("Ετήσια κατανομή", _child_form("annual_allocations")),
+    "unit_rates": ("Μοναδιαία ποσά", _child_form("unit_rates")),
+    # «conditions» is structured JSON the seeds write; the editor leaves it as it is.
+    "expense_categories": ("Κατηγορίες δαπανών", _child_form("expense_categories", exclude=("conditions",))),
+    "budget_limits": ("Όρια ομάδων δαπανών (% επιχορηγούμενου π/υ)", _child_form("budget_limits")),
+    "attachments": ("Απαιτούμενα δικαιολογητικά", _child_form("attachments")),
+    "deadlines": ("Προθεσμίες", _child_form("deadlines")),
+    "criteria": ("Κριτήρια αξιολόγησης", _child_form("criteria")),
+    "placement_services": ("Υπηρεσίες τοποθέτησης", _child_form("placement_services")),
 }
 
 JSON_DEFAULTS = {"intensity_table": dict, "sub_criteria": list}
