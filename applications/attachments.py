@@ -14,10 +14,11 @@ import hashlib
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from applications import rules
+from applications.call_data import call_rule_data
 from applications.models import Application, ApplicationAttachment
 from applications.selectors import applications_for_user, can_read_all
 from applications.services import SUBMIT_ROLES, _locked, _require
@@ -210,24 +211,38 @@ def attachment_rows(app: Application) -> list[dict]:
     return rows
 
 
+def _current_rows(app: Application) -> list[dict]:
+    """The current uploads as receipt rows (+ their required document's id): as final submission
+    loaded them (`selectors.submission_load_locked`), else one query."""
+    loaded = getattr(app, "_current_attachments", None)
+    if loaded is not None:
+        return loaded
+    return [
+        {
+            "required_attachment_id": a.required_attachment_id,
+            "code": a.code,
+            "document": a.required_attachment.name if a.required_attachment_id else None,
+            "name": a.original_name,
+            "size": a.size,
+            "sha256": a.sha256,
+        }
+        for a in current_attachments(app)
+    ]
+
+
 def submission_problems(app: Application) -> list[rules.Problem]:
-    """Mandatory documents missing from `app` (one query), as submission problems."""
+    """Mandatory documents missing from `app`, as submission problems (the call's list is compiled
+    with its rules, `call_data`; the uploads are read with the application)."""
     cluster_type = str(((app.data or {}).get("cluster") or {}).get("type") or "")
-    uploaded = ApplicationAttachment.objects.filter(
-        application_id=app.pk, required_attachment=OuterRef("pk"), is_current=True
-    )
-    rows = (
-        RequiredAttachment.objects.filter(
-            call_id=app.call_id, stage=RequiredAttachment.Stage.APPLICATION, mandatory=True
-        )
-        .annotate(uploaded=Exists(uploaded))
-        .order_by("position", "opske_code")
-        .values("opske_code", "name", "citation", "applies_to", "uploaded")
-    )
-    rows = [r for r in rows if rules.attachment_applies(r["applies_to"], cluster_type)]
+    required = [
+        r
+        for r in call_rule_data(app.call)["mandatory_attachments"]
+        if rules.attachment_applies(r["applies_to"], cluster_type)
+    ]
+    uploaded = {a["required_attachment_id"] for a in _current_rows(app)}
     return rules.attachment_problems(
-        [{"code": r["opske_code"], "name": r["name"], "citation": r["citation"]} for r in rows],
-        [r["opske_code"] for r in rows if r["uploaded"]],
+        [{"code": r["code"], "name": r["name"], "citation": r["citation"]} for r in required],
+        [r["code"] for r in required if r["id"] in uploaded],
     )
 
 
@@ -235,13 +250,13 @@ def receipt_rows(app: Application) -> list[dict]:
     """What the receipt lists: code, document, file name and SHA-256 of each current upload."""
     return [
         {
-            "code": a.code,
-            "document": a.required_attachment.name if a.required_attachment_id else "Πρόσθετο έγγραφο",
-            "name": a.original_name,
-            "size": a.size,
-            "sha256": a.sha256,
+            "code": a["code"],
+            "document": a["document"] or "Πρόσθετο έγγραφο",
+            "name": a["name"],
+            "size": a["size"],
+            "sha256": a["sha256"],
         }
-        for a in current_attachments(app)
+        for a in _current_rows(app)
     ]
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from calls.models import Call
+from calls.models import Call, RequiredAttachment
 
 MAX_ENTRIES = 32
 _lock = threading.Lock()
@@ -34,6 +34,11 @@ def _category_data(c) -> dict:
     }
 
 
+def _mandatory_attachments(call: Call):
+    stage = RequiredAttachment.Stage.APPLICATION
+    return call.attachments.filter(stage=stage, mandatory=True).order_by("position", "opske_code")
+
+
 def _compile(call: Call) -> dict:
     pools = list(call.pools.all())
     return {
@@ -46,6 +51,19 @@ def _compile(call: Call) -> dict:
         "categories": {c.code: _category_data(c) for c in call.expense_categories.all()},
         "limits": {g.budget_group: g.max_share_percent for g in call.budget_limits.all()},
         "placement_services": [s.code for s in call.placement_services.all()],
+        # The mandatory documents of the application stage, in the call's order (attachments.py).
+        "mandatory_attachments": [
+            {
+                "id": r.pk,
+                "code": r.opske_code,
+                "name": r.name,
+                "citation": r.citation,
+                "applies_to": r.applies_to,
+            }
+            for r in call.attachments.filter(
+                stage=RequiredAttachment.Stage.APPLICATION, mandatory=True
+            ).order_by("position", "opske_code")
+        ],
         # Annex 2 answers per ΚΑΔ, filled as codes are met (a pure function of list and code).
         "kad_results": {},
     }

@@ -7,13 +7,16 @@ role (programme admin, evaluator, supervisor, auditor) see the submitted ones, r
 
 from __future__ import annotations
 
+import functools
 import json
+from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import Membership, Role
 from applications.models import Application, RegistrySnapshot
 from opske.errors import NotFound
+from opske.rawrows import Columns, execute_prepared
 
 STAFF_READ_ROLES = (
     Role.PROGRAMME_ADMIN,
@@ -105,71 +108,142 @@ def can_download_receipt(user, application: Application) -> bool:
 
 # --- what final submission reads (the surge hot path) ------------------------------------------
 
-# One round trip instead of three prefetch queries (registry answers, positions, the business's
-# ΚΑΔ): under an FCFS surge the ORM's per-query cost is most of a submission's CPU. Same rows and
-# order as the prefetches (Meta.ordering); rebuilt as unsaved instances so the rules read them
-# exactly as they read prefetched ones.
-_SUBMISSION_ROWS_SQL = """
-SELECT
-  (SELECT coalesce(json_agg(json_build_object(
+# On PostgreSQL final submission reads everything it checks and prints on the receipt in one
+# statement, with the application's row lock: the application, its call, programme and current
+# version, the applicant, the user's roles in the applicant business, and (as JSON) the registry
+# answers, positions, partners, budget lines, the business's ΚΑΔ and the current attachments.
+# Under an FCFS surge the ORM's per-query compilation was most of a submission's CPU; the rows
+# are rebuilt as the ORM builds them (`opske.rawrows`), same order as Meta.ordering.
+_JSON_CHILDREN = {
+    "registry_snapshots": """(SELECT coalesce(json_agg(json_build_object(
        'id', s.id, 'registry', s.registry, 'status', s.status, 'data', s.data,
        'fetched_at', to_char(s.fetched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')
-     ) ORDER BY s.id), '[]')
-     FROM applications_registrysnapshot s WHERE s.application_id = %(app)s),
-  (SELECT coalesce(json_agg(json_build_object(
+     ) ORDER BY s.id), '[]')::text
+     FROM applications_registrysnapshot s WHERE s.application_id = a.id)""",
+    "positions": """(SELECT coalesce(json_agg(json_build_object(
        'id', p.id, 'specialty', p.specialty, 'qualifications', p.qualifications,
        'category', p.category, 'persons', p.persons, 'place_label', p.place_label,
        'place_region', p.place_region, 'place_regional_unit', p.place_regional_unit,
        'place_municipality', p.place_municipality, 'position', p.position
-     ) ORDER BY p.position, p.id), '[]')
-     FROM applications_position p WHERE p.application_id = %(app)s),
-  (SELECT coalesce(json_agg(json_build_object(
-       'id', a.id, 'code', a.code, 'description', a.description, 'kind', a.kind
-     ) ORDER BY a.kind, a.code), '[]')
-     FROM accounts_businessactivity a WHERE a.business_id = %(business)s)
-"""
+     ) ORDER BY p.position, p.id), '[]')::text
+     FROM applications_position p WHERE p.application_id = a.id)""",
+    "partners": """(SELECT coalesce(json_agg(json_build_object(
+       'id', p.id, 'afm', p.afm, 'name', p.name, 'kind', p.kind, 'size', p.size, 'position', p.position
+     ) ORDER BY p.position, p.id), '[]')::text
+     FROM applications_clusterpartner p WHERE p.application_id = a.id)""",
+    "budget_lines": """(SELECT coalesce(json_agg(json_build_object(
+       'id', l.id, 'category', l.category, 'description', l.description, 'amount', l.amount::text,
+       'research_type', l.research_type, 'dissemination', l.dissemination, 'position', l.position
+     ) ORDER BY l.position, l.id), '[]')::text
+     FROM applications_budgetline l WHERE l.application_id = a.id)""",
+    "activities": """(SELECT coalesce(json_agg(json_build_object(
+       'id', x.id, 'code', x.code, 'description', x.description, 'kind', x.kind
+     ) ORDER BY x.kind, x.code), '[]')::text
+     FROM accounts_businessactivity x WHERE x.business_id = a.business_id)""",
+    # What the receipt lists and the mandatory-document check needs (attachments.current_attachments).
+    "attachments": """(SELECT coalesce(json_agg(json_build_object(
+       'required_attachment_id', t.required_attachment_id, 'code', coalesce(r.opske_code, ''),
+       'document', r.name, 'name', t.original_name, 'size', t.size, 'sha256', t.sha256
+     ) ORDER BY r.position, t.uploaded_at, t.id), '[]')::text
+     FROM applications_applicationattachment t
+     LEFT JOIN calls_requiredattachment r ON r.id = t.required_attachment_id
+     WHERE t.application_id = a.id AND t.is_current)""",
+}
 
 
-def load_submission_rows(app: Application) -> None:
-    """Fill `app`'s registry answers, positions and the business's ΚΑΔ (a business application on
-    PostgreSQL) in one query; anything else is prefetched the ordinary way."""
+@functools.cache
+def _submission_load() -> tuple[str, list]:
+    from accounts.models import Business, Person
+    from calls.models import Call, CallVersion, Programme
+
+    parts = [
+        Columns(Application, "a"),
+        Columns(Call, "c"),
+        Columns(Programme, "pr"),
+        Columns(CallVersion, "v"),
+        Columns(Business, "b"),
+        Columns(Person, "pe"),
+    ]
+    table = {m: m._meta.db_table for m in (Application, Call, Programme, CallVersion, Business, Person)}
+    sql = (  # table names from the models; the only values are parameters
+        f"SELECT {', '.join(p.sql for p in parts)}, "  # noqa: S608
+        "ARRAY(SELECT m.role FROM accounts_membership m WHERE m.business_id = a.business_id "
+        "AND m.user_id = $2 AND m.state = $3), "
+        + ", ".join(_JSON_CHILDREN.values())
+        + f" FROM {table[Application]} a"
+        f" JOIN {table[Call]} c ON c.id = a.call_id"
+        f" JOIN {table[Programme]} pr ON pr.id = c.programme_id"
+        f" LEFT JOIN {table[CallVersion]} v ON v.id = c.current_version_id"
+        f" LEFT JOIN {table[Business]} b ON b.id = a.business_id"
+        f" LEFT JOIN {table[Person]} pe ON pe.id = a.person_id"
+        " WHERE a.id = $1 FOR UPDATE OF a"
+    )
+    return sql, parts
+
+
+def submission_load_locked(*, application_id: int, user):
+    """The application to finalise, row-locked, with everything submission reads; None if absent.
+
+    `app._roles` holds `user`'s active roles in the applicant business (applicant_roles reads
+    them), `app._submission_rows` the child rows (services._rows reads them) and
+    `app._current_attachments` the current uploads as receipt rows. Elsewhere than on
+    PostgreSQL the ORM loads the same (services._locked and load_submission_rows).
+    """
     import datetime
 
     from django.db import connection
-    from django.db.models import prefetch_related_objects
 
     from accounts.models import BusinessActivity
-    from applications.models import Position
+    from applications.models import BudgetLine, ClusterPartner, Position
 
-    if connection.vendor != "postgresql" or app.kind != Application.Kind.BUSINESS or not app.business_id:
-        prefetch_related_objects([app], *SUBMISSION_PREFETCH[app.kind])
-        return
+    sql, parts = _submission_load()
     with connection.cursor() as cursor:
-        cursor.execute(_SUBMISSION_ROWS_SQL, {"app": app.pk, "business": app.business_id})
-        snapshots, positions, activities = (
-            json.loads(v) if isinstance(v, str) else v for v in cursor.fetchone()
+        execute_prepared(
+            cursor,
+            "opske_submission_load",
+            sql,
+            [application_id, getattr(user, "pk", None), str(Membership.State.ACTIVE)],
         )
-    for row in snapshots:
-        row["fetched_at"] = datetime.datetime.fromisoformat(row["fetched_at"])
-    app._prefetched_objects_cache = {
-        "registry_snapshots": _as_queryset(
-            RegistrySnapshot, [RegistrySnapshot(application_id=app.pk, **r) for r in snapshots]
-        ),
-        "positions": _as_queryset(Position, [Position(application_id=app.pk, **r) for r in positions]),
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    objects, offset = [], 0
+    for part in parts:
+        objects.append(part.build(row, offset))
+        offset += part.width
+    app, call, programme, version, business, person = objects
+    roles, *children = row[offset:]
+    data = dict(zip(_JSON_CHILDREN, (json.loads(c) for c in children), strict=True))
+    call.programme = programme
+    call.current_version = version
+    app.call = call
+    if version is not None and app.call_version_id == version.pk:
+        app.call_version = version
+    app.business = business
+    app.person = person
+    app._roles_of, app._roles = getattr(user, "pk", None), list(roles or [])
+    for r in data["registry_snapshots"]:
+        r["fetched_at"] = datetime.datetime.fromisoformat(r["fetched_at"])
+    for r in data["budget_lines"]:
+        r["amount"] = Decimal(r["amount"])
+    app._submission_rows = {
+        "registry_snapshots": [
+            RegistrySnapshot(application_id=app.pk, **r) for r in data["registry_snapshots"]
+        ],
+        "positions": [Position(application_id=app.pk, **r) for r in data["positions"]],
+        "partners": [ClusterPartner(application_id=app.pk, **r) for r in data["partners"]],
+        "budget_lines": [BudgetLine(application_id=app.pk, **r) for r in data["budget_lines"]],
+        "activities": [BusinessActivity(business_id=app.business_id, **r) for r in data["activities"]],
     }
-    app.business._prefetched_objects_cache = {
-        "activities": _as_queryset(
-            BusinessActivity, [BusinessActivity(business_id=app.business_id, **r) for r in activities]
-        )
-    }
+    app._current_attachments = data["attachments"]
+    return app
 
 
-def _as_queryset(model, objects: list) -> QuerySet:
-    """A queryset whose results are `objects`, as prefetch_related leaves in the cache."""
-    qs = model.objects.none()
-    qs._result_cache = objects
-    qs._prefetch_done = True
-    return qs
+def load_submission_rows(app: Application) -> None:
+    """Prefetch what submission reads (the ORM path, where submission_load_locked is not used)."""
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects([app], *SUBMISSION_PREFETCH[app.kind])
 
 
 # What evaluate_submission and receipt_context read, per applicant kind.

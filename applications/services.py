@@ -11,14 +11,13 @@ Side effects (receipt PDF, e-mails) are recorded in the same transaction and run
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 from decimal import Decimal, InvalidOperation
 from importlib import import_module
 
 from django.conf import settings
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
-from django.db.models import OuterRef
 from django.utils import timezone
 
 from accounts.models import Business, Membership, Person
@@ -35,7 +34,7 @@ from applications.models import (
     Submission,
 )
 from applications.reserves import reserves_promote
-from applications.selectors import load_submission_rows
+from applications.selectors import load_submission_rows, submission_load_locked
 from calls import rules as call_rules
 from calls.gaps import gap_value
 from calls.models import BudgetPool, Call
@@ -114,32 +113,28 @@ def _require(user, application: Application, allowed: frozenset[str]) -> None:
         raise PermissionDenied("Ο ρόλος σας στην επιχείρηση δεν επιτρέπει αυτή την ενέργεια.")
 
 
-def _locked(application_id, *, for_submission: bool = False, roles_of=None) -> Application:
-    # Submission reads the pool from the call's compiled configuration, not the row.
-    related = ("call__programme", "call_version", "business", "person")
-    qs = Application.objects.select_for_update(of=("self",)).select_related(
-        *related if for_submission else (*related, "pool")
+def _locked(application_id) -> Application:
+    app = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call__programme", "call_version", "business", "person", "pool")
+        .filter(pk=application_id)
+        .first()
     )
-    fold_roles = (
-        roles_of is not None
-        and getattr(roles_of, "is_authenticated", False)
-        and connection.vendor == "postgresql"
-    )
-    if fold_roles:
-        # The user's active roles in the applicant business, in the same statement as the lock:
-        # one round trip fewer on the submission path (applicant_roles reads them from here).
-        qs = qs.annotate(
-            _roles=ArraySubquery(
-                Membership.objects.filter(
-                    business_id=OuterRef("business_id"), user_id=roles_of.pk, state=Membership.State.ACTIVE
-                ).values("role")
-            )
-        )
-    app = qs.filter(pk=application_id).first()
     if app is None:
         raise NotFound("Η αίτηση δεν βρέθηκε.")
-    if fold_roles:
-        app._roles_of = roles_of.pk
+    return app
+
+
+def _locked_for_submission(application_id, actor) -> Application:
+    """The application row-locked with everything final submission reads (one statement on
+    PostgreSQL, selectors.submission_load_locked; the ORM's lock and prefetches elsewhere)."""
+    if connection.vendor == "postgresql":
+        app = submission_load_locked(application_id=application_id, user=actor)
+        if app is None:
+            raise NotFound("Η αίτηση δεν βρέθηκε.")
+        return app
+    app = _locked(application_id)
+    load_submission_rows(app)
     return app
 
 
@@ -399,8 +394,20 @@ def application_save_step(*, actor, application_id: int, step: str, payload: dic
 # --- what blocks a final submission -----------------------------------------------------------------
 
 
+def _rows(app: Application, name: str) -> list:
+    """The application's `name` rows (registry_snapshots, positions, partners, budget_lines, and the
+    business's ΚΑΔ as `activities`) as final submission loaded them with the row lock
+    (selectors.submission_load_locked), else through the ORM (prefetched or not)."""
+    loaded = getattr(app, "_submission_rows", None)
+    if loaded is not None:
+        return loaded[name]
+    if name == "activities":
+        return list(app.business.activities.all()) if app.business_id else []
+    return list(getattr(app, name).all())
+
+
 def _snapshot(app: Application, registry: str) -> RegistrySnapshot | None:
-    return next((s for s in app.registry_snapshots.all() if s.registry == registry), None)
+    return next((s for s in _rows(app, "registry_snapshots") if s.registry == registry), None)
 
 
 def _pool_rates(call: Call) -> dict[str, Decimal]:
@@ -476,7 +483,7 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
                 "place_regional_unit": p.place_regional_unit,
                 "place_municipality": p.place_municipality,
             }
-            for p in app.positions.all()
+            for p in _rows(app, "positions")
         ]
         rates = _pool_rates(call)
         found, pool_code = rules.position_problems(
@@ -488,7 +495,7 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
     elif app.kind == Application.Kind.CLUSTER:
         cfg = (call.config or {}).get("partner_composition") or {}
         problems += rules.cluster_problems(
-            [p.kind for p in app.partners.all()],
+            [p.kind for p in _rows(app, "partners")],
             min_research=int(cfg.get("min_research_orgs", 1)),
             min_smes=int(cfg.get("min_smes", 5)),
         )
@@ -499,7 +506,7 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
                 "research_type": b.research_type,
                 "dissemination": b.dissemination,
             }
-            for b in app.budget_lines.all()
+            for b in _rows(app, "budget_lines")
         ]
         if not lines:
             problems.append(
@@ -583,7 +590,7 @@ def budget_check(app: Application, lines: list[dict] | None = None) -> call_rule
                 "research_type": b.research_type,
                 "dissemination": b.dissemination,
             }
-            for b in app.budget_lines.all()
+            for b in _rows(app, "budget_lines")
         ]
     data = _call_data(call)
     return call_rules.check_budget_table(
@@ -623,7 +630,7 @@ def _kads_in_scope(app: Application, call: Call) -> list[str]:
     The establishment ΚΑΔ is not in the AADE answer we hold, so `main_and_establishment` tests the
     main ΚΑΔ; `any` tests every active ΚΑΔ. They are registry data (AADE), read-only for the applicant.
     """
-    activities = list(app.business.activities.all()) if app.business_id else []
+    activities = _rows(app, "activities")
     if call.kad_scope == Call.KadScope.ANY:
         return [a.code for a in activities]
     return [a.code for a in activities if a.kind == "1"]
@@ -680,14 +687,13 @@ def application_submit(*, actor, application_id: int) -> Application:
     the audit event. The receipt PDF and the notices are recorded by a task after commit.
     """
     with transaction.atomic():
-        app = _locked(application_id, for_submission=True, roles_of=actor)
+        app = _locked_for_submission(application_id, actor)
         _require(actor, app, SUBMIT_ROLES)
         if app.status != Application.Status.DRAFT:
             raise Conflict(
                 f"Η αίτηση έχει ήδη οριστικοποιηθεί ({app.protocol_number}).",
                 code="already_submitted",
             )
-        load_submission_rows(app)
         call = app.call
         closed = rules.window_problem(
             now=timezone.now(), opens_at=call.submission_opens_at, closes_at=call.submission_closes_at
@@ -707,6 +713,9 @@ def application_submit(*, actor, application_id: int) -> Application:
         before = audit.snapshot(app, AUDIT_FIELDS)
         app.requested_amount = amount
         app.pool_id = pool_id
+        # Submitted under the call's version in force now (the receipt names it).
+        if app.call_version_id != call.current_version_id:
+            app.call_version = call.current_version
         snapshot = receipt_context(app)
 
         # The serialisation point: from here to commit, one submission at a time per call.
@@ -758,8 +767,6 @@ def application_submit(*, actor, application_id: int) -> Application:
         app.submitted_at = now
         app.first_submitted_at = app.first_submitted_at or now
         app.reserved_amount = amount if reserved else Decimal("0.00")
-        app.call_version_id = call.current_version_id
-        app.save(update_fields=SUBMIT_FIELDS)
         snapshot.update(
             protocol_number=app.protocol_number,
             priority_seq=app.priority_seq,
@@ -768,7 +775,7 @@ def application_submit(*, actor, application_id: int) -> Application:
             status=app.get_status_display(),
             reserved=reserved,
         )
-        submission = Submission.objects.create(
+        submission = Submission(
             application=app,
             call=call,
             priority_seq=app.priority_seq,
@@ -777,6 +784,7 @@ def application_submit(*, actor, application_id: int) -> Application:
             reserved=reserved,
             snapshot=snapshot,
         )
+        _write_submission(app, submission, previous_status=Application.Status.DRAFT)
         # Last on purpose: the audit chain's lock is held from here to commit.
         audit.record(
             actor=actor,
@@ -789,6 +797,47 @@ def application_submit(*, actor, application_id: int) -> Application:
         )
         transaction.on_commit(lambda: _enqueue_after_submission(submission.pk))
     return app
+
+
+@functools.cache
+def _submission_write_sql() -> tuple[str, list, list]:
+    """UPDATE the application's SUBMIT_FIELDS and INSERT its Submission row in one statement."""
+    quote = connection.ops.quote_name
+    app_fields = [Application._meta.get_field(name) for name in SUBMIT_FIELDS]
+    sub_fields = [f for f in Submission._meta.concrete_fields if not f.primary_key]
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in app_fields)
+    columns = ", ".join(quote(f.column) for f in sub_fields)
+    placeholders = ", ".join(["%s"] * len(sub_fields))
+    # Names come from the models; values are parameters.
+    sql = (
+        f"WITH changed AS (UPDATE {quote(Application._meta.db_table)} SET {assignments} "  # noqa: S608
+        "WHERE id = %s AND status = %s RETURNING id) "
+        f"INSERT INTO {quote(Submission._meta.db_table)} ({columns}) "
+        f"SELECT {placeholders} FROM changed RETURNING id"
+    )
+    return sql, app_fields, sub_fields
+
+
+def _write_submission(app: Application, submission: Submission, *, previous_status: str) -> None:
+    """The application row (SUBMIT_FIELDS, only if still `previous_status`, as the FSM's concurrent
+    save checks) and the new Submission row: one round trip inside the counter lock on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        app.save(update_fields=SUBMIT_FIELDS)
+        submission.save(force_insert=True)
+        return
+    sql, app_fields, sub_fields = _submission_write_sql()
+    params = [f.get_db_prep_save(f.pre_save(app, False), connection) for f in app_fields]
+    params += [app.pk, previous_status]
+    params += [f.get_db_prep_save(f.pre_save(submission, True), connection) for f in sub_fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:  # the row lock makes this unreachable; never write half a submission
+        raise Conflict("Η αίτηση άλλαξε κατάσταση ενώ οριστικοποιούνταν.", code="concurrent_change")
+    submission.pk = row[0]
+    submission._state.adding = False
+    submission._state.db = connection.alias
+    app._update_initial_state()  # what the FSM's next concurrent save compares against, as save() does
 
 
 def pool_code(app: Application) -> str | None:
@@ -910,17 +959,19 @@ def receipt_context(app: Application) -> dict:
                     if x
                 ),
             }
-            for p in app.positions.all()
+            for p in _rows(app, "positions")
         ]
         if app.kind == Application.Kind.BUSINESS
         else [],
         "de_minimis": (app.data or {}).get("de_minimis") or {},
-        "partners": [{"afm": p.afm, "name": p.name, "kind": p.get_kind_display()} for p in app.partners.all()]
+        "partners": [
+            {"afm": p.afm, "name": p.name, "kind": p.get_kind_display()} for p in _rows(app, "partners")
+        ]
         if app.kind == Application.Kind.CLUSTER
         else [],
         "budget_lines": [
             {"category": b.category, "description": b.description, "amount": rules.fmt_eur(b.amount)}
-            for b in app.budget_lines.all()
+            for b in _rows(app, "budget_lines")
         ]
         if app.kind == Application.Kind.CLUSTER
         else [],
@@ -929,7 +980,7 @@ def receipt_context(app: Application) -> dict:
         "attachments": import_module("applications.attachments").receipt_rows(app),
         "registry": {
             s.registry: {"status": s.status, "fetched_at": s.fetched_at.isoformat()}
-            for s in app.registry_snapshots.all()
+            for s in _rows(app, "registry_snapshots")
         },
     }
     return ctx

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, ProtectedError
 
 from accounts.models import Role
@@ -545,13 +545,30 @@ def pool_reserve(*, pool_id: int, amount) -> None:
     Raises Conflict(code="pool_exhausted") when the remaining budget is smaller; nothing changes.
     """
     value = _positive(amount)
-    updated = BudgetPool.objects.filter(
-        pk=pool_id, amount__gte=F("reserved") + F("committed") + value
-    ).update(reserved=F("reserved") + value)
+    if connection.vendor == "postgresql":
+        # One round trip (it runs inside a call's submission lock): the conditional UPDATE and
+        # whether the pool exists at all.
+        with connection.cursor() as cursor:
+            cursor.execute(_POOL_RESERVE_SQL, {"pool": pool_id, "value": value})
+            exists, updated = cursor.fetchone()
+    else:
+        updated = BudgetPool.objects.filter(
+            pk=pool_id, amount__gte=F("reserved") + F("committed") + value
+        ).update(reserved=F("reserved") + value)
+        exists = updated or BudgetPool.objects.filter(pk=pool_id).exists()
     if not updated:
-        if not BudgetPool.objects.filter(pk=pool_id).exists():
+        if not exists:
             raise NotFound("Το ταμείο δεν βρέθηκε.")
         raise Conflict("Το υπόλοιπο του προϋπολογισμού δεν επαρκεί.", code="pool_exhausted")
+
+
+_POOL_RESERVE_SQL = """
+WITH held AS (
+  UPDATE calls_budgetpool SET reserved = reserved + %(value)s
+   WHERE id = %(pool)s AND amount >= reserved + committed + %(value)s
+  RETURNING id)
+SELECT EXISTS (SELECT 1 FROM calls_budgetpool WHERE id = %(pool)s), EXISTS (SELECT 1 FROM held)
+"""
 
 
 def pool_release(*, pool_id: int, amount) -> None:

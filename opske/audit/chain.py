@@ -8,6 +8,7 @@ extended in commit order even under concurrent writers.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -70,7 +71,16 @@ def _actor_label(actor) -> str:
     return f"{actor.get_username()} ({full})" if full else actor.get_username()
 
 
+_HEAD_SQL = "SELECT last_seq, last_hash FROM opske_auditchainhead WHERE id = 1 FOR UPDATE"
+
+
 def _locked_head() -> AuditChainHead:
+    if connection.vendor == "postgresql":  # raw: every audited write of the portal passes here
+        with connection.cursor() as cursor:
+            cursor.execute(_HEAD_SQL)
+            row = cursor.fetchone()
+        if row is not None:
+            return AuditChainHead(pk=1, last_seq=row[0], last_hash=row[1])
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
         AuditChainHead.objects.bulk_create([AuditChainHead(pk=1)], ignore_conflicts=True)
@@ -117,22 +127,28 @@ def record(
     return event
 
 
-def _append_and_move_head(event: AuditEvent) -> None:
-    """INSERT the event and move the head in one statement (a data-modifying CTE): one round trip
-    fewer while the head's row lock is held, which serialises every audited change (a surge of
-    submissions queues on it). Same rows as `save()` + `update()`; the head was locked above."""
+@functools.cache
+def _append_sql() -> tuple[str, list]:
     meta = AuditEvent._meta
     quote = connection.ops.quote_name
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     columns = ", ".join(quote(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
     sql = (  # table and column names come from the models, values are parameters
         f"WITH appended AS (INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
         f"RETURNING {quote(meta.pk.column)}) "
         f"UPDATE {quote(AuditChainHead._meta.db_table)} SET last_seq = %s, last_hash = %s WHERE id = 1 "
         "RETURNING (SELECT * FROM appended)"
     )
+    return sql, fields
+
+
+def _append_and_move_head(event: AuditEvent) -> None:
+    """INSERT the event and move the head in one statement (a data-modifying CTE): one round trip
+    fewer while the head's row lock is held, which serialises every audited change (a surge of
+    submissions queues on it). Same rows as `save()` + `update()`; the head was locked above."""
+    sql, fields = _append_sql()
+    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*values, event.seq, event.hash])
         row = cursor.fetchone()
