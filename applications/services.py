@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime
 import functools
 import logging
+import threading
+import time
 from decimal import Decimal, InvalidOperation
 from importlib import import_module
 
@@ -43,6 +45,7 @@ from opske import audit
 from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opske.notifications import notify
 from opske.pdf import document_request
+from opske.rawrows import execute_prepared, numbered
 
 EDIT_ROLES = frozenset(
     {
@@ -660,11 +663,11 @@ def _take_numbers(call: Call, *, advance: bool, new_protocol: bool) -> tuple[int
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             params = [int(advance), int(new_protocol), call.pk]
-            cursor.execute(_COUNTER_SQL, params)
+            execute_prepared(cursor, "opske_call_counter", numbered(_COUNTER_SQL), params)
             row = cursor.fetchone()
             if row is None:  # the call's first submission creates its counter row
                 CallCounter.objects.bulk_create([CallCounter(call=call)], ignore_conflicts=True)
-                cursor.execute(_COUNTER_SQL, params)
+                execute_prepared(cursor, "opske_call_counter", numbered(_COUNTER_SQL), params)
                 row = cursor.fetchone()
             return row
     CallCounter.objects.bulk_create([CallCounter(call=call)], ignore_conflicts=True)
@@ -830,7 +833,7 @@ def _write_submission(app: Application, submission: Submission, *, previous_stat
     params += [app.pk, previous_status]
     params += [f.get_db_prep_save(f.pre_save(submission, True), connection) for f in sub_fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        execute_prepared(cursor, "opske_submission_write", numbered(sql), params)
         row = cursor.fetchone()
     if row is None:  # the row lock makes this unreachable; never write half a submission
         raise Conflict("Η αίτηση άλλαξε κατάσταση ενώ οριστικοποιούνταν.", code="concurrent_change")
@@ -847,13 +850,46 @@ def pool_code(app: Application) -> str | None:
     return _call_data(app.call)["pool_codes"].get(app.pool_id) or app.pool.code
 
 
-def _enqueue_after_submission(submission_id: int) -> None:
-    from applications.tasks import after_submission
+# Receipts are recorded in batches under a surge: the web process publishes one «record what is
+# pending» task per APPLICATIONS_RECEIPT_BATCH_SECONDS instead of one message per submission (a
+# broker round trip inside every finalisation). A submission committed while a batch is scheduled
+# is older than that batch's start (its ETA lies ahead of the commit), so the batch finds it.
+_receipt_batch = {"next": 0.0}
+_receipt_batch_lock = threading.Lock()
 
+
+def _enqueue_after_submission(submission_id: int) -> None:
+    from applications.tasks import after_submission, after_submissions
+
+    seconds = float(getattr(settings, "APPLICATIONS_RECEIPT_BATCH_SECONDS", 0) or 0)
     try:
-        after_submission.delay(submission_id)
+        if seconds <= 0 or settings.CELERY_TASK_ALWAYS_EAGER:
+            after_submission.delay(submission_id)  # inline without a broker: the receipt at once
+            return
+        now = time.monotonic()
+        with _receipt_batch_lock:
+            if now < _receipt_batch["next"]:
+                return  # the batch already scheduled will find this one
+            _receipt_batch["next"] = now + seconds
+        try:
+            after_submissions.apply_async(countdown=seconds)
+        except Exception:
+            with _receipt_batch_lock:
+                _receipt_batch["next"] = 0.0
+            raise
     except Exception:  # the outbox sweep re-enqueues submissions still without a receipt
         logger.warning("could not enqueue the receipt of submission %s", submission_id)
+
+
+def submissions_record_pending(*, limit: int = 500) -> list[int]:
+    """Record the receipt and notices of up to `limit` submissions still without one, oldest
+    first (the batch task; each is idempotent). Returns their ids."""
+    ids = list(
+        Submission.objects.filter(receipt__isnull=True).order_by("pk").values_list("pk", flat=True)[:limit]
+    )
+    for submission_id in ids:
+        submission_record_receipt_and_notices(submission_id=submission_id)
+    return ids
 
 
 def submission_record_receipt_and_notices(*, submission_id: int) -> Submission | None:

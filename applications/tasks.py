@@ -101,6 +101,18 @@ def after_submission(submission_id: int) -> int | None:
     return submission.receipt_id if submission else None
 
 
+@shared_task(name="applications.tasks.after_submissions", acks_late=True)
+def after_submissions(limit: int = 500) -> int:
+    """Record the receipts and notices of every submission still without one (the batch the web
+    tier schedules under load, services._enqueue_after_submission). A full batch asks for another."""
+    from applications.services import submissions_record_pending
+
+    done = submissions_record_pending(limit=limit)
+    if len(done) == limit:
+        after_submissions.delay(limit)
+    return len(done)
+
+
 @shared_task(name="applications.tasks.email_declared_address", acks_late=True)
 def email_declared_address(application_id: int, address: str, subject: str, body: str) -> bool:
     """The legal-notification address declared in the application gets the submission notice too."""

@@ -38,6 +38,7 @@ from calls.schema import CALL_CONFIG_SCHEMA, CALL_VERSION_SCHEMA, schema_errors
 from calls.versioning import build_snapshot, diff_snapshots
 from opske.audit.chain import record
 from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from opske.rawrows import execute_prepared
 
 EDITABLE_FIELDS = (*CALL_SETTINGS_FIELDS, *CALL_LIST_FIELDS, "config")
 
@@ -549,7 +550,7 @@ def pool_reserve(*, pool_id: int, amount) -> None:
         # One round trip (it runs inside a call's submission lock): the conditional UPDATE and
         # whether the pool exists at all.
         with connection.cursor() as cursor:
-            cursor.execute(_POOL_RESERVE_SQL, {"pool": pool_id, "value": value})
+            execute_prepared(cursor, "opske_pool_reserve", _POOL_RESERVE_SQL, [pool_id, value])
             exists, updated = cursor.fetchone()
     else:
         updated = BudgetPool.objects.filter(
@@ -564,10 +565,10 @@ def pool_reserve(*, pool_id: int, amount) -> None:
 
 _POOL_RESERVE_SQL = """
 WITH held AS (
-  UPDATE calls_budgetpool SET reserved = reserved + %(value)s
-   WHERE id = %(pool)s AND amount >= reserved + committed + %(value)s
+  UPDATE calls_budgetpool SET reserved = reserved + $2
+   WHERE id = $1 AND amount >= reserved + committed + $2
   RETURNING id)
-SELECT EXISTS (SELECT 1 FROM calls_budgetpool WHERE id = %(pool)s), EXISTS (SELECT 1 FROM held)
+SELECT EXISTS (SELECT 1 FROM calls_budgetpool WHERE id = $1), EXISTS (SELECT 1 FROM held)
 """
 
 

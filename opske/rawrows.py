@@ -58,4 +58,20 @@ def execute_prepared(cursor, name: str, sql: str, params: list) -> None:
     if name not in prepared:
         cursor.execute(f"PREPARE {name} AS {sql}")
         prepared.add(name)
-    cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
+    arguments = f" ({', '.join(['%s'] * len(params))})" if params else ""
+    cursor.execute(f"EXECUTE {name}{arguments}", params)
+
+
+def execute_hot(cursor, name: str, sql: str, params: list) -> None:
+    """Run `sql` (positional `%s` placeholders): prepared as `name` on PostgreSQL, as is elsewhere."""
+    if connection.vendor == "postgresql":
+        execute_prepared(cursor, name, numbered(sql), params)
+    else:
+        cursor.execute(sql, params)
+
+
+def numbered(sql: str) -> str:
+    """`sql` with its positional `%s` placeholders as `$1…$n` (for PREPARE). The statements given
+    here are our own and contain no literal `%`."""
+    parts = sql.split("%s")
+    return "".join(part + (f"${i}" if i < len(parts) else "") for i, part in enumerate(parts, start=1))

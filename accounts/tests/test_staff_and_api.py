@@ -147,6 +147,21 @@ def test_api_client_authenticates_with_a_token():
     assert response.json()["roles"] == ["api_client"]
 
 
+def test_an_unknown_token_or_an_inactive_user_is_401():
+    user = UserFactory(kind=User.Kind.API_CLIENT, roles=[Role.API_CLIENT])
+    token = Token.objects.create(user=user)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key[:-1]}x")
+
+    unknown = api.get("/api/v1/me/")
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    inactive = api.get("/api/v1/me/")
+
+    assert unknown.status_code == 401 and inactive.status_code == 401
+    assert unknown.json()["code"] == inactive.json()["code"] == "authentication_failed"
+
+
 def test_me_without_credentials_is_401_with_the_error_shape():
     response = APIClient().get("/api/v1/me/")
 

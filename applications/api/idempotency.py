@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from applications.models import IdempotencyRecord
 from opske.errors import ApplicationError, Conflict, ValidationFailed
+from opske.rawrows import execute_hot
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 
@@ -48,7 +49,12 @@ def idempotent(request, scope: str, fn) -> Response:
         if record_id is not None:
             status, body = _run(fn)
             with connection.cursor() as cursor:
-                cursor.execute(_ANSWER_SQL, [status, json.dumps(body, default=str), record_id])
+                execute_hot(
+                    cursor,
+                    "opske_idempotency_answer",
+                    _ANSWER_SQL,
+                    [status, json.dumps(body, default=str), record_id],
+                )
             return Response(body, status=status)
     # The key was taken: its first request has committed (the INSERT waited for it) or is running.
     record = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
@@ -81,6 +87,8 @@ def _claim(user_id: int, key: str, scope: str, fingerprint: str) -> int | None:
     """Insert the key's row; its id, or None when the (user, key) pair exists already. A concurrent
     first request holding the same key makes this wait until it commits or rolls back."""
     with connection.cursor() as cursor:
-        cursor.execute(_CLAIM_SQL, [user_id, key, scope, fingerprint, timezone.now()])
+        execute_hot(
+            cursor, "opske_idempotency_claim", _CLAIM_SQL, [user_id, key, scope, fingerprint, timezone.now()]
+        )
         row = cursor.fetchone()
     return row[0] if row else None

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from opske.middleware import current_request_id
 from opske.models import AuditChainHead, AuditEvent
+from opske.rawrows import execute_prepared, numbered
 
 
 def _normalise(value):
@@ -77,7 +78,7 @@ _HEAD_SQL = "SELECT last_seq, last_hash FROM opske_auditchainhead WHERE id = 1 F
 def _locked_head() -> AuditChainHead:
     if connection.vendor == "postgresql":  # raw: every audited write of the portal passes here
         with connection.cursor() as cursor:
-            cursor.execute(_HEAD_SQL)
+            execute_prepared(cursor, "opske_audit_head", _HEAD_SQL, [])
             row = cursor.fetchone()
         if row is not None:
             return AuditChainHead(pk=1, last_seq=row[0], last_hash=row[1])
@@ -150,7 +151,7 @@ def _append_and_move_head(event: AuditEvent) -> None:
     sql, fields = _append_sql()
     values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, event.seq, event.hash])
+        execute_prepared(cursor, "opske_audit_append", numbered(sql), [*values, event.seq, event.hash])
         row = cursor.fetchone()
     if row is None or row[0] is None:
         raise RuntimeError("the audit chain head disappeared while an event was appended")

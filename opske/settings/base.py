@@ -153,7 +153,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ΟΠΣΚΕ <noreply@opsk
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -238,3 +238,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Documents uploaded with an application (applications.attachments): PDF/JPEG/PNG up to this size.
 APPLICATION_ATTACHMENT_MAX_MB = env.int("APPLICATION_ATTACHMENT_MAX_MB", default=10)
+# With a broker, receipts and submission notices are recorded by one task per this many seconds
+# (per web process) instead of one message per submission; 0 = one task per submission.
+APPLICATIONS_RECEIPT_BATCH_SECONDS = env.float("APPLICATIONS_RECEIPT_BATCH_SECONDS", default=1.0)
