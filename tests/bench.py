@@ -26,7 +26,8 @@ What it does, step by step (every loop bounded in count and time, loopback addre
    table. `--only surge|comparative|points` runs one of them.
 
 Environment: BENCH_PG (default postgres://postgres@127.0.0.1:5432), BENCH_CLIENTS (200),
-BENCH_APPLICATIONS (2000), BENCH_WORKERS / BENCH_THREADS (gunicorn), BENCH_REDIS_URL, BENCH_DB
+BENCH_APPLICATIONS (2000), BENCH_WORKERS / BENCH_THREADS (gunicorn), BENCH_MAX_CLIENTS_PER_WORKER
+(clients ÷ workers + 2; 0 = no limit), BENCH_REDIS_URL, BENCH_DB
 (opske_bench), BENCH_GENERATOR (auto | wrk | python).
 """
 
@@ -59,10 +60,15 @@ DB_URL = f"{PG}/{DB_NAME}"
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "200"))
 APPLICATIONS = int(os.environ.get("BENCH_APPLICATIONS", "2000"))
 # One thread per process: a second thread in the same process takes the GIL from a request that
-# holds the call's counter lock (a convoy). On 2 cores 5×1 beat 4×1 and 3×2 (README, Benchmarks).
-WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 2) + 1)))
+# holds the call's counter lock (a convoy). On 2 cores 4×1 beat 3×1 and 5×1 (README, Benchmarks).
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 2))))
 THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
+# Keep-alive clients per gunicorn process (opske.gunicorn_worker): an even share plus slack; 0 = no
+# limit (connections then stay where the accept bursts put them, unevenly).
+MAX_CLIENTS_PER_WORKER = int(
+    os.environ.get("BENCH_MAX_CLIENTS_PER_WORKER", str(-(-CLIENTS // (WORKERS * THREADS)) + 2))
+)
 DEADLINE_SECONDS = 600
 REQUEST_TIMEOUT = 60
 AMOUNT = Decimal("14220.00")  # one 01.22 hire: €1,185 × 12 (ΚΥΑ 7066 Art. 5.1.1, 5.1.3)
@@ -83,6 +89,7 @@ def server_env() -> dict:
         CELERY_TASK_ALWAYS_EAGER="false",
         LOG_LEVEL="WARNING",
         SITE_URL="http://127.0.0.1",
+        WEB_MAX_CLIENTS_PER_WORKER=str(MAX_CLIENTS_PER_WORKER),
     )
     return env
 
@@ -269,8 +276,8 @@ def start_gunicorn(port: int) -> subprocess.Popen:
     gunicorn = Path(sys.executable).with_name("gunicorn")
     proc = subprocess.Popen(  # noqa: S603 - the venv's gunicorn on a loopback port
         [str(gunicorn), "opske.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(WORKERS),
-         "-k", "gthread", "--threads", str(THREADS), "--timeout", "120", "--backlog", "2048",
-         "--keep-alive", "75", "--log-level", "warning"],
+         "-k", "opske.gunicorn_worker.ThreadWorker", "--threads", str(THREADS), "--timeout", "120",
+         "--backlog", "2048", "--keep-alive", "75", "--log-level", "warning"],
         cwd=ROOT,
         env=server_env(),
     )  # fmt: skip
@@ -281,7 +288,10 @@ def start_gunicorn(port: int) -> subprocess.Popen:
         try:
             # /healthz answers 503 without a Celery worker; any answer means gunicorn is serving.
             if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code:
-                log(f"gunicorn on 127.0.0.1:{port}: {WORKERS} workers × {THREADS} threads")
+                log(
+                    f"gunicorn on 127.0.0.1:{port}: {WORKERS} workers × {THREADS} threads, at most "
+                    f"{MAX_CLIENTS_PER_WORKER or 'any number of'} clients per worker"
+                )
                 return proc
         except requests.RequestException:
             pass
