@@ -44,27 +44,54 @@ def max_bytes() -> int:
     return int(getattr(settings, "APPLICATION_ATTACHMENT_MAX_MB", 10)) * 1024 * 1024
 
 
+# The call's `allowed_extensions` per document, as the content types we recognise (MAGIC).
+EXTENSION_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
+
+
+def document_limits(required: RequiredAttachment | None) -> dict:
+    """What one upload of `required` may be: the smaller of the portal's and the call's size limit
+    (`max_file_mb`), and the types the call allows for it (`allowed_extensions`, e.g. «pdf»). An
+    extra document (no `required`) takes the portal's limits."""
+    portal_mb = int(getattr(settings, "APPLICATION_ATTACHMENT_MAX_MB", 10))
+    max_mb = (
+        min(portal_mb, required.max_file_mb) if required is not None and required.max_file_mb else portal_mb
+    )
+    listed = [
+        e.strip().lower().lstrip(".") for e in (required.allowed_extensions if required else "").split(",")
+    ]
+    types = [ctype for ctype in dict.fromkeys(EXTENSION_TYPES.get(e) for e in listed) if ctype]
+    types = types or [ctype for _, ctype, _ in MAGIC]  # nothing recognisable listed: what we accept
+    labels = [label for _, ctype, label in MAGIC if ctype in types]
+    return {
+        "max_mb": max_mb,
+        "types": types,
+        "label": " ή ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels),
+        "accept": ",".join([f".{e}" for e, ctype in EXTENSION_TYPES.items() if ctype in types] + list(types)),
+    }
+
+
 def _field_error(message: str, code: str) -> ValidationFailed:
     return ValidationFailed(message, code=code, fields={"file": [message]})
 
 
-def _check_file(file) -> tuple[str, str]:
-    """(content type, sha256) of an acceptable file; else a Greek ValidationFailed on `file`."""
+def _check_file(file, required: RequiredAttachment | None = None) -> tuple[str, str]:
+    """(content type, sha256) of an acceptable file for `required`; else a Greek ValidationFailed."""
     if file is None or not getattr(file, "size", 0):
         raise _field_error("Επιλέξτε ένα αρχείο που δεν είναι κενό.", "attachment_empty")
-    limit = int(getattr(settings, "APPLICATION_ATTACHMENT_MAX_MB", 10))
-    if file.size > max_bytes():
+    limits = document_limits(required)
+    if file.size > limits["max_mb"] * 1024 * 1024:
         raise _field_error(
             f"Το αρχείο είναι {file.size / 1024 / 1024:.1f} MB· το μέγιστο επιτρεπτό μέγεθος είναι "
-            f"{limit} MB.",
+            f"{limits['max_mb']} MB.",
             "attachment_too_large",
         )
     file.seek(0)
     content_type = sniff_content_type(file.read(8))
-    if content_type is None:
+    if content_type is None or content_type not in limits["types"]:
+        document = f" για το «{required.name}»" if required is not None else ""
         raise _field_error(
-            "Επιτρέπονται μόνο αρχεία PDF, JPEG ή PNG· το αρχείο που επιλέξατε δεν είναι κανένα από αυτά "
-            "(ελέγχεται το περιεχόμενο, όχι μόνο η κατάληξη).",
+            f"Επιτρέπονται μόνο αρχεία {limits['label']}{document}· το αρχείο που επιλέξατε δεν είναι "
+            "τέτοιο (ελέγχεται το περιεχόμενο, όχι μόνο η κατάληξη).",
             "attachment_wrong_type",
         )
     digest = hashlib.sha256()
@@ -99,7 +126,7 @@ def attachment_upload(*, actor, application_id: int, required_attachment_id: int
                 raise ValidationFailed(
                     fields={"required_attachment": ["Το δικαιολογητικό δεν ανήκει σε αυτή την πρόσκληση."]}
                 )
-        content_type, sha256 = _check_file(file)
+        content_type, sha256 = _check_file(file, required)
         previous = (
             ApplicationAttachment.objects.select_for_update(of=("self",))
             .filter(application=app, required_attachment=required, is_current=True)
@@ -201,10 +228,13 @@ def attachment_rows(app: Application) -> list[dict]:
     """One row per required document with its current upload (or None), then extra uploads."""
     current = list(current_attachments(app))
     by_required = {a.required_attachment_id: a for a in current if a.required_attachment_id}
-    rows = [{"required": r, "upload": by_required.get(r.pk)} for r in required_for(app)]
+    rows = [
+        {"required": r, "upload": by_required.get(r.pk), "limits": document_limits(r)}
+        for r in required_for(app)
+    ]
     listed = {r["required"].pk for r in rows}
     rows += [
-        {"required": a.required_attachment, "upload": a}
+        {"required": a.required_attachment, "upload": a, "limits": document_limits(a.required_attachment)}
         for a in current
         if a.required_attachment_id is None or a.required_attachment_id not in listed
     ]

@@ -113,6 +113,14 @@ def after_submissions(limit: int = 500) -> int:
     return len(done)
 
 
+@shared_task(name="applications.tasks.purge_idempotency_records")
+def purge_idempotency_records() -> int:
+    """Daily (beat): forget API Idempotency-Key answers older than API_IDEMPOTENCY_DAYS."""
+    from applications.api.idempotency import idempotency_records_purge
+
+    return idempotency_records_purge()
+
+
 @shared_task(name="applications.tasks.email_declared_address", acks_late=True)
 def email_declared_address(application_id: int, address: str, subject: str, body: str) -> bool:
     """The legal-notification address declared in the application gets the submission notice too."""

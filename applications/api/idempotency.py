@@ -92,3 +92,16 @@ def _claim(user_id: int, key: str, scope: str, fingerprint: str) -> int | None:
         )
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def idempotency_records_purge(*, older_than_days: float | None = None) -> int:
+    """Delete the stored answers older than API_IDEMPOTENCY_DAYS (a retry comes within minutes; the
+    audit trail, not this table, is the record of what was done). Returns how many went."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    days = settings.API_IDEMPOTENCY_DAYS if older_than_days is None else older_than_days
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -8,7 +8,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
-from applications.models import Application
+from applications import services
+from applications.models import Application, IdempotencyRecord
+from applications.tasks import purge_idempotency_records
 from applications.tests.factories import (
     POSITION_KOZANI,
     complete_business_draft,
@@ -91,6 +93,24 @@ def test_idempotency_key_makes_a_retried_submit_return_the_first_result(kya7066)
     assert retry.json() == first.json()
     assert retry["Idempotent-Replayed"] == "true"
     assert Application.objects.get(pk=app.pk).submissions.count() == 1
+
+
+def test_a_failed_submit_stores_its_error_and_old_answers_are_purged_after_the_retention(kya7066, settings):
+    settings.API_IDEMPOTENCY_DAYS = 7
+    user = member(LIGNITIS)
+    draft = services.application_create(actor=user, call_id=kya7066.pk, business_afm=LIGNITIS)  # incomplete
+    api = client_for(user)
+    failed = api.post(f"/api/v1/applications/{draft.pk}/submit/", HTTP_IDEMPOTENCY_KEY="bad-1")
+    replay = api.post(f"/api/v1/applications/{draft.pk}/submit/", HTTP_IDEMPOTENCY_KEY="bad-1")
+    IdempotencyRecord.objects.update(created_at=timezone.now() - datetime.timedelta(days=8))
+    api.post(f"/api/v1/applications/{draft.pk}/submit/", HTTP_IDEMPOTENCY_KEY="fresh")
+
+    purged = purge_idempotency_records()
+
+    assert failed.status_code == replay.status_code == 400 and replay.json() == failed.json()
+    assert replay["Idempotent-Replayed"] == "true"
+    assert purged == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["fresh"]
 
 
 def test_submit_without_a_key_twice_submits_once_and_says_so(kya7066):

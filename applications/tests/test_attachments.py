@@ -230,3 +230,40 @@ def test_the_receipt_lists_each_document_with_its_code_name_and_sha256(kya7066):
     listed = {row["code"]: row for row in snapshot["attachments"]}
     assert listed["09.04"]["sha256"] == uploaded.sha256 and listed["09.04"]["name"] == "09.04.pdf"
     assert uploaded.sha256 in html and "Επισυναπτόμενα δικαιολογητικά" in html
+
+
+def test_the_calls_own_limits_for_a_document_are_applied_and_shown(client, kya7066, settings):
+    settings.APPLICATION_ATTACHMENT_MAX_MB = 10
+    required = _required(kya7066, "09.04")
+    required.max_file_mb, required.allowed_extensions = 1, "pdf"
+    required.save()
+    user = member(LIGNITIS)
+    app = _draft(kya7066, user)
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+
+    with pytest.raises(ValidationFailed) as wrong:
+        attachments.attachment_upload(
+            actor=user,
+            application_id=app.pk,
+            required_attachment_id=required.pk,
+            file=pdf_file("scan.png", png),
+        )
+    with pytest.raises(ValidationFailed) as big:
+        attachments.attachment_upload(
+            actor=user,
+            application_id=app.pk,
+            required_attachment_id=required.pk,
+            file=pdf_file("big.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 1)),
+        )
+    other = _required(kya7066, "02.06")  # the call's defaults for another document: PNG is fine
+    attachments.attachment_upload(
+        actor=user, application_id=app.pk, required_attachment_id=other.pk, file=pdf_file("scan.png", png)
+    )
+    client.force_login(user)
+    page = client.get(f"/applications/{app.pk}/step/attachments/").content.decode()
+
+    assert wrong.value.code == "attachment_wrong_type" and "μόνο αρχεία PDF" in wrong.value.message
+    assert required.name in wrong.value.message
+    assert big.value.code == "attachment_too_large" and "1 MB" in big.value.message
+    assert ApplicationAttachment.objects.filter(application=app, is_current=True).count() == 1
+    assert 'accept=".pdf,application/pdf"' in page and "PDF έως 1 MB" in page

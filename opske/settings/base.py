@@ -143,6 +143,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "opske.tasks.sweep_deadlines", "schedule": 60.0},
     "sweep-outbox": {"task": "opske.tasks.sweep_outbox", "schedule": 120.0},
     "retry-registry-waits": {"task": "interop.tasks.retry_registry_waits", "schedule": 60.0},
+    "purge-idempotency-records": {
+        "task": "applications.tasks.purge_idempotency_records",
+        "schedule": 86400.0,
+    },
 }
 
 # --- E-mail -------------------------------------------------------------------------------
@@ -241,3 +245,5 @@ APPLICATION_ATTACHMENT_MAX_MB = env.int("APPLICATION_ATTACHMENT_MAX_MB", default
 # With a broker, receipts and submission notices are recorded by one task per this many seconds
 # (per web process) instead of one message per submission; 0 = one task per submission.
 APPLICATIONS_RECEIPT_BATCH_SECONDS = env.float("APPLICATIONS_RECEIPT_BATCH_SECONDS", default=1.0)
+# How long an API write's Idempotency-Key answer is kept for replay (days).
+API_IDEMPOTENCY_DAYS = env.float("API_IDEMPOTENCY_DAYS", default=7)
