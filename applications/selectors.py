@@ -7,14 +7,17 @@ role (programme admin, evaluator, supervisor, auditor) see the submitted ones, r
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
-from accounts.models import Membership, Role
-from applications.models import Application, RegistrySnapshot
+from accounts.models import Business, BusinessActivity, Membership, Person, Role
+from applications.models import Application, BudgetLine, ClusterPartner, Position, RegistrySnapshot
+from calls.models import Call, CallVersion, Programme
 from opske.errors import NotFound
 from opske.rawrows import Columns, execute_prepared
 
@@ -153,9 +156,6 @@ _JSON_CHILDREN = {
 
 @functools.cache
 def _submission_load() -> tuple[str, list]:
-    from accounts.models import Business, Person
-    from calls.models import Call, CallVersion, Programme
-
     parts = [
         Columns(Application, "a"),
         Columns(Call, "c"),
@@ -189,13 +189,6 @@ def submission_load_locked(*, application_id: int, user):
     `app._current_attachments` the current uploads as receipt rows. Elsewhere than on
     PostgreSQL the ORM loads the same (services._locked and load_submission_rows).
     """
-    import datetime
-
-    from django.db import connection
-
-    from accounts.models import BusinessActivity
-    from applications.models import BudgetLine, ClusterPartner, Position
-
     sql, parts = _submission_load()
     with connection.cursor() as cursor:
         execute_prepared(
@@ -241,8 +234,6 @@ def submission_load_locked(*, application_id: int, user):
 
 def load_submission_rows(app: Application) -> None:
     """Prefetch what submission reads (the ORM path, where submission_load_locked is not used)."""
-    from django.db.models import prefetch_related_objects
-
     prefetch_related_objects([app], *SUBMISSION_PREFETCH[app.kind])
 
 
