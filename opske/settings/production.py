@@ -5,6 +5,11 @@ from .base import *
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 SANDBOXES_ENABLED = env.bool("SANDBOXES_ENABLED", default=False)
+# Persistent database sessions: a new PostgreSQL backend per request costs milliseconds, and the
+# hot paths' prepared statements (opske/rawrows.py) live as long as the session. Needs session-level
+# connections (no transaction-pooling PgBouncer in between).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
