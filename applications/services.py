@@ -15,6 +15,7 @@ import functools
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from importlib import import_module
 
@@ -642,34 +643,70 @@ def _kads_in_scope(app: Application, call: Call) -> list[str]:
 # --- final submission ---------------------------------------------------------------------------------
 
 
-_COUNTER_SQL = """
-UPDATE applications_callcounter
-   SET last_priority = last_priority + %s,
-       last_protocol = last_protocol + %s,
-       last_submitted_at = GREATEST(clock_timestamp(), last_submitted_at + interval '1 microsecond')
- WHERE call_id = %s
-RETURNING last_priority, last_protocol, last_submitted_at
+# The call's counter, the area's pool and the audit chain's head in one statement, locked in that
+# order (the pool's UPDATE and the head's lock read the counter's result, so the counter is always
+# taken first; the head after the pool, as every audited write takes it last): the numbers, the
+# conditional reservation (ΚΥΑ 7066 Art. 6.1, as calls.services.pool_reserve), whether the pool
+# exists, and the head the submission's audit event will follow.
+_NUMBERS_SQL = """
+WITH numbers AS (
+  UPDATE applications_callcounter
+     SET last_priority = last_priority + $1,
+         last_protocol = last_protocol + $2,
+         last_submitted_at = GREATEST(clock_timestamp(), last_submitted_at + interval '1 microsecond')
+   WHERE call_id = $3
+  RETURNING last_priority, last_protocol, last_submitted_at),
+held AS (
+  UPDATE calls_budgetpool p SET reserved = p.reserved + $5
+    FROM numbers
+   WHERE p.id = $4 AND p.amount >= p.reserved + p.committed + $5
+  RETURNING p.id),
+head AS (
+  SELECT h.last_seq, h.last_hash
+    FROM opske_auditchainhead h JOIN numbers ON true LEFT JOIN held ON true
+   WHERE h.id = 1
+     FOR UPDATE OF h)
+SELECT n.last_priority, n.last_protocol, n.last_submitted_at,
+       EXISTS (SELECT 1 FROM held), EXISTS (SELECT 1 FROM calls_budgetpool WHERE id = $4),
+       head.last_seq, head.last_hash
+  FROM numbers n LEFT JOIN head ON true
 """
 
 
-def _take_numbers(call: Call, *, advance: bool, new_protocol: bool) -> tuple[int, int, datetime.datetime]:
-    """Lock the call's counter row and take (priority, protocol, timestamp) in one statement.
+@dataclass(frozen=True)
+class _Numbers:
+    priority: int
+    protocol: int
+    at: datetime.datetime
+    reserved: bool  # the amount is held in the pool
+    pool_exists: bool
+    audit_head: tuple[int, str] | None  # locked, on PostgreSQL
+
+
+def _take_numbers(
+    call: Call, *, advance: bool, new_protocol: bool, pool_id: int | None, amount: Decimal
+) -> _Numbers:
+    """Lock the call's counter row, take (priority, protocol, timestamp), and hold `amount` in
+    pool `pool_id` if it still fits.
 
     The row lock is held until commit, so the next submission of this call waits here: priority
     order is commit order, and the timestamp (the database clock, to the microsecond) strictly
-    increases with it even if the clock steps back. SQLite (the embedded default) serialises
-    writers anyway and takes the same numbers through the ORM.
+    increases with it even if the clock steps back. On PostgreSQL one round trip (_NUMBERS_SQL),
+    which also locks the audit chain's head; SQLite (the embedded default) serialises writers
+    anyway and takes the same numbers through the ORM and calls.services.pool_reserve.
     """
     if connection.vendor == "postgresql":
+        params = [int(advance), int(new_protocol), call.pk, pool_id, amount]
         with connection.cursor() as cursor:
-            params = [int(advance), int(new_protocol), call.pk]
-            execute_prepared(cursor, "opske_call_counter", numbered(_COUNTER_SQL), params)
+            execute_prepared(cursor, "opske_submission_numbers", _NUMBERS_SQL, params)
             row = cursor.fetchone()
             if row is None:  # the call's first submission creates its counter row
                 CallCounter.objects.bulk_create([CallCounter(call=call)], ignore_conflicts=True)
-                execute_prepared(cursor, "opske_call_counter", numbered(_COUNTER_SQL), params)
+                execute_prepared(cursor, "opske_submission_numbers", _NUMBERS_SQL, params)
                 row = cursor.fetchone()
-            return row
+        priority, protocol, at, reserved, pool_exists, head_seq, head_hash = row
+        head = (head_seq, head_hash) if head_seq is not None else None
+        return _Numbers(priority, protocol, at, reserved, pool_exists, head)
     CallCounter.objects.bulk_create([CallCounter(call=call)], ignore_conflicts=True)
     counter = CallCounter.objects.select_for_update().get(call=call)
     now = timezone.now()
@@ -679,7 +716,18 @@ def _take_numbers(call: Call, *, advance: bool, new_protocol: bool) -> tuple[int
     counter.last_protocol += int(new_protocol)
     counter.last_submitted_at = now
     counter.save()
-    return counter.last_priority, counter.last_protocol, now
+    reserved = exists = False
+    if pool_id is not None:
+        try:
+            pool_reserve(pool_id=pool_id, amount=amount)
+            reserved = exists = True
+        except Conflict as exc:
+            if exc.code != "pool_exhausted":
+                raise
+            exists = True
+        except NotFound:
+            exists = False
+    return _Numbers(counter.last_priority, counter.last_protocol, now, reserved, exists, None)
 
 
 def application_submit(*, actor, application_id: int) -> Application:
@@ -722,9 +770,15 @@ def application_submit(*, actor, application_id: int) -> Application:
         snapshot = receipt_context(app)
 
         # The serialisation point: from here to commit, one submission at a time per call.
-        seq, protocol_seq, now = _take_numbers(
-            call, advance=not keep_place, new_protocol=app.protocol_seq is None
+        want_pool = call.is_fcfs and pool_id is not None and amount > 0
+        taken = _take_numbers(
+            call,
+            advance=not keep_place,
+            new_protocol=app.protocol_seq is None,
+            pool_id=pool_id if want_pool else None,
+            amount=amount,
         )
+        seq, protocol_seq, now, reserved = taken.priority, taken.protocol, taken.at, taken.reserved
         late = rules.window_problem(
             now=now, opens_at=call.submission_opens_at, closes_at=call.submission_closes_at
         )
@@ -743,22 +797,16 @@ def application_submit(*, actor, application_id: int) -> Application:
                     f"Η πρόσκληση δέχεται μία αίτηση ανά ΑΦΜ· υπάρχει ήδη η {other}.",
                     code="duplicate_application",
                 )
-        reserved = False
-        if call.is_fcfs and pool_id is not None and amount > 0:
-            try:
-                pool_reserve(pool_id=pool_id, amount=amount)
-                reserved = True
-            except Conflict as exc:
-                if exc.code != "pool_exhausted":
-                    raise
-                if call.over_pool_policy == Call.OverPoolPolicy.REFUSE:
-                    label = _call_data(call)["pool_labels"][pool_id]
-                    raise Conflict(
-                        f"Ο προϋπολογισμός της περιοχής «{label}» έχει εξαντληθεί· η πρόσκληση "
-                        "δεν δέχεται "
-                        "άλλες αιτήσεις για αυτήν (ΚΥΑ 7066 Άρθ. 6.1).",
-                        code="pool_exhausted",
-                    ) from exc
+        if want_pool and not reserved:
+            if not taken.pool_exists:
+                raise NotFound("Το ταμείο δεν βρέθηκε.")
+            if call.over_pool_policy == Call.OverPoolPolicy.REFUSE:
+                label = _call_data(call)["pool_labels"][pool_id]
+                raise Conflict(
+                    f"Ο προϋπολογισμός της περιοχής «{label}» έχει εξαντληθεί· η πρόσκληση δεν δέχεται "
+                    "άλλες αιτήσεις για αυτήν (ΚΥΑ 7066 Άρθ. 6.1).",
+                    code="pool_exhausted",
+                )
         if app.protocol_seq is None:
             app.protocol_seq = protocol_seq
             app.protocol_number = f"ΟΠΣΚΕ-{call.pk}-{protocol_seq:06d}"
@@ -787,24 +835,29 @@ def application_submit(*, actor, application_id: int) -> Application:
             reserved=reserved,
             snapshot=snapshot,
         )
-        _write_submission(app, submission, previous_status=Application.Status.DRAFT)
-        # Last on purpose: the audit chain's lock is held from here to commit.
-        audit.record(
-            actor=actor,
-            action="application.submitted"
+        audited = {
+            "actor": actor,
+            "action": "application.submitted"
             if app.status == Application.Status.SUBMITTED
             else "application.submitted_as_reserve",
-            obj=app,
-            before=before,
-            after=audit.snapshot(app, AUDIT_FIELDS),
-        )
+            "obj": app,
+            "before": before,
+            "after": audit.snapshot(app, AUDIT_FIELDS),
+        }
+        if taken.audit_head is not None:  # the head is locked: the event goes with the writes
+            event = audit.new_event(head=taken.audit_head, **audited)
+            _write_submission(app, submission, previous_status=Application.Status.DRAFT, event=event)
+        else:
+            _write_submission(app, submission, previous_status=Application.Status.DRAFT)
+            audit.record(**audited)
         transaction.on_commit(lambda: _enqueue_after_submission(submission.pk))
     return app
 
 
 @functools.cache
-def _submission_write_sql() -> tuple[str, list, list]:
-    """UPDATE the application's SUBMIT_FIELDS and INSERT its Submission row in one statement."""
+def _submission_write_sql(with_event: bool) -> tuple[str, list, list]:
+    """UPDATE the application's SUBMIT_FIELDS and INSERT its Submission row (and its audit event,
+    with the chain head moved, when `with_event`) in one statement."""
     quote = connection.ops.quote_name
     app_fields = [Application._meta.get_field(name) for name in SUBMIT_FIELDS]
     sub_fields = [f for f in Submission._meta.concrete_fields if not f.primary_key]
@@ -814,33 +867,44 @@ def _submission_write_sql() -> tuple[str, list, list]:
     # Names come from the models; values are parameters.
     sql = (
         f"WITH changed AS (UPDATE {quote(Application._meta.db_table)} SET {assignments} "  # noqa: S608
-        "WHERE id = %s AND status = %s RETURNING id) "
-        f"INSERT INTO {quote(Submission._meta.db_table)} ({columns}) "
-        f"SELECT {placeholders} FROM changed RETURNING id"
+        "WHERE id = %s AND status = %s RETURNING id), "
+        f"submitted AS (INSERT INTO {quote(Submission._meta.db_table)} ({columns}) "
+        f"SELECT {placeholders} FROM changed RETURNING id)"
     )
-    return sql, app_fields, sub_fields
+    if with_event:
+        members = audit.append_members()
+        sql += f", {members} SELECT (SELECT id FROM submitted), (SELECT id FROM audit_appended)"  # noqa: S608
+    else:
+        sql += " SELECT (SELECT id FROM submitted), NULL"
+    return numbered(sql), app_fields, sub_fields
 
 
-def _write_submission(app: Application, submission: Submission, *, previous_status: str) -> None:
+def _write_submission(app: Application, submission: Submission, *, previous_status: str, event=None) -> None:
     """The application row (SUBMIT_FIELDS, only if still `previous_status`, as the FSM's concurrent
-    save checks) and the new Submission row: one round trip inside the counter lock on PostgreSQL."""
+    save checks), the new Submission row and, given one, its audit event (the chain head locked by
+    _take_numbers): one round trip inside the counter lock on PostgreSQL."""
     if connection.vendor != "postgresql":
         app.save(update_fields=SUBMIT_FIELDS)
         submission.save(force_insert=True)
         return
-    sql, app_fields, sub_fields = _submission_write_sql()
+    sql, app_fields, sub_fields = _submission_write_sql(event is not None)
     params = [f.get_db_prep_save(f.pre_save(app, False), connection) for f in app_fields]
     params += [app.pk, previous_status]
     params += [f.get_db_prep_save(f.pre_save(submission, True), connection) for f in sub_fields]
+    if event is not None:
+        params += audit.append_parts(event)[1]
+    name = "opske_submission_write_audited" if event is not None else "opske_submission_write"
     with connection.cursor() as cursor:
-        execute_prepared(cursor, "opske_submission_write", numbered(sql), params)
-        row = cursor.fetchone()
-    if row is None:  # the row lock makes this unreachable; never write half a submission
+        execute_prepared(cursor, name, sql, params)
+        submission_id, event_id = cursor.fetchone()
+    if submission_id is None:  # the row lock makes this unreachable; never write half a submission
         raise Conflict("Η αίτηση άλλαξε κατάσταση ενώ οριστικοποιούνταν.", code="concurrent_change")
-    submission.pk = row[0]
+    submission.pk = submission_id
     submission._state.adding = False
     submission._state.db = connection.alias
     app._update_initial_state()  # what the FSM's next concurrent save compares against, as save() does
+    if event is not None:
+        audit.appended(event, event_id)
 
 
 def pool_code(app: Application) -> str | None:

@@ -7,6 +7,7 @@ can be shown to the applicant as is. Each function cites the article it applies.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -125,6 +126,7 @@ def kad_is_allowed(
 _PREFIXES = ("περιφερειακη ενοτητα ", "περιφερεια ", "π.ε. ", "δημος ", "δ. ")
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of a few hundred place names, called per position
 def normalise_place(name: str) -> str:
     """Compare place names without case, accents or the «Περιφέρεια/Π.Ε./Δήμος» prefix."""
     text = unicodedata.normalize("NFD", (name or "").strip().casefold())

@@ -1,5 +1,29 @@
-"""The audit trail: `record()` inside the service's transaction, `verify_chain()` to check it."""
+"""The audit trail: `record()` inside the service's transaction, `verify_chain()` to check it.
 
-from .chain import compute_hash, record, snapshot, verify_chain
+A hot path may lock the chain head inside a statement of its own (`HEAD_LOCK_SQL`), build the
+event (`new_event`) and append it together with its own writes (`append_parts`, then `appended`).
+"""
 
-__all__ = ["compute_hash", "record", "snapshot", "verify_chain"]
+from .chain import (
+    HEAD_LOCK_SQL,
+    append_members,
+    append_parts,
+    appended,
+    compute_hash,
+    new_event,
+    record,
+    snapshot,
+    verify_chain,
+)
+
+__all__ = [
+    "HEAD_LOCK_SQL",
+    "append_members",
+    "append_parts",
+    "appended",
+    "compute_hash",
+    "new_event",
+    "record",
+    "snapshot",
+    "verify_chain",
+]

@@ -72,13 +72,10 @@ def _actor_label(actor) -> str:
     return f"{actor.get_username()} ({full})" if full else actor.get_username()
 
 
-_HEAD_SQL = "SELECT last_seq, last_hash FROM opske_auditchainhead WHERE id = 1 FOR UPDATE"
-
-
 def _locked_head() -> AuditChainHead:
     if connection.vendor == "postgresql":  # raw: every audited write of the portal passes here
         with connection.cursor() as cursor:
-            execute_prepared(cursor, "opske_audit_head", _HEAD_SQL, [])
+            execute_prepared(cursor, "opske_audit_head", HEAD_LOCK_SQL, [])
             row = cursor.fetchone()
         if row is not None:
             return AuditChainHead(pk=1, last_seq=row[0], last_hash=row[1])
@@ -103,9 +100,41 @@ def record(
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record() must run inside the transaction of the change it records")
     head = _locked_head()
+    event = new_event(
+        head=(head.last_seq, head.last_hash),
+        actor=actor,
+        action=action,
+        obj=obj,
+        before=before,
+        after=after,
+        reason=reason,
+        request_id=request_id,
+    )
+    if connection.vendor == "postgresql":
+        _append_and_move_head(event)
+    else:
+        event.save(force_insert=True)
+        AuditChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+    return event
+
+
+def new_event(
+    *,
+    head: tuple[int, str],
+    actor,
+    action: str,
+    obj=None,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+    request_id: str | None = None,
+) -> AuditEvent:
+    """The next event after `head` (last seq, last hash, read under the head's row lock), hashed and
+    not yet saved: `record()` appends it; a hot path may append it with its own writes
+    (`append_parts`), having locked the head in its own statement (`HEAD_LOCK_SQL`)."""
     user = actor if actor is not None and hasattr(actor, "pk") and not isinstance(actor, str) else None
     event = AuditEvent(
-        seq=head.last_seq + 1,
+        seq=head[0] + 1,
         created_at=timezone.now(),
         actor=user,
         actor_label=_actor_label(actor)[:200],
@@ -117,47 +146,65 @@ def record(
         after=_normalise(after),
         reason=reason or "",
         request_id=request_id if request_id is not None else current_request_id(),
-        prev_hash=head.last_hash,
+        prev_hash=head[1],
     )
     event.hash = compute_hash(event)
-    if connection.vendor == "postgresql":
-        _append_and_move_head(event)
-    else:
-        event.save(force_insert=True)
-        AuditChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
     return event
 
 
+# The chain head's row, locked; a statement of its own or a member of a larger one (PostgreSQL).
+HEAD_LOCK_SQL = "SELECT last_seq, last_hash FROM opske_auditchainhead WHERE id = 1 FOR UPDATE"
+
+
 @functools.cache
-def _append_sql() -> tuple[str, list]:
+def _append_members() -> tuple[str, list]:
     meta = AuditEvent._meta
     quote = connection.ops.quote_name
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     columns = ", ".join(quote(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = (  # table and column names come from the models, values are parameters
-        f"WITH appended AS (INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
-        f"RETURNING {quote(meta.pk.column)}) "
-        f"UPDATE {quote(AuditChainHead._meta.db_table)} SET last_seq = %s, last_hash = %s WHERE id = 1 "
-        "RETURNING (SELECT * FROM appended)"
+        f"audit_appended AS (INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+        f"RETURNING {quote(meta.pk.column)}), "
+        f"audit_moved AS (UPDATE {quote(AuditChainHead._meta.db_table)} SET last_seq = %s, last_hash = %s "
+        "WHERE id = 1 RETURNING id)"
     )
     return sql, fields
 
 
-def _append_and_move_head(event: AuditEvent) -> None:
-    """INSERT the event and move the head in one statement (a data-modifying CTE): one round trip
-    fewer while the head's row lock is held, which serialises every audited change (a surge of
-    submissions queues on it). Same rows as `save()` + `update()`; the head was locked above."""
-    sql, fields = _append_sql()
+def append_members() -> str:
+    """The SQL of `append_parts` alone (to build a statement once; its parameters per event)."""
+    return _append_members()[0]
+
+
+def append_parts(event: AuditEvent) -> tuple[str, list]:
+    """Two members of a data-modifying WITH (`audit_appended`: INSERT of the event, returning its
+    id; `audit_moved`: the head moved to it) and their parameters (`%s` placeholders). The head
+    must already be locked in the same transaction."""
+    sql, fields = _append_members()
     values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
-    with connection.cursor() as cursor:
-        execute_prepared(cursor, "opske_audit_append", numbered(sql), [*values, event.seq, event.hash])
-        row = cursor.fetchone()
-    if row is None or row[0] is None:
+    return sql, [*values, event.seq, event.hash]
+
+
+def appended(event: AuditEvent, pk) -> None:
+    """Mark `event` saved as row `pk` (after a statement built with `append_parts` ran)."""
+    if pk is None:
         raise RuntimeError("the audit chain head disappeared while an event was appended")
-    event.pk = row[0]
+    event.pk = pk
     event._state.adding = False
     event._state.db = connection.alias
+
+
+def _append_and_move_head(event: AuditEvent) -> None:
+    """INSERT the event and move the head in one statement (a data-modifying CTE): one round trip
+    fewer while the head's row lock is held, which serialises every audited change. Same rows as
+    `save()` + `update()`; the head was locked above."""
+    members, params = append_parts(event)
+    sql = f"WITH {members} SELECT (SELECT id FROM audit_appended), (SELECT id FROM audit_moved)"  # noqa: S608
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, "opske_audit_append", numbered(sql), params)
+        row = cursor.fetchone()
+    appended(event, row[0] if row and row[1] is not None else None)
 
 
 @dataclass(frozen=True)
