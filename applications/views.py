@@ -23,6 +23,7 @@ from applications.models import Application, ClusterPartner, Position
 from applications.selectors import STAFF_READ_ROLES
 from calls import rules as call_rules
 from calls.models import Call, RequiredAttachment
+from opske.db import retry_transient
 from opske.errors import ApplicationError, NotFound
 
 STEPS_BY_KIND = {
@@ -299,7 +300,7 @@ def application_confirm(request, pk):
             messages.error(request, "Επιβεβαιώστε ότι θέλετε να οριστικοποιήσετε την αίτηση.")
             return redirect("applications:confirm", pk=app.pk)
         try:
-            app = services.application_submit(actor=request.user, application_id=app.pk)
+            app = retry_transient(lambda: services.application_submit(actor=request.user, application_id=pk))
         except ApplicationError as exc:
             messages.error(request, exc.message)
             return redirect("applications:confirm", pk=pk)

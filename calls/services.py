@@ -572,6 +572,13 @@ SELECT EXISTS (SELECT 1 FROM calls_budgetpool WHERE id = $1), EXISTS (SELECT 1 F
 """
 
 
+def pool_lock(*, pool_id: int) -> None:
+    """Lock the pool's row now, in a transaction that will change it after recording an audit
+    event: pools are locked before the audit chain's head portal-wide (submissions take counter,
+    pool, head), so the two never wait for each other in opposite orders."""
+    BudgetPool.objects.select_for_update().filter(pk=pool_id).values_list("pk", flat=True).first()
+
+
 def pool_release(*, pool_id: int, amount) -> None:
     """Give back a reservation (application withdrawn, rejected, or funded for less)."""
     value = _positive(amount)

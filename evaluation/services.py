@@ -34,7 +34,7 @@ from applications.evaluation_hooks import application_evaluation_transition
 from applications.models import Application
 from applications.reserves import reserves_promote
 from calls.models import BudgetPool, Call, CallDeadline
-from calls.services import pool_commit, pool_release
+from calls.services import pool_commit, pool_lock, pool_release
 from evaluation.methods import method_for
 from evaluation.models import (
     Assignment,
@@ -1492,6 +1492,8 @@ def pre_inclusion_check_complete(
             .select_related("call")
             .get(pk=check.application_id)
         )
+        if app.pool_id:  # funding below changes it after the audit event: lock it first
+            pool_lock(pool_id=app.pool_id)
         call = app.call
         rates = {r.code: r.monthly_amount for r in call.unit_rates.all()} or fcfs_rules.DEFAULT_RATES
         months = int((call.config or {}).get("subsidy_months") or fcfs_rules.SUBSIDY_MONTHS)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from rest_framework.response import Response
 
 from applications.models import IdempotencyRecord
+from opske.db import retry_transient
 from opske.errors import ApplicationError, Conflict, ValidationFailed
 from opske.rawrows import execute_hot
 
@@ -39,14 +40,17 @@ def idempotent(request, scope: str, fn) -> Response:
     """Run `fn() -> (status, body)` once per (user, Idempotency-Key); replay it on retries."""
     key = (request.META.get(HEADER) or "").strip()
     if not key:
-        status, body = _run(fn)
+        status, body = retry_transient(lambda: _run(fn))
         return Response(body, status=status)
     if len(key) > 200:
         raise ValidationFailed("Το Idempotency-Key είναι έως 200 χαρακτήρες.", code="idempotency_key_invalid")
     fingerprint = _fingerprint(request, scope)
-    with transaction.atomic():
-        record_id = _claim(request.user.pk, key, scope, fingerprint)
-        if record_id is not None:
+
+    def attempt() -> tuple[int, dict] | None:
+        with transaction.atomic():
+            record_id = _claim(request.user.pk, key, scope, fingerprint)
+            if record_id is None:
+                return None
             status, body = _run(fn)
             with connection.cursor() as cursor:
                 execute_hot(
@@ -55,7 +59,11 @@ def idempotent(request, scope: str, fn) -> Response:
                     _ANSWER_SQL,
                     [status, json.dumps(body, default=str), record_id],
                 )
-            return Response(body, status=status)
+            return status, body
+
+    answer = retry_transient(attempt)  # a deadlock victim runs again, key claim included
+    if answer is not None:
+        return Response(answer[1], status=answer[0])
     # The key was taken: its first request has committed (the INSERT waited for it) or is running.
     record = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
     if record is None or record.status_code is None:

@@ -6,15 +6,19 @@ over-committed, no duplicate protocol numbers, every application either reserved
 
 import itertools
 import threading
+import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
+from rest_framework.test import APIClient
 
 from applications import services
 from applications.models import Application
 from applications.tests.factories import POSITION_KOZANI, complete_business_draft, member
 from calls.models import BudgetPool
+from opske import audit
+from opske.db import is_transient
 from opske.models import AuditEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,3 +73,47 @@ def test_concurrent_submissions_get_commit_ordered_priority_and_never_overcommit
         Application.Status.RESERVE
     ] * (N - FUNDED)
     assert connection.vendor == "postgresql"
+
+
+def test_a_submission_caught_in_a_deadlock_is_tried_again_and_succeeds(postgres_only, kya7066, caplog):
+    """Given a transaction holding the audit chain's head and then asking for the area's pool (an
+    audited write that touches a pool afterwards), and a submission through the API that holds the
+    pool and asks for the head: PostgreSQL aborts one of them; a submission so aborted runs again."""
+    user = member(LIGNITIS)
+    draft = complete_business_draft(user, kya7066, afm=LIGNITIS, positions=[POSITION_KOZANI])
+    pool = BudgetPool.objects.get(call=kya7066, code="wm")
+    head_taken, answers, other_errors = threading.Event(), [], []
+
+    def holds_head_then_wants_pool():
+        try:
+            with transaction.atomic():
+                audit.record(actor=None, action="test.head_then_pool")
+                head_taken.set()
+                time.sleep(0.5)  # the submission is now holding the pool and waiting for the head
+                BudgetPool.objects.select_for_update().filter(pk=pool.pk).first()
+        except BaseException as exc:
+            other_errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def submits():
+        try:
+            head_taken.wait(10)
+            api = APIClient()
+            api.force_authenticate(user)
+            answers.append(api.post(f"/api/v1/applications/{draft.pk}/submit/", HTTP_IDEMPOTENCY_KEY="dl-1"))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=holds_head_then_wants_pool), threading.Thread(target=submits)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    assert answers and answers[0].status_code == 200, answers and answers[0].content
+    assert Application.objects.get(pk=draft.pk).status == Application.Status.SUBMITTED
+    # a deadlock did happen: the submission was its victim and ran again, or the other side was
+    retried = "transient database conflict" in caplog.text
+    assert retried or other_errors, "no deadlock: the scenario did not cross the two locks"
+    assert all(is_transient(exc) for exc in other_errors)

@@ -1,0 +1,40 @@
+"""Transient database conflicts: a transaction PostgreSQL aborted to break a deadlock (40P01) or a
+serialisation failure (40001) is tried again, from the outermost transaction, a few times.
+
+Locks are taken in one order portal-wide (application row, call counter, budget pool, audit chain
+head), but a service may record its audit event before it touches a pool (an evaluation that
+concludes after recording its result), so a deadlock stays possible; PostgreSQL detects it after
+`deadlock_timeout` and aborts one side. Everything the aborted attempt wrote was rolled back and
+its side effects wait for commit (STYLE.md practice 5), so running it again is safe.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.db import DatabaseError, connection
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT_PGCODES = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
+ATTEMPTS = 3
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether `exc` (Django's wrapper, or the driver's error beneath it) is a transient conflict."""
+    return any(getattr(error, "pgcode", None) in TRANSIENT_PGCODES for error in (exc, exc.__cause__))
+
+
+def retry_transient(fn, *, attempts: int = ATTEMPTS):
+    """`fn()`, run again when PostgreSQL aborted it for a transient conflict. Only outside any
+    transaction: inside one, the caller's transaction is the unit to retry, so it is re-raised."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return fn()
+        except DatabaseError as exc:
+            if not is_transient(exc) or connection.in_atomic_block or attempt == attempts:
+                raise
+            logger.warning("transient database conflict (%s), attempt %s of %s", exc, attempt, attempts)
+            time.sleep(0.01 * attempt)
+    return None  # pragma: no cover - the loop returns or raises

@@ -1,0 +1,25 @@
+"""opske.db: a transaction PostgreSQL aborted for a transient conflict is run again, nothing else."""
+
+import pytest
+from django.db import OperationalError
+
+from opske.db import retry_transient
+
+
+def test_only_transient_conflicts_outside_a_transaction_are_tried_again():
+    class Driver(Exception):
+        pgcode = "40P01"
+
+    def deadlocked():
+        calls.append(1)
+        if len(calls) < 3:
+            raise OperationalError("deadlock detected") from Driver()
+        return "done"
+
+    def broken():
+        raise OperationalError("connection refused")
+
+    calls: list[int] = []
+    assert retry_transient(deadlocked) == "done" and len(calls) == 3
+    with pytest.raises(OperationalError):
+        retry_transient(broken)
