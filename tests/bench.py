@@ -208,11 +208,26 @@ def seed() -> dict:
             for registry, data in (("aade", {"is_active": True}), ("deminimis", {"total_gge": "0.00"}))
         )
         seed_attachments(apps, users_by_pk={u.pk: u for u in users})
+        # Incomplete drafts (no position, no registry answers) for the warm-up: submitting one is
+        # refused after the whole check, so each gunicorn process compiles the call's rules and
+        # prepares its statements before the surge, and nothing is stamped.
+        warm = Application.objects.bulk_create(
+            Application(
+                call=call,
+                call_version=call.current_version,
+                kind=Application.Kind.BUSINESS,
+                business=businesses[0],
+                applicant_user=users[0],
+                email=users[0].email,
+                data={"declarations": {"solemn": True}},
+            )
+            for _ in range(WORKERS * THREADS * 4)
+        )
     by_user = {u.pk: t.key for u, t in zip(users, tokens, strict=True)}
     for a in apps:
         plan.setdefault(by_user[a.applicant_user_id], []).append(a.pk)
     log(f"seeded {len(apps)} drafts for {len(users)} businesses in {time.monotonic() - started:.1f}s")
-    return {"call_id": call.pk, "plan": plan}
+    return {"call_id": call.pk, "plan": plan, "warm": (tokens[0].key, [a.pk for a in warm])}
 
 
 def seed_attachments(apps, users_by_pk) -> None:
@@ -389,15 +404,23 @@ def find_wrk() -> str | None:
     return shutil.which("wrk")
 
 
-def warm_up(port: int, token: str, workers: int) -> None:
-    """A few reads so every gunicorn worker has its DB connection and imports before the surge."""
-    url = f"http://127.0.0.1:{port}/api/v1/applications/"
+def warm_up(port: int, token: str, workers: int, drafts: list[int]) -> None:
+    """Before the surge, what a portal that has been running a while has done: every gunicorn
+    process has its database connection and imports (reads), and has compiled the call's rules and
+    prepared the submission's statements (a refused submission of an incomplete draft each)."""
+    base = f"http://127.0.0.1:{port}/api/v1/applications"
 
-    def one() -> None:
+    def one(draft_id: int | None) -> None:
+        headers = {"Authorization": f"Token {token}"}
         with contextlib.suppress(requests.RequestException):
-            requests.get(url, headers={"Authorization": f"Token {token}"}, timeout=REQUEST_TIMEOUT)
+            if draft_id is None:
+                requests.get(f"{base}/", headers=headers, timeout=REQUEST_TIMEOUT)
+            else:
+                headers["Idempotency-Key"] = uuid.uuid4().hex
+                requests.post(f"{base}/{draft_id}/submit/", headers=headers, timeout=REQUEST_TIMEOUT)
 
-    threads = [threading.Thread(target=one, daemon=True) for _ in range(workers * 4)]
+    targets = [None] * (workers * 4) + list(drafts)
+    threads = [threading.Thread(target=one, args=(target,), daemon=True) for target in targets]
     for t in threads:
         t.start()
     for t in threads:
@@ -413,7 +436,6 @@ def surge_wrk(wrk: str, port: int, plan: dict[str, list[int]], on_start=None) ->
     plan_file.write_text(
         "".join(token + "".join(f" {i}:{uuid.uuid4().hex}" for i in ids) + "\n" for token, ids in clients)
     )
-    warm_up(port, clients[0][0], WORKERS)
     if on_start is not None:
         on_start()
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -648,6 +670,8 @@ def run_surge() -> tuple[int, str]:
                 server=process_tree_cpu(proc.pid), client=time.process_time(), postgres=postgres_cpu()
             )
 
+        warm_token, warm_drafts = seeded["warm"]
+        warm_up(port, warm_token, WORKERS * THREADS, warm_drafts)
         wrk = find_wrk() if GENERATOR in ("auto", "wrk") else None
         if GENERATOR == "wrk" and wrk is None:
             raise RuntimeError("BENCH_GENERATOR=wrk but wrk is not installed")
