@@ -16,6 +16,7 @@ Use: `gunicorn -k opske.gunicorn_worker.ThreadWorker …` (Dockerfile, docker-co
 
 from __future__ import annotations
 
+import gc
 import os
 import selectors
 from functools import partial
@@ -24,6 +25,13 @@ from gunicorn.workers import gthread
 
 
 class ThreadWorker(gthread.ThreadWorker):
+    def load_wsgi(self):
+        super().load_wsgi()
+        # Django and the project are loaded: move those objects out of the collector's reach, so
+        # a full collection during a request (it holds up everyone queued on the lock that request
+        # holds) walks only what requests allocate.
+        gc.freeze()
+
     def init_process(self):
         self.max_clients = int(os.environ.get("WEB_MAX_CLIENTS_PER_WORKER", "0") or 0)
         self.accepting = True

@@ -91,3 +91,11 @@ def test_a_worker_at_its_share_waits_for_a_free_place_but_keeps_serving_its_clie
     assert _answer(third).startswith(b"HTTP/1.1 200")  # a place freed: the waiting one is served
     for sock in (second, third):
         sock.close()
+
+
+def test_the_worker_freezes_what_was_loaded_before_serving(gunicorn_port):
+    with socket.create_connection(("127.0.0.1", gunicorn_port), timeout=5) as sock:
+        answer = _ask(sock, 5)
+
+    frozen = int(answer.rsplit(b"frozen=", 1)[1])
+    assert frozen > 1000  # the interpreter, gunicorn and the app, out of every full collection
