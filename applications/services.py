@@ -503,15 +503,7 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
             min_research=int(cfg.get("min_research_orgs", 1)),
             min_smes=int(cfg.get("min_smes", 5)),
         )
-        lines = [
-            {
-                "category": b.category,
-                "amount": b.amount,
-                "research_type": b.research_type,
-                "dissemination": b.dissemination,
-            }
-            for b in _rows(app, "budget_lines")
-        ]
+        lines = _budget_lines(app)
         if not lines:
             problems.append(
                 rules.Problem(
@@ -583,19 +575,24 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
     return problems, pool_code, amount
 
 
+def _budget_lines(app: Application) -> list[dict]:
+    """The budget table as the §7.5 check reads it (call 004)."""
+    return [
+        {
+            "category": b.category,
+            "amount": b.amount,
+            "research_type": b.research_type,
+            "dissemination": b.dissemination,
+        }
+        for b in _rows(app, "budget_lines")
+    ]
+
+
 def budget_check(app: Application, lines: list[dict] | None = None) -> call_rules.BudgetCheck:
     """The budget table against the call's §7.5 limits, with the aid from the intensities (read-only)."""
     call = app.call
     if lines is None:
-        lines = [
-            {
-                "category": b.category,
-                "amount": b.amount,
-                "research_type": b.research_type,
-                "dissemination": b.dissemination,
-            }
-            for b in _rows(app, "budget_lines")
-        ]
+        lines = _budget_lines(app)
     data = _call_data(call)
     return call_rules.check_budget_table(
         lines,
