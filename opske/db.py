@@ -15,6 +15,8 @@ import time
 
 from django.db import DatabaseError, connection
 
+from opske.errors import Busy
+
 logger = logging.getLogger(__name__)
 
 TRANSIENT_PGCODES = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
@@ -28,13 +30,16 @@ def is_transient(exc: BaseException) -> bool:
 
 def retry_transient(fn, *, attempts: int = ATTEMPTS):
     """`fn()`, run again when PostgreSQL aborted it for a transient conflict. Only outside any
-    transaction: inside one, the caller's transaction is the unit to retry, so it is re-raised."""
+    transaction: inside one, the caller's transaction is the unit to retry, so it is re-raised.
+    When every attempt was aborted the caller gets `Busy` (503, nothing saved), not a crash."""
     for attempt in range(1, attempts + 1):
         try:
             return fn()
         except DatabaseError as exc:
-            if not is_transient(exc) or connection.in_atomic_block or attempt == attempts:
+            if not is_transient(exc) or connection.in_atomic_block:
                 raise
+            if attempt == attempts:
+                raise Busy() from exc
             logger.warning("transient database conflict (%s), attempt %s of %s", exc, attempt, attempts)
             time.sleep(0.01 * attempt)
     return None  # pragma: no cover - the loop returns or raises

@@ -49,6 +49,15 @@ class Conflict(ApplicationError):
     default_message = "Η ενέργεια δεν επιτρέπεται στην τρέχουσα κατάσταση."
 
 
+class Busy(ApplicationError):
+    """The database kept aborting the transaction for conflicts with others (opske.db): nothing was
+    saved, and the same request may be sent again."""
+
+    code = "busy_try_again"
+    http_status = 503
+    default_message = "Το σύστημα δέχεται πολλά αιτήματα ταυτόχρονα· δεν αποθηκεύτηκε τίποτα. Δοκιμάστε ξανά."
+
+
 class RegistryUnavailable(ApplicationError):
     """A state registry did not answer in time or answered with a retryable failure."""
 

@@ -4,6 +4,7 @@ import pytest
 from django.db import OperationalError
 
 from opske.db import retry_transient
+from opske.errors import Busy
 
 
 def test_only_transient_conflicts_outside_a_transaction_are_tried_again():
@@ -23,3 +24,16 @@ def test_only_transient_conflicts_outside_a_transaction_are_tried_again():
     assert retry_transient(deadlocked) == "done" and len(calls) == 3
     with pytest.raises(OperationalError):
         retry_transient(broken)
+
+
+def test_a_conflict_that_outlasts_its_attempts_is_a_503_to_try_again_not_a_crash():
+    class Driver(Exception):
+        pgcode = "40001"
+
+    def always_aborted():
+        raise OperationalError("could not serialize access") from Driver()
+
+    with pytest.raises(Busy) as exc:
+        retry_transient(always_aborted)
+
+    assert exc.value.http_status == 503 and exc.value.as_dict()["code"] == "busy_try_again"
