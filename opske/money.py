@@ -51,8 +51,11 @@ _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
 _API_TEXT = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
-class AmountError(ValidationFailed):
-    """An amount that cannot be read; `code` says why, `message` says it in Greek."""
+class AmountError(ValidationFailed, ValueError):
+    """An amount that cannot be read; `code` says why, `message` says it in Greek.
+
+    Also a ValueError, so code that guarded the old parsers with `except ValueError` still holds.
+    """
 
     code = "amount_invalid"
     default_message = "Το ποσό δεν είναι έγκυρο."
@@ -215,6 +218,19 @@ def parse_api_amount(
     return _check_size(
         Decimal(raw), value, allow_negative=allow_negative, max_integer_digits=max_integer_digits
     )
+
+
+def parse_stored_amount(value, *, allow_negative: bool = False) -> Decimal:
+    """An amount kept as text in JSON data: Python notation first («12500.00», what the portal
+    stores since opske.money), Greek notation second (text stored as typed before: «12.500»).
+
+    «12.50» → 12.50; «12.500» → 12500.00 (three decimals cannot be Python notation of euros);
+    «1.234,56» → 1234.56. Refused like parse_amount.
+    """
+    try:
+        return parse_api_amount(value, allow_negative=allow_negative)
+    except AmountError:
+        return parse_amount(value, allow_negative=allow_negative)
 
 
 def to_cents(value) -> Decimal:
