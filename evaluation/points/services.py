@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, Q
@@ -34,6 +34,7 @@ from opske import audit
 from opske.calendar import ATHENS
 from opske.deadlines import deadline_cancel, deadline_schedule
 from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from opske.money import parse_amount
 
 MANAGE_ROLES = (Role.PROGRAMME_ADMIN, Role.SUPERVISOR)
 OBJECTION_WINDOW_KIND = "evaluation_points.objection_window"
@@ -575,11 +576,9 @@ def _clean_corrections(corrections: Mapping) -> dict:
                     raise ValueError
                 out[key] = number
             elif key in ("individual_income", "family_income"):
-                try:
-                    amount = Decimal(str(value).strip().replace(",", ".")).quantize(Decimal("0.01"))
-                except InvalidOperation as exc:
-                    raise ValueError from exc
-                if amount < 0 or amount > Decimal("10000000"):
+                # a Decimal from the form, or Greek text «6.999,50» (opske.money); AmountError is a ValueError
+                amount = parse_amount(value)
+                if amount > Decimal("10000000"):
                     raise ValueError
                 out[key] = str(amount)
             elif key in ("joint_return", "registered", "individual_approach_completed", "action_plan_agreed"):
