@@ -31,8 +31,12 @@ class ObjectionDecisionForm(forms.Form):
     continuous_months = forms.IntegerField(
         label="Διορθωμένοι μήνες ανεργίας", required=False, min_value=0, max_value=200
     )
-    individual_income = AmountField(label="Διορθωμένο ατομικό εισόδημα (€)", required=False, max_value=10000000)
-    family_income = AmountField(label="Διορθωμένο οικογενειακό εισόδημα (€)", required=False, max_value=10000000)
+    individual_income = AmountField(
+        label="Διορθωμένο ατομικό εισόδημα (€)", required=False, max_value=10000000
+    )
+    family_income = AmountField(
+        label="Διορθωμένο οικογενειακό εισόδημα (€)", required=False, max_value=10000000
+    )
     age = forms.IntegerField(label="Διορθωμένη ηλικία", required=False, min_value=0, max_value=120)
     minor_children = forms.IntegerField(
         label="Διορθωμένος αριθμός ανήλικων τέκνων", required=False, min_value=0, max_value=30
