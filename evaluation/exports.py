@@ -14,6 +14,7 @@ import io
 import json
 from decimal import Decimal
 
+from opske.money import XLSX_EUR_FORMAT
 from opske.pdf import document_renderer, renderer_template
 
 HEADERS = {
@@ -58,13 +59,21 @@ def document_kind(fmt: str, *, public: bool) -> str:
 @document_renderer(extension="xlsx", content_type=XLSX_CONTENT_TYPE)
 def results_xlsx(context: dict) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Αποτελέσματα")
     ws.append(list(context["columns"]))
     numeric = set(context.get("numeric") or [])
+
+    def amount(v):
+        # a number the sheet can sum, shown as «24.174,00 €» by Excel/LibreOffice in a Greek locale
+        cell = WriteOnlyCell(ws, value=Decimal(v))
+        cell.number_format = XLSX_EUR_FORMAT
+        return cell
+
     for row in context["rows"]:
-        ws.append([Decimal(v) if i in numeric and v != "" else v for i, v in enumerate(row)])
+        ws.append([amount(v) if i in numeric and v != "" else v for i, v in enumerate(row)])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -17,6 +17,7 @@ from accounts.models import Role
 from evaluation.comparative import rules, selectors, services
 from evaluation.comparative.models import ComparativeScore, Opinion
 from opske.errors import ApplicationError, NotFound
+from opske.money import XLSX_EUR_FORMAT, format_eur, format_number, to_cents
 
 
 def _guard(fn, *args, **kwargs):
@@ -282,11 +283,29 @@ COLUMNS = (
 )
 
 
+AMOUNT_COLUMNS = {"eligible_budget", "total_budget", "public_expenditure"}
+
+
 def _cell(row, key):
+    """A cell of the PDF: amounts as «2.900.000,00 €», scores as «7,40» (opske.money)."""
     value = row.get(key)
     if isinstance(value, list):
         return "; ".join(value)
-    return "" if value is None else value
+    if value in (None, ""):
+        return ""
+    if key in AMOUNT_COLUMNS:
+        return format_eur(value)
+    if key == "score":
+        return format_number(value, 2)
+    return value
+
+
+def _xlsx_cell(row, key):
+    """A cell of the XLSX: amounts and scores as numbers (formatted by the sheet), text as text."""
+    value = row.get(key)
+    if key in AMOUNT_COLUMNS or key == "score":
+        return to_cents(value) if value not in (None, "") else None
+    return _cell(row, key)
 
 
 @login_required
@@ -304,7 +323,12 @@ def export_xlsx(request, run_id):
         ws.append([title])
         ws.append([label for _, label in COLUMNS])
         for row in rows:
-            ws.append([_cell(row, k) for k, _ in COLUMNS])
+            ws.append([_xlsx_cell(row, k) for k, _ in COLUMNS])
+            for i, (k, _) in enumerate(COLUMNS, 1):
+                if k in AMOUNT_COLUMNS:
+                    ws.cell(row=ws.max_row, column=i).number_format = XLSX_EUR_FORMAT
+                elif k == "score":
+                    ws.cell(row=ws.max_row, column=i).number_format = "0.00"
     buffer = io.BytesIO()
     wb.save(buffer)
     response = HttpResponse(

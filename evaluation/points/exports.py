@@ -39,6 +39,7 @@ def table_xlsx_document(context: dict) -> bytes:
 def table_xlsx(table: RankingTable) -> bytes:
     from openpyxl import Workbook
 
+    names = selectors.service_names(table.round.call_id)
     wb = Workbook(write_only=True)
     ranked = wb.create_sheet("Κατάταξη")
     ranked.append(HEADERS)
@@ -53,8 +54,8 @@ def table_xlsx(table: RankingTable) -> bytes:
                 r["points_age"],
                 r["points_children"],
                 r["total"],
-                ", ".join(r["preferences"] or []),
-                r["service_code"],
+                ", ".join(names.get(p, p) for p in r["preferences"] or []),
+                names.get(r["service_code"], r["service_code"] or ""),
             ]
         )
     excluded = wb.create_sheet("Αποκλειόμενοι")
@@ -79,7 +80,7 @@ COLUMNS = (
     ("iv", 4),
     ("Σύνολο", 7),
     ("Προτιμήσεις", 66),
-    ("Υπηρεσία", 22),
+    ("Υπηρεσία", 30),
 )
 
 
@@ -89,6 +90,7 @@ def _line(values) -> str:
 
 def table_pdf_context(table_id: int) -> dict:
     table = RankingTable.objects.select_related("round__call").get(pk=table_id)
+    names = selectors.service_names(table.round.call_id)
     lines = [
         _line(
             (
@@ -100,8 +102,8 @@ def table_pdf_context(table_id: int) -> dict:
                 r["points_age"],
                 r["points_children"],
                 r["total"],
-                ", ".join(r["preferences"] or []),
-                r["service_code"],
+                ", ".join(r["preferences"] or []),  # codes, named in the legend below the table
+                names.get(r["service_code"], r["service_code"] or ""),
             )
         )
         for r in selectors.public_rows(table, RankingRow.Status.RANKED).iterator(chunk_size=5000)
@@ -115,6 +117,7 @@ def table_pdf_context(table_id: int) -> dict:
         "call": table.round.call,
         "rnd": table.round,
         "header": _line([name for name, _ in COLUMNS]),
+        "services": sorted(names.items()),
         "pages": ["\n".join(lines[i : i + LINES_PER_PAGE]) for i in range(0, len(lines), LINES_PER_PAGE)],
         "excluded_pages": [
             "\n".join(excluded[i : i + LINES_PER_PAGE]) for i in range(0, len(excluded), LINES_PER_PAGE)

@@ -68,6 +68,13 @@ def public_rows(table: RankingTable, status: str):
     return qs.order_by("rank") if status == RankingRow.Status.RANKED else qs.order_by("code")
 
 
+def service_names(call) -> dict[str, str]:
+    """Placement service code → its name, so tables show «ΟΠΕΚΕΠΕ Αθήνας», not «opekepe-athina»."""
+    from calls.models import PlacementService
+
+    return dict(PlacementService.objects.filter(call=call).values_list("code", "name"))
+
+
 def placements_for(rnd: PointsRound):
     return (
         Placement.objects.filter(round=rnd)

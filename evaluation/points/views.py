@@ -182,7 +182,13 @@ def _table_context(table, request):
         request.GET.get("page")
     )
     excluded = selectors.public_rows(table, RankingRow.Status.EXCLUDED)
-    return {"table": table, "rnd": table.round, "ranked": ranked, "excluded": excluded}
+    return {
+        "table": table,
+        "rnd": table.round,
+        "ranked": ranked,
+        "excluded": excluded,
+        "service_names": selectors.service_names(table.round.call_id),
+    }
 
 
 @login_required

@@ -18,5 +18,14 @@ def reasons_text(reasons):
 
 
 @register.filter
-def join_prefs(prefs):
-    return ", ".join(prefs or [])
+def join_prefs(prefs, names=None):
+    """Preference codes as service names where known (`{{ r.preferences|join_prefs:service_names }}`)."""
+    names = names or {}
+    return ", ".join(names.get(p, p) for p in prefs or [])
+
+
+@register.filter
+def service_name(code, names=None):
+    if not code:
+        return "—"
+    return (names or {}).get(code, code)
