@@ -301,7 +301,9 @@ class Submission(models.Model):
         indexes = [models.Index(fields=["call", "priority_seq"])]
 
     def __str__(self):
-        return f"{self.application} #{self.priority_seq} @ {self.submitted_at:%d/%m/%Y %H:%M:%S.%f}"
+        from opske.dates import format_timestamp
+
+        return f"{self.application} #{self.priority_seq} @ {format_timestamp(self.submitted_at)}"
 
 
 class CallCounter(models.Model):

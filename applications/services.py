@@ -833,7 +833,7 @@ def application_submit(*, actor, application_id: int) -> Application:
             protocol_number=app.protocol_number,
             priority_seq=app.priority_seq,
             submitted_at=now.isoformat(timespec="microseconds"),
-            submitted_at_display=timezone.localtime(now).strftime("%d/%m/%Y %H:%M:%S.%f"),
+            submitted_at_display=timezone.localtime(now).strftime("%d/%m/%Y %H:%M:%S"),
             status=app.get_status_display(),
             reserved=reserved,
         )
@@ -1006,7 +1006,7 @@ def _notify_submitted(app: Application, submission: Submission) -> None:
         ]
     else:
         recipients = [app.person.user] if app.person.user_id else []
-    when = timezone.localtime(submission.submitted_at).strftime("%d/%m/%Y %H:%M:%S.%f")
+    when = timezone.localtime(submission.submitted_at).strftime("%d/%m/%Y %H:%M:%S")
     status = submission.snapshot.get("status", "")
     subject = f"Οριστικοποίηση αίτησης {app.protocol_number}"
     body = (
@@ -1047,7 +1047,7 @@ def receipt_context(app: Application) -> dict:
         "protocol_number": app.protocol_number,
         "priority_seq": app.priority_seq,
         "submitted_at": app.submitted_at.isoformat(timespec="microseconds") if app.submitted_at else "",
-        "submitted_at_display": timezone.localtime(app.submitted_at).strftime("%d/%m/%Y %H:%M:%S.%f")
+        "submitted_at_display": timezone.localtime(app.submitted_at).strftime("%d/%m/%Y %H:%M:%S")
         if app.submitted_at
         else "",
         "status": app.get_status_display(),

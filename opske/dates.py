@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 ATHENS = ZoneInfo("Europe/Athens")
 DATE_FORMAT = "%d/%m/%Y"
 DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+DATETIME_SECONDS_FORMAT = "%d/%m/%Y %H:%M:%S"
 XLSX_DATE_FORMAT = "dd/mm/yyyy"
 XLSX_DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 
@@ -52,6 +53,21 @@ def format_datetime(value, *, empty: str = "—") -> str:
     if not isinstance(value, datetime.datetime):
         return format_date(value, empty=empty)
     return to_athens(value).strftime(DATETIME_FORMAT)
+
+
+def format_timestamp(value, *, empty: str = "—") -> str:
+    """A moment whose second matters (a final submission, a legal notice): «05/03/2026 12:15:30»
+    in Athens time; never microseconds (the priority number, not the fraction, orders FCFS)."""
+    if value in (None, ""):
+        return empty
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if not isinstance(value, datetime.datetime):
+        return format_date(value, empty=empty)
+    return to_athens(value).strftime(DATETIME_SECONDS_FORMAT)
 
 
 def xlsx_datetime(value: datetime.datetime | None) -> datetime.datetime | None:

@@ -5,6 +5,7 @@
     {{ rate|pct }}          70%  /  25,5%
     {{ day|gr_date }}       05/03/2026
     {{ moment|gr_datetime }} 05/03/2026 12:15  (Europe/Athens, never seconds or microseconds)
+    {{ moment|gr_timestamp }} 05/03/2026 12:15:30  (where the second matters; never microseconds)
     {{ amount|amount_input }} 200.000,00 in an <input> (typed text is kept as typed)
 
 The same functions as opske.money and opske.dates, so a page, a PDF and an e-mail agree.
@@ -14,7 +15,7 @@ import re
 
 from django import template
 
-from opske.dates import format_date, format_datetime
+from opske.dates import format_date, format_datetime, format_timestamp
 from opske.money import format_eur, format_number, format_percent
 
 register = template.Library()
@@ -54,6 +55,11 @@ def gr_datetime(value):
     return format_datetime(value)
 
 
+@register.filter
+def gr_timestamp(value):
+    return format_timestamp(value)
+
+
 _STORED = re.compile(r"^-?\d+\.\d{2}$")
 
 
@@ -66,3 +72,15 @@ def amount_input(value):
     if isinstance(value, str) and not _STORED.match(value.strip()):
         return value
     return format_number(value, 2)
+
+
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?$")
+
+
+@register.filter
+def shown(value):
+    """A recorded value (an audit diff cell) as a person reads it: ISO moments as «05/03/2026
+    12:15:30» in Athens time, everything else unchanged."""
+    if isinstance(value, str) and _ISO_MOMENT.match(value.strip()):
+        return format_timestamp(value.strip().replace("Z", "+00:00"))
+    return value

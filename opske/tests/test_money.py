@@ -302,3 +302,11 @@ def test_amount_serializer_field():
     assert s.errors["amount"][0].code == "amount_invalid"
     s = S(data={"amount": "12.345"})
     assert not s.is_valid() and s.errors["amount"][0].code == "amount_too_many_decimals"
+
+
+def test_timestamps_to_the_second_in_athens():
+    from opske.dates import format_timestamp
+
+    moment = datetime.datetime(2026, 3, 5, 10, 15, 30, 987654, tzinfo=datetime.UTC)
+    assert format_timestamp(moment) == "05/03/2026 12:15:30"
+    assert format_timestamp(moment.isoformat()) == "05/03/2026 12:15:30"
