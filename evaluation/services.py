@@ -33,6 +33,7 @@ from accounts.models import Membership, Role
 from applications.evaluation_hooks import application_evaluation_transition
 from applications.models import Application
 from applications.reserves import reserves_promote
+from applications.services import de_minimis_cumulation_for as application_de_minimis_cumulation
 from calls.models import BudgetPool, Call, CallDeadline
 from calls.services import pool_commit, pool_lock, pool_release
 from evaluation.methods import method_for
@@ -1465,6 +1466,24 @@ def pre_inclusion_check_request(*, actor, application_id: int) -> PreInclusionCh
     return check
 
 
+def _concluded_findings(app: Application) -> dict[str, tuple[str, str]]:
+    """The criteria as the evaluation concluded them: the first level's findings with the second
+    level's overrides (Art. 7.1β), code → (value, justification)."""
+    ev = (
+        Evaluation.objects.filter(application=app, level=1, state=Evaluation.State.REVIEWED)
+        .select_related("review")
+        .order_by("-pk")
+        .first()
+    )
+    if ev is None:
+        return {}
+    out = {f.criterion_code: (f.value, f.justification) for f in ev.findings.all()}
+    review = getattr(ev, "review", None)
+    for code, change in ((review.overrides or {}) if review else {}).items():
+        out[str(code)] = (str(change.get("value") or ""), review.reasons)
+    return out
+
+
 def _positions_for_amount(app: Application) -> list[tuple[str, int]]:
     return [(p.category, p.persons) for p in app.positions.all()]
 
@@ -1498,27 +1517,32 @@ def pre_inclusion_check_complete(
         rates = {r.code: r.monthly_amount for r in call.unit_rates.all()} or fcfs_rules.DEFAULT_RATES
         months = int((call.config or {}).get("subsidy_months") or fcfs_rules.SUBSIDY_MONTHS)
         amount = fcfs_rules.approved_amount(_positions_for_amount(app), rates, months=months)
-        ceiling = Decimal(str((call.config or {}).get("de_minimis_ceiling") or fcfs_rules.DE_MINIMIS_CEILING))
-        prior = Decimal(str((data or {}).get("total_gge") or "0"))
-        dm = fcfs_rules.de_minimis_recheck(prior, amount.total, ceiling)
+        dm = application_de_minimis_cumulation(app, registry_data=data, amount=amount.total)
+        general = dm.lines[0]
         check.state = PreInclusionCheck.State.DONE
-        check.prior_de_minimis = dm.prior
+        check.prior_de_minimis = general.prior
         check.passed = dm.ok
-        check.reason = dm.reason
-        check.data = {"total_gge": str(prior), "status": status}
+        check.reason = dm.message
+        check.data = {
+            "total_gge": str((data or {}).get("total_gge") or "0"),
+            "status": status,
+            **dm.as_json(),
+        }
         check.checked_at = checked_at
         check.save()
         audit.record(
             actor=None,
             action="evaluation.pre_inclusion.done",
             obj=check,
-            after={"prior": dm.prior, "requested": dm.requested, "ok": dm.ok},
-            reason=dm.reason,
+            after={"prior": general.prior, "requested": dm.requested, "ok": dm.ok},
+            reason=dm.message,
         )
         if app.status != Application.Status.UNDER_EVALUATION:
             return check
         if not dm.ok:
-            _conclude_rejection(actor=actor, application_id=app.pk, reasons=[dm.reason])
+            # Criterion 4(στ) is ΟΧΙ by computation; the rejection gives every group's answer.
+            reasons = fcfs_rules.criteria_answers(_concluded_findings(app), computed={"4": dm.message})
+            _conclude_rejection(actor=actor, application_id=app.pk, reasons=[dm.message, *reasons])
             return check
         _fcfs_fund(actor=actor, app=app, amount=amount, pool_id=app.pool_id)
     return check

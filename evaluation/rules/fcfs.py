@@ -7,9 +7,10 @@
   row «ΠΡΟΫΠΟΘΕΣΗ ΘΕΤΙΚΗΣ ΑΞΙΟΛΟΓΗΣΗΣ»).
 - The approved amount is Σ persons × category rate × 12 months (Art. 5.1.1, 5.1.3): €1,185.00 for
   01.22 and €829.50 for 01.23 (= €14,220.00 and €9,954.00 per person).
-- The ΠΣΣΕΗΣ cumulation check is repeated before approval (Art. 7.2): prior de minimis of the
-  single undertaking + this aid ≤ €300,000 (Art. 2.4, 2.8 and Reg. 2023/2831 Art. 3(2)); a breach
-  makes criterion 4 ΟΧΙ — the whole new aid is not covered (Art. 2.9, worked example E9).
+- The cumulation check is repeated before approval (Art. 7.2) with the one rule of submission
+  (`applications.rules.de_minimis_cumulation`: every de minimis regulation in ΠΣΣΕΗΣ plus the
+  declared grants it does not show); a breach makes criterion 4 ΟΧΙ — the whole new aid is not
+  covered (Art. 2.9, worked example E9) — and the rejection lists every criteria group's answer.
 - Applications are taken in priority order (Art. 6.3, 7.2); once the area's pool cannot cover the
   whole amount an eligible application is «εγκεκριμένη μη επιχορηγούμενη» (Art. 7.3; no
   part-funding by default, gap 19).
@@ -28,7 +29,6 @@ CITATION = "ΚΥΑ 7066 Παρ. 4 §3"
 GROUP_A = "Πληρότητα και επιλεξιμότητα"
 GROUP_B = "Νομικό πλαίσιο και οριζόντιες πολιτικές"
 SUBSIDY_MONTHS = 12
-DE_MINIMIS_CEILING = Decimal("300000.00")
 DEFAULT_RATES = {"01.22": Decimal("1185.00"), "01.23": Decimal("829.50")}
 
 # Εξειδίκευση column of Annex 4, shown beside each criterion as guidance.
@@ -182,37 +182,29 @@ def approved_amount(
     )
 
 
-@dataclass(frozen=True)
-class DeMinimisCheck:
-    ok: bool
-    prior: Decimal
-    requested: Decimal
-    ceiling: Decimal
-    reason: str
+def criteria_answers(
+    findings: Mapping[str, tuple[str, str]], *, computed: Mapping[str, str] | None = None
+) -> list[str]:
+    """Every criteria group's answer, for a reasoned rejection (Art. 7.2Β: «η αιτιολογημένη απόρριψη
+    της πρότασης να περιλαμβάνει κρίση για το σύνολο της πρότασης»; Art. 7.5 the business objects).
 
-
-def de_minimis_recheck(
-    prior: Decimal, requested: Decimal, ceiling: Decimal = DE_MINIMIS_CEILING
-) -> DeMinimisCheck:
-    """Cumulation check repeated before approval (Art. 7.2): prior + requested ≤ ceiling.
-
-    E9: prior €290,000 + one 01.22 hire €14,220 = €304,220 > €300,000 → fails as a whole (Art. 2.9).
+    `findings`: code → (value, justification) as the evaluation concluded; `computed`: code → the
+    reason a computed check (the de minimis re-check of Art. 7.2) makes that criterion ΟΧΙ.
     """
-    prior, requested, ceiling = money(prior), money(requested), money(ceiling)
-    total = prior + requested
-    if total <= ceiling:
-        return DeMinimisCheck(
-            True, prior, requested, ceiling, f"Σώρευση {total} € ≤ {ceiling} € (Άρθ. 2.4, 7.2)."
-        )
-    return DeMinimisCheck(
-        False,
-        prior,
-        requested,
-        ceiling,
-        f"Υπέρβαση ορίου de minimis: {prior} € προηγούμενες ενισχύσεις της ενιαίας επιχείρησης "
-        f"+ {requested} € "
-        f"= {total} € > {ceiling} € (Άρθ. 2.4, 2.9, 7.2). Κριτήριο 4(στ) = ΟΧΙ.",
-    )
+    computed = computed or {}
+    lines = []
+    for group in (GROUP_A, GROUP_B):
+        for spec in (s for s in CRITERIA if s.group == group):
+            value, why = findings.get(spec.code, ("", ""))
+            if spec.code in computed:
+                lines.append(f"{group} — Κριτήριο {spec.code} ({spec.title}): ΟΧΙ — {computed[spec.code]}")
+            elif value == NO:
+                lines.append(f"{group} — Κριτήριο {spec.code} ({spec.title}): ΟΧΙ — {why}".rstrip(" —"))
+            elif value == YES:
+                lines.append(f"{group} — Κριτήριο {spec.code} ({spec.title}): ΝΑΙ")
+            else:
+                lines.append(f"{group} — Κριτήριο {spec.code} ({spec.title}): χωρίς κρίση")
+    return lines
 
 
 APPROVED = "approved"
