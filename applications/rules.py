@@ -63,6 +63,44 @@ def requested_amount_for_positions(
     return money(total)
 
 
+CATEGORY_AFFECTED = "01.22"  # from declining or transforming sectors, 100% (Art. 5.1.3Α)
+CATEGORY_OTHER = "01.23"  # from other businesses, 70% (Art. 5.1.3Β)
+CATEGORY_FLAG = "flag"
+
+
+@dataclass(frozen=True)
+class CategoryFinding:
+    category: str  # "01.22" | "01.23" | "flag"
+    reason: str
+
+
+def unemployed_category(
+    *, previous_sectors_affected: Sequence[bool], never_employed_reading: str = "flag"
+) -> CategoryFinding:
+    """The category of a referred unemployed person (ΚΥΑ 7066 Άρθ. 5.1.3, 7.4).
+
+    `previous_sectors_affected`: for each earlier employment, whether the business was in a
+    declining or transforming sector of Art. 5.1.3Α. Any such employment → 01.22; other earlier
+    employment → 01.23. The article gives no rate for a person never employed (Β speaks of those
+    «που απασχολούνταν σε λοιπές επιχειρήσεις», gap 17): setting `never_employed_category` —
+    `flag` (default) leaves it to a decision, `rate_0123` applies 01.23.
+    """
+    if any(previous_sectors_affected):
+        return CategoryFinding(CATEGORY_AFFECTED, "Προηγούμενη απασχόληση σε πληττόμενο τομέα (Άρθ. 5.1.3Α).")
+    if previous_sectors_affected:
+        return CategoryFinding(CATEGORY_OTHER, "Προηγούμενη απασχόληση σε λοιπές επιχειρήσεις (Άρθ. 5.1.3Β).")
+    if never_employed_reading == "rate_0123":
+        return CategoryFinding(
+            CATEGORY_OTHER,
+            "Χωρίς προηγούμενη απασχόληση: κατηγορία 01.23 κατά τη ρύθμιση της πρόσκλησης (Άρθ. 5.1.3).",
+        )
+    return CategoryFinding(
+        CATEGORY_FLAG,
+        "Χωρίς προηγούμενη απασχόληση: το Άρθ. 5.1.3 δεν ορίζει ποσοστό· απαιτείται απόφαση πριν "
+        "την υπόδειξη.",
+    )
+
+
 # --- de minimis (ΚΥΑ 7066 Άρθ. 2.4–2.12, Παρ. 4 κριτ. 4; Καν. 2023/2831 Άρθ. 3(2)) ----------------
 
 

@@ -60,6 +60,9 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "flag",
         "ΚΥΑ 7066 Άρθ. 5.1.3 (κενό 17).",
         ("fcfs_direct",),
+        # Read by applications.rules.unemployed_category; its caller, the referral of Art. 7.4,
+        # belongs to operations (not built yet).
+        pending="operations",
     ),
     GapSetting(
         "reedit_priority",

@@ -34,6 +34,7 @@ from applications.evaluation_hooks import application_evaluation_transition
 from applications.models import Application
 from applications.reserves import reserves_promote
 from applications.services import de_minimis_cumulation_for as application_de_minimis_cumulation
+from calls.gaps import gap_value
 from calls.models import BudgetPool, Call, CallDeadline
 from calls.services import pool_commit, pool_lock, pool_release
 from evaluation.methods import method_for
@@ -58,6 +59,7 @@ from evaluation.rules import (
     money,
     objection_deadline,
     objection_decision_due,
+    objection_is_timely,
     objection_policy,
 )
 from evaluation.rules import fcfs as fcfs_rules
@@ -611,10 +613,13 @@ def clarification_request(*, actor, evaluation_id: int, question: str) -> Clarif
             "length": 5,
             "counting": "calendar",
         }
+        counting = rule["counting"]
+        if ev.application.call.evaluation_method == Call.EvaluationMethod.FCFS_DIRECT:
+            # ΚΥΑ 7066 Art. 7.1β «εντός προθεσμίας πέντε (5) ημερών» does not say which days (gap 4):
+            # the call's `clarification_days_counting` reading decides, calendar by default.
+            counting = gap_value(ev.application.call.config, "clarification_days_counting")
         now = timezone.now()
-        due = clarification_due(
-            now.astimezone(ATHENS).date(), days=int(rule["length"]), counting=rule["counting"]
-        )
+        due = clarification_due(now.astimezone(ATHENS).date(), days=int(rule["length"]), counting=counting)
         cr = ClarificationRequest.objects.create(
             application=ev.application,
             evaluation=ev,
@@ -1191,8 +1196,8 @@ def decision_supersede(*, actor, decision: Decision, reason: str) -> None:
 def _objection_window(decision: Decision, now=None) -> tuple[bool, datetime.date | None]:
     if decision.objection_deadline is None:
         return False, None
-    now = now or timezone.now()
-    return now <= end_of_day_athens(decision.objection_deadline), decision.objection_deadline
+    today = timezone.localtime(now or timezone.now(), ATHENS).date()
+    return objection_is_timely(today=today, last_day=decision.objection_deadline), decision.objection_deadline
 
 
 def objection_file(*, actor, decision_id: int, text: str) -> Objection:
@@ -1276,7 +1281,11 @@ def objection_update(*, actor, objection_id: int, text: str) -> Objection:
             raise Conflict(
                 "Η πρόσκληση δεν επιτρέπει τροποποίηση υποβληθείσας ένστασης.", code="reedit_not_allowed"
             )
-        if timezone.now() > end_of_day_athens(obj.filing_deadline) or obj.state != Objection.State.FILED:
+        today = timezone.localtime(timezone.now(), ATHENS).date()
+        if (
+            not objection_is_timely(today=today, last_day=obj.filing_deadline)
+            or obj.state != Objection.State.FILED
+        ):
             raise Conflict("Η προθεσμία έληξε· η ένσταση δεν τροποποιείται πλέον.", code="objection_late")
         if not text:
             raise ValidationFailed("Γράψτε τους λόγους της ένστασης.", fields={"text": "Απαιτείται κείμενο."})

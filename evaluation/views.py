@@ -31,8 +31,8 @@ from evaluation.forms import (
     SignForm,
 )
 from evaluation.models import Assignment, Decision, Evaluation, Objection
+from evaluation.rules import objection_is_timely
 from interop.waiting import open_waits_for
-from opske.calendar import end_of_day_athens
 from opske.errors import ApplicationError, NotFound
 
 PAGE_SIZE = 20
@@ -442,7 +442,7 @@ def _objection_open(decision: Decision) -> bool:
     return bool(
         decision.objection_deadline
         and decision.state == Decision.State.NOTIFIED
-        and timezone.now() <= end_of_day_athens(decision.objection_deadline)
+        and objection_is_timely(today=timezone.localdate(), last_day=decision.objection_deadline)
         and not Objection.objects.filter(decision=decision).exists()
     )
 

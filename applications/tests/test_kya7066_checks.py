@@ -139,3 +139,31 @@ def test_reedit_is_allowed_while_the_pool_still_has_budget(kya7066):
     reopened = services.application_reopen(actor=user, application_id=app.pk)
 
     assert reopened.status == Application.Status.DRAFT
+
+
+# --- settings of the call that these rules read ------------------------------------------------------
+
+
+def test_setting_never_employed_category_changes_outcome():
+    # Art. 5.1.3: a person who worked in a lignite business → 01.22; elsewhere → 01.23
+    assert rules.unemployed_category(previous_sectors_affected=[False, True]).category == "01.22"
+    assert rules.unemployed_category(previous_sectors_affected=[False]).category == "01.23"
+    # Never employed: no rate in the article (gap 17)
+    flagged = rules.unemployed_category(previous_sectors_affected=[], never_employed_reading="flag")
+    assert flagged.category == "flag" and "απόφαση" in flagged.reason
+    rated = rules.unemployed_category(previous_sectors_affected=[], never_employed_reading="rate_0123")
+    assert rated.category == "01.23"
+
+
+def test_pending_settings_keep_their_keys_but_are_hidden_from_the_editor():
+    from calls.gaps import GAPS_BY_KEY, gaps_for_method
+
+    shown = {g.key for g in gaps_for_method("fcfs_direct")}
+    for key in (
+        "hiring_deadline_anchor",
+        "clawback_reading",
+        "late_payment_request",
+        "never_employed_category",
+    ):
+        assert GAPS_BY_KEY[key].pending == "operations" and key not in shown
+    assert {"headcount_window", "clarification_days_counting", "interoperable_prerequisite_failure"} <= shown
