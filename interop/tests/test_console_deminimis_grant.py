@@ -19,8 +19,9 @@ URL = "interop:sandbox-deminimis-grant"
 
 
 def _form(**over):
+    today = timezone.localdate().isoformat()
     return {"afm": LIGNITIS, "regulation": "1408/2013", "amount": "45.000,00",
-            "grant_date": timezone.localdate().isoformat(), "granting_authority": "ΥΠΑΑΤ", **over}  # fmt: skip
+            "grant_date": today, "granting_authority": "ΥΠΑΑΤ", **over}  # fmt: skip
 
 
 def test_programme_admin_registers_a_grant_after_confirming_it(client):
