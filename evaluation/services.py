@@ -826,6 +826,9 @@ def decision_sign(*, actor, decision_id: int, confirm: bool = False) -> Decision
         raise ValidationFailed(
             "Επιβεβαιώστε την υπογραφή της απόφασης.", fields={"confirm": "Απαιτείται επιβεβαίωση."}
         )
+    registry = (
+        _grant_registry_answer(decision_id) if Decision.objects.filter(pk=decision_id).exists() else None
+    )
     with transaction.atomic():
         decision = (
             Decision.objects.select_for_update(of=("self",))
@@ -837,6 +840,7 @@ def decision_sign(*, actor, decision_id: int, confirm: bool = False) -> Decision
             raise NotFound("Η απόφαση δεν βρέθηκε.")
         if decision.state != Decision.State.DRAFT:
             raise Conflict("Η απόφαση έχει ήδη υπογραφεί.", code="already_signed")
+        _de_minimis_check_at_grant(decision, registry)
         decision.sign()
         decision.signed_by = actor
         decision.signed_at = timezone.now()
@@ -859,6 +863,47 @@ def decision_sign(*, actor, decision_id: int, confirm: bool = False) -> Decision
         )
         _enqueue_publication(decision.pk)
     return decision
+
+
+def _grant_registry_answer(decision_id: int) -> dict | None:
+    """For an approval of a de minimis call: what ΠΣΣΕΗΣ holds *now* for the single undertaking
+    (every regulation), asked before the signing transaction so no lock waits on the registry."""
+    from evaluation.registry_handlers import fetch_deminimis
+    from interop.waiting import to_plain
+    from opske.errors import RegistryRefused, RegistryUnavailable
+
+    decision = Decision.objects.select_related("application__call", "application__business").get(
+        pk=decision_id
+    )
+    app = decision.application
+    if decision.kind != Decision.Kind.APPROVAL or app.call.aid_regime != Call.AidRegime.DE_MINIMIS:
+        return None
+    if not app.business_id or decision.state != Decision.State.DRAFT:
+        return None
+    try:
+        return to_plain(fetch_deminimis(app.business.afm, timezone.localdate().isoformat()))
+    except (RegistryUnavailable, RegistryRefused) as exc:
+        raise Conflict(
+            f"Δεν επιβεβαιώθηκε η σώρευση de minimis στο ΠΣΣΕΗΣ ({exc.message})· η ενίσχυση χορηγείται "
+            "μόνο αφού εξακριβωθεί ότι δεν υπερβαίνει το όριο (ΚΥΑ 7066 Άρθ. 2.16). Δοκιμάστε ξανά.",
+            code="registry_unavailable",
+        ) from exc
+
+
+def _de_minimis_check_at_grant(decision: Decision, registry: dict | None) -> None:
+    """ΚΥΑ 7066 Art. 2.16: new de minimis aid is granted only once it is verified that it does not
+    take the single undertaking over the ceiling — the third check, with the one rule, over what
+    ΠΣΣΕΗΣ holds at signing and the declared grants. The signed approval's notice is the grant
+    (Art. 7.6). A breach refuses the signature, naming the figures; nothing is changed."""
+    if registry is None:
+        return
+    dm = application_de_minimis_cumulation(
+        decision.application, registry_data=registry, amount=decision.de_minimis_amount or 0
+    )
+    if not dm.ok:
+        raise Conflict(
+            f"Η ενίσχυση δεν μπορεί να χορηγηθεί: {dm.message}", code="de_minimis_exceeded_at_grant"
+        )
 
 
 def _enqueue_publication(decision_id: int) -> None:

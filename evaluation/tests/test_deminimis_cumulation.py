@@ -10,6 +10,7 @@ under 2023/2832 (SGEI) counts only towards €750,000 → approved.
 
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 
 from applications import services as app_services
@@ -25,6 +26,7 @@ from evaluation.tests.factories import (
     submitted_application,
 )
 from interop.deminimis import DeminimisClient
+from opske.errors import Conflict
 
 
 def _register(ref: str, regulation: str, amount: str):
@@ -111,3 +113,24 @@ def test_a_grant_only_the_declaration_shows_still_counts_at_the_recheck(
     assert decision.kind == Decision.Kind.REJECTION
     assert "309.220,00 €" in decision.details["reasons"][0]
     assert "250.000,00 € μόνο στην υπεύθυνη δήλωση σώρευσης" in decision.details["reasons"][0]
+
+
+def test_aid_registered_after_the_recheck_refuses_the_grant_with_the_figures(
+    kya7066, evaluator, supervisor, django_capture_on_commit_callbacks
+):
+    # Given an approval drafted after a passing re-check (€245,000 + €14,220 = €259,220)
+    _register("other:general:3", "2023/2831", "200000.00")
+    app, _ = submitted_application(kya7066)
+    _reviewed(app, evaluator, supervisor, django_capture_on_commit_callbacks)
+    approval = Decision.objects.get(application=app, kind=Decision.Kind.APPROVAL)
+    # When agriculture aid of €45,000 is registered before the head signs (Art. 2.16)
+    _register("other:agri:3", "1408/2013", "45000.00")
+
+    with pytest.raises(Conflict) as exc:
+        services.decision_sign(actor=supervisor, decision_id=approval.pk, confirm=True)
+
+    # Then the signature is refused naming the figures (€304,220 > €300,000), and nothing changed
+    assert exc.value.code == "de_minimis_exceeded_at_grant"
+    assert "304.220,00 €" in exc.value.message and "1408/2013" in exc.value.message
+    approval.refresh_from_db()
+    assert approval.state == Decision.State.DRAFT and approval.signed_at is None
