@@ -882,12 +882,18 @@ def _grant_registry_answer(decision_id: int) -> dict | None:
         return None
     try:
         return to_plain(fetch_deminimis(app.business.afm, timezone.localdate().isoformat()))
-    except (RegistryUnavailable, RegistryRefused) as exc:
-        raise Conflict(
-            f"Δεν επιβεβαιώθηκε η σώρευση de minimis στο ΠΣΣΕΗΣ ({exc.message})· η ενίσχυση χορηγείται "
-            "μόνο αφού εξακριβωθεί ότι δεν υπερβαίνει το όριο (ΚΥΑ 7066 Άρθ. 2.16). Δοκιμάστε ξανά.",
-            code="registry_unavailable",
-        ) from exc
+    except (RegistryUnavailable, RegistryRefused):
+        # ΠΣΣΕΗΣ down at signing: the grant rests on the re-check before approval (Art. 7.2), whose
+        # awards were kept; the registration after the notice waits for the register as before.
+        check = app.pre_inclusion_checks.filter(state=PreInclusionCheck.State.DONE).first()
+        aids = ((check.data or {}).get("aids") or []) if check else []
+        return {
+            "awards": [
+                {"regulation": a["regulation"], "gge_amount": a["amount"], "grant_date": a["granted_on"]}
+                for a in aids
+                if a.get("source") == "registry"
+            ]
+        }
 
 
 def _de_minimis_check_at_grant(decision: Decision, registry: dict | None) -> None:
