@@ -1,7 +1,9 @@
 """Demo applications so the dashboards are not empty (idempotent).
 
 - ΑΡΚΑΔΙΚΑ ΑΡΤΟΠΟΙΗΜΑΤΑ (806994236): a finalised ΚΥΑ 7066 application for two hires in Megalopoli
-  (Megalopoli-area pool), with its receipt.
+  (Megalopoli-area pool), with its receipt. Its single undertaking holds €262,500 of de minimis in
+  the sandbox ΠΣΣΕΗΣ: near the ceiling, so an aid registered later from the registry console
+  (e.g. €45,000 under 1408/2013) makes the re-check before approval reject it (ΚΥΑ 7066 Art. 7.2).
 - ΛΙΓΝΙΤΗΣ ΤΕΧΝΙΚΗ (804773470): a draft with one position in Kozani, ready to be finalised.
 
 The registry answers stored on them are the demo registry world's own (`interop.sandboxes`), built
@@ -90,6 +92,27 @@ def _de_minimis_total(afm: str) -> Decimal:
     )
 
 
+def _de_minimis_awards(afm: str) -> list[dict]:
+    """The awards the sandbox ΠΣΣΕΗΣ answers for the single undertaking of `afm` today (every de
+    minimis regulation), as the registry snapshot keeps them for the cumulation rule."""
+    import datetime
+
+    from interop.sandboxes.data_business import single_undertaking_of
+    from interop.sandboxes.deminimis import DE_MINIMIS_REGULATIONS, WINDOW_DAYS, _demo_awards
+
+    today = timezone.localdate()
+    _group, members = single_undertaking_of(afm)
+    afms = {m[0] for m in members} | {afm}
+    after = today - datetime.timedelta(days=WINDOW_DAYS)
+    return [
+        a
+        for a in _demo_awards(today)
+        if a["beneficiary_afm"] in afms
+        and a["regulation"] in DE_MINIMIS_REGULATIONS
+        and after < datetime.date.fromisoformat(a["grant_date"]) <= today
+    ]
+
+
 def _store_registry(app: Application, business: Business) -> None:
     now = timezone.now()
     services.application_store_registry_result(
@@ -103,7 +126,12 @@ def _store_registry(app: Application, business: Business) -> None:
         application=app,
         registry="deminimis",
         status="ok",
-        data={"afm": business.afm, "total_gge": str(_de_minimis_total(business.afm)), "source": "demo"},
+        data={
+            "afm": business.afm,
+            "total_gge": str(_de_minimis_total(business.afm)),
+            "awards": _de_minimis_awards(business.afm),
+            "source": "demo",
+        },
         fetched_at=now,
     )
 

@@ -61,6 +61,44 @@ def requested_amount_for_positions(
     return money(total)
 
 
+CATEGORY_AFFECTED = "01.22"  # from declining or transforming sectors, 100% (Art. 5.1.3Α)
+CATEGORY_OTHER = "01.23"  # from other businesses, 70% (Art. 5.1.3Β)
+CATEGORY_FLAG = "flag"
+
+
+@dataclass(frozen=True)
+class CategoryFinding:
+    category: str  # "01.22" | "01.23" | "flag"
+    reason: str
+
+
+def unemployed_category(
+    *, previous_sectors_affected: Sequence[bool], never_employed_reading: str = "flag"
+) -> CategoryFinding:
+    """The category of a referred unemployed person (ΚΥΑ 7066 Άρθ. 5.1.3, 7.4).
+
+    `previous_sectors_affected`: for each earlier employment, whether the business was in a
+    declining or transforming sector of Art. 5.1.3Α. Any such employment → 01.22; other earlier
+    employment → 01.23. The article gives no rate for a person never employed (Β speaks of those
+    «που απασχολούνταν σε λοιπές επιχειρήσεις», gap 17): setting `never_employed_category` —
+    `flag` (default) leaves it to a decision, `rate_0123` applies 01.23.
+    """
+    if any(previous_sectors_affected):
+        return CategoryFinding(CATEGORY_AFFECTED, "Προηγούμενη απασχόληση σε πληττόμενο τομέα (Άρθ. 5.1.3Α).")
+    if previous_sectors_affected:
+        return CategoryFinding(CATEGORY_OTHER, "Προηγούμενη απασχόληση σε λοιπές επιχειρήσεις (Άρθ. 5.1.3Β).")
+    if never_employed_reading == "rate_0123":
+        return CategoryFinding(
+            CATEGORY_OTHER,
+            "Χωρίς προηγούμενη απασχόληση: κατηγορία 01.23 κατά τη ρύθμιση της πρόσκλησης (Άρθ. 5.1.3).",
+        )
+    return CategoryFinding(
+        CATEGORY_FLAG,
+        "Χωρίς προηγούμενη απασχόληση: το Άρθ. 5.1.3 δεν ορίζει ποσοστό· απαιτείται απόφαση πριν "
+        "την υπόδειξη.",
+    )
+
+
 # --- de minimis (ΚΥΑ 7066 Άρθ. 2.4–2.12, Παρ. 4 κριτ. 4; Καν. 2023/2831 Άρθ. 3(2)) ----------------
 
 
@@ -131,6 +169,258 @@ def declared_grants_problems(rows: Sequence[Mapping]) -> list[Problem]:
                 )
             )
     return problems
+
+
+# Every de minimis regulation the single undertaking may have received aid under, with its own
+# ceiling over three years (the ceiling that binds aid granted *under that regulation*). The seed
+# (ΚΥΑ 7066 Άρθ. 2.8–2.12) and interop.md §5 give 2023/2831 €300,000 and 2023/2832 €750,000; the
+# agriculture and fisheries ceilings are those of the regulations as amended (1408/2013 by
+# 2024/3118: €50,000; 717/2014 by 2023/2391: €40,000); 1407/2013 and 360/2012 are the previous
+# general and SGEI regulations, still inside a three-year window.
+DE_MINIMIS_REGULATIONS: dict[str, tuple[str, Decimal]] = {
+    "2023/2831": ("γενικός de minimis, Καν. (ΕΕ) 2023/2831", Decimal("300000.00")),
+    "1407/2013": ("γενικός de minimis (προηγούμενος), Καν. (ΕΕ) 1407/2013", Decimal("200000.00")),
+    "2023/2832": ("ΥΓΟΣ (SGEI), Καν. (ΕΕ) 2023/2832", Decimal("750000.00")),
+    "360/2012": ("ΥΓΟΣ (προηγούμενος), Καν. (ΕΕ) 360/2012", Decimal("500000.00")),
+    "1408/2013": ("γεωργία, Καν. (ΕΕ) 1408/2013", Decimal("50000.00")),
+    "717/2014": ("αλιεία, Καν. (ΕΕ) 717/2014", Decimal("40000.00")),
+}
+# Which prior aid counts towards which ceiling binding a new 2023/2831 grant:
+# (1) Art. 3(2) €300,000 — general aid and, by Art. 5(2) (ΚΥΑ 7066 Άρθ. 2.12), agriculture and
+#     fisheries aid «μέχρι το σχετικό ανώτατο όριο» of 2023/2831;
+# (2) Art. 5(1) (ΚΥΑ 7066 Άρθ. 2.11) — cumulation with SGEI aid up to the 2023/2832 ceiling, €750,000,
+#     over every de minimis regulation.
+GENERAL_CEILING_REGULATIONS = frozenset({"2023/2831", "1407/2013", "1408/2013", "717/2014"})
+SGEI_CEILING = Decimal("750000.00")
+DE_MINIMIS_WINDOW_DAYS = 3 * 365  # «οποιαδήποτε περίοδο 3 ετών», κυλιόμενη (Άρθ. 2.8)
+
+
+def de_minimis_regulation_of(text: str) -> str:
+    """The regulation a declared row names («Καν. 1408/2013», «2023/2832»...). A row naming none is
+    counted as general de minimis (2023/2831): the stricter ceiling, the reading an authority defends."""
+    value = (text or "").replace(" ", "")
+    for code in DE_MINIMIS_REGULATIONS:
+        if code in value:
+            return code
+    return "2023/2831"
+
+
+@dataclass(frozen=True)
+class PriorAid:
+    """One de minimis aid of the single undertaking, from the register or from the declaration."""
+
+    regulation: str
+    amount: Decimal  # ΑΙΕ (gross grant equivalent)
+    granted_on: datetime.date
+    source: str  # "registry" (ΠΣΣΕΗΣ) | "declared" (υπεύθυνη δήλωση 09.04)
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class CeilingLine:
+    code: str  # "general" | "sgei"
+    label: str
+    ceiling: Decimal
+    prior: Decimal
+    requested: Decimal
+    ok: bool
+    citation: str
+
+    @property
+    def total(self) -> Decimal:
+        return self.prior + self.requested
+
+
+@dataclass(frozen=True)
+class DeMinimisCumulation:
+    ok: bool
+    requested: Decimal
+    as_on: datetime.date
+    counted: tuple[PriorAid, ...]
+    per_regulation: tuple[tuple[str, str, Decimal, Decimal], ...]  # (code, label, own ceiling, prior)
+    lines: tuple[CeilingLine, ...]
+    declared_only: Decimal  # what only the applicant's declaration shows (not in ΠΣΣΕΗΣ)
+    message: str
+
+    def as_json(self) -> dict:
+        return {
+            "ok": self.ok,
+            "requested": f"{self.requested:.2f}",
+            "as_on": self.as_on.isoformat(),
+            "declared_only": f"{self.declared_only:.2f}",
+            "message": self.message,
+            "aids": [
+                {
+                    "regulation": a.regulation,
+                    "amount": f"{a.amount:.2f}",
+                    "granted_on": a.granted_on.isoformat(),
+                    "source": a.source,
+                    "label": a.label,
+                }
+                for a in self.counted
+            ],
+            "lines": [
+                {
+                    "code": ln.code,
+                    "label": ln.label,
+                    "ceiling": f"{ln.ceiling:.2f}",
+                    "prior": f"{ln.prior:.2f}",
+                    "requested": f"{ln.requested:.2f}",
+                    "total": f"{ln.total:.2f}",
+                    "ok": ln.ok,
+                    "citation": ln.citation,
+                }
+                for ln in self.lines
+            ],
+        }
+
+
+def prior_aids(
+    *, registry_awards: Sequence[Mapping] = (), declared_rows: Sequence[Mapping] = ()
+) -> list[PriorAid]:
+    """The register's awards plus the declared grants the register does not show.
+
+    ΚΥΑ 7066 Άρθ. 2.10, 2.16: the check uses *both* the solemn declaration (table of prior aid) and
+    ΠΣΣΕΗΣ. A declared row with the same date and amount as a registered award is that award
+    (counted once); any other declared row counts on top of the register.
+    """
+    out: list[PriorAid] = []
+    seen: list[tuple[datetime.date, Decimal]] = []
+    for a in registry_awards:
+        regulation = str(a.get("regulation") or "")
+        if regulation not in DE_MINIMIS_REGULATIONS:
+            continue  # GBER or other State aid is not de minimis
+        if str(a.get("status") or "active") != "active":
+            continue
+        when = datetime.date.fromisoformat(str(a["grant_date"])[:10])
+        amount = money(a.get("gge_amount") or a.get("amount") or 0)
+        seen.append((when, amount))
+        label = " · ".join(
+            x for x in (str(a.get("registry_id") or ""), str(a.get("granting_authority") or "")) if x
+        )
+        out.append(PriorAid(regulation, amount, when, "registry", label))
+    for row in declared_rows:
+        try:
+            when = datetime.date.fromisoformat(str(row.get("date") or "")[:10])
+            amount = money(str(row.get("amount") or "").replace(",", "."))
+        except (ArithmeticError, ValueError):
+            continue  # refused at the de minimis step (declared_grants_problems)
+        if (when, amount) in seen:
+            seen.remove((when, amount))
+            continue
+        out.append(
+            PriorAid(
+                de_minimis_regulation_of(str(row.get("regulation") or "")),
+                amount,
+                when,
+                "declared",
+                str(row.get("grantor") or ""),
+            )
+        )
+    return out
+
+
+def de_minimis_cumulation(
+    *,
+    requested,
+    aids: Sequence[PriorAid],
+    as_on: datetime.date,
+    general_ceiling=DE_MINIMIS_CEILING,
+    sgei_ceiling=SGEI_CEILING,
+) -> DeMinimisCumulation:
+    """Whether a new 2023/2831 grant of `requested` fits every de minimis ceiling (ΚΥΑ 7066 Άρθ.
+    2.8–2.12, 2.16, 7.2; Παρ. 4 κριτ. 4(στ)). The one rule of the three checks: submission, the
+    re-check before approval and the grant.
+
+    Counted: aid granted after as_on − 1,095 days up to as_on. If any ceiling is exceeded the
+    whole new aid falls outside the regulation (Άρθ. 2.9).
+    Worked example: €200,000 under 2023/2831 + €45,000 under 1408/2013 (agriculture) + a request
+    of €62,568 = €307,568 > €300,000 → refused, excess €7,568; the same with the €45,000 under
+    2023/2832 (SGEI) counts only towards €750,000 → €200,000 + €62,568 ≤ €300,000 → fits.
+    """
+    asked = money(requested)
+    after = as_on - datetime.timedelta(days=DE_MINIMIS_WINDOW_DAYS)
+    counted = tuple(sorted((a for a in aids if after < a.granted_on <= as_on), key=lambda a: a.granted_on))
+    per_regulation = []
+    for code, (label, own) in DE_MINIMIS_REGULATIONS.items():
+        total = sum((a.amount for a in counted if a.regulation == code), Decimal("0.00"))
+        if total:
+            per_regulation.append((code, label, own, money(total)))
+    general_prior = money(
+        sum((a.amount for a in counted if a.regulation in GENERAL_CEILING_REGULATIONS), Decimal("0"))
+    )
+    all_prior = money(sum((a.amount for a in counted), Decimal("0")))
+    general_cap, sgei_cap = money(general_ceiling), money(sgei_ceiling)
+    lines = (
+        CeilingLine(
+            "general",
+            "Γενικό όριο (2023/2831, με 1407/2013, 1408/2013, 717/2014)",
+            general_cap,
+            general_prior,
+            asked,
+            general_prior + asked <= general_cap,
+            "Καν. (ΕΕ) 2023/2831 Άρθ. 3(2), 5(2)· ΚΥΑ 7066 Άρθ. 2.8, 2.12",
+        ),
+        CeilingLine(
+            "sgei",
+            "Σώρευση με ΥΓΟΣ (όλοι οι κανονισμοί de minimis)",
+            sgei_cap,
+            all_prior,
+            asked,
+            all_prior + asked <= sgei_cap,
+            "Καν. (ΕΕ) 2023/2831 Άρθ. 5(1)· ΚΥΑ 7066 Άρθ. 2.11",
+        ),
+    )
+    declared_only = money(sum((a.amount for a in counted if a.source == "declared"), Decimal("0")))
+    failed = [ln for ln in lines if not ln.ok]
+    if not failed:
+        message = (
+            f"Σώρευση de minimis εντός ορίων: {fmt_eur(general_prior)} + {fmt_eur(asked)} = "
+            f"{fmt_eur(general_prior + asked)} ≤ {fmt_eur(general_cap)} (ΚΥΑ 7066 Άρθ. 2.8, 7.2)."
+        )
+    else:
+        ln = failed[0]
+        parts = ", ".join(f"{label}: {fmt_eur(total)}" for _c, label, _own, total in per_regulation)
+        declared = (
+            f" — από αυτά {fmt_eur(declared_only)} μόνο στην υπεύθυνη δήλωση σώρευσης, όχι στο ΠΣΣΕΗΣ"
+            if declared_only
+            else ""
+        )
+        message = (
+            f"Υπέρβαση ορίου de minimis ({ln.label}): προηγούμενες ενισχύσεις της ενιαίας επιχείρησης "
+            f"την τριετία έως {as_on.strftime('%d/%m/%Y')} {fmt_eur(ln.prior)} ({parts}{declared}) + "
+            f"αιτούμενη {fmt_eur(asked)} = {fmt_eur(ln.total)} > {fmt_eur(ln.ceiling)}, υπέρβαση "
+            f"{fmt_eur(ln.total - ln.ceiling)}· η νέα ενίσχυση δεν καλύπτεται στο σύνολό της "
+            f"({ln.citation}, Άρθ. 2.9· Παρ. 4 κριτ. 4(στ))."
+        )
+    return DeMinimisCumulation(
+        not failed, asked, as_on, counted, tuple(per_regulation), lines, declared_only, message
+    )
+
+
+def de_minimis_cumulation_problems(result: DeMinimisCumulation) -> list[Problem]:
+    return [] if result.ok else [Problem("de_minimis_exceeded", "positions", result.message)]
+
+
+# --- the applicant's ΑΦΜ at AADE (every programme; ΚΥΑ 7066 Άρθ. 6.5) ------------------------------
+
+
+def afm_not_found_problem(status: str, data: Mapping | None, *, afm: str) -> Problem | None:
+    """AADE answered that the ΑΦΜ does not exist, is not a business or is invalid: the registry
+    data show the applicant is not a potential beneficiary, so submission is blocked (Art. 6.5),
+    as a deactivated ΑΦΜ is. Any other refusal (our credentials) is an administrator's matter."""
+    from interop.aade import NOT_FOUND_CODES
+
+    code = str((data or {}).get("code") or "")
+    if status != "refused" or code not in NOT_FOUND_CODES:
+        return None
+    said = str((data or {}).get("message") or "")
+    return Problem(
+        "afm_not_found",
+        "business",
+        f"Ο ΑΦΜ {afm} δεν βρέθηκε ως επιχείρηση στο μητρώο της ΑΑΔΕ ({said or code}): η αίτηση δεν μπορεί "
+        "να οριστικοποιηθεί (ΚΥΑ 7066 Άρθ. 6.5, 4.1.1). Ελέγξτε τον ΑΦΜ της επιχείρησης στο TAXISnet.",
+    )
 
 
 # --- ΚΑΔ and place of employment (ΚΥΑ 7066 Παρ. 2, Άρθ. 4.1.1, 2.2) -------------------------------
@@ -299,10 +589,18 @@ def _local(value: datetime.datetime) -> str:
 
 
 def reedit_problem(
-    *, now: datetime.datetime, closes_at, evaluation_started: bool, pool_remaining
+    *, now: datetime.datetime, closes_at, evaluation_started: bool, pool_remaining, pool_exhausted=False
 ) -> Problem | None:
     """ΚΥΑ 7066 Άρθ. 6.7: re-editing a finalised application needs all three of
-    (α) before the submission deadline, (β) evaluation not started, (γ) budget not exhausted."""
+    (α) before the submission deadline, (β) evaluation not started, (γ) «σε κάθε περίπτωση, πριν την
+    εξάντληση του διαθέσιμου προϋπολογισμού».
+
+    (γ) is the pool's state, not the applicant's: `pool_remaining` is what is left after every hold,
+    the applicant's own included. An application holding the pool's last euros sees €0.00 left and
+    is refused, like everyone else; applications waiting in reserve (`pool_exhausted`) mean the pool
+    could not cover them, so it is exhausted too. Example: pool €14,220.00 held whole by one 01.22
+    hire → remaining €0.00 → refused.
+    """
     if closes_at is not None and now >= closes_at:
         return Problem(
             "reedit_after_deadline",
@@ -316,7 +614,7 @@ def reedit_problem(
             "status",
             "Η αξιολόγηση της αίτησης έχει ξεκινήσει· δεν επιτρέπεται επανεπεξεργασία (ΚΥΑ 7066 Άρθ. 6.7β).",
         )
-    if pool_remaining is not None and money(pool_remaining) <= 0:
+    if pool_exhausted or (pool_remaining is not None and money(pool_remaining) <= 0):
         return Problem(
             "reedit_budget_exhausted",
             "status",

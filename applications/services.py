@@ -482,6 +482,10 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
                     "Αναμένεται η απάντηση της ΑΑΔΕ για τα στοιχεία της επιχείρησης· δοκιμάστε σε λίγο.",
                 )
             )
+        elif (
+            not_found := rules.afm_not_found_problem(aade.status, aade.data, afm=app.business.afm)
+        ) is not None:
+            problems.append(not_found)
         elif aade.status == RegistrySnapshot.Status.OK and not aade.data.get("is_active", True):
             problems.append(
                 rules.Problem(
@@ -572,21 +576,55 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
                     "(ΚΥΑ 7066 Παρ. 1, 09.04).",
                 )
             )
-        registry = _snapshot(app, RegistrySnapshot.Registry.DEMINIMIS)
-        ceiling = Decimal(str((call.config or {}).get("de_minimis_ceiling") or rules.DE_MINIMIS_CEILING))
-        if registry is None:
-            problems.append(
-                rules.Problem(
-                    "registry_pending", "de_minimis", "Αναμένεται η απάντηση του ΠΣΣΕΗΣ (μητρώο de minimis)."
-                )
-            )
-        elif (
-            registry.status == RegistrySnapshot.Status.OK or registry.status == RegistrySnapshot.Status.MANUAL
-        ):
-            prior = Decimal(str(registry.data.get("total_gge") or "0"))
-            problems += rules.de_minimis_problems(prior_total=prior, requested=amount, ceiling=ceiling)
+        problems += _de_minimis_submission_problems(app, call, amount)
     problems += import_module("applications.attachments").submission_problems(app)  # δικαιολογητικά
     return problems, pool_code, amount
+
+
+def de_minimis_cumulation_for(app: Application, *, registry_data, amount, as_on=None):
+    """The one de minimis rule (applications.rules.de_minimis_cumulation) over what ΠΣΣΕΗΣ holds for
+    the single undertaking and the grants the applicant declared (ΚΥΑ 7066 Άρθ. 2.10, 2.16, 7.2)."""
+    call = app.call
+    declared = ((app.data or {}).get("de_minimis") or {}).get("grants") or []
+    aids = rules.prior_aids(registry_awards=(registry_data or {}).get("awards") or [], declared_rows=declared)
+    return rules.de_minimis_cumulation(
+        requested=amount,
+        aids=aids,
+        as_on=as_on or timezone.localdate(),
+        general_ceiling=Decimal(
+            str((call.config or {}).get("de_minimis_ceiling") or rules.DE_MINIMIS_CEILING)
+        ),
+    )
+
+
+def _de_minimis_submission_problems(app: Application, call: Call, amount) -> list[rules.Problem]:
+    """ΚΥΑ 7066 Art. 6.5 at final submission. What ΠΣΣΕΗΣ alone shows over a ceiling blocks when the
+    call reads Art. 6.5 that way (gap `interoperable_prerequisite_failure`, default); under the
+    Annex 4 reading it is criterion 4 at evaluation. Aid only the declaration shows never blocks
+    here: it is counted at the re-check before approval (Art. 7.2) and rejects with the figures."""
+    registry = _snapshot(app, RegistrySnapshot.Registry.DEMINIMIS)
+    if registry is None:
+        return [
+            rules.Problem(
+                "registry_pending", "de_minimis", "Αναμένεται η απάντηση του ΠΣΣΕΗΣ (μητρώο de minimis)."
+            )
+        ]
+    if registry.status not in (RegistrySnapshot.Status.OK, RegistrySnapshot.Status.MANUAL):
+        return []
+    if gap_value(call.config, "interoperable_prerequisite_failure") != "block_submission":
+        return []
+    ceiling = Decimal(str((call.config or {}).get("de_minimis_ceiling") or rules.DE_MINIMIS_CEILING))
+    if "awards" not in registry.data:  # an answer kept before the awards were stored: its total
+        prior = Decimal(str(registry.data.get("total_gge") or "0"))
+        return rules.de_minimis_problems(prior_total=prior, requested=amount, ceiling=ceiling)
+    # Only the register's awards: what blocks a submission is interoperable data (Art. 6.5).
+    result = rules.de_minimis_cumulation(
+        requested=amount,
+        aids=rules.prior_aids(registry_awards=registry.data["awards"]),
+        as_on=timezone.localdate(),
+        general_ceiling=ceiling,
+    )
+    return rules.de_minimis_cumulation_problems(result)
 
 
 def _budget_lines(app: Application) -> list[dict]:
@@ -1114,15 +1152,19 @@ def application_reopen(*, actor, application_id: int) -> Application:
                 if app.status == Application.Status.UNDER_EVALUATION
                 else "not_submitted",
             )
-        pool_remaining = None
+        pool_remaining, waiting = None, False
         if app.pool_id:
             pool = BudgetPool.objects.get(pk=app.pool_id)
-            pool_remaining = pool.remaining + app.reserved_amount  # its own hold does not exhaust the pool
+            pool_remaining = pool.remaining  # after every hold, this application's own included
+            waiting = Application.objects.filter(
+                pool_id=app.pool_id, status=Application.Status.RESERVE
+            ).exists()
         problem = rules.reedit_problem(
             now=timezone.now(),
             closes_at=app.call.submission_closes_at,
             evaluation_started=False,
             pool_remaining=pool_remaining if app.call.is_fcfs else None,
+            pool_exhausted=waiting and app.call.is_fcfs,
         )
         if problem:
             raise Conflict(problem.message, code=problem.code)

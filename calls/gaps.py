@@ -19,6 +19,9 @@ class GapSetting:
     default: str
     citation: str
     methods: tuple[str, ...] = ()  # evaluation methods it applies to; empty = all
+    # The capability that will read it when it is built ("operations", "payments"); a pending
+    # setting keeps its key and default but is not offered in the editor until then.
+    pending: str = ""
 
 
 GAP_SETTINGS: tuple[GapSetting, ...] = (
@@ -48,6 +51,7 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "email_sent",
         "ΚΥΑ 7066 Άρθ. 7.4 και 7.3 (κενό 2).",
         ("fcfs_direct",),
+        pending="operations",
     ),
     GapSetting(
         "never_employed_category",
@@ -56,6 +60,9 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "flag",
         "ΚΥΑ 7066 Άρθ. 5.1.3 (κενό 17).",
         ("fcfs_direct",),
+        # Read by applications.rules.unemployed_category; its caller, the referral of Art. 7.4,
+        # belongs to operations (not built yet).
+        pending="operations",
     ),
     GapSetting(
         "reedit_priority",
@@ -79,6 +86,7 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "proportional",
         "ΚΥΑ 7066 Άρθ. 11, άρθ. 29 §7 ν.1262/1982 (κενό 21): αποφασίζει το Δ.Σ. ΔΥΠΑ.",
         ("fcfs_direct",),
+        pending="operations",
     ),
     GapSetting(
         "late_payment_request",
@@ -87,6 +95,7 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "flag",
         "ΚΥΑ 7066 Άρθ. 8.1 (κενό 3).",
         ("fcfs_direct",),
+        pending="operations",
     ),
     GapSetting(
         "income_column",
@@ -175,6 +184,31 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
     ),
 )
 
+# ΚΥΑ 7066 Art. 6.5 against Annex 4 / Art. 7.2, 7.5. Art. 6.5: when the data fetched from other
+# public databases show a formal prerequisite failing, the final submission cannot complete.
+# Annex 4 criterion 4 evaluates the same conditions (de minimis ceiling, the positions' cap) and a
+# ΟΧΙ is a reasoned rejection the business may object to. Both readings fit the seed for a check
+# whose data come from a registry (ΠΣΣΕΗΣ); the default is Art. 6.5's, the one a managing authority
+# defends since the rule is explicit and a doomed application then reserves no budget. A check only
+# the applicant's own declaration shows is never «interoperable data»: it is always evaluated
+# (criterion 4 computed as ΟΧΙ with its figures, evaluation.services.pre_inclusion_check_complete).
+GAP_SETTINGS += (
+    GapSetting(
+        "interoperable_prerequisite_failure",
+        "Αποτυχία τυπικής προϋπόθεσης από διαλειτουργικά δεδομένα (π.χ. όριο de minimis στο ΠΣΣΕΗΣ)",
+        (
+            ("block_submission", "Δεν επιτρέπεται η οριστική υποβολή (Άρθ. 6.5)"),
+            (
+                "evaluate_and_reject",
+                "Υποβάλλεται· κριτήριο 4 = ΟΧΙ, αιτιολογημένη απόρριψη με ένσταση (Παρ. 4, Άρθ. 7.2, 7.5)",
+            ),
+        ),
+        "block_submission",
+        "ΚΥΑ 7066 Άρθ. 6.5 έναντι Παρ. 4 κριτ. 4 και Άρθ. 7.2, 7.5.",
+        ("fcfs_direct",),
+    ),
+)
+
 GAPS_BY_KEY = {g.key: g for g in GAP_SETTINGS}
 
 
@@ -184,7 +218,8 @@ def gap_value(config: dict, key: str) -> str:
 
 
 def gaps_for_method(method: str) -> list[GapSetting]:
-    return [g for g in GAP_SETTINGS if not g.methods or method in g.methods]
+    """The settings the call editor offers: a pending one (its capability not built) is hidden."""
+    return [g for g in GAP_SETTINGS if (not g.methods or method in g.methods) and not g.pending]
 
 
 def validate_gaps(gaps: dict) -> dict[str, list[str]]:

@@ -24,9 +24,10 @@ THEMATIC_CATEGORY = "20"
 
 def fetch_deminimis(afm: str, as_on: str):
     """ΚΥΑ 7066 Art. 7.2: the cumulation check is *repeated* before approval, so a cached answer
-    from the submission-day prefill must not stand in for a fresh one."""
-    cache.delete(f"interop:deminimis:su:{afm}:{as_on}:2023/2831")
-    return DeminimisClient().single_undertaking_aid(afm, datetime.date.fromisoformat(as_on))
+    from the submission-day prefill must not stand in for a fresh one. Every de minimis regulation
+    (Art. 2.11–2.12: 2023/2832, 1408/2013, 717/2014 count too), as at submission."""
+    cache.delete(f"interop:deminimis:su:{afm}:{as_on}:de_minimis")
+    return DeminimisClient().single_undertaking_aid(afm, datetime.date.fromisoformat(as_on), regulation=None)
 
 
 def publish_to_diavgeia(decision_id: int):

@@ -33,6 +33,8 @@ from accounts.models import Membership, Role
 from applications.evaluation_hooks import application_evaluation_transition
 from applications.models import Application
 from applications.reserves import reserves_promote
+from applications.services import de_minimis_cumulation_for as application_de_minimis_cumulation
+from calls.gaps import gap_value
 from calls.models import BudgetPool, Call, CallDeadline
 from calls.services import pool_commit, pool_lock, pool_release
 from evaluation.methods import method_for
@@ -57,6 +59,7 @@ from evaluation.rules import (
     money,
     objection_deadline,
     objection_decision_due,
+    objection_is_timely,
     objection_policy,
 )
 from evaluation.rules import fcfs as fcfs_rules
@@ -611,10 +614,13 @@ def clarification_request(*, actor, evaluation_id: int, question: str) -> Clarif
             "length": 5,
             "counting": "calendar",
         }
+        counting = rule["counting"]
+        if ev.application.call.evaluation_method == Call.EvaluationMethod.FCFS_DIRECT:
+            # ΚΥΑ 7066 Art. 7.1β «εντός προθεσμίας πέντε (5) ημερών» does not say which days (gap 4):
+            # the call's `clarification_days_counting` reading decides, calendar by default.
+            counting = gap_value(ev.application.call.config, "clarification_days_counting")
         now = timezone.now()
-        due = clarification_due(
-            now.astimezone(ATHENS).date(), days=int(rule["length"]), counting=rule["counting"]
-        )
+        due = clarification_due(now.astimezone(ATHENS).date(), days=int(rule["length"]), counting=counting)
         cr = ClarificationRequest.objects.create(
             application=ev.application,
             evaluation=ev,
@@ -821,6 +827,9 @@ def decision_sign(*, actor, decision_id: int, confirm: bool = False) -> Decision
         raise ValidationFailed(
             "Επιβεβαιώστε την υπογραφή της απόφασης.", fields={"confirm": "Απαιτείται επιβεβαίωση."}
         )
+    registry = (
+        _grant_registry_answer(decision_id) if Decision.objects.filter(pk=decision_id).exists() else None
+    )
     with transaction.atomic():
         decision = (
             Decision.objects.select_for_update(of=("self",))
@@ -832,6 +841,7 @@ def decision_sign(*, actor, decision_id: int, confirm: bool = False) -> Decision
             raise NotFound("Η απόφαση δεν βρέθηκε.")
         if decision.state != Decision.State.DRAFT:
             raise Conflict("Η απόφαση έχει ήδη υπογραφεί.", code="already_signed")
+        _de_minimis_check_at_grant(decision, registry)
         decision.sign()
         decision.signed_by = actor
         decision.signed_at = timezone.now()
@@ -854,6 +864,53 @@ def decision_sign(*, actor, decision_id: int, confirm: bool = False) -> Decision
         )
         _enqueue_publication(decision.pk)
     return decision
+
+
+def _grant_registry_answer(decision_id: int) -> dict | None:
+    """For an approval of a de minimis call: what ΠΣΣΕΗΣ holds *now* for the single undertaking
+    (every regulation), asked before the signing transaction so no lock waits on the registry."""
+    from evaluation.registry_handlers import fetch_deminimis
+    from interop.waiting import to_plain
+    from opske.errors import RegistryRefused, RegistryUnavailable
+
+    decision = Decision.objects.select_related("application__call", "application__business").get(
+        pk=decision_id
+    )
+    app = decision.application
+    if decision.kind != Decision.Kind.APPROVAL or app.call.aid_regime != Call.AidRegime.DE_MINIMIS:
+        return None
+    if not app.business_id or decision.state != Decision.State.DRAFT:
+        return None
+    try:
+        return to_plain(fetch_deminimis(app.business.afm, timezone.localdate().isoformat()))
+    except (RegistryUnavailable, RegistryRefused):
+        # ΠΣΣΕΗΣ down at signing: the grant rests on the re-check before approval (Art. 7.2), whose
+        # awards were kept; the registration after the notice waits for the register as before.
+        check = app.pre_inclusion_checks.filter(state=PreInclusionCheck.State.DONE).first()
+        aids = ((check.data or {}).get("aids") or []) if check else []
+        return {
+            "awards": [
+                {"regulation": a["regulation"], "gge_amount": a["amount"], "grant_date": a["granted_on"]}
+                for a in aids
+                if a.get("source") == "registry"
+            ]
+        }
+
+
+def _de_minimis_check_at_grant(decision: Decision, registry: dict | None) -> None:
+    """ΚΥΑ 7066 Art. 2.16: new de minimis aid is granted only once it is verified that it does not
+    take the single undertaking over the ceiling — the third check, with the one rule, over what
+    ΠΣΣΕΗΣ holds at signing and the declared grants. The signed approval's notice is the grant
+    (Art. 7.6). A breach refuses the signature, naming the figures; nothing is changed."""
+    if registry is None:
+        return
+    dm = application_de_minimis_cumulation(
+        decision.application, registry_data=registry, amount=decision.de_minimis_amount or 0
+    )
+    if not dm.ok:
+        raise Conflict(
+            f"Η ενίσχυση δεν μπορεί να χορηγηθεί: {dm.message}", code="de_minimis_exceeded_at_grant"
+        )
 
 
 def _enqueue_publication(decision_id: int) -> None:
@@ -1193,8 +1250,8 @@ def decision_supersede(*, actor, decision: Decision, reason: str) -> None:
 def _objection_window(decision: Decision, now=None) -> tuple[bool, datetime.date | None]:
     if decision.objection_deadline is None:
         return False, None
-    now = now or timezone.now()
-    return now <= end_of_day_athens(decision.objection_deadline), decision.objection_deadline
+    today = timezone.localtime(now or timezone.now(), ATHENS).date()
+    return objection_is_timely(today=today, last_day=decision.objection_deadline), decision.objection_deadline
 
 
 def objection_file(*, actor, decision_id: int, text: str) -> Objection:
@@ -1278,7 +1335,11 @@ def objection_update(*, actor, objection_id: int, text: str) -> Objection:
             raise Conflict(
                 "Η πρόσκληση δεν επιτρέπει τροποποίηση υποβληθείσας ένστασης.", code="reedit_not_allowed"
             )
-        if timezone.now() > end_of_day_athens(obj.filing_deadline) or obj.state != Objection.State.FILED:
+        today = timezone.localtime(timezone.now(), ATHENS).date()
+        if (
+            not objection_is_timely(today=today, last_day=obj.filing_deadline)
+            or obj.state != Objection.State.FILED
+        ):
             raise Conflict("Η προθεσμία έληξε· η ένσταση δεν τροποποιείται πλέον.", code="objection_late")
         if not text:
             raise ValidationFailed("Γράψτε τους λόγους της ένστασης.", fields={"text": "Απαιτείται κείμενο."})
@@ -1468,6 +1529,24 @@ def pre_inclusion_check_request(*, actor, application_id: int) -> PreInclusionCh
     return check
 
 
+def _concluded_findings(app: Application) -> dict[str, tuple[str, str]]:
+    """The criteria as the evaluation concluded them: the first level's findings with the second
+    level's overrides (Art. 7.1β), code → (value, justification)."""
+    ev = (
+        Evaluation.objects.filter(application=app, level=1, state=Evaluation.State.REVIEWED)
+        .select_related("review")
+        .order_by("-pk")
+        .first()
+    )
+    if ev is None:
+        return {}
+    out = {f.criterion_code: (f.value, f.justification) for f in ev.findings.all()}
+    review = getattr(ev, "review", None)
+    for code, change in ((review.overrides or {}) if review else {}).items():
+        out[str(code)] = (str(change.get("value") or ""), review.reasons)
+    return out
+
+
 def _positions_for_amount(app: Application) -> list[tuple[str, int]]:
     return [(p.category, p.persons) for p in app.positions.all()]
 
@@ -1501,27 +1580,32 @@ def pre_inclusion_check_complete(
         rates = {r.code: r.monthly_amount for r in call.unit_rates.all()} or fcfs_rules.DEFAULT_RATES
         months = int((call.config or {}).get("subsidy_months") or fcfs_rules.SUBSIDY_MONTHS)
         amount = fcfs_rules.approved_amount(_positions_for_amount(app), rates, months=months)
-        ceiling = Decimal(str((call.config or {}).get("de_minimis_ceiling") or fcfs_rules.DE_MINIMIS_CEILING))
-        prior = Decimal(str((data or {}).get("total_gge") or "0"))
-        dm = fcfs_rules.de_minimis_recheck(prior, amount.total, ceiling)
+        dm = application_de_minimis_cumulation(app, registry_data=data, amount=amount.total)
+        general = dm.lines[0]
         check.state = PreInclusionCheck.State.DONE
-        check.prior_de_minimis = dm.prior
+        check.prior_de_minimis = general.prior
         check.passed = dm.ok
-        check.reason = dm.reason
-        check.data = {"total_gge": str(prior), "status": status}
+        check.reason = dm.message
+        check.data = {
+            "total_gge": str((data or {}).get("total_gge") or "0"),
+            "status": status,
+            **dm.as_json(),
+        }
         check.checked_at = checked_at
         check.save()
         audit.record(
             actor=None,
             action="evaluation.pre_inclusion.done",
             obj=check,
-            after={"prior": dm.prior, "requested": dm.requested, "ok": dm.ok},
-            reason=dm.reason,
+            after={"prior": general.prior, "requested": dm.requested, "ok": dm.ok},
+            reason=dm.message,
         )
         if app.status != Application.Status.UNDER_EVALUATION:
             return check
         if not dm.ok:
-            _conclude_rejection(actor=actor, application_id=app.pk, reasons=[dm.reason])
+            # Criterion 4(στ) is ΟΧΙ by computation; the rejection gives every group's answer.
+            reasons = fcfs_rules.criteria_answers(_concluded_findings(app), computed={"4": dm.message})
+            _conclude_rejection(actor=actor, application_id=app.pk, reasons=[dm.message, *reasons])
             return check
         _fcfs_fund(actor=actor, app=app, amount=amount, pool_id=app.pool_id)
     return check

@@ -31,8 +31,8 @@ from evaluation.forms import (
     SignForm,
 )
 from evaluation.models import Assignment, Decision, Evaluation, Objection
+from evaluation.rules import objection_is_timely
 from interop.waiting import open_waits_for
-from opske.calendar import end_of_day_athens
 from opske.errors import ApplicationError, NotFound
 
 PAGE_SIZE = 20
@@ -130,6 +130,25 @@ def _row(spec, finding, posted=None, error=""):
     }
 
 
+def _criterion4(application) -> dict | None:
+    """Criterion 4's computed checks for a ΚΥΑ 7066 business application: the de minimis
+    cumulation (registry + declaration, the rule of every check) and the staff reduction (ΕΡΓΑΝΗ)."""
+    if application.call.evaluation_method != Call.EvaluationMethod.FCFS_DIRECT or not application.business_id:
+        return None
+    from applications.services import de_minimis_cumulation_for
+    from evaluation.staff_reduction import staff_reduction_for
+
+    snapshot = application.registry_snapshots.filter(registry="deminimis", status="ok").first()
+    de_minimis = None
+    if application.call.aid_regime == Call.AidRegime.DE_MINIMIS:
+        de_minimis = de_minimis_cumulation_for(
+            application,
+            registry_data=snapshot.data if snapshot else {},
+            amount=application.requested_amount or 0,
+        )
+    return {"de_minimis": de_minimis, "staff": staff_reduction_for(application)}
+
+
 def _rows(evaluation):
     findings = {f.criterion_code: f for f in evaluation.findings.all()}
     return [_row(spec, findings.get(spec.code)) for spec in services.criteria_for(evaluation.application)]
@@ -169,6 +188,7 @@ def workspace(request, pk):
             "application": evaluation.application,
             "rows": _rows(evaluation),
             "stage_a": stage_a,
+            "criterion4": _criterion4(evaluation.application),
         },
     )
 
@@ -294,6 +314,13 @@ def review(request, pk):
         evaluation.application.decisions.exclude(state=Decision.State.SUPERSEDED).order_by("-pk").first()
     )
     check = evaluation.application.pre_inclusion_checks.first()
+    criterion4 = _criterion4(evaluation.application)
+    staff = (criterion4 or {}).get("staff")
+    if staff and staff.check and not staff.check.ok and not clar_form.is_bound:
+        # Art. 4.1.5β: no covering hire in ΕΡΓΑΝΗ → ask for the documents the article allows.
+        from evaluation.staff_reduction import documents_request_text
+
+        clar_form = ClarificationForm(initial={"question": documents_request_text(staff.check)})
     return render(
         request,
         "evaluation/review.html",
@@ -308,6 +335,7 @@ def review(request, pk):
             "decision": decision,
             "check": check,
             "check_waits": open_waits_for(check) if check else [],
+            "criterion4": criterion4,
         },
     )
 
@@ -414,7 +442,7 @@ def _objection_open(decision: Decision) -> bool:
     return bool(
         decision.objection_deadline
         and decision.state == Decision.State.NOTIFIED
-        and timezone.now() <= end_of_day_athens(decision.objection_deadline)
+        and objection_is_timely(today=timezone.localdate(), last_day=decision.objection_deadline)
         and not Objection.objects.filter(decision=decision).exists()
     )
 

@@ -438,6 +438,71 @@ def sandbox_switch(
     return after
 
 
+# -- sandbox ΠΣΣΕΗΣ: another authority's grant ------------------------------------------------
+SANDBOX_GRANT_REGULATIONS = (
+    ("2023/2831", "Καν. (ΕΕ) 2023/2831 — γενικός de minimis"),
+    ("2023/2832", "Καν. (ΕΕ) 2023/2832 — ΥΓΟΣ (SGEI)"),
+    ("1408/2013", "Καν. (ΕΕ) 1408/2013 — γεωργία"),
+    ("717/2014", "Καν. (ΕΕ) 717/2014 — αλιεία"),
+    ("1407/2013", "Καν. (ΕΕ) 1407/2013 — γενικός (προηγούμενος)"),
+)
+
+
+def sandbox_deminimis_grant(
+    *,
+    actor,
+    afm: str,
+    regulation: str,
+    amount,
+    grant_date: datetime.date,
+    granting_authority: str,
+):
+    """Register in the ΠΣΣΕΗΣ *sandbox* a de minimis grant by another authority (the demo of ΚΥΑ
+    7066 Art. 7.2: aid registered after a business submitted counts at the re-check before approval).
+
+    Sandbox-only and programme administrators only; goes through the real client, audited.
+    """
+    import uuid
+
+    from django.conf import settings
+
+    from .deminimis import DeminimisClient
+
+    require_console_user(actor)
+    if not actor.has_role(Role.PROGRAMME_ADMIN):
+        raise PermissionDenied(
+            "Μόνο ο διαχειριστής προγράμματος καταχωρίζει ενισχύσεις στο δοκιμαστικό ΠΣΣΕΗΣ."
+        )
+    if not settings.SANDBOXES_ENABLED:
+        raise PermissionDenied("Τα δοκιμαστικά μητρώα είναι απενεργοποιημένα σε αυτό το περιβάλλον.")
+    reference = f"console:{uuid.uuid4()}"
+    registered = DeminimisClient().register_grant(
+        external_reference=reference,
+        measure_code="ΔΟΚΙΜΗ-ΚΟΝΣΟΛΑ",
+        regulation=regulation,
+        beneficiary_afm=afm,
+        granting_authority=granting_authority,
+        grant_date=grant_date,
+        nominal_amount=amount,
+        gge_amount=amount,
+    )
+    audit.record(
+        actor=actor,
+        action="interop.sandbox.deminimis_grant_registered",
+        after={
+            "afm": afm,
+            "regulation": regulation,
+            "amount": str(amount),
+            "grant_date": grant_date.isoformat(),
+            "granting_authority": granting_authority,
+            "registry_id": registered.registry_id,
+            "external_reference": reference,
+        },
+        reason="Δοκιμαστικό ΠΣΣΕΗΣ: ενίσχυση άλλης αρχής",
+    )
+    return registered
+
+
 # -- the demo path: check a business's registries -------------------------------------------
 def check_gemi_company(afm: str):
     from .gemi import GemiClient
@@ -543,6 +608,63 @@ class SandboxSwitchForm(forms.Form):
         if data.get("mode") == "error" and not (data.get("error_code") or "").strip():
             self.add_error("error_code", "Δώστε τον κωδικό σφάλματος που θα επιστρέφει το μητρώο.")
         return data
+
+
+def parse_euro_text(text: str):
+    """«45.000», «45.000,00», «45000.50» → Decimal (Greek notation first). TODO(money): parse_amount."""
+    from decimal import Decimal, InvalidOperation
+
+    value = (text or "").strip().replace("€", "").replace(" ", "")
+    if "," in value:
+        value = value.replace(".", "").replace(",", ".")
+    elif value.count(".") >= 1 and all(len(part) == 3 for part in value.split(".")[1:]):
+        value = value.replace(".", "")
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() and amount == amount.quantize(Decimal("0.01")) else None
+
+
+class SandboxGrantForm(forms.Form):
+    afm = forms.CharField(label="ΑΦΜ δικαιούχου", max_length=12)
+    regulation = forms.ChoiceField(label="Κανονισμός de minimis", choices=SANDBOX_GRANT_REGULATIONS)
+    amount = forms.CharField(
+        label="Ποσό (ΑΙΕ)", max_length=20, help_text="Σε ευρώ, π.χ. «45.000» ή «45.000,00»."
+    )
+    grant_date = forms.DateField(
+        label="Ημερομηνία χορήγησης", widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+    granting_authority = forms.CharField(
+        label="Χορηγούσα αρχή", max_length=200, initial="Περιφέρεια Δυτικής Μακεδονίας"
+    )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            css = "govgr-select" if name == "regulation" else "govgr-input"
+            field.widget.attrs.setdefault("class", css)
+
+    def clean_afm(self):
+        value = normalise_afm(self.cleaned_data["afm"])
+        try:
+            validate_afm(value)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages[0]) from exc
+        return value
+
+    def clean_amount(self):
+        amount = parse_euro_text(self.cleaned_data["amount"])
+        if amount is None or amount <= 0:
+            raise ValidationError("Δώστε θετικό ποσό σε ευρώ με έως δύο δεκαδικά (π.χ. «45.000,00»).")
+        return amount
+
+    def clean_grant_date(self):
+        value = self.cleaned_data.get("grant_date") or timezone.localdate()
+        if value > timezone.localdate():
+            raise ValidationError("Η ημερομηνία χορήγησης δεν μπορεί να είναι μελλοντική.")
+        return value
 
 
 class ManualCheckForm(forms.Form):

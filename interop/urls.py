@@ -11,6 +11,7 @@ urlpatterns = [
     path("waits/", views.waits, name="waits"),
     path("waits/<int:pk>/manual/", views.wait_manual, name="wait-manual"),
     path("sandboxes/", views.sandboxes, name="sandboxes"),
+    path("sandboxes/deminimis/grant/", views.sandbox_deminimis_grant, name="sandbox-deminimis-grant"),
     path("sandboxes/<str:registry>/", views.sandbox_switch, name="sandbox-switch"),
     path("businesses/", views.business_find, name="business-find"),
     path("businesses/<int:pk>/check/", views.business_check, name="business-check"),

@@ -196,6 +196,42 @@ def sandbox_switch(request, registry: str):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def sandbox_deminimis_grant(request):
+    """A programme administrator registers another authority's de minimis grant in the sandbox
+    ΠΣΣΕΗΣ (form → confirmation → audited registration); nothing typed is lost on a refusal."""
+    console.require_console_user(request.user)
+    if not settings.SANDBOXES_ENABLED:
+        raise Http404
+    form = console.SandboxGrantForm(request.POST or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not data["confirm"]:
+            context["confirming"] = True
+            return render(request, "interop/sandbox_deminimis_grant.html", context)
+        try:
+            registered = console.sandbox_deminimis_grant(
+                actor=request.user,
+                afm=data["afm"],
+                regulation=data["regulation"],
+                amount=data["amount"],
+                grant_date=data["grant_date"],
+                granting_authority=data["granting_authority"],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Καταχωρίστηκε στο δοκιμαστικό ΠΣΣΕΗΣ: {registered.registry_id} ({data['regulation']}).",
+            )
+            return redirect("interop:sandbox-deminimis-grant")
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(request, "interop/sandbox_deminimis_grant.html", context, status=status)
+
+
+@login_required
 def business_find(request):
     """From an ΑΦΜ to that business's registry check page."""
     console.require_console_user(request.user)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from applications.models import Application
 from evaluation.points import services
 from evaluation.points.models import PointsAssessment, PointsRound, RankingObjection, RankingRow, RankingTable
+from evaluation.rules import objection_is_timely
 from opske import audit
 from opske.errors import Conflict, NotFound, ValidationFailed
 
@@ -51,7 +52,9 @@ def objection_file(
                 "Δεν έχουν αναρτηθεί προσωρινοί πίνακες για την αίτησή σας.", code="no_provisional_table"
             )
         today = timezone.localtime(now, services.ATHENS).date()
-        if rnd.state != PointsRound.State.PROVISIONAL or today > rnd.objection_deadline:
+        if rnd.state != PointsRound.State.PROVISIONAL or not objection_is_timely(
+            today=today, last_day=rnd.objection_deadline
+        ):
             raise Conflict(
                 f"Η προθεσμία ενστάσεων έληξε στις {rnd.objection_deadline:%d/%m/%Y}· "
                 "μετά τη λήξη της δεν είναι "

@@ -174,8 +174,22 @@ def objection_decision_due(policy: ObjectionPolicy, filing_deadline: datetime.da
     return add_calendar_days(filing_deadline, policy.decision_days)
 
 
-def objection_is_timely(policy: ObjectionPolicy, anchor_on: datetime.date, today: datetime.date) -> bool:
-    return today <= objection_deadline(policy, anchor_on)
+def objection_is_timely(
+    policy: ObjectionPolicy | None = None,
+    anchor_on: datetime.date | None = None,
+    today: datetime.date | None = None,
+    *,
+    last_day: datetime.date | None = None,
+) -> bool:
+    """Filed in time: on or before the last day, the whole day counting in Athens time («εντός
+    αποκλειστικής προθεσμίας», ΚΥΑ 7066 Art. 7.5; call 004 §10.4; ΚΥΑ 16936 Art. 5(8)).
+
+    The last day is computed from the policy and the anchor, or passed as stored on the decision or
+    the round (`last_day`), so every service asks this one rule. `today` is the Athens date.
+    """
+    if last_day is None:
+        last_day = objection_deadline(policy, anchor_on)
+    return today <= last_day
 
 
 def clarification_due(

@@ -7,9 +7,10 @@
   row «ΠΡΟΫΠΟΘΕΣΗ ΘΕΤΙΚΗΣ ΑΞΙΟΛΟΓΗΣΗΣ»).
 - The approved amount is Σ persons × category rate × 12 months (Art. 5.1.1, 5.1.3): €1,185.00 for
   01.22 and €829.50 for 01.23 (= €14,220.00 and €9,954.00 per person).
-- The ΠΣΣΕΗΣ cumulation check is repeated before approval (Art. 7.2): prior de minimis of the
-  single undertaking + this aid ≤ €300,000 (Art. 2.4, 2.8 and Reg. 2023/2831 Art. 3(2)); a breach
-  makes criterion 4 ΟΧΙ — the whole new aid is not covered (Art. 2.9, worked example E9).
+- The cumulation check is repeated before approval (Art. 7.2) with the one rule of submission
+  (`applications.rules.de_minimis_cumulation`: every de minimis regulation in ΠΣΣΕΗΣ plus the
+  declared grants it does not show); a breach makes criterion 4 ΟΧΙ — the whole new aid is not
+  covered (Art. 2.9, worked example E9) — and the rejection lists every criteria group's answer.
 - Applications are taken in priority order (Art. 6.3, 7.2); once the area's pool cannot cover the
   whole amount an eligible application is «εγκεκριμένη μη επιχορηγούμενη» (Art. 7.3; no
   part-funding by default, gap 19).
@@ -17,6 +18,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -28,7 +30,6 @@ CITATION = "ΚΥΑ 7066 Παρ. 4 §3"
 GROUP_A = "Πληρότητα και επιλεξιμότητα"
 GROUP_B = "Νομικό πλαίσιο και οριζόντιες πολιτικές"
 SUBSIDY_MONTHS = 12
-DE_MINIMIS_CEILING = Decimal("300000.00")
 DEFAULT_RATES = {"01.22": Decimal("1185.00"), "01.23": Decimal("829.50")}
 
 # Εξειδίκευση column of Annex 4, shown beside each criterion as guidance.
@@ -182,37 +183,29 @@ def approved_amount(
     )
 
 
-@dataclass(frozen=True)
-class DeMinimisCheck:
-    ok: bool
-    prior: Decimal
-    requested: Decimal
-    ceiling: Decimal
-    reason: str
+def criteria_answers(
+    findings: Mapping[str, tuple[str, str]], *, computed: Mapping[str, str] | None = None
+) -> list[str]:
+    """Every criteria group's answer, for a reasoned rejection (Art. 7.2Β: «η αιτιολογημένη απόρριψη
+    της πρότασης να περιλαμβάνει κρίση για το σύνολο της πρότασης»; Art. 7.5 the business objects).
 
-
-def de_minimis_recheck(
-    prior: Decimal, requested: Decimal, ceiling: Decimal = DE_MINIMIS_CEILING
-) -> DeMinimisCheck:
-    """Cumulation check repeated before approval (Art. 7.2): prior + requested ≤ ceiling.
-
-    E9: prior €290,000 + one 01.22 hire €14,220 = €304,220 > €300,000 → fails as a whole (Art. 2.9).
+    `findings`: code → (value, justification) as the evaluation concluded; `computed`: code → the
+    reason a computed check (the de minimis re-check of Art. 7.2) makes that criterion ΟΧΙ.
     """
-    prior, requested, ceiling = money(prior), money(requested), money(ceiling)
-    total = prior + requested
-    if total <= ceiling:
-        return DeMinimisCheck(
-            True, prior, requested, ceiling, f"Σώρευση {total} € ≤ {ceiling} € (Άρθ. 2.4, 7.2)."
-        )
-    return DeMinimisCheck(
-        False,
-        prior,
-        requested,
-        ceiling,
-        f"Υπέρβαση ορίου de minimis: {prior} € προηγούμενες ενισχύσεις της ενιαίας επιχείρησης "
-        f"+ {requested} € "
-        f"= {total} € > {ceiling} € (Άρθ. 2.4, 2.9, 7.2). Κριτήριο 4(στ) = ΟΧΙ.",
-    )
+    computed = computed or {}
+    lines = []
+    for group in (GROUP_A, GROUP_B):
+        for spec in (s for s in CRITERIA if s.group == group):
+            value, why = findings.get(spec.code, ("", ""))
+            if spec.code in computed:
+                lines.append(f"{group} — Κριτήριο {spec.code} ({spec.title}): ΟΧΙ — {computed[spec.code]}")
+            elif value == NO:
+                lines.append(f"{group} — Κριτήριο {spec.code} ({spec.title}): ΟΧΙ — {why}".rstrip(" —"))
+            elif value == YES:
+                lines.append(f"{group} — Κριτήριο {spec.code} ({spec.title}): ΝΑΙ")
+            else:
+                lines.append(f"{group} — Κριτήριο {spec.code} ({spec.title}): χωρίς κρίση")
+    return lines
 
 
 APPROVED = "approved"
@@ -225,3 +218,180 @@ def funding_outcome(*, evaluation_passed: bool, de_minimis_ok: bool, pool_covers
     if not evaluation_passed or not de_minimis_ok:
         return REJECTED
     return APPROVED if pool_covers else APPROVED_NOT_FUNDED
+
+
+# --- staff reduction (ΚΥΑ 7066 Άρθ. 4.1.2–4.1.6; Παρ. 4 κριτ. 4(α)) ------------------------------
+
+# ΕΡΓΑΝΗ departure kinds (interop.ergani.DEPARTURE_KIND) against the article's two lists. ΕΡΓΑΝΗ
+# files the form, not the cause: a dismissal (Ε6) is a reduction (4.1.3α) unless the business shows
+# with documents one of 4.1.6 (retirement, serious cause); a resignation (Ε5) is not (4.1.6δ)
+# unless it is deemed a dismissal (4.1.3δ, άρθ. 38 ν. 4488/2017). Hence the documents the evaluator
+# may request (4.1.5β, 4.1.6 last paragraph).
+REDUCTION_BY_KIND: dict[str, tuple[bool, str]] = {
+    "dismissal": (True, "καταγγελία σύμβασης εργασίας: μείωση (Άρθ. 4.1.3α)"),
+    "full_to_part_time": (True, "αλλαγή από πλήρη σε μερική/εκ περιτροπής απασχόληση: μείωση (Άρθ. 4.1.3β)"),
+    "employer_voluntary_exit": (True, "εθελουσία έξοδος με πρωτοβουλία του εργοδότη: μείωση (Άρθ. 4.1.3γ)"),
+    "deemed_dismissal": (True, "οικειοθελής αποχώρηση που λογίζεται καταγγελία: μείωση (Άρθ. 4.1.3δ)"),
+    "availability": (True, "θέση σε διαθεσιμότητα: μείωση (Άρθ. 4.1.3ε)"),
+    "retention": (True, "επίσχεση εργασίας (άρθ. 325 ΑΚ): μείωση (Άρθ. 4.1.3στ)"),
+    "retirement": (False, "συνταξιοδότηση: δεν είναι μείωση (Άρθ. 4.1.6α)"),
+    "serious_cause": (False, "καταγγελία για σπουδαίο λόγο του εργαζομένου: δεν είναι μείωση (Άρθ. 4.1.6β)"),
+    "fixed_term_end": (False, "λήξη σύμβασης ορισμένου χρόνου: δεν είναι μείωση (Άρθ. 4.1.6γ)"),
+    "resignation": (False, "οικειοθελής αποχώρηση: δεν είναι μείωση (Άρθ. 4.1.6δ)"),
+    "imprisonment": (False, "φυλάκιση: δεν είναι μείωση (Άρθ. 4.1.6ε)"),
+    "death": (False, "θάνατος: δεν είναι μείωση (Άρθ. 4.1.6ε)"),
+    "permit_not_renewed": (False, "μη ανανέωση άδειας διαμονής/εργασίας: δεν είναι μείωση (Άρθ. 4.1.6στ)"),
+}
+REDUCTION_DOCUMENTS = (
+    "Για κάθε αποχώρηση που η επιχείρηση θεωρεί ότι δεν είναι μείωση: τα δικαιολογητικά της αιτίας "
+    "(συνταξιοδότηση, σπουδαίος λόγος, λήξη σύμβασης ορισμένου χρόνου, οικειοθελής αποχώρηση, φυλάκιση "
+    "ή θάνατος, μη ανανέωση άδειας διαμονής) — ΚΥΑ 7066 Άρθ. 4.1.6.",
+    "Για μείωση που καλύφθηκε: τα στοιχεία της πρόσληψης που την κάλυψε, αν δεν εμφανίζεται στο ΕΡΓΑΝΗ "
+    "— ΚΥΑ 7066 Άρθ. 4.1.5β.",
+)
+
+
+def headcount_window_start(submitted_on: datetime.date, window: str = "rolling") -> datetime.date:
+    """The start of «ο ελεγχόμενος μήνας» (Art. 4.1.2, «ημερολογιακά»), setting `headcount_window`.
+
+    `rolling` (default, gap 5): the same day one calendar month before the submission, clamped to
+    the month's last day (submitted 31/03/2026 → 28/02/2026; 10/03/2026 → 10/02/2026).
+    `previous_calendar`: the first day of the previous calendar month (10/03/2026 → 01/02/2026).
+    Either way the headcount then is compared with the one on the submission date.
+    """
+    year, month = (
+        (submitted_on.year, submitted_on.month - 1) if submitted_on.month > 1 else (submitted_on.year - 1, 12)
+    )
+    if window == "previous_calendar":
+        return datetime.date(year, month, 1)
+
+    return datetime.date(year, month, min(submitted_on.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class DepartureVerdict:
+    left_on: datetime.date  # last day of employment
+    kind: str
+    form: str
+    protocol: str
+    counted: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class StaffPeriod:
+    label: str
+    start: datetime.date
+    end: datetime.date
+    headcount_start: int
+    headcount_end: int
+    departures: tuple[DepartureVerdict, ...]
+    hires: tuple[datetime.date, ...]
+    uncovered: int  # reduction positions not covered by the end of the period
+    ok: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class StaffReduction:
+    ok: bool
+    window: str
+    periods: tuple[StaffPeriod, ...]
+    message: str
+    documents: tuple[str, ...] = REDUCTION_DOCUMENTS
+
+
+def _d(value: datetime.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def _period(label, start, end, headcount, departures, hires, cover_by, citation) -> StaffPeriod:
+    verdicts = []
+    for dep in sorted(departures, key=lambda d: d["left_on"]):
+        if not (start <= dep["left_on"] < end):
+            continue  # employed on its last day: a departure on `end` is not yet a change at `end`
+        counted, why = REDUCTION_BY_KIND.get(
+            dep["kind"], (True, f"αιτία «{dep['kind']}» εκτός των εξαιρέσεων του Άρθ. 4.1.6: μείωση")
+        )
+        verdicts.append(
+            DepartureVerdict(
+                dep["left_on"], dep["kind"], dep.get("form", ""), dep.get("protocol", ""), counted, why
+            )
+        )
+    hired = tuple(sorted(h for h in hires if start < h <= end))
+    before, after = headcount[start], headcount[end]
+    counted = sum(1 for v in verdicts if v.counted)
+    # Art. 4.1.2: the same number on both dates is enough, whatever moved in between; a fall is a
+    # reduction only as far as departures of 4.1.3 explain it and no hire covered them.
+    uncovered = 0 if after >= before else min(before - after, max(0, counted - len(hired)))
+    figures = f"προσωπικό {before} στις {_d(start)} και {after} στις {_d(end)}"
+    if after >= before:
+        reason = f"{label}: {figures} — καμία μείωση ({citation})."
+    elif not uncovered:
+        reason = (
+            f"{label}: {figures}· η διαφορά οφείλεται σε αποχωρήσεις που δεν είναι μείωση ή καλύφθηκε με "
+            f"{len(hired)} πρόσληψη/εις ({citation}, 4.1.6)."
+        )
+    else:
+        reason = (
+            f"{label}: {figures}· {counted} αποχώρηση/εις μετρούν ως μείωση, {len(hired)} πρόσληψη/εις· "
+            f"μείωση {uncovered} θέσης/εων χωρίς κάλυψη έως {cover_by} ({citation})."
+        )
+    return StaffPeriod(
+        label, start, end, before, after, tuple(verdicts), hired, uncovered, not uncovered, reason
+    )
+
+
+def staff_reduction_check(
+    *,
+    submitted_on: datetime.date,
+    evaluated_on: datetime.date,
+    headcount: Mapping[datetime.date, int],
+    departures: Iterable[Mapping] = (),
+    hires: Iterable[datetime.date] = (),
+    window: str = "rolling",
+) -> StaffReduction:
+    """Criterion 4(α): no staff reduction (ΚΥΑ 7066 Άρθ. 4.1.2–4.1.6).
+
+    - Before submission: headcount at the start of the checked month against the submission date;
+      a 4.1.3 reduction must be covered by the submission date (4.1.3 last paragraph).
+    - From submission to the evaluation: a reduction after submission is no reduction if it is
+      covered by the evaluation date (4.1.2 last sentence, 4.1.4).
+    `headcount` maps the three dates (window start, submission, evaluation) to ΕΡΓΑΝΗ's number of
+    staff on that day; `departures` are {"left_on", "kind", "form", "protocol"}; `hires` hire dates.
+
+    Worked example (Art. 4.1.2–4.1.3): submitted 10/03/2026, rolling window from 10/02/2026;
+    headcount 21 → 19 with two dismissals (Ε6) on 27/02/2026 and no hire → reduction of 2 → ΟΧΙ.
+    With one of them a retirement and one hire on 01/03/2026 → 21 → 20, 1 counted − 1 hire → ΝΑΙ.
+    """
+    departures, hires = list(departures), list(hires)
+    start = headcount_window_start(submitted_on, window)
+    periods = [
+        _period(
+            "Μήνας πριν από την υποβολή",
+            start,
+            submitted_on,
+            headcount,
+            departures,
+            hires,
+            f"την υποβολή ({_d(submitted_on)})",
+            "Άρθ. 4.1.2, 4.1.3",
+        )
+    ]
+    if evaluated_on > submitted_on:
+        periods.append(
+            _period(
+                "Από την υποβολή έως την αξιολόγηση",
+                submitted_on,
+                evaluated_on,
+                headcount,
+                departures,
+                hires,
+                f"την αξιολόγηση ({_d(evaluated_on)})",
+                "Άρθ. 4.1.2 τελ. εδάφιο, 4.1.4",
+            )
+        )
+    ok = all(p.ok for p in periods)
+    verdict = "ΝΑΙ" if ok else "ΟΧΙ"
+    message = f"Κριτήριο 4(α) μη μείωση προσωπικού: {verdict}. " + " ".join(p.reason for p in periods)
+    return StaffReduction(ok, window, tuple(periods), message)

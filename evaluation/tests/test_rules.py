@@ -64,9 +64,23 @@ def test_amounts_are_persons_times_rate_times_twelve_with_the_real_rates():
 
 
 def test_de_minimis_recheck_e9_fails_as_a_whole():
-    check = fcfs.de_minimis_recheck(Decimal("290000"), Decimal("14220"))
-    assert not check.ok and "304220.00" in check.reason
-    assert fcfs.de_minimis_recheck(Decimal("250000"), Decimal("48348")).ok  # E8
+    from applications.rules import PriorAid, de_minimis_cumulation
+
+    on = datetime.date(2026, 3, 2)
+    prior = [PriorAid("2023/2831", Decimal("290000"), datetime.date(2025, 1, 10), "registry")]
+    check = de_minimis_cumulation(requested=Decimal("14220"), aids=prior, as_on=on)
+    assert not check.ok and "304.220,00 €" in check.message and "4.220,00 €" in check.message
+    e8 = [PriorAid("2023/2831", Decimal("250000"), datetime.date(2025, 1, 10), "registry")]
+    assert de_minimis_cumulation(requested=Decimal("48348"), aids=e8, as_on=on).ok  # E8
+
+
+def test_criteria_answers_give_every_group_with_the_computed_no():
+    findings = dict.fromkeys("12345678", ("yes", ""))
+    lines = fcfs.criteria_answers(findings, computed={"4": "Υπέρβαση ορίου de minimis: 307.568,00 €"})
+    assert len(lines) == 8
+    assert lines[3].endswith("ΟΧΙ — Υπέρβαση ορίου de minimis: 307.568,00 €")
+    assert all(line.endswith("ΝΑΙ") for i, line in enumerate(lines) if i != 3)
+    assert lines[0].startswith(fcfs.GROUP_A) and lines[7].startswith(fcfs.GROUP_B)
 
 
 def test_funding_outcome_per_art_7_3():

@@ -405,3 +405,23 @@ def test_two_supervisors_finalising_at_once_one_wins_the_other_gets_a_conflict(w
 
     assert sorted(outcomes) == ["already_reviewed", "ok"]
     assert Evaluation.objects.get(pk=ev.pk).state == Evaluation.State.REVIEWED
+
+
+def test_setting_clarification_days_counting_changes_outcome(kya7066, evaluator, supervisor):
+    # ΚΥΑ 7066 Art. 7.1β «5 ημερών» (gap 4): calendar by default, working days when the call says so
+    from calls.models import Call
+    from opske.calendar import add_working_days
+
+    app, owner = submitted_application(kya7066)
+    ev = evaluated(app, evaluator)
+    sign_declaration_for_second_level(app, supervisor)
+    cr = services.clarification_request(actor=supervisor, evaluation_id=ev.pk, question="Ερώτημα Α.")
+    today = timezone.localdate()
+    assert cr.due_on == today + datetime.timedelta(days=5)
+    services.clarification_reply(actor=owner, clarification_id=cr.pk, reply="Απάντηση.")
+
+    Call.objects.filter(pk=kya7066.pk).update(
+        config={**kya7066.config, "gaps": {"clarification_days_counting": "working"}}
+    )
+    working = services.clarification_request(actor=supervisor, evaluation_id=ev.pk, question="Ερώτημα Β.")
+    assert working.due_on == add_working_days(today, 5) and working.due_on > cr.due_on

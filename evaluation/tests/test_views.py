@@ -128,3 +128,23 @@ def test_demo_assigns_submitted_applications_once(kya7066):
 
     assert Assignment.objects.filter(application=app, role="evaluator").count() == 1
     assert Assignment.objects.get(application=app).evaluator.username == "evaluator"
+
+
+def test_workspace_shows_criterion_4_computed_with_the_declared_only_grant(kya7066, evaluator, client):
+    # €45,000 in ΠΣΣΕΗΣ + a declared €250,000 (1408/2013) ΠΣΣΕΗΣ does not show + €14,220 asked
+    from applications import services as app_services
+    from applications.tests.factories import complete_business_draft
+    from evaluation.tests.factories import LIGNITIS
+
+    user = member(LIGNITIS)
+    grants = [{"grantor": "ΥΠΑΑΤ", "regulation": "1408/2013", "date": "2025-05-01", "amount": "250000"}]
+    draft = complete_business_draft(user, kya7066, afm=LIGNITIS, grants=grants)
+    app = app_services.application_submit(actor=user, application_id=draft.pk)
+    ev = open_form(app, evaluator)
+    client.force_login(evaluator)
+
+    page = client.get(reverse("evaluation:workspace", args=[ev.assignment_id])).content.decode()
+
+    assert 'id="criterion-4-computed"' in page
+    assert "309.220,00 €" in page and "μόνο στην υπεύθυνη δήλωση" in page
+    assert "(α) Μη μείωση προσωπικού (ΕΡΓΑΝΗ)" in page

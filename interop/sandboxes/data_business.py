@@ -133,6 +133,26 @@ AWARDS: list[tuple[int, dict]] = [
             "ada": "ΥΦ6ΧΨ7ΩΑ8Β-ΓΔ9",
         },
     ),
+    # ΑΡΚΑΔΙΚΑ near the €300,000 ceiling (ΚΥΑ 7066 demo): €12,500 + €250,000 = €262,500, so its two
+    # hires (€24,174) fit, and an aid under another de minimis regulation registered after it
+    # submitted (registry console) takes it over at the re-check before approval (Art. 7.2).
+    (
+        120,
+        {
+            "registry_id": "ΠΣΣΕΗΣ-DEMO-0007",
+            "measure_code": "ΜΚΕ-2026-0044",
+            "sa_number": "",
+            "regulation": "2023/2831",
+            "beneficiary_afm": "806994236",
+            "granting_authority": "Περιφέρεια Πελοποννήσου",
+            "instrument": "grant",
+            "nominal_amount": "250000.00",
+            "gge_amount": "250000.00",
+            "nace": "10.71",
+            "nuts": "EL652",
+            "ada": "ΞΟ6ΠΡ7ΣΤ8Υ-ΦΧ9",
+        },
+    ),
 ]
 
 # ΓΕΜΗ facts beyond what AADE holds: ΓΕΜΗ no., status, incorporation date, persons.
