@@ -19,6 +19,7 @@ class GapSetting:
     default: str
     citation: str
     methods: tuple[str, ...] = ()  # evaluation methods it applies to; empty = all
+    pending: str = ""  # the capability not built yet that will read it ("payments", …): hidden
 
 
 GAP_SETTINGS: tuple[GapSetting, ...] = (
@@ -117,6 +118,7 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "25",
         "ΚΥΑ 16936 Άρθ. 7(6) (ερώτημα 6).",
         ("points_ranking",),
+        pending="payments",  # the monthly pay cut (Art. 7(6)) belongs to payments, not built yet
     ),
     GapSetting(
         "replacement_contract_length",
@@ -125,6 +127,7 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "remaining_months",
         "ΚΥΑ 16936 Άρθ. 6(8) (ερώτημα 7).",
         ("points_ranking",),
+        pending="operations",  # the replacement's contract belongs to operations, not built yet
     ),
     GapSetting(
         "criterion_aggregation",
@@ -184,7 +187,8 @@ def gap_value(config: dict, key: str) -> str:
 
 
 def gaps_for_method(method: str) -> list[GapSetting]:
-    return [g for g in GAP_SETTINGS if not g.methods or method in g.methods]
+    """The settings the call editor shows: those of the method whose capability exists (not `pending`)."""
+    return [g for g in GAP_SETTINGS if (not g.methods or method in g.methods) and not g.pending]
 
 
 def validate_gaps(gaps: dict) -> dict[str, list[str]]:
