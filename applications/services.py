@@ -1224,6 +1224,8 @@ def receipt_context(app: Application) -> dict:
         else [],
         "education": app.education,
         "placement_preferences": list(app.placement_preferences or []),
+        # A person's receipt (ΚΥΑ 16936) carries no amount, pool or priority: it is ranked by points.
+        "is_person": app.kind == Application.Kind.NATURAL_PERSON,
         "attachments": import_module("applications.attachments").receipt_rows(app),
         "registry": {
             s.registry: {"status": s.status, "fetched_at": s.fetched_at.isoformat()}
