@@ -22,6 +22,8 @@ HEADERS = [
     "Σύνολο",
     "Προτιμήσεις",
     "Υπηρεσία τοποθέτησης",
+    "Σειρά στην κατηγορία",
+    "Ισοβαθμία: προηγείται λόγω",
 ]
 EXCLUDED_HEADERS = ["Κωδικός αίτησης", "Κατηγορία", "Λόγοι αποκλεισμού"]
 
@@ -55,6 +57,8 @@ def table_xlsx(table: RankingTable) -> bytes:
                 r["total"],
                 ", ".join(r["preferences"] or []),
                 r["service_code"],
+                r["category_rank"],
+                r["tie_note"],
             ]
         )
     excluded = wb.create_sheet("Αποκλειόμενοι")

@@ -21,6 +21,8 @@ PUBLIC_COLUMNS = (
     "service_code",
     "status",
     "reasons",
+    "category_rank",
+    "tie_note",
 )
 
 
