@@ -205,3 +205,73 @@ def test_host_rejection_leaves_the_position_uncovered_and_the_board_places_over_
     )
     assert moved.rejected_by_service.code == "opekepe-athina" and moved.preference_rank == 2
     assert AuditEvent.objects.filter(action="points.relocated_over_quota", object_id=str(moved.pk)).exists()
+
+
+# --- staff pages ----------------------------------------------------------------------------------
+
+
+def test_staff_record_a_dismissal_on_the_bars_page_with_errors_at_the_fields(admin_user):
+    client = Client()
+    client.force_login(admin_user)
+    url = reverse("points:bars")
+    # A bad ΑΜΚΑ and a date in words: refused at the fields, typed values kept, nothing saved
+    page = client.post(
+        url, {"amka": "123", "kind": "public_dismissal", "occurred_on": "πέρσι", "source": "Δήμος Χ"}
+    ).content.decode()
+    assert "ηη/μμ/εεεε" in page and 'value="Δήμος Χ"' in page
+    assert not ProgrammeBar.objects.exists()
+    page = client.post(
+        url, {"amka": "123", "kind": "public_dismissal", "occurred_on": "15/01/2022", "source": "Δήμος Χ"}
+    ).content.decode()
+    assert "ΑΜΚΑ δεν είναι έγκυρος" in page
+    # When correct, it is recorded and listed with its article
+    response = client.post(
+        url, {"amka": ELENI, "kind": "public_dismissal", "occurred_on": "15/01/2022", "source": "Δήμος Χ"}
+    )
+    assert response.status_code == 302
+    listing = client.get(url, {"amka": ELENI}).content.decode()
+    assert "15/01/2022" in listing and "Άρθ. 4(2)(ε)" in listing
+
+
+def test_bars_page_is_not_for_applicants(world):
+    from accounts.tests.factories import UserFactory
+
+    client = Client()
+    client.force_login(UserFactory())
+    assert client.get(reverse("points:bars")).status_code == 403
+
+
+def test_host_rejection_and_board_relocation_through_the_pages(call16936, admin_user, supervisor):
+    set_positions(call16936, {"opekepe-athina": {"ΔΕ": 1}, "opekepe-larisa": {"ΔΕ": 1}})
+    apply(call16936, MARIA, "ΔΕ", prefs=("opekepe-athina", "opekepe-larisa"))
+    rnd = final_round(call16936, admin_user)
+    (placement,) = [
+        p
+        for p in services.placements_allocate(actor=admin_user, round_id=rnd.pk)
+        if p.service.code == "opekepe-athina"
+    ]
+    services.placement_refer(
+        actor=supervisor,
+        placement_id=placement.pk,
+        note="Σημείωμα.",
+        register={"registered": True, "card_status": "active"},
+    )
+    client = Client()
+    client.force_login(supervisor)
+    reject = reverse("points:placement-action", args=[placement.pk, "host_reject"])
+    assert "Άρθ. 6(7)" in client.get(reject).content.decode()
+    assert client.post(reject, {"reason": "Ο φορέας δεν αποδέχθηκε."}).status_code == 302
+    relocate = reverse("points:placement-action", args=[placement.pk, "relocate"])
+    form = client.get(relocate).content.decode()
+    assert 'value="opekepe-larisa"' in form and 'value="opekepe-athina"' not in form
+    # Without the service's consent the Board's placement is refused at the field
+    refused = client.post(relocate, {"service_code": "opekepe-larisa", "board_decision": "Δ.Σ. 12/2026"})
+    assert "σύμφωνη γνώμη" in refused.content.decode()
+    done = client.post(
+        relocate, {"service_code": "opekepe-larisa", "board_decision": "Δ.Σ. 12/2026", "consent": "on"}
+    )
+    assert done.status_code == 302
+    placement.refresh_from_db()
+    assert (placement.service.code, placement.over_quota) == ("opekepe-larisa", True)
+    listing = client.get(reverse("points:placements", args=[rnd.pk])).content.decode()
+    assert "καθ&#x27; υπέρβαση" in listing or "καθ' υπέρβαση" in listing
