@@ -30,6 +30,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
         APPROVED_NOT_FUNDED = "approved_not_funded", "Εγκεκριμένη μη χρηματοδοτούμενη"
         REJECTED = "rejected", "Απορρίφθηκε"
         WITHDRAWN = "withdrawn", "Αποσύρθηκε"
+        # ΚΥΑ 16936 Art. 5(5): a new application replaces the previous one, which is cancelled.
+        CANCELLED = "cancelled", "Ακυρώθηκε (αντικαταστάθηκε από νεότερη αίτηση)"
 
     class Kind(models.TextChoices):
         BUSINESS = "business", "Επιχείρηση"
@@ -89,6 +91,12 @@ class Application(ConcurrentTransitionMixin, models.Model):
     reopened_count = models.PositiveSmallIntegerField("επανεπεξεργασίες", default=0)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawal_reason = models.TextField("λόγος απόσυρσης", blank=True)
+    # ΚΥΑ 16936 Art. 5(5): the newer application that replaced this one, and why it was cancelled.
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes"
+    )
+    cancelled_at = models.DateTimeField("ακύρωση", null=True, blank=True)
+    cancellation_reason = models.TextField("λόγος ακύρωσης", blank=True)
     receipt = models.ForeignKey(
         "opske.GeneratedDocument", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -145,6 +153,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     def withdraw(self):
         pass
+
+    @transition(field=status, source=[Status.SUBMITTED, Status.RESERVE], target=Status.CANCELLED)
+    def cancel_superseded(self):
+        """Replaced by a newer final submission of the same person (ΚΥΑ 16936 Art. 5(5))."""
 
     @transition(field=status, source=Status.RESERVE, target=Status.SUBMITTED)
     def promote_from_reserve(self):

@@ -21,6 +21,40 @@ from calls.rules import area_is_eligible, kad_is_allowed, kad_is_excluded, money
 from opske.money import format_eur as fmt_eur
 from opske.money import parse_stored_amount
 
+# ΚΥΑ 16936 Art. 4(1)(γ): Greek citizens, citizens of other EU member states (ν. 2431/1996); ομογενείς are
+# declared in the application (`declared_omogenis`), the register holds only an ISO country code.
+EU_COUNTRIES = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    ]
+)
+
 DE_MINIMIS_CEILING = Decimal("300000.00")  # Καν. (ΕΕ) 2023/2831 Άρθ. 3(2)
 DEFAULT_SUBSIDY_MONTHS = 12  # ΚΥΑ 7066 Άρθ. 5.1.1
 
@@ -562,6 +596,118 @@ def preference_problems(
             )
         )
     return problems
+
+
+# --- A second application of the same person (ΚΥΑ 16936 Art. 5(5)) ---------------------------------
+
+SECOND_REPLACES = "replace"
+SECOND_REFUSED = "refuse"
+
+
+def second_application_outcome(*, applicant_kind: str, one_per_applicant: bool) -> str | None:
+    """What a second final submission of the same applicant to the same call does.
+
+    ΚΥΑ 16936 Άρθ. 5(5): «Διόρθωση ή τροποποίηση ή συμπλήρωση των αιτήσεων … επιτρέπεται με νέες
+    αιτήσεις, οι οποίες υποβάλλονται σε αντικατάσταση των προηγουμένων οι οποίες και ακυρώνονται,
+    μέχρι τη λήξη της προθεσμίας»: a person's new application replaces and cancels the previous one.
+    A business call that takes one application per ΑΦΜ refuses the second (Πρόσκληση 004 §8);
+    None = several applications are allowed.
+    """
+    if applicant_kind == "natural_person":
+        return SECOND_REPLACES
+    return SECOND_REFUSED if one_per_applicant else None
+
+
+CANCELLED_BY_REPLACEMENT = (
+    "Ακυρώθηκε: υποβλήθηκε νεότερη αίτηση {new} σε αντικατάστασή της (ΚΥΑ 16936 Άρθ. 5(5))."
+)
+
+
+# --- Person step: numbers and the Art. 4(1)(γ) declarations ------------------------------------------
+
+# Art. 4(1)(γ) εδ. β': the level of the Greek-language certificate (Κέντρο Ελληνικής Γλώσσας, ν. 4027/2011
+# άρθ. 9) a citizen of another EU member state needs, by the education category and whether the
+# position is administrative. Levels in order: Α'/A2 < Β'/B1 < Γ'/B2 < Δ'/Γ1.
+GREEK_LEVELS = (
+    ("A2", "Α' επίπεδο / A2"),
+    ("B1", "Β' επίπεδο / B1"),
+    ("B2", "Γ' επίπεδο / B2"),
+    ("C1", "Δ' επίπεδο / Γ1"),
+)
+GREEK_LEVEL_ORDER = {code: i for i, (code, _) in enumerate(GREEK_LEVELS)}
+GREEK_LEVEL_LABELS = dict(GREEK_LEVELS)
+GREEK_CERT_ISSUERS = (
+    ("kentro", "Κέντρο Ελληνικής Γλώσσας (ν. 4027/2011 άρθ. 9)"),
+    ("auth", "Σχολείο Ελληνικής Γλώσσας ΑΠΘ"),
+    ("other_school", "Άλλη σχολή ή σχολείο ελληνικής γλώσσας (μετά από εξέταση)"),
+)
+
+
+def required_greek_level(education: str, *, administrative: bool) -> str:
+    """ΚΥΑ 16936 Άρθ. 4(1)(γ) εδ. β':
+    ΥΕ → Α'/A2; ΔΕ μη διοικητικού ή εργατοτεχνικού → Β'/B1; ΠΕ/ΤΕ μη διοικητικού και ΔΕ διοικητικού →
+    Γ'/B2; ΠΕ/ΤΕ διοικητικού → Δ'/Γ1. An unknown category asks the highest level."""
+    if education == "ΥΕ":
+        return "A2"
+    if education == "ΔΕ":
+        return "B2" if administrative else "B1"
+    if education in ("ΠΕ", "ΤΕ"):
+        return "C1" if administrative else "B2"
+    return "C1"
+
+
+def greek_language_problem(*, level: str, education: str, administrative: bool) -> Problem | None:
+    """A citizen of another EU state without a certificate of the level the category needs."""
+    needed = required_greek_level(education, administrative=administrative)
+    if level in GREEK_LEVEL_ORDER and GREEK_LEVEL_ORDER[level] >= GREEK_LEVEL_ORDER[needed]:
+        return None
+    have = GREEK_LEVEL_LABELS.get(level, "κανένα")
+    kind = "διοικητικού" if administrative else "μη διοικητικού"
+    return Problem(
+        "greek_language_level",
+        "greek_cert_level",
+        f"Για την κατηγορία {education or '—'} ({kind} προσωπικού) απαιτείται πιστοποιητικό ελληνομάθειας "
+        f"τουλάχιστον {GREEK_LEVEL_LABELS[needed]}· δηλώθηκε: {have} (ΚΥΑ 16936 Άρθ. 4(1)(γ) εδ. β').",
+    )
+
+
+def whole_number_problem(value: str, *, field: str, label: str, maximum: int = 99) -> Problem | None:
+    """Number fields take digits only («τρία» is refused, not stored as «τρί»)."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or not text.isascii():
+        return Problem("not_a_number", field, f"{label}: γράψτε αριθμό με ψηφία (π.χ. 3), όχι «{text[:20]}».")
+    if int(text) > maximum:
+        return Problem("number_too_large", field, f"{label}: έως {maximum}.")
+    return None
+
+
+# --- Registration on the call's publication date (ΚΥΑ 16936 Art. 4(1)(α)) ------------------------------
+
+
+def registration_problem(
+    *, registered: bool, registered_since: datetime.date | None, publication_date: datetime.date | None
+) -> Problem | None:
+    """ΚΥΑ 16936 Άρθ. 4(1)(α): «εγγεγραμμένοι στο Ψηφιακό Μητρώο της Δ.ΥΠ.Α. κατά την ημερομηνία
+    δημοσίευσης της δημόσιας πρόσκλησης και μετά». Registered since 01/07/2025 for a call published
+    on 01/07/2025 qualifies; since 02/07/2025 does not. The register's `registered_since` is the
+    start of the current, uninterrupted registration, so «and after» holds when it is still active."""
+    if not registered:
+        return Problem(
+            "not_registered_unemployed",
+            "amka",
+            "Δεν είστε εγγεγραμμένος/η στο Ψηφιακό Μητρώο Ανέργων της ΔΥΠΑ (ΚΥΑ 16936 Άρθ. 4(1)(α)).",
+        )
+    if publication_date is not None and registered_since is not None and registered_since > publication_date:
+        return Problem(
+            "registered_after_publication",
+            "amka",
+            f"Η εγγραφή στο Ψηφιακό Μητρώο Ανέργων της ΔΥΠΑ ισχύει από {registered_since:%d/%m/%Y}, μετά τη "
+            f"δημοσίευση της πρόσκλησης στις {publication_date:%d/%m/%Y}· απαιτείται εγγραφή κατά την "
+            "ημερομηνία δημοσίευσης και μετά (ΚΥΑ 16936 Άρθ. 4(1)(α)).",
+        )
+    return None
 
 
 # --- Window and re-editing ------------------------------------------------------------------------------

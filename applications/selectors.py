@@ -43,7 +43,7 @@ def applications_for_user(user) -> QuerySet[Application]:
     ids = Application.objects.filter(_owned(user)).values("pk")
     return (
         Application.objects.filter(pk__in=ids)
-        .select_related("call", "business", "person", "pool", "receipt")
+        .select_related("call", "business", "person", "pool", "receipt", "superseded_by")
         .order_by("-created_at")
     )
 

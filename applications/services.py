@@ -185,7 +185,18 @@ def application_create(*, actor, call_id: int, business_afm: str = "") -> Applic
                 code="afm_inactive",
             )
     with transaction.atomic():
-        if call.one_application_per_afm:
+        second = rules.second_application_outcome(
+            applicant_kind=call.applicant_kind, one_per_applicant=call.one_application_per_afm
+        )
+        if second == rules.SECOND_REPLACES:
+            # ΚΥΑ 16936 Art. 5(5): a new application may replace the submitted one; an open draft
+            # is continued rather than doubled (it is the replacement being written).
+            draft = Application.objects.filter(
+                call=call, person=person, status=Application.Status.DRAFT
+            ).first()
+            if draft is not None:
+                return draft
+        elif second == rules.SECOND_REFUSED:
             existing = (
                 Application.objects.filter(call=call, status__in=LIVE_STATUSES)
                 .filter(**({"business": business} if business else {"person": person}))
@@ -389,15 +400,7 @@ def application_save_step(*, actor, application_id: int, step: str, payload: dic
             app.education = education
             prefs = [str(p) for p in list(payload.get("placement_preferences") or []) if str(p).strip()]
             app.placement_preferences = prefs[:10]
-            data["person_facts"] = {
-                "minor_children": str(payload.get("minor_children") or "").strip()[:3],
-                "individual_income": _amount_text(
-                    payload.get("individual_income"), "individual_income", "Ατομικό εισόδημα"
-                ),
-                "family_income": _amount_text(
-                    payload.get("family_income"), "family_income", "Οικογενειακό εισόδημα"
-                ),
-            }
+            data["person_facts"] = _person_facts(payload, education=education, call=app.call)
         elif step == "declarations":
             data["declarations"] = {
                 "solemn": bool(payload.get("solemn")),
@@ -407,6 +410,63 @@ def application_save_step(*, actor, application_id: int, step: str, payload: dic
         app.save()
         audit.record(actor=actor, action="application.draft_saved", obj=app, after={"step": step})
     return app
+
+
+def _person_facts(payload: dict, *, education: str, call: Call) -> dict:
+    """The person step's declarations (ΚΥΑ 16936 Art. 4(1)(γ), 4(3)): numbers are digits only, and
+    a Greek-language certificate is recorded with its level and issuer. Refused as a whole with
+    every field's message, so nothing typed is half-saved."""
+    problems = []
+    children = str(payload.get("minor_children") or "").strip()
+    found = rules.whole_number_problem(children, field="minor_children", label="Ανήλικα τέκνα")
+    if found:
+        problems.append(found)
+    level = str(payload.get("greek_cert_level") or "").strip()
+    if level and level not in rules.GREEK_LEVEL_ORDER:
+        problems.append(
+            rules.Problem("greek_level_unknown", "greek_cert_level", "Επιλέξτε επίπεδο από τη λίστα.")
+        )
+    issuer = str(payload.get("greek_cert_issuer") or "").strip()
+    if issuer and issuer not in dict(rules.GREEK_CERT_ISSUERS):
+        problems.append(
+            rules.Problem("greek_issuer_unknown", "greek_cert_issuer", "Επιλέξτε φορέα από τη λίστα.")
+        )
+    if level and not issuer:
+        problems.append(
+            rules.Problem(
+                "greek_issuer_missing",
+                "greek_cert_issuer",
+                "Δηλώστε τον φορέα που χορήγησε το πιστοποιητικό ελληνομάθειας (ΚΥΑ 16936 Άρθ. 4(1)(γ)).",
+            )
+        )
+    omogenis = bool(payload.get("omogenis"))
+    proof = str(payload.get("omogenis_proof") or "").strip()[:500]
+    if omogenis and not proof:
+        problems.append(
+            rules.Problem(
+                "omogenis_proof_missing",
+                "omogenis_proof",
+                "Δηλώστε με ποιο έγγραφο αποδεικνύεται η ιδιότητα του ομογενούς (π.χ. ειδικό δελτίο "
+                "ταυτότητας ομογενούς)· δεν απαιτείται πιστοποιητικό ιθαγένειας (ΚΥΑ 16936 Άρθ. 4(1)(γ), "
+                "ν.δ. 3832/1958).",
+            )
+        )
+    if problems:
+        raise ValidationFailed(
+            problems[0].message, code=problems[0].code, fields=rules.problems_as_fields(problems)
+        )
+    return {
+        "minor_children": children,
+        "individual_income": _amount_text(
+            payload.get("individual_income"), "individual_income", "Ατομικό εισόδημα"
+        ),
+        "family_income": _amount_text(payload.get("family_income"), "family_income", "Οικογενειακό εισόδημα"),
+        "greek_cert_level": level,
+        "greek_cert_issuer": issuer,
+        "greek_cert_number": str(payload.get("greek_cert_number") or "").strip()[:60],
+        "omogenis": omogenis,
+        "omogenis_proof": proof if omogenis else "",
+    }
 
 
 # --- what blocks a final submission -----------------------------------------------------------------
@@ -556,14 +616,8 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
                     "registry_pending", "amka", "Αναμένεται η απάντηση του μητρώου ανέργων της ΔΥΠΑ."
                 )
             )
-        elif dypa.status != RegistrySnapshot.Status.OK or not dypa.data.get("registered"):
-            problems.append(
-                rules.Problem(
-                    "not_registered_unemployed",
-                    "amka",
-                    "Δεν είστε εγγεγραμμένος/η στο Ψηφιακό Μητρώο Ανέργων της ΔΥΠΑ (ΚΥΑ 16936 Άρθ. 4(1)(α)).",
-                )
-            )
+        else:
+            problems += _person_problems(app, dypa)
 
     if call.aid_regime == Call.AidRegime.DE_MINIMIS and app.kind != Application.Kind.NATURAL_PERSON:
         declared = (app.data or {}).get("de_minimis") or {}
@@ -625,6 +679,54 @@ def _de_minimis_submission_problems(app: Application, call: Call, amount) -> lis
         general_ceiling=ceiling,
     )
     return rules.de_minimis_cumulation_problems(result)
+
+
+def call_publication_date(call: Call) -> datetime.date | None:
+    """The day the call was published (ΚΥΑ 16936 Art. 4(1)(α), Art. 11), Athens time: its
+    publication on the portal, else the opening of submissions."""
+    when = call.published_at or call.submission_opens_at
+    return timezone.localtime(when).date() if when else None
+
+
+def _person_problems(app: Application, dypa: RegistrySnapshot) -> list[rules.Problem]:
+    """ΚΥΑ 16936 Art. 4(1)(α), (γ) on the register's answer and the person step's declarations."""
+    data = dypa.data if dypa.status == RegistrySnapshot.Status.OK else {}
+    since = data.get("registered_since")
+    found = rules.registration_problem(
+        registered=bool(data.get("registered")),
+        registered_since=datetime.date.fromisoformat(since) if since else None,
+        publication_date=call_publication_date(app.call),
+    )
+    problems = [found] if found else []
+    facts = (app.data or {}).get("person_facts") or {}
+    country = str(data.get("citizenship") or "").upper()
+    if country and country != "GR" and country in rules.EU_COUNTRIES and app.education:
+        found = rules.greek_language_problem(
+            level=str(facts.get("greek_cert_level") or ""),
+            education=app.education,
+            administrative=app.education in administrative_categories(app.call),
+        )
+        if found:
+            problems.append(found)
+    elif country and country not in rules.EU_COUNTRIES and not facts.get("omogenis"):
+        problems.append(
+            rules.Problem(
+                "citizenship_not_eligible",
+                "omogenis",
+                f"Η ιθαγένεια ({country}) δεν είναι ελληνική ή άλλου κράτους-μέλους της ΕΕ· αν είστε "
+                "ομογενής (και Βορειοηπειρώτης, από την Κωνσταντινούπολη, την Ίμβρο ή την Τένεδο), "
+                "δηλώστε το με το έγγραφο που το αποδεικνύει (ΚΥΑ 16936 Άρθ. 4(1)(γ)).",
+            )
+        )
+    return problems
+
+
+def administrative_categories(call: Call) -> set[str]:
+    """Education categories whose positions in this call are administrative staff (Art. 4(1)(γ) εδ. β':
+    the Greek-language level differs). Call setting `administrative_categories`; by default every
+    category, as the host's positions at ΟΠΕΚΕΠΕ are administrative (Annex II of its request)."""
+    value = (call.config or {}).get("administrative_categories")
+    return set(Application.Education.values) if value is None else set(value)
 
 
 def _budget_lines(app: Application) -> list[dict]:
@@ -818,6 +920,13 @@ def application_submit(*, actor, application_id: int) -> Application:
             app.call_version = call.current_version
         snapshot = receipt_context(app)
 
+        second = rules.second_application_outcome(
+            applicant_kind=app.kind, one_per_applicant=call.one_application_per_afm
+        )
+        # ΚΥΑ 16936 Art. 5(5): the person's earlier submitted applications, locked before the
+        # counter (applications before the counter, as every submission locks them).
+        replaced = _replaced_by_submission(app) if second == rules.SECOND_REPLACES else []
+
         # The serialisation point: from here to commit, one submission at a time per call.
         want_pool = call.is_fcfs and pool_id is not None and amount > 0
         taken = _take_numbers(
@@ -833,7 +942,7 @@ def application_submit(*, actor, application_id: int) -> Application:
         )
         if late:  # it waited for the lock past the closing time: the stamped time is what counts
             raise Conflict(late.message, code=late.code, fields={late.field: [late.message]})
-        if call.one_application_per_afm:
+        if second == rules.SECOND_REFUSED:
             owner = {"business_id": app.business_id} if app.business_id else {"person_id": app.person_id}
             other = (
                 Application.objects.filter(call=call, **owner)
@@ -899,8 +1008,47 @@ def application_submit(*, actor, application_id: int) -> Application:
         else:
             _write_submission(app, submission, previous_status=Application.Status.DRAFT)
             audit.record(**audited)
+        for old in replaced:
+            _cancel_superseded(old, new=app, actor=actor, at=now)
         transaction.on_commit(lambda: _enqueue_after_submission(submission.pk))
     return app
+
+
+def _replaced_by_submission(app: Application) -> list[Application]:
+    """The same person's submitted applications to the same call, row-locked (ΚΥΑ 16936 Art. 5(5))."""
+    return list(
+        Application.objects.select_for_update(of=("self",))
+        .filter(
+            call_id=app.call_id,
+            person_id=app.person_id,
+            status__in=[Application.Status.SUBMITTED, Application.Status.RESERVE],
+        )
+        .exclude(pk=app.pk)
+        .order_by("pk")
+    )
+
+
+def _cancel_superseded(old: Application, *, new: Application, actor, at) -> None:
+    """ΚΥΑ 16936 Art. 5(5): the previous application is cancelled by the new one (audited); a
+    reservation it held goes back to its pool."""
+    before = audit.snapshot(old, [*AUDIT_FIELDS, "cancellation_reason"])
+    old.cancel_superseded()
+    old.superseded_by = new
+    old.cancelled_at = at
+    old.cancellation_reason = rules.CANCELLED_BY_REPLACEMENT.format(new=new.protocol_number)
+    held = old.reserved_amount
+    if held and old.pool_id:
+        pool_release(pool_id=old.pool_id, amount=held)
+        old.reserved_amount = Decimal("0.00")
+    old.save()
+    audit.record(
+        actor=actor,
+        action="application.cancelled_superseded",
+        obj=old,
+        before=before,
+        after={**audit.snapshot(old, [*AUDIT_FIELDS, "cancellation_reason"]), "superseded_by": new.pk},
+        reason=old.cancellation_reason,
+    )
 
 
 @functools.cache
@@ -1126,6 +1274,8 @@ def receipt_context(app: Application) -> dict:
         else [],
         "education": app.education,
         "placement_preferences": list(app.placement_preferences or []),
+        # A person's receipt (ΚΥΑ 16936) carries no amount, pool or priority: it is ranked by points.
+        "is_person": app.kind == Application.Kind.NATURAL_PERSON,
         "attachments": import_module("applications.attachments").receipt_rows(app),
         "registry": {
             s.registry: {"status": s.status, "fetched_at": s.fetched_at.isoformat()}

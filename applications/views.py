@@ -130,6 +130,11 @@ def _payload(step: str, post) -> dict:
             "minor_children": post.get("minor_children", ""),
             "individual_income": post.get("individual_income", ""),
             "family_income": post.get("family_income", ""),
+            "greek_cert_level": post.get("greek_cert_level", ""),
+            "greek_cert_issuer": post.get("greek_cert_issuer", ""),
+            "greek_cert_number": post.get("greek_cert_number", ""),
+            "omogenis": post.get("omogenis") == "on",
+            "omogenis_proof": post.get("omogenis_proof", ""),
         }
     return {"solemn": post.get("solemn") == "on", "data_processing": post.get("data_processing") == "on"}
 
@@ -191,9 +196,18 @@ def application_detail(request, pk):
             "steps": _steps(app),
             "can_withdraw": "self" in roles or bool(roles & services.WITHDRAW_ROLES),
             "submissions": app.submissions.order_by("submitted_at"),
+            "preference_services": _preference_names(app),
             **_registry_context(app),
         },
     )
+
+
+def _preference_names(app: Application) -> list[str]:
+    """A person's placement preferences by name, in their order (codes are not shown to people)."""
+    if app.kind != Application.Kind.NATURAL_PERSON:
+        return []
+    names = dict(app.call.placement_services.values_list("code", "name"))
+    return [names.get(code, code) for code in app.placement_preferences or []]
 
 
 @login_required
@@ -288,6 +302,22 @@ def application_step(request, pk, step):
         context["grants"] = grants + [{}] * 2
     if step == "person":
         context["placement_services"] = list(app.call.placement_services.all())
+        context["greek_levels"] = rules.GREEK_LEVELS
+        context["greek_issuers"] = rules.GREEK_CERT_ISSUERS
+        # What the form shows: what was just typed when the save was refused, else what is saved.
+        saved = (app.data or {}).get("person_facts") or {}
+        if posted is not None:
+            person = {
+                **_payload("person", posted),
+                "placement_preferences": posted.getlist("placement_preferences"),
+            }
+        else:
+            person = {
+                **saved,
+                "education": app.education,
+                "placement_preferences": list(app.placement_preferences or []),
+            }
+        context["person"] = person
     return render(request, "applications/step.html", context)
 
 
@@ -304,11 +334,18 @@ def application_confirm(request, pk):
         except ApplicationError as exc:
             messages.error(request, exc.message)
             return redirect("applications:confirm", pk=pk)
-        messages.success(
-            request,
-            f"Η αίτηση οριστικοποιήθηκε με αριθμό {app.protocol_number} και σειρά προτεραιότητας "
-            f"{app.priority_seq}.",
-        )
+        if app.kind == Application.Kind.NATURAL_PERSON:
+            replaced = ", ".join(str(a) for a in app.supersedes.all())
+            text = f"Η αίτηση οριστικοποιήθηκε με αριθμό {app.protocol_number}."
+            if replaced:
+                text += f" Η προηγούμενη αίτηση {replaced} ακυρώθηκε (ΚΥΑ 16936 Άρθ. 5(5))."
+            messages.success(request, text)
+        else:
+            messages.success(
+                request,
+                f"Η αίτηση οριστικοποιήθηκε με αριθμό {app.protocol_number} και σειρά προτεραιότητας "
+                f"{app.priority_seq}.",
+            )
         return redirect("applications:detail", pk=app.pk)
     problems, pool_code, amount = services.evaluate_submission(app) if app.is_editable else ([], None, None)
     return render(
@@ -320,6 +357,16 @@ def application_confirm(request, pk):
             "problems": problems,
             "amount": rules.fmt_eur(amount) if amount is not None else "",
             "closes_at": app.call.submission_closes_at,
+            # ΚΥΑ 16936 Art. 5(5): the submitted applications this one will cancel.
+            "to_cancel": list(
+                Application.objects.filter(
+                    call_id=app.call_id,
+                    person_id=app.person_id,
+                    status__in=[Application.Status.SUBMITTED, Application.Status.RESERVE],
+                ).exclude(pk=app.pk)
+            )
+            if app.kind == Application.Kind.NATURAL_PERSON and app.is_editable
+            else [],
             **_registry_context(app),
         },
     )

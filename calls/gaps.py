@@ -126,6 +126,7 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "25",
         "ΚΥΑ 16936 Άρθ. 7(6) (ερώτημα 6).",
         ("points_ranking",),
+        pending="payments",  # the monthly pay cut (Art. 7(6)) belongs to payments, not built yet
     ),
     GapSetting(
         "replacement_contract_length",
@@ -134,6 +135,7 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "remaining_months",
         "ΚΥΑ 16936 Άρθ. 6(8) (ερώτημα 7).",
         ("points_ranking",),
+        pending="operations",  # the replacement's contract belongs to operations, not built yet
     ),
     GapSetting(
         "criterion_aggregation",

@@ -69,6 +69,17 @@ CALL_CONFIG_SCHEMA = {
         "monthly_gross_pay": MONEY,
         "positions_target": {"type": "integer", "minimum": 0},
         "points_grid": POINTS_GRID_SCHEMA,
+        # ΚΥΑ 16936 Art. 4(1)(γ) εδ. β': categories whose positions are administrative staff.
+        "administrative_categories": {"type": "array", "items": {"enum": ["ΠΕ", "ΤΕ", "ΔΕ", "ΥΕ"]}},
+        # ΚΥΑ 16936 Art. 5(6): positions per placement service and education category.
+        "category_positions": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "propertyNames": {"enum": ["ΠΕ", "ΤΕ", "ΔΕ", "ΥΕ"]},
+                "additionalProperties": {"type": "integer", "minimum": 0},
+            },
+        },
         "placement_preferences": {
             "type": "object",
             "properties": {"min": {"type": "integer"}, "max": {"type": "integer"}},

@@ -447,6 +447,16 @@ def kya16936() -> dict:
                         "positions_target": 100,
                         "points_grid": grid,
                         "placement_preferences": {"min": 1, "max": 3},
+                        # Art. 5(6): positions per service and education category (Annex I/II of the
+                        # host's request; the demo's split is indicative and sums to each service's).
+                        "category_positions": {
+                            "opekepe-athina": {"ΠΕ": 15, "ΤΕ": 10, "ΔΕ": 10, "ΥΕ": 5},
+                            "opekepe-thessaloniki": {"ΠΕ": 8, "ΤΕ": 7, "ΔΕ": 7, "ΥΕ": 3},
+                            "opekepe-larisa": {"ΠΕ": 6, "ΤΕ": 6, "ΔΕ": 6, "ΥΕ": 2},
+                            "opekepe-irakleio": {"ΠΕ": 5, "ΤΕ": 4, "ΔΕ": 4, "ΥΕ": 2},
+                        },
+                        # Art. 4(1)(γ) εδ. β': ΟΠΕΚΕΠΕ's positions are administrative staff.
+                        "administrative_categories": ["ΠΕ", "ΤΕ", "ΔΕ", "ΥΕ"],
                         "notes": [
                             "Κρίσιμος χρόνος για προϋποθέσεις και κριτήρια: η λήξη των αιτήσεων (Άρθ. 5(6)).",
                             "Η κατανομή θέσεων ανά υπηρεσία τοποθέτησης προκύπτει από το Παράρτημα Ι του αιτήματος ένταξης του φορέα (Άρθ. 3(1)(α))· οι τιμές της επίδειξης είναι ενδεικτικές.",

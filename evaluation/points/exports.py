@@ -22,6 +22,8 @@ HEADERS = [
     "Σύνολο",
     "Προτιμήσεις",
     "Υπηρεσία τοποθέτησης",
+    "Σειρά στην κατηγορία",
+    "Ισοβαθμία: προηγείται λόγω",
 ]
 EXCLUDED_HEADERS = ["Κωδικός αίτησης", "Κατηγορία", "Λόγοι αποκλεισμού"]
 
@@ -56,6 +58,8 @@ def table_xlsx(table: RankingTable) -> bytes:
                 r["total"],
                 ", ".join(names.get(p, p) for p in r["preferences"] or []),
                 names.get(r["service_code"], r["service_code"] or ""),
+                r["category_rank"],
+                r["tie_note"],
             ]
         )
     excluded = wb.create_sheet("Αποκλειόμενοι")

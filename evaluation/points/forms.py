@@ -1,6 +1,7 @@
 from django import forms
 
 from evaluation.points import rules
+from evaluation.points.models import ProgrammeBar
 from opske.forms import AmountField
 
 
@@ -108,4 +109,58 @@ class ConfirmForm(forms.Form):
     confirm = forms.BooleanField(
         label="Επιβεβαιώνω την αντικατάσταση από τον οριστικό πίνακα",
         error_messages={"required": "Επιβεβαιώστε την ενέργεια."},
+    )
+
+
+class RelocateForm(forms.Form):
+    """Art. 6(7): the Board places a candidate the host did not accept in another service of their
+    application, over its approved positions, with that service's consent."""
+
+    service_code = forms.ChoiceField(
+        label="Υπηρεσία τοποθέτησης (από τις προτιμήσεις της αίτησης)",
+        error_messages={
+            "required": "Επιλέξτε υπηρεσία.",
+            "invalid_choice": "Επιλέξτε υπηρεσία από τη λίστα.",
+        },
+    )
+    board_decision = forms.CharField(
+        label="Απόφαση Δ.Σ. ΔΥΠΑ (αριθμός/ημερομηνία)",
+        max_length=200,
+        error_messages={"required": "Συμπληρώστε την απόφαση του Δ.Σ. (Άρθ. 6(7))."},
+    )
+    consent = forms.BooleanField(
+        label="Η υπηρεσία τοποθέτησης έδωσε σύμφωνη γνώμη (Άρθ. 6(7))",
+        error_messages={"required": "Απαιτείται η σύμφωνη γνώμη της υπηρεσίας τοποθέτησης (Άρθ. 6(7))."},
+    )
+
+    def __init__(self, *args, services_=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service_code"].choices = [("", "—"), *services_]
+
+
+class BarForm(forms.Form):
+    amka = forms.CharField(label="ΑΜΚΑ", max_length=11, error_messages={"required": "Συμπληρώστε τον ΑΜΚΑ."})
+    kind = forms.ChoiceField(
+        label="Είδος", choices=ProgrammeBar.Kind.choices, error_messages={"required": "Επιλέξτε είδος."}
+    )
+    occurred_on = forms.DateField(
+        label="Ημερομηνία (απόλυσης ή άρνησης θέσης), ηη/μμ/εεεε",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(
+            attrs={"class": "govgr-input", "placeholder": "ηη/μμ/εεεε"}, format="%d/%m/%Y"
+        ),
+        error_messages={
+            "required": "Συμπληρώστε την ημερομηνία.",
+            "invalid": "Γράψτε την ημερομηνία ως ηη/μμ/εεεε.",
+        },
+    )
+    source = forms.CharField(
+        label="Φορέας ή πρόγραμμα",
+        max_length=300,
+        error_messages={"required": "Συμπληρώστε τον φορέα ή το πρόγραμμα."},
+    )
+    note = forms.CharField(
+        label="Σημείωση (έγγραφο, αιτία)",
+        required=False,
+        widget=forms.Textarea(attrs={"class": "govgr-textarea", "rows": 3}),
     )

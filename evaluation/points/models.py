@@ -168,6 +168,11 @@ class RankingRow(models.Model):
     points_children = models.PositiveSmallIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     submitted_at = models.DateTimeField()
+    # Art. 5(6): ranked «ανά κατηγορία εκπαίδευσης»: the rank within the row's category (`rank` is
+    # the table's running order, categories one after the other).
+    category_rank = models.PositiveIntegerField("σειρά στην κατηγορία", null=True, blank=True)
+    # Art. 6(2): which tie-breaker put this row before the next one with the same total.
+    tie_note = models.CharField("ισοβαθμία: προηγείται λόγω", max_length=80, blank=True)
     # Art. 5(6): the table states the placement service each candidate is matched with.
     service_code = models.CharField("υπηρεσία τοποθέτησης", max_length=40, blank=True)
     reasons = models.JSONField("λόγοι αποκλεισμού", default=list, blank=True)
@@ -199,6 +204,7 @@ class Placement(ConcurrentTransitionMixin, models.Model):
         EXCLUDED = "excluded", "Αποκλείστηκε κατά τον έλεγχο"
         LEFT = "left", "Αποχώρησε"
         REPLACED = "replaced", "Αντικαταστάθηκε"
+        HOST_REJECTED = "host_rejected", "Δεν έγινε αποδεκτός/ή από τον φορέα (Άρθ. 6(7))"
 
     ACTIVE_STATES = (State.ALLOCATED, State.ON_HOLD, State.REFERRED, State.HIRED)
 
@@ -208,7 +214,7 @@ class Placement(ConcurrentTransitionMixin, models.Model):
     final_rank = models.PositiveIntegerField("σειρά στον οριστικό πίνακα")
     preference_rank = models.PositiveSmallIntegerField("σειρά προτίμησης")
     state = FSMField(
-        "κατάσταση", max_length=12, choices=State.choices, default=State.ALLOCATED, protected=True
+        "κατάσταση", max_length=16, choices=State.choices, default=State.ALLOCATED, protected=True
     )
     kpa2_label = models.CharField("ΚΠΑ2", max_length=120, blank=True)
     referral_note = models.TextField("συστατικό σημείωμα", blank=True)
@@ -221,6 +227,13 @@ class Placement(ConcurrentTransitionMixin, models.Model):
     replaces = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
     )
+    # Art. 6(7): a candidate the host did not accept is placed by the ΔΥΠΑ Board in another placement
+    # service over its approved positions; the service first refused is kept for the record.
+    over_quota = models.BooleanField("καθ' υπέρβαση των θέσεων (Άρθ. 6(7))", default=False)
+    rejected_by_service = models.ForeignKey(
+        "calls.PlacementService", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    board_decision = models.CharField("απόφαση Δ.Σ. ΔΥΠΑ", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -267,6 +280,50 @@ class Placement(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=[State.DECLINED, State.EXCLUDED, State.LEFT], target=State.REPLACED)
     def mark_replaced(self):
         pass
+
+    @transition(field=state, source=[State.ALLOCATED, State.REFERRED], target=State.HOST_REJECTED)
+    def host_reject(self):
+        """Art. 6(7): the host does not accept the referred candidate; the position stays uncovered."""
+
+    @transition(field=state, source=State.HOST_REJECTED, target=State.ALLOCATED)
+    def relocate_over_quota(self):
+        """Art. 6(7): the Board places the candidate in another placement service, over its quota."""
+
+
+class ProgrammeBar(models.Model):
+    """A bar on a person from a later ΔΥΠΑ programme, with its source and article.
+
+    - declined placement (Art. 6(5) εδ. β'): recorded by `placement_decline`, bars every later call;
+    - dismissal from a public-sector post (Art. 4(2)(ε)): recorded by staff, bars for 5 years.
+    Keyed by ΑΜΚΑ (the register's key), so a later call's assessment finds it for any applicant.
+    """
+
+    class Kind(models.TextChoices):
+        DECLINED_PLACEMENT = "declined_placement", "Μη αποδοχή θέσης τοποθέτησης (Άρθ. 6(5) εδ. β')"
+        PUBLIC_DISMISSAL = "public_dismissal", "Απόλυση από θέση του δημόσιου τομέα (Άρθ. 4(2)(ε))"
+
+    amka = models.CharField("ΑΜΚΑ", max_length=11, db_index=True)
+    kind = models.CharField("είδος", max_length=20, choices=Kind.choices)
+    occurred_on = models.DateField("ημερομηνία")
+    source = models.CharField("πηγή (πρόγραμμα ή φορέας)", max_length=300)
+    article = models.CharField("άρθρο", max_length=80)
+    note = models.TextField("σημείωση", blank=True)
+    source_call = models.ForeignKey(
+        "calls.Call", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_placement = models.OneToOneField(
+        Placement, null=True, blank=True, on_delete=models.PROTECT, related_name="bar"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "αποκλεισμός από προγράμματα"
+        verbose_name_plural = "αποκλεισμοί από προγράμματα"
+        ordering = ["-recorded_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.occurred_on:%d/%m/%Y}"
 
 
 class RankingObjection(ConcurrentTransitionMixin, models.Model):

@@ -5,58 +5,36 @@ Nothing here touches the database or the network: the services feed in the facts
 (`Call.config["points_grid"]`, seeded in `calls.seeds.kya16936`), and store what comes out.
 
 Choices where the text is silent (domain note 002 §11), each a call setting with this default:
-- income column (Art. 4(3)(ii)): `points_grid.income_basis` = "by_return": the family column when
-  the applicant files a joint return, the individual column otherwise; "individual"/"family" force one.
-- age (Art. 4(3)(iii)): completed years on the application deadline (the critical time, Art. 5(6)),
-  as the register reports it; under 18 falls in no band and is excluded (`points_grid.min_age`).
-- last tie-breaker (Art. 6(2) last sentence: «σύμφωνα με τον χρόνο υποβολής»): the earlier final
-  submission of the valid (latest) application wins; the application code settles the practically
+- income column (Art. 4(3)(ii)): gap setting `income_column` (calls/gaps.py) = "joint_return_family":
+  the family column when the applicant files a joint return, the individual column otherwise;
+  "individual" always reads the individual column.
+- age (Art. 4(3)(iii)): gap setting `age_rule` = "completed_years_at_deadline": completed years on
+  the application deadline (the critical time, Art. 5(6)); "birth_year" = the difference of the
+  years. Under 18 falls in no band and is excluded (`points_grid.min_age`).
+- tie-breakers (Art. 6(2)): the order of `points_grid.tie_breakers`, by default the text's: total,
+  then criteria i, ii, iii, iv of Art. 4(3), then «σύμφωνα με τον χρόνο υποβολής» (the earlier final
+  submission of the valid, latest application wins); the application code settles the practically
   impossible identical timestamp, so the order is total and reproducible.
+- categories (Art. 5(6)): applications are processed and ranked «ανά κατηγορία εκπαίδευσης»; the
+  positions of each placement service are split by category (`category_positions`), so candidates
+  of different categories never compete for the same position.
 """
 
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
+from applications import rules as application_rules
+
 ZERO = Decimal("0.00")
 
-# Art. 4(1)(γ): Greek citizens, citizens of other EU member states (ν. 2431/1996); ομογενείς are
-# declared in the application (`declared_omogenis`), the register holds only an ISO country code.
-EU_COUNTRIES = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "CY",
-        "CZ",
-        "DE",
-        "DK",
-        "EE",
-        "ES",
-        "FI",
-        "FR",
-        "GR",
-        "HR",
-        "HU",
-        "IE",
-        "IT",
-        "LT",
-        "LU",
-        "LV",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SE",
-        "SI",
-        "SK",
-    ]
-)
+# Art. 4(1)(γ): the EU member states (one list, applications.rules.EU_COUNTRIES).
+EU_COUNTRIES = application_rules.EU_COUNTRIES
 
 # Art. 5(11): a temporary loss of status for these reasons keeps the candidate in the final table
 # with the same points; any other reason (card not renewed, revoked, ΚΠΑ2 sanction) does not.
@@ -103,8 +81,14 @@ class Facts:
     preferences: tuple[str, ...] = ()
     pension_declaration: bool = False
     declared_omogenis: bool = False
-    greek_language_certified: bool = False
+    greek_language_certified: bool = False  # legacy flag: a certificate of sufficient level
     previously_refused_placement: bool = False
+    registered_since: datetime.date | None = None
+    birth_date: datetime.date | None = None
+    education: str = ""
+    greek_cert_level: str = ""  # A2 | B1 | B2 | C1 (applications.rules.GREEK_LEVELS)
+    administrative: bool = True  # the category's positions are administrative staff
+    bars: tuple[Bar, ...] = ()  # recorded bars from earlier programmes and impediments
 
     @classmethod
     def from_register(cls, register: Mapping, application: Mapping) -> Facts:
@@ -128,7 +112,77 @@ class Facts:
             declared_omogenis=bool(application.get("declared_omogenis")),
             greek_language_certified=bool(application.get("greek_language_certified")),
             previously_refused_placement=bool(application.get("previously_refused_placement")),
+            registered_since=_as_date(register.get("registered_since")),
+            birth_date=_as_date(register.get("birth_date")),
+            education=str(application.get("education") or ""),
+            greek_cert_level=str(application.get("greek_cert_level") or ""),
+            administrative=bool(application.get("administrative", True)),
+            bars=tuple(application.get("bars") or ()),
         )
+
+
+def _as_date(value) -> datetime.date | None:
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A recorded bar on a person (evaluation.points.models.ProgrammeBar as plain data)."""
+
+    kind: str  # declined_placement | public_dismissal
+    occurred_on: datetime.date
+    source: str = ""  # e.g. the earlier call's title or the dismissing body
+
+
+BAR_DECLINED = "declined_placement"
+BAR_DISMISSAL = "public_dismissal"
+DISMISSAL_YEARS = 5  # Art. 4(2)(ε)
+
+
+def _add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def bar_reasons(bars: Iterable[Bar], *, on: datetime.date) -> list[Reason]:
+    """Bars recorded on the person, as of the critical date `on` (Art. 5(6)).
+
+    - Art. 6(5) εδ. β': who did not accept the placement is excluded «από τη δυνατότητα συμμετοχής σε
+      νέο ειδικό πρόγραμμα για το Δημόσιο που θα υλοποιήσει η Δ.ΥΠ.Α.» — every later programme, no end.
+    - Art. 4(2)(ε): dismissed from a public-service post, ΟΤΑ or other public-sector legal person for
+      final removal (οριστική παύση) or for serious cause attributable to the employee, «αν δεν
+      παρέλθει πενταετία από την απόλυση»: dismissed 10/03/2021 → barred on 09/03/2026, free on 10/03/2026.
+    """
+    reasons = []
+    for bar in bars:
+        if bar.kind == BAR_DECLINED:
+            reasons.append(
+                Reason(
+                    "previous_refusal",
+                    f"Δεν αποδέχθηκε θέση τοποθέτησης σε προηγούμενο ειδικό πρόγραμμα της ΔΥΠΑ "
+                    f"({bar.source or '—'}, {bar.occurred_on:%d/%m/%Y}) και αποκλείεται από νέα ειδικά "
+                    "προγράμματα για το Δημόσιο (ΚΥΑ 16936 Άρθ. 6(5) εδ. β').",
+                )
+            )
+        elif bar.kind == BAR_DISMISSAL:
+            free_on = _add_years(bar.occurred_on, DISMISSAL_YEARS)
+            if on < free_on:
+                reasons.append(
+                    Reason(
+                        "public_dismissal",
+                        f"Απολύθηκε από θέση του δημόσιου τομέα ({bar.source or '—'}) στις "
+                        f"{bar.occurred_on:%d/%m/%Y}· δεν έχει παρέλθει πενταετία (έως {free_on:%d/%m/%Y}) "
+                        "(ΚΥΑ 16936 Άρθ. 4(2)(ε)).",
+                    )
+                )
+    return reasons
 
 
 def as_amount(value) -> Decimal:
@@ -147,11 +201,32 @@ def unemployment_points(full_months: int, *, points_per_month: int = 1, cap_mont
     return min(max(int(full_months), 0), cap_months) * points_per_month
 
 
+INCOME_BY_RETURN = "joint_return_family"  # gap `income_column` default
+AGE_COMPLETED_YEARS = "completed_years_at_deadline"  # gap `age_rule` default
+AGE_BIRTH_YEAR = "birth_year"
+
+
 def income_column(*, basis: str, joint_return: bool) -> str:
-    """Art. 4(3)(ii) [GAP 11.1]: which column of the income table applies (call setting)."""
+    """Art. 4(3)(ii) [GAP 11.1]: which column of the income table applies (gap `income_column`):
+    "joint_return_family" → the family column with a joint return, else the individual one;
+    "individual" (or "family") → always that column."""
     if basis in ("individual", "family"):
         return basis
     return "family" if joint_return else "individual"
+
+
+def age_on(*, birth_date: datetime.date | None, on: datetime.date | None, rule: str, reported: int) -> int:
+    """Art. 4(3)(iii), 5(6) [GAP 11.2] (gap `age_rule`): the age the bands read.
+
+    "completed_years_at_deadline": completed years on the deadline — born 15/09/1996, deadline
+    14/09/2025 → 28 (45 points), deadline 15/09/2025 → 29; "birth_year": 2025 − 1996 = 29 whatever the
+    day. Without a birth date, the register's age (completed years on the critical date) is used.
+    """
+    if birth_date is None or on is None:
+        return int(reported)
+    if rule == AGE_BIRTH_YEAR:
+        return on.year - birth_date.year
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
 def income_points(amount: Decimal, *, column: str, bands: Sequence[Mapping]) -> int:
@@ -209,11 +284,20 @@ class Points(NamedTuple):
         }
 
 
-def compute_points(facts: Facts, grid: Mapping) -> Points:
-    """All four criteria of Art. 4(3) and their sum."""
+def compute_points(
+    facts: Facts,
+    grid: Mapping,
+    *,
+    income_rule: str = INCOME_BY_RETURN,
+    age_rule: str = AGE_COMPLETED_YEARS,
+    on: datetime.date | None = None,
+) -> Points:
+    """All four criteria of Art. 4(3) and their sum; `income_rule`/`age_rule` are the call's gap
+    settings and `on` the critical date (Art. 5(6))."""
     unemployment = grid.get("unemployment") or {}
     children = grid.get("children") or {}
-    column = income_column(basis=grid.get("income_basis", "by_return"), joint_return=facts.joint_return)
+    column = income_column(basis=income_rule, joint_return=facts.joint_return)
+    age = age_on(birth_date=facts.birth_date, on=on, rule=age_rule, reported=facts.age)
     amount = facts.family_income if column == "family" else facts.individual_income
     return Points(
         unemployment=unemployment_points(
@@ -222,7 +306,7 @@ def compute_points(facts: Facts, grid: Mapping) -> Points:
             cap_months=int(unemployment.get("cap_months", 12)),
         ),
         income=income_points(amount, column=column, bands=grid["income_bands"]),
-        age=age_points(facts.age, bands=grid["age_bands"]) or 0,
+        age=age_points(age, bands=grid["age_bands"]) or 0,
         children=children_points(
             facts.minor_children,
             points_per_child=int(children.get("points_per_child", 10)),
@@ -236,7 +320,15 @@ def compute_points(facts: Facts, grid: Mapping) -> Points:
 
 
 def eligibility_reasons(
-    facts: Facts, grid: Mapping, *, allowed_services: Iterable[str], preferences_min=1, preferences_max=3
+    facts: Facts,
+    grid: Mapping,
+    *,
+    allowed_services: Iterable[str],
+    preferences_min=1,
+    preferences_max=3,
+    publication_date: datetime.date | None = None,
+    critical_date: datetime.date | None = None,
+    age_rule: str = AGE_COMPLETED_YEARS,
 ) -> list[Reason]:
     """Every reason the candidate goes to the exclusion table (Art. 5(7)); empty = eligible.
 
@@ -251,6 +343,20 @@ def eligibility_reasons(
                 "not_registered",
                 "Δεν ήταν εγγεγραμμένος/η στο Ψηφιακό Μητρώο Ανέργων της ΔΥΠΑ κατά τη λήξη των αιτήσεων "
                 "(ΚΥΑ 16936 Άρθ. 4(1)(α), 5(6)).",
+            )
+        )
+    elif (
+        publication_date is not None
+        and facts.registered_since is not None
+        and facts.registered_since > publication_date
+    ):
+        reasons.append(
+            Reason(
+                "registered_after_publication",
+                f"Εγγραφή στο Ψηφιακό Μητρώο Ανέργων από {facts.registered_since:%d/%m/%Y}, μετά τη "
+                "δημοσίευση "
+                f"της πρόσκλησης ({publication_date:%d/%m/%Y})· απαιτείται εγγραφή κατά την ημερομηνία "
+                "δημοσίευσης και μετά (ΚΥΑ 16936 Άρθ. 4(1)(α)).",
             )
         )
     if not facts.individual_approach_completed:
@@ -277,13 +383,11 @@ def eligibility_reasons(
             )
         )
     elif country in EU_COUNTRIES and country != "GR" and not facts.greek_language_certified:
-        reasons.append(
-            Reason(
-                "greek_language",
-                "Πολίτης άλλου κράτους-μέλους χωρίς πιστοποίηση ελληνομάθειας "
-                "(ΚΥΑ 16936 Άρθ. 4(1)(γ) εδ. β').",
-            )
+        problem = application_rules.greek_language_problem(
+            level=facts.greek_cert_level, education=facts.education, administrative=facts.administrative
         )
+        if problem is not None:
+            reasons.append(Reason("greek_language", problem.message))
     if not facts.pension_declaration:
         reasons.append(
             Reason(
@@ -293,11 +397,12 @@ def eligibility_reasons(
             )
         )
     min_age = int(grid.get("min_age", 18))
-    if facts.age < min_age or age_points(facts.age, bands=grid["age_bands"]) is None:
+    age = age_on(birth_date=facts.birth_date, on=critical_date, rule=age_rule, reported=facts.age)
+    if age < min_age or age_points(age, bands=grid["age_bands"]) is None:
         reasons.append(
             Reason(
                 "age",
-                f"Η ηλικία ({facts.age}) κατά τη λήξη των αιτήσεων δεν εμπίπτει σε κλίμακα μοριοδότησης "
+                f"Η ηλικία ({age}) κατά τη λήξη των αιτήσεων δεν εμπίπτει σε κλίμακα μοριοδότησης "
                 f"(ελάχιστη {min_age}· ΚΥΑ 16936 Άρθ. 4(3)(iii)).",
             )
         )
@@ -318,7 +423,9 @@ def eligibility_reasons(
                 "Δηλώθηκε υπηρεσία τοποθέτησης που δεν ανήκει στην πρόσκληση (Άρθ. 5(1)).",
             )
         )
-    if facts.previously_refused_placement:
+    if facts.bars and critical_date is not None:
+        reasons += bar_reasons(facts.bars, on=critical_date)
+    elif facts.previously_refused_placement:
         reasons.append(
             Reason(
                 "previous_refusal",
@@ -343,32 +450,76 @@ class Candidate(NamedTuple):
     education: str = ""
 
 
-def ranking_key(c: Candidate) -> tuple:
+DEFAULT_TIE_BREAKERS = ("total", "unemployment", "income", "age", "children", "submitted_at")
+TIE_BREAKER_LABELS = {
+    "total": "συνολική βαθμολογία",
+    "unemployment": "κριτήριο i (συνεχόμενη ανεργία)",
+    "income": "κριτήριο ii (εισόδημα)",
+    "age": "κριτήριο iii (ηλικία)",
+    "children": "κριτήριο iv (ανήλικα τέκνα)",
+    "submitted_at": "χρόνος υποβολής της ηλεκτρονικής αίτησης",
+    "code": "κωδικός αίτησης",
+}
+# Higher points first; the earlier submission first.
+_KEYS = {
+    "total": lambda c: -c.points.total,
+    "unemployment": lambda c: -c.points.unemployment,
+    "income": lambda c: -c.points.income,
+    "age": lambda c: -c.points.age,
+    "children": lambda c: -c.points.children,
+    "submitted_at": lambda c: c.submitted_at,
+}
+
+
+def tie_breaker_order(configured: Sequence[str] | None) -> tuple[str, ...]:
+    """The call's `points_grid.tie_breakers` (known names only, each once), else the Art. 6(2) order."""
+    order = tuple(dict.fromkeys(n for n in (configured or ()) if n in _KEYS))
+    return order or DEFAULT_TIE_BREAKERS
+
+
+def ranking_key(c: Candidate, order: Sequence[str] = DEFAULT_TIE_BREAKERS) -> tuple:
     """ΚΥΑ 16936 Art. 6(2): higher total; then, in turn, higher points on criterion i, ii, iii,
     iv of Art. 4(3); then the time the electronic application was submitted (earlier first);
-    the application code only to make the order total."""
-    p = c.points
-    return (-p.total, -p.unemployment, -p.income, -p.age, -p.children, c.submitted_at, c.code)
+    the application code only to make the order total. `order` is the call's `tie_breakers`."""
+    return (*(_KEYS[name](c) for name in order), c.code)
 
 
-def tie_break_step(a: Candidate, b: Candidate) -> str:
-    """Which rule of Art. 6(2) put `a` before `b` (shown to the reader of the table)."""
-    pa, pb = a.points, b.points
-    for name, va, vb in (
-        ("total", pa.total, pb.total),
-        ("unemployment", pa.unemployment, pb.unemployment),
-        ("income", pa.income, pb.income),
-        ("age", pa.age, pb.age),
-        ("children", pa.children, pb.children),
-    ):
-        if va != vb:
+def tie_break_step(a: Candidate, b: Candidate, order: Sequence[str] = DEFAULT_TIE_BREAKERS) -> str:
+    """Which rule of Art. 6(2) put `a` before `b` (shown beside the row: «προηγείται λόγω …»)."""
+    for name in order:
+        if _KEYS[name](a) != _KEYS[name](b):
             return name
-    return "submitted_at" if a.submitted_at != b.submitted_at else "code"
+    return "code"
 
 
-def rank(candidates: Iterable[Candidate]) -> list[Candidate]:
+def rank(candidates: Iterable[Candidate], order: Sequence[str] = DEFAULT_TIE_BREAKERS) -> list[Candidate]:
     """The ranking table order: position 1 is `result[0]`. Ranks are never shared."""
-    return sorted(candidates, key=ranking_key)
+    return sorted(candidates, key=lambda c: ranking_key(c, order))
+
+
+CATEGORY_ORDER = ("ΠΕ", "ΤΕ", "ΔΕ", "ΥΕ")
+
+
+def rank_by_category(
+    candidates: Iterable[Candidate], order: Sequence[str] = DEFAULT_TIE_BREAKERS
+) -> dict[str, list[Candidate]]:
+    """Art. 5(6): «ανά κατηγορία εκπαίδευσης» — one ranking per education category (ΠΕ, ΤΕ, ΔΕ, ΥΕ,
+    in that order; an unknown category last), each in the Art. 6(2) order."""
+    groups: dict[str, list[Candidate]] = {}
+    for c in candidates:
+        groups.setdefault(c.education, []).append(c)
+    known = [k for k in CATEGORY_ORDER if k in groups] + sorted(k for k in groups if k not in CATEGORY_ORDER)
+    return {k: rank(groups[k], order) for k in known}
+
+
+def tie_notes(ranked: Sequence[Candidate], order: Sequence[str] = DEFAULT_TIE_BREAKERS) -> dict[int, str]:
+    """For each candidate with the same total as the one ranked right after it, the tie-breaker
+    that put it first (Art. 6(2)): {application_id: "κριτήριο i (συνεχόμενη ανεργία)"}."""
+    notes = {}
+    for a, b in itertools.pairwise(ranked):
+        if a.points.total == b.points.total:
+            notes[a.application_id] = TIE_BREAKER_LABELS[tie_break_step(a, b, order)]
+    return notes
 
 
 # --- Allocation and replacement (Art. 6(2), 6(5), 6(8)) ------------------------------------------
@@ -406,11 +557,40 @@ def allocate(ranked: Sequence[Candidate], capacity: Mapping[str, int]) -> Alloca
     return result
 
 
-def replacement_for(service: str, remaining: Sequence[Candidate]) -> tuple[Candidate, int] | None:
+def allocate_by_category(
+    ranked: Mapping[str, Sequence[Candidate]], capacity: Mapping[str, Mapping[str, int]]
+) -> Allocation:
+    """Art. 5(6), 6(2): each category's ranking fills only that category's positions
+    (`capacity[service][category]`), in rank order and by preference as `allocate` does.
+
+    Example: Athens has ΠΕ 1, ΔΕ 1. ΠΕ ranking: P1 (60 points), P2 (58); ΔΕ ranking: D1 (40). P1 takes
+    the ΠΕ position, P2 stays a runner-up although 58 > 40, and D1 takes the ΔΕ position.
+    """
+    result = Allocation()
+    free: dict[str, int] = {}
+    for category, candidates in ranked.items():
+        part = allocate(
+            candidates, {service: by_cat.get(category, 0) for service, by_cat in capacity.items()}
+        )
+        result.service_by_candidate.update(part.service_by_candidate)
+        result.preference_rank.update(part.preference_rank)
+        result.unplaced.extend(part.unplaced)
+        for service, n in part.free.items():
+            free[f"{service}:{category}"] = n
+    result.free = free
+    return result
+
+
+def replacement_for(
+    service: str, remaining: Sequence[Candidate], *, education: str | None = None
+) -> tuple[Candidate, int] | None:
     """Art. 6(5), 6(8): the position a candidate declined or left goes to the best-ranked
     candidate of the final table not yet placed who listed that service (note 002 §5.6 [INF]:
-    the runner-up list). Returns the candidate and the rank of that service among their preferences."""
+    the runner-up list) and, given `education`, is of the same category (Art. 5(6)).
+    Returns the candidate and the rank of that service among their preferences."""
     for c in rank(remaining):
+        if education is not None and c.education != education:
+            continue  # Art. 5(6): a position of one category goes to a candidate of that category
         if service in c.preferences:
             return c, c.preferences.index(service) + 1
     return None

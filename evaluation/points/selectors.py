@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from accounts.models import Role
 from applications.models import Application
-from evaluation.points.models import Placement, PointsRound, RankingObjection, RankingRow, RankingTable
+from evaluation.points.models import (
+    Placement,
+    PointsRound,
+    ProgrammeBar,
+    RankingObjection,
+    RankingRow,
+    RankingTable,
+)
 from opske.errors import NotFound
 
 READ_ROLES = (Role.PROGRAMME_ADMIN, Role.SUPERVISOR, Role.AUDITOR)
@@ -21,6 +28,8 @@ PUBLIC_COLUMNS = (
     "service_code",
     "status",
     "reasons",
+    "category_rank",
+    "tie_note",
 )
 
 
@@ -96,3 +105,9 @@ def my_application(*, user, pk: int) -> Application:
     if app is None:
         raise NotFound("Η αίτηση δεν βρέθηκε.")
     return app
+
+
+def bars_for(*, amka: str = ""):
+    """Recorded bars, newest first; filtered by ΑΜΚΑ (staff pages only: ΑΜΚΑ is personal data)."""
+    qs = ProgrammeBar.objects.select_related("source_call", "recorded_by").order_by("-recorded_at", "-pk")
+    return qs.filter(amka=amka) if amka else qs

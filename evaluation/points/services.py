@@ -21,12 +21,14 @@ from django_fsm import can_proceed
 
 from accounts.models import Role
 from applications.models import Application
+from calls.gaps import gap_value
 from calls.models import Call
 from evaluation.points import rules
 from evaluation.points.models import (
     Placement,
     PointsAssessment,
     PointsRound,
+    ProgrammeBar,
     RankingRow,
     RankingTable,
 )
@@ -172,6 +174,8 @@ def assessment_store_facts(*, assessment_id: int, status: str, data: Mapping, fe
 
 
 def _declarations(app: Application) -> dict:
+    from applications.services import administrative_categories
+
     data = app.data or {}
     facts = data.get("person_facts") or {}
     return {
@@ -181,23 +185,47 @@ def _declarations(app: Application) -> dict:
         "pension_declaration": bool((data.get("declarations") or {}).get("solemn")),
         "declared_omogenis": bool(facts.get("omogenis")),
         "greek_language_certified": bool(facts.get("greek_language_certified")),
-        "previously_refused_placement": bool(facts.get("previously_refused_placement")),
+        "greek_cert_level": str(facts.get("greek_cert_level") or ""),
+        "education": app.education,
+        "administrative": app.education in administrative_categories(app.call),
+        "bars": person_bars(amka=app.amka, excluding_call_id=app.call_id),
     }
 
 
+def person_bars(*, amka: str, excluding_call_id: int | None = None) -> list[rules.Bar]:
+    """The bars recorded on a person (ProgrammeBar), as plain data for the rules; a decline in this
+    same call is its own table's deletion (Art. 6(5) εδ. α'), not a bar from an earlier programme."""
+    if not amka:
+        return []
+    qs = ProgrammeBar.objects.filter(amka=amka)
+    if excluding_call_id is not None:
+        qs = qs.exclude(source_call_id=excluding_call_id, kind=ProgrammeBar.Kind.DECLINED_PLACEMENT)
+    return [rules.Bar(b.kind, b.occurred_on, b.source) for b in qs.order_by("occurred_on")]
+
+
 def _score(a: PointsAssessment) -> None:
+    from applications.services import call_publication_date
+
     call = a.round.call
-    app = Application.objects.only("pk", "data", "placement_preferences").get(pk=a.application_id)
+    app = (
+        Application.objects.select_related("call")
+        .only("pk", "data", "placement_preferences", "education", "amka", "call_id", "call__config")
+        .get(pk=a.application_id)
+    )
     register = {**a.register, **(a.corrections or {})}
     facts = rules.Facts.from_register(register, _declarations(app))
     grid = _grid(call)
     low, high = _preference_limits(call)
+    age_rule = gap_value(call.config, "age_rule")
     reasons = rules.eligibility_reasons(
         facts,
         grid,
         allowed_services=call.placement_services.values_list("code", flat=True),
         preferences_min=low,
         preferences_max=high,
+        publication_date=call_publication_date(call),
+        critical_date=a.round.critical_date,
+        age_rule=age_rule,
     )
     if a.register_status == "refused":
         refusal = a.register.get("refusal") or {}
@@ -205,7 +233,13 @@ def _score(a: PointsAssessment) -> None:
             rules.Reason("register_refused", f"Μητρώο ΔΥΠΑ: {refusal.get('message', 'άρνηση')}"),
             *reasons,
         ]
-    points = rules.compute_points(facts, grid)
+    points = rules.compute_points(
+        facts,
+        grid,
+        income_rule=gap_value(call.config, "income_column"),
+        age_rule=age_rule,
+        on=a.round.critical_date,
+    )
     a.facts = {
         "continuous_months": facts.continuous_months,
         "individual_income": str(facts.individual_income),
@@ -216,6 +250,9 @@ def _score(a: PointsAssessment) -> None:
         "registered": facts.registered,
         "card_status": facts.card_status,
         "citizenship": facts.citizenship,
+        "registered_since": facts.registered_since.isoformat() if facts.registered_since else None,
+        "education": facts.education,
+        "greek_cert_level": facts.greek_cert_level,
     }
     a.points_unemployment = points.unemployment
     a.points_income = points.income
@@ -274,14 +311,21 @@ def _freeze_table(*, rnd: PointsRound, kind: str, actor, removed: set[int] = fro
     so 100,000 candidates take seconds, not minutes of ORM objects.
     """
     eligible, excluded_ids = [], []
-    for app_id, code, u, i, a, c, submitted_at, prefs, ok in _assessment_rows(rnd):
+    for app_id, code, u, i, a, c, submitted_at, prefs, ok, education in _assessment_rows(rnd):
         if ok and app_id not in removed:
-            eligible.append(rules.Candidate(app_id, code, rules.Points(u, i, a, c, ""), submitted_at, prefs))
+            eligible.append(
+                rules.Candidate(app_id, code, rules.Points(u, i, a, c, ""), submitted_at, prefs, education)
+            )
         elif not ok:
             excluded_ids.append((code, app_id))
-    ranked = rules.rank(eligible)
-    capacity = dict(rnd.call.placement_services.values_list("code", "positions"))
-    allocation = rules.allocate(ranked, capacity)
+    order = tie_order(rnd.call)
+    by_category = rules.rank_by_category(eligible, order)
+    ranked = [c for group in by_category.values() for c in group]
+    category_ranks = [i for group in by_category.values() for i in range(1, len(group) + 1)]
+    notes: dict[int, str] = {}
+    for group in by_category.values():
+        notes.update(rules.tie_notes(group, order))
+    allocation = allocate_for(rnd.call, by_category)
     excluded_ids.sort()
     table = RankingTable.objects.create(
         round=rnd,
@@ -297,6 +341,8 @@ def _freeze_table(*, rnd: PointsRound, kind: str, actor, removed: set[int] = fro
     services_ = [allocation.service_by_candidate.get(c.application_id, "") for c in ranked] + [""] * len(
         excluded_ids
     )
+    cat_ranks = category_ranks + [None] * len(excluded_ids)
+    tie_notes_ = [notes.get(c.application_id, "") for c in ranked] + [""] * len(excluded_ids)
     if connection.vendor == "postgresql":
         # Array literals ('{1,2,…}') are parsed by array_in in one go; a Python list would become
         # ARRAY[1, 2, …], an expression of 100,000 constants for the planner.
@@ -308,6 +354,8 @@ def _freeze_table(*, rnd: PointsRound, kind: str, actor, removed: set[int] = fro
                     "{" + ",".join(map(str, ids)) + "}",
                     "{" + ",".join("NULL" if r is None else str(r) for r in ranks) + "}",
                     "{" + ",".join(f'"{s}"' for s in services_) + "}",
+                    "{" + ",".join("NULL" if r is None else str(r) for r in cat_ranks) + "}",
+                    "{" + ",".join(f'"{n}"' for n in tie_notes_) + "}",
                     rnd.pk,
                 ],
             )
@@ -321,16 +369,44 @@ def _freeze_table(*, rnd: PointsRound, kind: str, actor, removed: set[int] = fro
                     RankingRow.Status.RANKED if rank else RankingRow.Status.EXCLUDED,
                     rank,
                     service,
+                    category_rank=cat_rank,
+                    tie_note=note,
                 )
-                for app_id, rank, service in zip(ids, ranks, services_, strict=True)
+                for app_id, rank, service, cat_rank, note in zip(
+                    ids, ranks, services_, cat_ranks, tie_notes_, strict=True
+                )
             ],
             batch_size=BULK,
         )
     return table
 
 
+def tie_order(call: Call) -> tuple[str, ...]:
+    """The call's tie-breakers (`points_grid.tie_breakers`), Art. 6(2) by default."""
+    return rules.tie_breaker_order(_grid(call).get("tie_breakers"))
+
+
+def category_capacity(call: Call) -> dict[str, dict[str, int]] | None:
+    """Positions per placement service and education category (`config.category_positions`,
+    Art. 5(6)); None when the call does not split them (the service's positions are one pool)."""
+    split = (call.config or {}).get("category_positions")
+    if not split:
+        return None
+    return {str(service): {str(k): int(v) for k, v in by_cat.items()} for service, by_cat in split.items()}
+
+
+def allocate_for(call: Call, by_category: Mapping[str, list]) -> rules.Allocation:
+    """Art. 5(6), 6(2): per category when the call splits its positions, else in the merged order."""
+    split = category_capacity(call)
+    if split is not None:
+        return rules.allocate_by_category(by_category, split)
+    merged = rules.rank([c for group in by_category.values() for c in group], tie_order(call))
+    return rules.allocate(merged, dict(call.placement_services.values_list("code", "positions")))
+
+
 def _assessment_rows(rnd: PointsRound):
-    """(application, code, i, ii, iii, iv, submitted_at, preferences, eligible) of every assessment.
+    """(application, code, i, ii, iii, iv, submitted_at, preferences, eligible, education) of every
+    assessment.
 
     Raw rows (no ORM converters) with the preferences parsed from JSON: the ranking reads 100,000
     of them, so the per-row cost is what matters.
@@ -346,35 +422,41 @@ def _assessment_rows(rnd: PointsRound):
             "submitted_at",
             "preferences",
             "eligible",
+            "education",
         ):
-            yield (*row[:7], tuple(row[7] or ()), row[8])
+            yield (*row[:7], tuple(row[7] or ()), row[8], row[9])
         return
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT application_id, code, points_unemployment, points_income, points_age, points_children, "
-            "submitted_at, ARRAY(SELECT jsonb_array_elements_text(preferences)), eligible "
+            "submitted_at, ARRAY(SELECT jsonb_array_elements_text(preferences)), eligible, education "
             "FROM evaluation_points_pointsassessment WHERE round_id = %s",
             [rnd.pk],
         )
         for row in cursor.fetchall():
-            yield (*row[:7], tuple(row[7]), row[8])
+            yield (*row[:7], tuple(row[7]), row[8], row[9])
 
 
 _COPY_ROWS_SQL = """
 INSERT INTO evaluation_points_rankingrow
     (table_id, application_id, status, rank, code, education, preferences, points_unemployment,
-     points_income, points_age, points_children, total, submitted_at, service_code, reasons)
+     points_income, points_age, points_children, total, submitted_at, service_code, reasons,
+     category_rank, tie_note)
 SELECT %s, a.application_id,
        CASE WHEN r.rank IS NULL THEN 'excluded' ELSE 'ranked' END, r.rank, a.code, a.education,
        a.preferences, a.points_unemployment, a.points_income, a.points_age, a.points_children, a.total,
-       a.submitted_at, r.service, CASE WHEN r.rank IS NULL THEN a.exclusion_reasons ELSE '[]'::jsonb END
-FROM unnest(%s::bigint[], %s::integer[], %s::text[]) AS r(application_id, rank, service)
+       a.submitted_at, r.service, CASE WHEN r.rank IS NULL THEN a.exclusion_reasons ELSE '[]'::jsonb END,
+       r.category_rank, r.tie_note
+FROM unnest(%s::bigint[], %s::integer[], %s::text[], %s::integer[], %s::text[])
+     AS r(application_id, rank, service, category_rank, tie_note)
 JOIN evaluation_points_pointsassessment a ON a.application_id = r.application_id AND a.round_id = %s
 """
 
 
-def _row(table, a, status, rank, service) -> RankingRow:
+def _row(table, a, status, rank, service, *, category_rank=None, tie_note="") -> RankingRow:
     return RankingRow(
+        category_rank=category_rank,
+        tie_note=tie_note,
         table=table,
         application_id=a.application_id,
         status=status,
@@ -711,6 +793,7 @@ def _final_candidates(table: RankingTable, exclude_ids=()) -> list[tuple[int, ru
                 ),
                 submitted_at=r.submitted_at,
                 preferences=tuple(r.preferences or ()),
+                education=r.education,
             ),
         )
         for r in rows
@@ -737,9 +820,9 @@ def placements_allocate(*, actor, round_id: int) -> list[Placement]:
         ranked = _final_candidates(table)
         rank_of = {c.application_id: rank for rank, c in ranked}
         services = {s.code: s for s in rnd.call.placement_services.all()}
-        allocation = rules.allocate(
-            [c for _, c in ranked], {code: s.positions for code, s in services.items()}
-        )
+        # Art. 5(6): the final table's ranks per category (its rows are in category blocks already).
+        by_category = rules.rank_by_category([c for _, c in ranked], tie_order(rnd.call))
+        allocation = allocate_for(rnd.call, by_category)
         placements = Placement.objects.bulk_create(
             [
                 Placement(
@@ -936,7 +1019,8 @@ def _require_reason(reason: str) -> str:
 
 def placement_decline(*, actor, placement_id: int, reason: str):
     """Art. 6(5): the candidate does not accept: deleted from the final table, barred from future
-    ΔΥΠΑ public-sector programmes; the host may ask for a replacement."""
+    ΔΥΠΑ public-sector programmes (a ProgrammeBar a later call's eligibility reads); the host may
+    ask for a replacement."""
     reason = _require_reason(reason)
     return _transition(
         actor=actor,
@@ -946,7 +1030,146 @@ def placement_decline(*, actor, placement_id: int, reason: str):
         reason=reason,
         citation="ΚΥΑ 16936 Άρθ. 6(5)",
         ended_reason=reason,
+        then=lambda p: _bar_for_decline(p, actor, reason),
     )
+
+
+def _bar_for_decline(placement: Placement, actor, reason: str) -> None:
+    app = Application.objects.select_related("call").get(pk=placement.application_id)
+    bar = ProgrammeBar.objects.create(
+        amka=app.amka,
+        kind=ProgrammeBar.Kind.DECLINED_PLACEMENT,
+        occurred_on=_today(),
+        source=f"{app.call.title} — {placement.service.name}"[:300],
+        article="ΚΥΑ 16936 Άρθ. 6(5) εδ. β'",
+        note=reason,
+        source_call=app.call,
+        source_placement=placement,
+        recorded_by=actor if not isinstance(actor, str) else _system_user(),
+    )
+    audit.record(
+        actor=actor,
+        action="points.bar_recorded",
+        obj=bar,
+        after={"kind": bar.kind, "occurred_on": bar.occurred_on, "placement": placement.pk},
+        reason=bar.article,
+    )
+
+
+def placement_host_reject(*, actor, placement_id: int, reason: str):
+    """Art. 6(7): the host does not accept the candidate ΚΠΑ2 referred, not for a cause of Art. 6(5)
+    (documents, qualifications, Art. 4 conditions: `placement_exclude`). «δεν καλύπτεται η
+    συγκεκριμένη θέση»: the position is not filled by a replacement; the candidate is placed by the
+    ΔΥΠΑ Board in another placement service over its quota (`placement_relocate_over_quota`)."""
+    reason = _require_reason(reason)
+    return _transition(
+        actor=actor,
+        placement_id=placement_id,
+        method="host_reject",
+        action="points.host_rejected",
+        reason=reason,
+        citation="ΚΥΑ 16936 Άρθ. 6(7)",
+        ended_reason=reason,
+    )
+
+
+def placement_relocate_over_quota(*, actor, placement_id: int, service_code: str, board_decision: str):
+    """Art. 6(7): by decision of the ΔΥΠΑ Board, «σε αντίστοιχη θέση άλλης Υπηρεσίας Τοποθέτησης,
+    βάσει της αίτησής τους, καθ' υπέρβαση του εγκεκριμένου … αριθμού θέσεων και με σύμφωνη γνώμη
+    της Υπηρεσίας Τοποθέτησης»: another service among the candidate's preferences."""
+    board_decision = (board_decision or "").strip()
+    if not board_decision:
+        raise ValidationFailed(
+            fields={"board_decision": ["Συμπληρώστε την απόφαση του Δ.Σ. της ΔΥΠΑ (Άρθ. 6(7))."]}
+        )
+    require_manager(actor)
+    with transaction.atomic():
+        p = _locked_placement(placement_id)
+        if p.state != Placement.State.HOST_REJECTED:
+            raise Conflict(
+                "Καθ' υπέρβαση τοποθέτηση γίνεται μόνο για υποψήφιο που δεν έγινε αποδεκτός από τον φορέα "
+                "(Άρθ. 6(7)).",
+                code="bad_state",
+            )
+        app = Application.objects.only("placement_preferences").get(pk=p.application_id)
+        prefs = list(app.placement_preferences or [])
+        if service_code not in prefs or service_code == p.service.code:
+            raise ValidationFailed(
+                fields={
+                    "service_code": [
+                        "Επιλέξτε άλλη υπηρεσία τοποθέτησης από τις προτιμήσεις της αίτησης (Άρθ. 6(7))."
+                    ]
+                }
+            )
+        service = p.round.call.placement_services.filter(code=service_code).first()
+        if service is None:
+            raise NotFound("Η υπηρεσία τοποθέτησης δεν βρέθηκε.")
+        before = audit.snapshot(p, ("state", "service", "over_quota", "board_decision"))
+        p.relocate_over_quota()
+        p.rejected_by_service = p.service
+        p.service = service
+        p.preference_rank = prefs.index(service_code) + 1
+        p.over_quota = True
+        p.board_decision = board_decision[:200]
+        p.save()
+        audit.record(
+            actor=actor,
+            action="points.relocated_over_quota",
+            obj=p,
+            before=before,
+            after=audit.snapshot(p, ("state", "service", "over_quota", "board_decision")),
+            reason=f"{board_decision} (ΚΥΑ 16936 Άρθ. 6(7))",
+        )
+    return p
+
+
+def programme_bar_record(
+    *, actor, amka: str, kind: str, occurred_on: datetime.date, source: str, note: str = ""
+) -> ProgrammeBar:
+    """Record a bar staff learned of: a dismissal from a public-sector post for final removal or
+    serious cause (Art. 4(2)(ε), 5 years), or a placement declined in an earlier ΔΥΠΑ programme
+    run outside the portal (Art. 6(5) εδ. β')."""
+    from stdnum.gr import amka as stdnum_amka
+
+    require_manager(actor)
+    errors: dict[str, list[str]] = {}
+    amka = (amka or "").strip()
+    if not stdnum_amka.is_valid(amka):
+        errors["amka"] = ["Ο ΑΜΚΑ δεν είναι έγκυρος (11 ψηφία με σωστό ψηφίο ελέγχου)."]
+    if kind not in ProgrammeBar.Kind.values:
+        errors["kind"] = ["Επιλέξτε είδος αποκλεισμού."]
+    if occurred_on is None:
+        errors["occurred_on"] = ["Συμπληρώστε την ημερομηνία."]
+    elif occurred_on > _today():
+        errors["occurred_on"] = ["Η ημερομηνία δεν μπορεί να είναι μελλοντική."]
+    source = (source or "").strip()
+    if not source:
+        errors["source"] = ["Συμπληρώστε το πρόγραμμα ή τον φορέα."]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    article = (
+        "ΚΥΑ 16936 Άρθ. 4(2)(ε)"
+        if kind == ProgrammeBar.Kind.PUBLIC_DISMISSAL
+        else "ΚΥΑ 16936 Άρθ. 6(5) εδ. β'"
+    )
+    with transaction.atomic():
+        bar = ProgrammeBar.objects.create(
+            amka=amka,
+            kind=kind,
+            occurred_on=occurred_on,
+            source=source[:300],
+            article=article,
+            note=(note or "").strip()[:4000],
+            recorded_by=actor,
+        )
+        audit.record(
+            actor=actor,
+            action="points.bar_recorded",
+            obj=bar,
+            after={"kind": kind, "occurred_on": occurred_on, "source": bar.source},
+            reason=article,
+        )
+    return bar
 
 
 def placement_exclude(*, actor, placement_id: int, reason: str):
@@ -995,7 +1218,9 @@ def placement_replace(*, actor, placement_id: int) -> Placement | None:
         table = _final_table(rnd)
         already = rnd.placements.values_list("application_id", flat=True)
         remaining = _final_candidates(table, exclude_ids=list(already))
-        found = rules.replacement_for(old.service.code, [c for _, c in remaining])
+        # Art. 5(6): a category's position goes to the same category when the call splits them.
+        category = old.application.education if category_capacity(rnd.call) is not None else None
+        found = rules.replacement_for(old.service.code, [c for _, c in remaining], education=category)
         before = audit.snapshot(old, ("state",))
         old.mark_replaced()
         old.save()

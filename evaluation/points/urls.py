@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.round_list, name="round-list"),
     path("call/<int:call_id>/open/", views.round_open, name="round-open"),
     path("<int:pk>/", views.round_detail, name="round-detail"),
+    path("bars/", views.bar_list, name="bars"),
     path("<int:pk>/fetch/", views.round_fetch, name="round-fetch"),
     path("<int:pk>/provisional/", views.provisional_post, name="provisional-post"),
     path("<int:pk>/final/", views.final_post, name="final-post"),

@@ -327,6 +327,8 @@ PLACEMENT_ACTIONS = {
     "hold": (forms.HoldForm, "Απώλεια της ιδιότητας ανέργου"),
     "release": (forms.ConfirmForm, "Επανάκτηση της ιδιότητας ανέργου"),
     "replace": (forms.ConfirmForm, "Αντικατάσταση από τον οριστικό πίνακα"),
+    "host_reject": (forms.ReasonForm, "Μη αποδοχή του υποψηφίου από τον φορέα (Άρθ. 6(7))"),
+    "relocate": (forms.RelocateForm, "Τοποθέτηση σε άλλη υπηρεσία καθ' υπέρβαση (Άρθ. 6(7))"),
 }
 
 
@@ -355,6 +357,17 @@ def _run_action(request, placement, action, data):
     if action == "hire":
         services.placement_hire(actor=actor, placement_id=placement.pk, hired_on=data["hired_on"])
         return "Καταχωρίστηκε η πρόσληψη."
+    if action == "host_reject":
+        services.placement_host_reject(actor=actor, placement_id=placement.pk, reason=data["reason"])
+        return "Καταχωρίστηκε η μη αποδοχή από τον φορέα· η θέση δεν καλύπτεται (Άρθ. 6(7))."
+    if action == "relocate":
+        moved = services.placement_relocate_over_quota(
+            actor=actor,
+            placement_id=placement.pk,
+            service_code=data["service_code"],
+            board_decision=data["board_decision"],
+        )
+        return f"Ο/Η υποψήφιος/α τοποθετείται στην υπηρεσία «{moved.service.name}» καθ' υπέρβαση (Άρθ. 6(7))."
     if action in ("decline", "exclude", "leave"):
         getattr(services, f"placement_{action}")(
             actor=actor, placement_id=placement.pk, reason=data["reason"]
@@ -386,7 +399,15 @@ def placement_action(request, placement_pk, action):
     rnd = _round(request, placement.round_id)
     services.require_manager(request.user)
     form_class, title = PLACEMENT_ACTIONS[action]
-    form = form_class(request.POST if request.method == "POST" else None)
+    extra = {}
+    if action == "relocate":
+        names = dict(rnd.call.placement_services.values_list("code", "name"))
+        extra["services_"] = [
+            (code, names.get(code, code))
+            for code in placement.application.placement_preferences or []
+            if code != placement.service.code
+        ]
+    form = form_class(request.POST if request.method == "POST" else None, **extra)
     if request.method == "POST" and form.is_valid():
         try:
             text = _run_action(request, placement, action, form.cleaned_data)
@@ -395,9 +416,7 @@ def placement_action(request, placement_pk, action):
         except ApplicationError as exc:
             if isinstance(exc, PermissionDenied):
                 raise
-            form.add_error(
-                None, exc.message if not exc.fields else " ".join(m for v in exc.fields.values() for m in v)
-            )
+            _errors_at_fields(form, exc)
         else:
             messages.success(request, text)
             return redirect("points:placements", pk=rnd.pk)
@@ -405,6 +424,49 @@ def placement_action(request, placement_pk, action):
         request,
         "evaluation/points/placement_action.html",
         {"rnd": rnd, "placement": placement, "form": form, "title": title, "action": action},
+    )
+
+
+def _errors_at_fields(form, exc: ApplicationError) -> None:
+    """A service's field errors go to the form's fields of the same name; the rest on top."""
+    if not exc.fields:
+        form.add_error(None, exc.message)
+        return
+    for name, msgs in exc.fields.items():
+        for m in msgs:
+            form.add_error(name if name in form.fields else None, m)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_guard
+def bar_list(request):
+    """Bars on persons from later ΔΥΠΑ programmes (Art. 6(5) εδ. β', 4(2)(ε)): list and record."""
+    if not selectors.can_read(request.user):
+        raise PermissionDenied("Η σελίδα είναι διαθέσιμη μόνο στα στελέχη του προγράμματος.")
+    can_manage = selectors.can_manage(request.user)
+    form = forms.BarForm(request.POST if request.method == "POST" and can_manage else None)
+    if request.method == "POST":
+        services.require_manager(request.user)
+        if form.is_valid():
+            try:
+                services.programme_bar_record(actor=request.user, **form.cleaned_data)
+            except ApplicationError as exc:
+                if isinstance(exc, PermissionDenied):
+                    raise
+                _errors_at_fields(form, exc)
+            else:
+                messages.success(
+                    request,
+                    "Ο αποκλεισμός καταχωρίστηκε· ελέγχεται στη μοριοδότηση των επόμενων προσκλήσεων.",
+                )
+                return redirect("points:bars")
+    query = (request.GET.get("amka") or "").strip()
+    page = Paginator(selectors.bars_for(amka=query), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "evaluation/points/bars.html",
+        {"form": form, "page": page, "query": query, "can_manage": can_manage},
     )
 
 

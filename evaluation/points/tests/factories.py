@@ -50,3 +50,17 @@ class PersonApplicationFactory(factory.django.DjangoModelFactory):
     )
     first_submitted_at = factory.SelfAttribute("submitted_at")
     created_at = factory.LazyFunction(timezone.now)
+
+
+def set_positions(call: Call, positions: dict[str, dict[str, int]]) -> Call:
+    """Give the call's placement services these positions per education category (Art. 5(6)):
+    the service's total and the call's `category_positions` split stay consistent."""
+    config = dict(call.config or {})
+    split = dict(config.get("category_positions") or {})
+    for code, by_category in positions.items():
+        call.placement_services.filter(code=code).update(positions=sum(by_category.values()))
+        split[code] = dict(by_category)
+    config["category_positions"] = split
+    Call.objects.filter(pk=call.pk).update(config=config)
+    call.refresh_from_db()
+    return call

@@ -9,7 +9,7 @@ from django.db import connection
 from evaluation.points import objections, services
 from evaluation.points.models import Placement, RankingObjection
 from evaluation.points.tasks import fetch_round_facts
-from evaluation.points.tests.factories import PersonApplicationFactory
+from evaluation.points.tests.factories import PersonApplicationFactory, set_positions
 from opske.calendar import ATHENS
 from opske.deadlines import sweep_due_deadlines
 from opske.errors import ApplicationError
@@ -52,7 +52,7 @@ def round_with_final(call16936, admin_user):
     apps = {
         a: PersonApplicationFactory(call=call16936, amka=a, placement_preferences=p) for a, p in cast.items()
     }
-    call16936.placement_services.filter(code="opekepe-athina").update(positions=2)
+    set_positions(call16936, {"opekepe-athina": {"ΔΕ": 2}})
     rnd = services.points_round_open(actor=admin_user, call_id=call16936.pk)
     fetch_round_facts(rnd.pk)
     services.provisional_tables_post(actor=admin_user, round_id=rnd.pk, posted_on=datetime.date(2026, 4, 9))

@@ -17,7 +17,7 @@ from django.test import Client
 from evaluation.points import objections, services
 from evaluation.points.models import Placement, PointsAssessment, PointsRound, RankingRow, RankingTable
 from evaluation.points.tasks import fetch_round_facts
-from evaluation.points.tests.factories import PersonApplicationFactory
+from evaluation.points.tests.factories import PersonApplicationFactory, set_positions
 from opske.calendar import ATHENS
 from opske.deadlines import sweep_due_deadlines
 from opske.errors import Conflict, PermissionDenied, ValidationFailed
@@ -238,8 +238,8 @@ def test_only_the_applicant_objects_and_reasons_are_required(provisional, apps, 
 
 @pytest.fixture
 def final(provisional, admin_user, call16936):
-    call16936.placement_services.filter(code="opekepe-athina").update(positions=1)
-    call16936.placement_services.filter(code="opekepe-thessaloniki").update(positions=1)
+    # One ΔΕ position in each (every applicant of the cast is ΔΕ; positions per category, Art. 5(6)).
+    set_positions(call16936, {"opekepe-athina": {"ΔΕ": 1}, "opekepe-thessaloniki": {"ΔΕ": 1}})
     sweep_due_deadlines(now=at(datetime.date(2026, 4, 17), 0, 5))
     services.final_table_post(actor=admin_user, round_id=provisional.pk)
     return provisional
