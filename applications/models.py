@@ -235,6 +235,11 @@ class BudgetLine(models.Model):
     category = models.CharField("κατηγορία δαπάνης", max_length=10)
     description = models.CharField("περιγραφή", max_length=300, blank=True)
     amount = models.DecimalField("επιχορηγούμενο ποσό (€)", max_digits=14, decimal_places=2)
+    # The line's whole cost; the part above `amount` is not aided and is private participation
+    # (call 004 §6.5.1, §7.4). Empty means the whole line is subsidised.
+    total_amount = models.DecimalField(
+        "συνολικό ποσό (€)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
     research_type = models.CharField("είδος έρευνας", max_length=20, blank=True)
     dissemination = models.BooleanField("ευρεία διάδοση", default=False)
     position = models.PositiveSmallIntegerField("α/α", default=0)

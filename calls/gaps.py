@@ -4,6 +4,13 @@ Each entry is one [GAP]/[INCONSISTENCY] of the domain notes that changes an outc
 its choice in `Call.config["gaps"][key]`; a missing key means the default, which is the note's
 recommendation. The staff UI renders these as selects with the citation as help text, so the chosen
 reading is visible in the admin (domain README, "Decisions on the gaps").
+
+A setting the portal shows must take effect. One that belongs to a capability not built yet
+(operations, verification, payments) carries `pending=<capability>`: the call editor hides it and
+its stored value is kept as it is, until the rule that reads it lands and clears `pending`. The
+same holds for keys of the call configuration schema (`"x-pending"` in calls.schema) and for call
+fields (`PENDING_CALL_FIELDS`). tests/test_settings_wired.py fails when a setting that is not
+pending is read by no rule, or has no `test_setting_<key>_changes_outcome` test.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ class GapSetting:
     default: str
     citation: str
     methods: tuple[str, ...] = ()  # evaluation methods it applies to; empty = all
+    pending: str = ""  # the capability that will read it, not built yet ("operations", "payments")
 
 
 GAP_SETTINGS: tuple[GapSetting, ...] = (
@@ -48,6 +56,7 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "email_sent",
         "ΚΥΑ 7066 Άρθ. 7.4 και 7.3 (κενό 2).",
         ("fcfs_direct",),
+        pending="operations",
     ),
     GapSetting(
         "never_employed_category",
@@ -79,6 +88,7 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "proportional",
         "ΚΥΑ 7066 Άρθ. 11, άρθ. 29 §7 ν.1262/1982 (κενό 21): αποφασίζει το Δ.Σ. ΔΥΠΑ.",
         ("fcfs_direct",),
+        pending="payments",
     ),
     GapSetting(
         "late_payment_request",
@@ -87,6 +97,7 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "flag",
         "ΚΥΑ 7066 Άρθ. 8.1 (κενό 3).",
         ("fcfs_direct",),
+        pending="payments",
     ),
     GapSetting(
         "income_column",
@@ -117,6 +128,7 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "25",
         "ΚΥΑ 16936 Άρθ. 7(6) (ερώτημα 6).",
         ("points_ranking",),
+        pending="payments",
     ),
     GapSetting(
         "replacement_contract_length",
@@ -125,6 +137,7 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "remaining_months",
         "ΚΥΑ 16936 Άρθ. 6(8) (ερώτημα 7).",
         ("points_ranking",),
+        pending="operations",
     ),
     GapSetting(
         "criterion_aggregation",
@@ -172,6 +185,7 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "notification",
         "Πρόσκληση 004 §10.3 και 2η τροποποίηση Α.2 (ασυνέπεια 1).",
         ("comparative",),
+        pending="operations",
     ),
 )
 
@@ -183,8 +197,21 @@ def gap_value(config: dict, key: str) -> str:
     return (config or {}).get("gaps", {}).get(key, GAPS_BY_KEY[key].default)
 
 
-def gaps_for_method(method: str) -> list[GapSetting]:
-    return [g for g in GAP_SETTINGS if not g.methods or method in g.methods]
+def gaps_for_method(method: str, *, include_pending: bool = False) -> list[GapSetting]:
+    """The settings of a call with this evaluation method; the editor leaves out pending ones."""
+    return [
+        g
+        for g in GAP_SETTINGS
+        if (not g.methods or method in g.methods) and (include_pending or not g.pending)
+    ]
+
+
+# Call fields the editor would show but nothing reads yet, by the capability that will read them.
+PENDING_CALL_FIELDS: dict[str, str] = {
+    # Πρόσκληση 004 §6.1, ΚΥΑ 7066 Άρθ. 5: the end of expense eligibility is checked when expenses
+    # are verified, which the portal does not do yet.
+    "expenditure_eligibility_end": "verification",
+}
 
 
 def validate_gaps(gaps: dict) -> dict[str, list[str]]:

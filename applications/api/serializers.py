@@ -32,7 +32,7 @@ class PartnerSerializer(serializers.ModelSerializer):
 class BudgetLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = BudgetLine
-        fields = ["category", "description", "amount", "research_type", "dissemination"]
+        fields = ["category", "description", "total_amount", "amount", "research_type", "dissemination"]
 
 
 class SnapshotSerializer(serializers.ModelSerializer):

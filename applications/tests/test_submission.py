@@ -372,7 +372,9 @@ def test_cluster_budget_over_the_investment_limit_is_blocked_naming_the_limit_an
         {"category": "09.02", "amount": "15000"},  # 15% of personnel
         {"category": "07.13", "amount": "45000"},
     ]
-    services.application_save_step(actor=user, application_id=app.pk, step="budget", payload={"lines": lines})
+    services.application_save_step(
+        actor=user, application_id=app.pk, step="budget", payload={"lines": lines, "enterprise_size": "small"}
+    )
 
     with pytest.raises(ValidationFailed) as exc:
         services.application_submit(actor=user, application_id=app.pk)
@@ -390,7 +392,9 @@ def test_cluster_with_valid_partners_and_budget_is_submitted_with_aid_from_the_i
         {"category": "09.02", "amount": "15000"},  # 50%
         {"category": "07.13", "amount": "85000"},  # 50%
     ]
-    services.application_save_step(actor=user, application_id=app.pk, step="budget", payload={"lines": lines})
+    services.application_save_step(
+        actor=user, application_id=app.pk, step="budget", payload={"lines": lines, "enterprise_size": "small"}
+    )
 
     submitted = services.application_submit(actor=user, application_id=app.pk)
 
