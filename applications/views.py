@@ -386,7 +386,8 @@ def _attachments_page(request, app, steps, *, errors=None, notice=""):
             "rows": attachment_services.attachment_rows(app),
             "errors": errors or {},
             "notice": notice,
-            "max_mb": attachment_services.max_bytes() // (1024 * 1024),
+            "max_mb": attachment_services.max_bytes() // attachment_services.MB,
+            "total_mb": (attachment_services.total_limit_bytes(app.call) or 0) // attachment_services.MB,
             "can_upload": app.is_editable and ("self" in roles or bool(roles & services.SUBMIT_ROLES)),
         },
     )
@@ -401,12 +402,14 @@ def attachment_upload(request, pk):
         required_id = int(raw) if raw else None
     except ValueError:
         required_id = 0  # refused by the service as «not a document of this call»
+    replaces = request.POST.get("replaces", "").strip()
     try:
         attachment = attachment_services.attachment_upload(
             actor=request.user,
             application_id=app.pk,
             required_attachment_id=required_id,
             file=request.FILES.get("file"),
+            replaces_id=int(replaces) if replaces.isdigit() else None,
         )
     except ApplicationError as exc:
         # The message goes beside the document it concerns; what is already uploaded stays.
