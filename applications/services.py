@@ -509,6 +509,19 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
             min_research=int(cfg.get("min_research_orgs", 1)),
             min_smes=int(cfg.get("min_smes", 5)),
         )
+        sectors = (call.config or {}).get("sectors") or []
+        sector = str(((app.data or {}).get("cluster") or {}).get("sector") or "")
+        if sectors and sector not in sectors:
+            # §5: exactly one of the call's smart-specialisation sectors, the one the plan serves most.
+            problems.append(
+                rules.Problem(
+                    "sector_invalid",
+                    "general",
+                    f"Επιλέξτε έναν από τους {len(sectors)} τομείς της πρόσκλησης"
+                    + (f" («{sector}» δεν είναι ένας από αυτούς)" if sector else "")
+                    + " (Πρόσκληση 004 §5).",
+                )
+            )
         lines = _budget_lines(app)
         if not lines:
             problems.append(

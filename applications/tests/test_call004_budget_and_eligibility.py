@@ -37,7 +37,11 @@ def _cluster_draft(user, call):
         actor=user,
         application_id=app.pk,
         step="general",
-        payload={"email": "cluster@example.gr", "title": "Έξυπνη αγροδιατροφή"},
+        payload={
+            "email": "cluster@example.gr",
+            "title": "Έξυπνη αγροδιατροφή",
+            "cluster": {"type": "existing", "sector": "Αγροδιατροφική αλυσίδα"},
+        },
     )
     partners = [{"afm": RESEARCH, "kind": "research"}] + [{"afm": a, "kind": "sme"} for a in SMES]
     services.application_save_step(
@@ -248,3 +252,34 @@ def test_a_large_enterprise_is_refused_by_the_seeded_sizes(cluster_app):
 
     assert "size_ineligible" in [p.code for p in problems]
     assert any("§4 όρος 2" in p.message for p in problems if p.code == "size_ineligible")
+
+
+def test_setting_sectors_changes_outcome(cluster_app, call004):
+    # §5: one of the call's seven RIS3 sectors; a call listing other sectors refuses this one.
+    user, app = cluster_app
+    _budget(user, app, PLAN_650K)
+
+    seeded = _codes(app)
+    call004.config = {**call004.config, "sectors": ["Ψηφιακές Τεχνολογίες"]}
+    call004.save()
+    problems, _, _ = services.evaluate_submission(Application.objects.get(pk=app.pk))
+
+    assert seeded == []
+    assert [p.code for p in problems] == ["sector_invalid"]
+    assert "«Αγροδιατροφική αλυσίδα»" in problems[0].message and "§5" in problems[0].message
+
+
+def test_setting_partner_composition_changes_outcome(cluster_app, call004):
+    # §4 όρος 3: one research organisation and five SMEs; the cluster has six SMEs. A call asking
+    # for seven SMEs refuses it, naming the one missing.
+    user, app = cluster_app
+    _budget(user, app, PLAN_650K)
+
+    seeded = _codes(app)
+    call004.config = {**call004.config, "partner_composition": {"min_research_orgs": 1, "min_smes": 7}}
+    call004.save()
+    problems, _, _ = services.evaluate_submission(Application.objects.get(pk=app.pk))
+
+    assert seeded == []
+    assert [p.code for p in problems] == ["cluster_smes_missing"]
+    assert "λείπουν 1" in problems[0].message
