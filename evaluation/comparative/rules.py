@@ -401,6 +401,21 @@ def budget_after_cuts(
     )
 
 
+def private_participation_note(budget: BudgetAfterCuts, *, min_percent=None) -> str:
+    """Formal condition E24 (§4 όρος 24(i)) computed from the budget table, not typed: the plan after
+    cuts minus the public expenditure, as a share of the plan after cuts (§6.5.1, §7.4)."""
+    plan = budget.private_participation + budget.public_expenditure
+    share = money(budget.private_participation * HUNDRED / plan) if plan > 0 else ZERO
+    floor = f" · ελάχιστο {Decimal(str(min_percent)).normalize():f}%" if min_percent is not None else ""
+    verdict = ""
+    if min_percent is not None:
+        verdict = " → πληρείται" if share >= Decimal(str(min_percent)) else " → ΔΕΝ πληρείται"
+    return (
+        f"Υπολογισμένη ιδιωτική συμμετοχή: {fmt_eur(budget.private_participation)} "
+        f"({str(share).replace('.', ',')}% του σχεδίου {fmt_eur(plan)}){floor}{verdict}."
+    )
+
+
 # --- Funding eligibility (§10.2, four conditions) ----------------------------------------------
 
 
