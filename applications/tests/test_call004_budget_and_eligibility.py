@@ -283,3 +283,33 @@ def test_setting_partner_composition_changes_outcome(cluster_app, call004):
     assert seeded == []
     assert [p.code for p in problems] == ["cluster_smes_missing"]
     assert "λείπουν 1" in problems[0].message
+
+
+def test_the_api_saves_totals_shows_the_computed_figures_and_refuses_with_code_message_fields(cluster_app):
+    from rest_framework.test import APIClient
+
+    user, app = cluster_app
+    api = APIClient()
+    api.force_authenticate(user)
+    saved = api.patch(
+        f"/api/v1/applications/{app.pk}/",
+        {"step": "budget", "payload": {"lines": PLAN_650K, "enterprise_size": "small"}},
+        format="json",
+    )
+    assert saved.status_code == 200, saved.json()
+    detail = api.get(f"/api/v1/applications/{app.pk}/").json()
+    snapshot = RegistrySnapshot.objects.get(application=app, registry="aade")
+    snapshot.data = {**snapshot.data, "is_natural_person": True, "legal_form": ""}
+    snapshot.save()
+
+    refused = api.post(f"/api/v1/applications/{app.pk}/submit/")
+
+    assert detail["budget_lines"][0]["total_amount"] == "400000.00"
+    assert detail["budget"]["total_budget"] == "650000.00"
+    assert detail["budget"]["private_participation"] == "337500.00"
+    assert detail["budget"]["private_share_percent"] == "51.92"
+    assert detail["budget"]["problems"] == []
+    assert refused.status_code == 400
+    body = refused.json()
+    assert set(body) == {"code", "message", "fields"}
+    assert body["code"] == "legal_form_ineligible" and "§4 όρος 6" in body["fields"]["business"][0]
