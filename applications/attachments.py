@@ -3,8 +3,12 @@
 The call says which documents its applications need (`calls.RequiredAttachment`, with their ΟΠΣΚΕ
 codes); the applicant's members with submit rights upload them while the application is a draft
 (or reopened for re-editing). A file is accepted by what it is (its magic bytes), not by what its
-name says. Replacing or deleting never erases a row: the earlier version stays for the audit trail
-and is no longer current. Final submission is blocked while a mandatory document is missing
+name says. A document holds up to its `max_files` current files (Πρόσκληση 004 §9: «μέχρι πέντε
+(5) διαφορετικών ηλεκτρονικών αρχείων για κάθε διακριτό δικαιολογητικό»), each smaller than its
+per-file limit, all of an application together smaller than the call's total
+(`attachments_total_max_mb`); megabytes as the call states them, decimal (10 MB = 10,000,000
+bytes). Replacing one file or deleting it never erases a row: the earlier version stays for the
+audit trail and is no longer current. Final submission is blocked while a mandatory document is missing
 (`rules.attachment_problems`, hooked into `services.evaluate_submission`).
 """
 
@@ -40,8 +44,28 @@ def sniff_content_type(head: bytes) -> str | None:
     return next((ctype for magic, ctype, _ in MAGIC if head.startswith(magic)), None)
 
 
+MB = 1_000_000  # the call's megabytes are decimal («10 MB» = 10,000,000 bytes, Πρόσκληση 004 §9)
+
+
 def max_bytes() -> int:
-    return int(getattr(settings, "APPLICATION_ATTACHMENT_MAX_MB", 10)) * 1024 * 1024
+    """The portal's own per-file ceiling, in bytes (decimal megabytes, as the calls state them)."""
+    return int(getattr(settings, "APPLICATION_ATTACHMENT_MAX_MB", 10)) * MB
+
+
+def _int(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _bytes(size: int) -> str:
+    """«10.000.001 bytes (10,0 MB)»: the size in the unit the call states, Greek notation."""
+    mb = f"{size / MB:.1f}".replace(".", ",")
+    return f"{_int(size)} bytes ({mb} MB)"
+
+
+def total_limit_bytes(call) -> int | None:
+    """Πρόσκληση 004 §9: all documents of one application «μικρότερο των 50 MB» (call config)."""
+    mb = (call.config or {}).get("attachments_total_max_mb")
+    return int(mb) * MB if mb else None
 
 
 # The call's `allowed_extensions` per document, as the content types we recognise (MAGIC).
@@ -79,10 +103,11 @@ def _check_file(file, required: RequiredAttachment | None = None) -> tuple[str, 
     if file is None or not getattr(file, "size", 0):
         raise _field_error("Επιλέξτε ένα αρχείο που δεν είναι κενό.", "attachment_empty")
     limits = document_limits(required)
-    if file.size > limits["max_mb"] * 1024 * 1024:
+    # «κάθε μεμονωμένο αρχείο θα πρέπει να είναι μικρότερο από 10 MB» (§9): the limit itself is out.
+    if file.size >= limits["max_mb"] * MB:
         raise _field_error(
-            f"Το αρχείο είναι {file.size / 1024 / 1024:.1f} MB· το μέγιστο επιτρεπτό μέγεθος είναι "
-            f"{limits['max_mb']} MB.",
+            f"Το αρχείο είναι {_bytes(file.size)}· κάθε αρχείο πρέπει να είναι μικρότερο από "
+            f"{limits['max_mb']} MB ({_int(limits['max_mb'] * MB)} bytes) (Πρόσκληση §9).",
             "attachment_too_large",
         )
     file.seek(0)
@@ -111,8 +136,11 @@ def _require_editable(app: Application) -> None:
         )
 
 
-def attachment_upload(*, actor, application_id: int, required_attachment_id: int | None, file):
-    """Upload a document; a previous upload of the same required document is superseded."""
+def attachment_upload(
+    *, actor, application_id: int, required_attachment_id: int | None, file, replaces_id: int | None = None
+):
+    """Upload a file of a document. It is one more file of the document, up to the document's
+    `max_files`; with `replaces_id` it supersedes that one current file of the same document."""
     with transaction.atomic():
         app = _locked(application_id)
         _require(actor, app, SUBMIT_ROLES)
@@ -127,15 +155,35 @@ def attachment_upload(*, actor, application_id: int, required_attachment_id: int
                     fields={"required_attachment": ["Το δικαιολογητικό δεν ανήκει σε αυτή την πρόσκληση."]}
                 )
         content_type, sha256 = _check_file(file, required)
-        previous = (
-            ApplicationAttachment.objects.select_for_update(of=("self",))
-            .filter(application=app, required_attachment=required, is_current=True)
-            .first()
-            if required is not None
-            else None
+        # Every current file of the application, locked: the count per document and the total size
+        # are checked against what is really there, not what another request is adding meanwhile.
+        current = list(
+            ApplicationAttachment.objects.select_for_update(of=("self",)).filter(
+                application=app, is_current=True
+            )
         )
+        previous = None
+        if replaces_id is not None:
+            previous = next(
+                (
+                    a
+                    for a in current
+                    if a.pk == replaces_id and a.required_attachment_id == required_attachment_id
+                ),
+                None,
+            )
+            if previous is None:
+                raise ValidationFailed(
+                    fields={
+                        "file": [
+                            "Το αρχείο που θέλετε να αντικαταστήσετε δεν είναι τρέχον αρχείο αυτού του "
+                            "δικαιολογητικού."
+                        ]
+                    },
+                    code="attachment_replace_unknown",
+                )
+        _check_counts(app, required, file.size, [a for a in current if a is not previous])
         if previous is not None:
-            # Free the «one current per document» slot before the new row takes it.
             previous.is_current = False
             previous.save(update_fields=["is_current"])
         attachment = ApplicationAttachment(
@@ -155,6 +203,29 @@ def attachment_upload(*, actor, application_id: int, required_attachment_id: int
             attachment.file.delete(save=False)
             raise
     return attachment
+
+
+def _check_counts(app: Application, required: RequiredAttachment | None, size: int, kept: list) -> None:
+    """Πρόσκληση 004 §9: at most `max_files` files per document; all files of the application
+    together smaller than the call's total. `kept`: the current files that stay after this upload."""
+    if required is not None and required.max_files:
+        same = [a for a in kept if a.required_attachment_id == required.pk]
+        if len(same) >= required.max_files:
+            message = (
+                f"Το δικαιολογητικό {required.opske_code} «{required.name}» έχει ήδη {len(same)} αρχεία· "
+                f"η πρόσκληση επιτρέπει έως {required.max_files} αρχεία ανά δικαιολογητικό (Πρόσκληση §9). "
+                "Αντικαταστήστε ή διαγράψτε ένα αρχείο."
+            )
+            raise ValidationFailed(message, code="attachment_too_many", fields={"file": [message]})
+    limit = total_limit_bytes(app.call)
+    if limit is not None:
+        total = sum(a.size for a in kept) + size
+        if total >= limit:
+            message = (
+                f"Με αυτό το αρχείο τα δικαιολογητικά της αίτησης θα έφταναν τα {_bytes(total)}· το σύνολο "
+                f"πρέπει να είναι μικρότερο από {limit // MB} MB ({_int(limit)} bytes) (Πρόσκληση §9)."
+            )
+            raise ValidationFailed(message, code="attachments_total_too_large", fields={"file": [message]})
 
 
 def _record_upload(actor, attachment: ApplicationAttachment, previous: ApplicationAttachment | None):
@@ -225,16 +296,34 @@ def current_attachments(app: Application) -> QuerySet[ApplicationAttachment]:
 
 
 def attachment_rows(app: Application) -> list[dict]:
-    """One row per required document with its current upload (or None), then extra uploads."""
+    """One row per required document with its current files (`uploads`, oldest first; `upload` the
+    latest, or None), then one row per extra upload."""
     current = list(current_attachments(app))
-    by_required = {a.required_attachment_id: a for a in current if a.required_attachment_id}
-    rows = [
-        {"required": r, "upload": by_required.get(r.pk), "limits": document_limits(r)}
-        for r in required_for(app)
-    ]
+    by_required: dict[int, list] = {}
+    for a in current:
+        if a.required_attachment_id:
+            by_required.setdefault(a.required_attachment_id, []).append(a)
+    rows = []
+    for r in required_for(app):
+        uploads = by_required.get(r.pk, [])
+        rows.append(
+            {
+                "required": r,
+                "uploads": uploads,
+                "upload": uploads[-1] if uploads else None,
+                "limits": document_limits(r),
+                "room": max((r.max_files or 0) - len(uploads), 0) if r.max_files else None,
+            }
+        )
     listed = {r["required"].pk for r in rows}
     rows += [
-        {"required": a.required_attachment, "upload": a, "limits": document_limits(a.required_attachment)}
+        {
+            "required": a.required_attachment,
+            "uploads": [a],
+            "upload": a,
+            "limits": document_limits(a.required_attachment),
+            "room": 0,
+        }
         for a in current
         if a.required_attachment_id is None or a.required_attachment_id not in listed
     ]
@@ -269,11 +358,26 @@ def submission_problems(app: Application) -> list[rules.Problem]:
         for r in call_rule_data(app.call)["mandatory_attachments"]
         if rules.attachment_applies(r["applies_to"], cluster_type)
     ]
-    uploaded = {a["required_attachment_id"] for a in _current_rows(app)}
-    return rules.attachment_problems(
+    current = _current_rows(app)
+    uploaded = {a["required_attachment_id"] for a in current}
+    problems = rules.attachment_problems(
         [{"code": r["code"], "name": r["name"], "citation": r["citation"]} for r in required],
         [r["code"] for r in required if r["id"] in uploaded],
     )
+    # «Οι ανωτέρω περιορισμοί είναι υποχρεωτικοί και αποτρεπτικοί για την υποβολή» (§9): checked at
+    # upload, and again here in case the call's total was lowered after the files were uploaded.
+    limit = total_limit_bytes(app.call)
+    total = sum(int(a["size"] or 0) for a in current)
+    if limit is not None and total >= limit:
+        problems.append(
+            rules.Problem(
+                "attachments_total_too_large",
+                "attachments",
+                f"Τα δικαιολογητικά της αίτησης είναι συνολικά {_bytes(total)}· το σύνολο πρέπει να είναι "
+                f"μικρότερο από {limit // MB} MB (Πρόσκληση §9).",
+            )
+        )
+    return problems
 
 
 def receipt_rows(app: Application) -> list[dict]:

@@ -247,6 +247,11 @@ class BudgetLine(models.Model):
     category = models.CharField("κατηγορία δαπάνης", max_length=10)
     description = models.CharField("περιγραφή", max_length=300, blank=True)
     amount = models.DecimalField("επιχορηγούμενο ποσό (€)", max_digits=14, decimal_places=2)
+    # The line's whole cost; the part above `amount` is not aided and is private participation
+    # (call 004 §6.5.1, §7.4). Empty means the whole line is subsidised.
+    total_amount = models.DecimalField(
+        "συνολικό ποσό (€)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
     research_type = models.CharField("είδος έρευνας", max_length=20, blank=True)
     dissemination = models.BooleanField("ευρεία διάδοση", default=False)
     position = models.PositiveSmallIntegerField("α/α", default=0)
@@ -365,8 +370,9 @@ def attachment_upload_to(instance, filename: str) -> str:
 class ApplicationAttachment(models.Model):
     """A document uploaded with an application (ΚΥΑ 7066 Παρ. 1; Πρόσκληση 004 Παρ. I).
 
-    A new upload of the same required document supersedes the previous one, and a deletion only
-    marks the row: earlier versions stay on record for the audit trail, never shown as current.
+    A document holds up to its call's `max_files` current files; replacing one supersedes that file
+    only, and a deletion only marks the row: earlier versions stay on record for the audit trail,
+    never shown as current.
     """
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
@@ -395,13 +401,9 @@ class ApplicationAttachment(models.Model):
         verbose_name = "συνημμένο αίτησης"
         verbose_name_plural = "συνημμένα αιτήσεων"
         ordering = ["application", "required_attachment__position", "uploaded_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["application", "required_attachment"],
-                condition=Q(is_current=True, required_attachment__isnull=False),
-                name="uniq_current_attachment_per_document",
-            )
-        ]
+        # A document holds several current files (up to its `max_files`, Πρόσκληση 004 §9), so
+        # there is no «one current per document» constraint; the upload service counts them
+        # under the row locks of the application and its current files.
         indexes = [models.Index(fields=["application", "is_current"])]
 
     def __str__(self):

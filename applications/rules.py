@@ -11,6 +11,7 @@ cites the article, so the UI and the API show the same reason.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -825,3 +826,103 @@ def attachment_problems(required: Iterable[dict], uploaded_codes: Iterable[str])
             )
         )
     return problems
+
+
+# --- Legal form and size of the applicant (call 004 §4 όροι 2 και 6) ---------------------------------
+
+# AADE writes a legal form either abbreviated («ΙΚΕ») or in full («ΙΔΙΩΤΙΚΗ ΚΕΦΑΛΑΙΟΥΧΙΚΗ
+# ΕΤΑΙΡΕΙΑ»); a call lists them as the article does («Ο.Ε.», «Ι.Κ.Ε.»). Both are compared in one
+# normal form: upper case, no accents, no dots or spaces, full names mapped to their abbreviation.
+_LEGAL_FORM_NAMES = {
+    "ΟΜΟΡΡΥΘΜΗΕΤΑΙΡΕΙΑ": "ΟΕ",
+    "ΟΜΟΡΡΥΘΜΗΕΤΑΙΡΙΑ": "ΟΕ",
+    "ΕΤΕΡΟΡΡΥΘΜΗΕΤΑΙΡΕΙΑ": "ΕΕ",
+    "ΕΤΕΡΟΡΡΥΘΜΗΕΤΑΙΡΙΑ": "ΕΕ",
+    "ΕΤΑΙΡΕΙΑΠΕΡΙΟΡΙΣΜΕΝΗΣΕΥΘΥΝΗΣ": "ΕΠΕ",
+    "ΑΝΩΝΥΜΗΕΤΑΙΡΕΙΑ": "ΑΕ",
+    "ΑΝΩΝΥΜΗΕΤΑΙΡΙΑ": "ΑΕ",
+    "ΙΔΙΩΤΙΚΗΚΕΦΑΛΑΙΟΥΧΙΚΗΕΤΑΙΡΕΙΑ": "ΙΚΕ",
+    "ΑΣΤΙΚΗΜΗΚΕΡΔΟΣΚΟΠΙΚΗΕΤΑΙΡΕΙΑ": "ΑΜΚΕ",
+    "ΑΣΤΙΚΗΜΗΚΕΡΔΟΣΚΟΠΙΚΗΕΤΑΙΡΙΑ": "ΑΜΚΕ",
+    "ΑΤΟΜΙΚΗΕΠΙΧΕΙΡΗΣΗ": "ΑΤΟΜΙΚΗ",
+    "ΑΤΟΜΙΚΗ": "ΑΤΟΜΙΚΗ",
+}
+SOLE_PROPRIETORSHIP = "Ατομική επιχείρηση"
+
+
+def normalise_legal_form(text: str) -> str:
+    raw = unicodedata.normalize("NFD", (text or "").upper())
+    raw = "".join(ch for ch in raw if unicodedata.category(ch) != "Mn")
+    compact = "".join(ch for ch in raw if ch.isalnum())
+    return _LEGAL_FORM_NAMES.get(compact, compact)
+
+
+def _legal_form_listed(form: str, listed: str) -> bool:
+    """`form` is the listed form, or one word of it («ΝΠΙΔ» in «Λοιπό μη κερδοσκοπικό ΝΠΙΔ»)."""
+    if normalise_legal_form(form) == normalise_legal_form(listed):
+        return True
+    words = {normalise_legal_form(w) for w in (listed or "").replace(",", " ").split()}
+    return normalise_legal_form(form) in words and len(normalise_legal_form(form)) >= 3
+
+
+def legal_form_problems(
+    legal_form: str,
+    *,
+    is_natural_person: bool,
+    eligible: Sequence[str],
+    citation: str = "Πρόσκληση 004 §4 όρος 6",
+    field: str = "business",
+) -> list[Problem]:
+    """Call 004 §4 όρος 6: the applicant operates «αποκλειστικά» in one of the listed legal forms
+    (ΟΕ, ΕΕ, ΕΠΕ, ΑΕ, ΙΚΕ, ΑΜΚΕ or another non-profit ΝΠΙΔ). The form is AADE's (§8: data drawn
+    through interoperability prevail and cannot be edited); a natural person with business income
+    is a sole proprietorship whatever AADE writes in the field, and is not in the list.
+    An empty list (`Call.eligible_legal_forms`) means every form."""
+    if not eligible:
+        return []
+    form = SOLE_PROPRIETORSHIP if is_natural_person else (legal_form or "").strip()
+    listed = ", ".join(eligible)
+    if not form:
+        return [
+            Problem(
+                "legal_form_unknown",
+                field,
+                f"Η ΑΑΔΕ δεν αναφέρει νομική μορφή για τον ΑΦΜ· επιλέξιμες μορφές: {listed} ({citation}).",
+            )
+        ]
+    if normalise_legal_form(form) == "ΑΤΟΜΙΚΗ" or not any(_legal_form_listed(form, e) for e in eligible):
+        return [
+            Problem(
+                "legal_form_ineligible",
+                field,
+                f"Η νομική μορφή «{form}» (ΑΑΔΕ) δεν είναι επιλέξιμη· η πρόσκληση δέχεται μόνο: {listed} "
+                f"({citation}).",
+            )
+        ]
+    return []
+
+
+SIZE_NAMES = {"micro": "πολύ μικρή", "small": "μικρή", "medium": "μεσαία", "large": "μεγάλη"}
+
+
+def size_problems(
+    size: str, *, eligible: Sequence[str], citation: str = "Πρόσκληση 004 §4 όρος 2", field: str = "budget"
+) -> list[Problem]:
+    """Call 004 §4 όρος 2: the entity is a micro, small or medium enterprise (Σύσταση 2003/361/ΕΚ,
+    Παρ. Ι ΓΑΚ); the size declared with the SME declaration (Παρ. II) is checked against the call's
+    `eligible_sizes`. An empty list means every size."""
+    if not eligible:
+        return []
+    names = ", ".join(SIZE_NAMES.get(s, s) for s in eligible)
+    if not size:
+        return [Problem("size_missing", field, f"Δηλώστε το μέγεθος του φορέα ({names}) ({citation}).")]
+    if size not in eligible:
+        return [
+            Problem(
+                "size_ineligible",
+                field,
+                f"Μέγεθος «{SIZE_NAMES.get(size, size)}»: η πρόσκληση δέχεται μόνο {names} επιχειρήσεις "
+                f"({citation}).",
+            )
+        ]
+    return []

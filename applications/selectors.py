@@ -136,7 +136,8 @@ _JSON_CHILDREN = {
      FROM applications_clusterpartner p WHERE p.application_id = a.id)""",
     "budget_lines": """(SELECT coalesce(json_agg(json_build_object(
        'id', l.id, 'category', l.category, 'description', l.description, 'amount', l.amount::text,
-       'research_type', l.research_type, 'dissemination', l.dissemination, 'position', l.position
+       'total_amount', l.total_amount::text, 'research_type', l.research_type,
+       'dissemination', l.dissemination, 'position', l.position
      ) ORDER BY l.position, l.id), '[]')::text
      FROM applications_budgetline l WHERE l.application_id = a.id)""",
     "activities": """(SELECT coalesce(json_agg(json_build_object(
@@ -219,6 +220,7 @@ def submission_load_locked(*, application_id: int, user):
         r["fetched_at"] = datetime.datetime.fromisoformat(r["fetched_at"])
     for r in data["budget_lines"]:
         r["amount"] = Decimal(r["amount"])
+        r["total_amount"] = Decimal(r["total_amount"]) if r["total_amount"] is not None else None
     app._submission_rows = {
         "registry_snapshots": [
             RegistrySnapshot(application_id=app.pk, **r) for r in data["registry_snapshots"]

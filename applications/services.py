@@ -336,6 +336,11 @@ def _save_budget(app: Application, rows: list) -> None:
                 category=str(row.get("category") or "")[:10],
                 description=str(row.get("description") or "")[:300],
                 amount=_decimal(row.get("amount") or "0", "budget", f"Γραμμή {i}"),
+                total_amount=(
+                    _decimal(row["total_amount"], "budget", f"Γραμμή {i}, συνολικό ποσό")
+                    if str(row.get("total_amount") or "").strip()
+                    else None
+                ),
                 research_type=str(row.get("research_type") or "")[:20],
                 dissemination=bool(row.get("dissemination")),
                 position=i,
@@ -554,6 +559,7 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
             )
         kads = _kads_in_scope(app, call)
         problems += _kad_problems(call, kads, source)
+        problems += _form_and_size_problems(app, call, aade)
 
     if app.kind == Application.Kind.BUSINESS:
         positions = [
@@ -581,6 +587,19 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
             min_research=int(cfg.get("min_research_orgs", 1)),
             min_smes=int(cfg.get("min_smes", 5)),
         )
+        sectors = (call.config or {}).get("sectors") or []
+        sector = str(((app.data or {}).get("cluster") or {}).get("sector") or "")
+        if sectors and sector not in sectors:
+            # §5: exactly one of the call's smart-specialisation sectors, the one the plan serves most.
+            problems.append(
+                rules.Problem(
+                    "sector_invalid",
+                    "general",
+                    f"Επιλέξτε έναν από τους {len(sectors)} τομείς της πρόσκλησης"
+                    + (f" («{sector}» δεν είναι ένας από αυτούς)" if sector else "")
+                    + " (Πρόσκληση 004 §5).",
+                )
+            )
         lines = _budget_lines(app)
         if not lines:
             problems.append(
@@ -721,6 +740,38 @@ def _person_problems(app: Application, dypa: RegistrySnapshot) -> list[rules.Pro
     return problems
 
 
+def _terms(call: Call, comparative: str) -> str:
+    """Where the condition is written: call 004's article, or the call's own terms elsewhere."""
+    if call.evaluation_method == Call.EvaluationMethod.COMPARATIVE:
+        return comparative
+    return f"όροι της πρόσκλησης {call.code}"
+
+
+def _form_and_size_problems(
+    app: Application, call: Call, aade: RegistrySnapshot | None
+) -> list[rules.Problem]:
+    """The call's `eligible_legal_forms` against AADE's legal form and its `eligible_sizes` against
+    the declared size (call 004 §4 όροι 2 και 6; the AADE answer prevails over the stored profile,
+    §8). A registry that has not answered yet is reported once, by the registry check above."""
+    problems: list[rules.Problem] = []
+    if call.eligible_legal_forms and (aade is not None or app.business_id):
+        record = aade.data if aade is not None and aade.status == RegistrySnapshot.Status.OK else {}
+        form = str(record.get("legal_form") or (app.business.legal_form if app.business_id else "") or "")
+        problems += rules.legal_form_problems(
+            form,
+            is_natural_person=bool(record.get("is_natural_person")),
+            eligible=call.eligible_legal_forms,
+            citation=_terms(call, "Πρόσκληση 004 §4 όρος 6"),
+        )
+    if call.eligible_sizes:
+        problems += rules.size_problems(
+            str((app.data or {}).get("enterprise_size") or ""),
+            eligible=call.eligible_sizes,
+            citation=_terms(call, "Πρόσκληση 004 §4 όρος 2"),
+        )
+    return problems
+
+
 def administrative_categories(call: Call) -> set[str]:
     """Education categories whose positions in this call are administrative staff (Art. 4(1)(γ) εδ. β':
     the Greek-language level differs). Call setting `administrative_categories`; by default every
@@ -735,6 +786,7 @@ def _budget_lines(app: Application) -> list[dict]:
         {
             "category": b.category,
             "amount": b.amount,
+            "total_amount": b.total_amount,
             "research_type": b.research_type,
             "dissemination": b.dissemination,
         }
@@ -755,7 +807,33 @@ def budget_check(app: Application, lines: list[dict] | None = None) -> call_rule
         size=(app.data or {}).get("enterprise_size") or "small",
         min_budget=call.min_project_budget,
         max_budget=call.max_project_budget,
+        # Call 004 §6.5.1 vs §4.c22, §6.2 and §4.c24(i): the call's readings (calls.gaps, schema).
+        min_budget_inclusive=gap_value(call.config, "min_budget_inclusive") == "inclusive",
+        indirect_rule=gap_value(call.config, "indirect_cost_rule"),
+        min_private_share_percent=(call.config or {}).get("min_private_share_percent"),
     )
+
+
+def budget_summary(check: call_rules.BudgetCheck) -> dict:
+    """The budget table's computed figures as the budget step, the application page, the receipt
+    and the committee show them: plan, subsidised budget, aid and private participation (call 004
+    §6.5.1, §7.2, §7.4, §7.5). Amounts formatted in Greek; `violations` the reasons it is refused."""
+    return {
+        "groups": [
+            (call_rules.GROUP_LABELS.get(g, g), rules.fmt_eur(v))
+            for g, v in sorted(check.group_totals.items())
+        ],
+        "plan": rules.fmt_eur(check.total_budget),
+        "total": rules.fmt_eur(check.subsidised_total),
+        "non_subsidised": rules.fmt_eur(check.non_subsidised),
+        "aid": rules.fmt_eur(check.public_aid),
+        "private": rules.fmt_eur(check.private_participation),
+        "private_share": f"{check.private_share_percent}".replace(".", ",") + "%",
+        "indirect_expected": rules.fmt_eur(check.indirect_expected)
+        if check.indirect_expected is not None
+        else "",
+        "violations": [v.reason for v in check.violations],
+    }
 
 
 def _single_pool(call: Call) -> str | None:
@@ -1267,11 +1345,18 @@ def receipt_context(app: Application) -> dict:
         if app.kind == Application.Kind.CLUSTER
         else [],
         "budget_lines": [
-            {"category": b.category, "description": b.description, "amount": rules.fmt_eur(b.amount)}
+            {
+                "category": b.category,
+                "description": b.description,
+                "total_amount": rules.fmt_eur(b.total_amount if b.total_amount is not None else b.amount),
+                "amount": rules.fmt_eur(b.amount),
+            }
             for b in _rows(app, "budget_lines")
         ]
         if app.kind == Application.Kind.CLUSTER
         else [],
+        # Plan, subsidised budget, aid and private participation as submitted (§6.5.1, §7.4).
+        "budget": budget_summary(budget_check(app)) if app.kind == Application.Kind.CLUSTER else None,
         "education": app.education,
         "placement_preferences": list(app.placement_preferences or []),
         # A person's receipt (ΚΥΑ 16936) carries no amount, pool or priority: it is ranked by points.

@@ -21,7 +21,6 @@ from applications import rules, selectors, services
 from applications.filters import ApplicationFilter
 from applications.models import Application, ClusterPartner, Position
 from applications.selectors import STAFF_READ_ROLES
-from calls import rules as call_rules
 from calls.models import Call, RequiredAttachment
 from opske.db import retry_transient
 from opske.errors import ApplicationError, NotFound
@@ -96,7 +95,7 @@ POSITION_FIELDS = (
 TABLES = {
     "positions": ("positions", POSITION_FIELDS, {"persons": 1}),
     "partners": ("partners", ("afm", "name", "kind", "size"), {}),
-    "budget": ("lines", ("category", "description", "amount", "research_type"), {}),
+    "budget": ("lines", ("category", "description", "total_amount", "amount", "research_type"), {}),
     "de_minimis": ("grants", ("grantor", "regulation", "date", "amount"), {}),
 }
 
@@ -118,7 +117,7 @@ def _payload(step: str, post) -> dict:
     if step == "partners":
         return {"partners": _rows(post, "partners", ("afm", "name", "kind", "size"))}
     if step == "budget":
-        rows = _rows(post, "lines", ("category", "description", "amount", "research_type"))
+        rows = _rows(post, "lines", ("category", "description", "total_amount", "amount", "research_type"))
         return {
             "lines": [r for r in rows if r.get("category")],
             "enterprise_size": post.get("enterprise_size", ""),
@@ -197,6 +196,10 @@ def application_detail(request, pk):
             "can_withdraw": "self" in roles or bool(roles & services.WITHDRAW_ROLES),
             "submissions": app.submissions.order_by("submitted_at"),
             "preference_services": _preference_names(app),
+            # Call 004: plan, subsidised budget, aid and private participation (§6.5.1, §7.4).
+            "budget": services.budget_summary(services.budget_check(app))
+            if app.kind == Application.Kind.CLUSTER and app.budget_lines.exists()
+            else None,
             **_registry_context(app),
         },
     )
@@ -288,15 +291,7 @@ def application_step(request, pk, step):
         context["expense_categories"] = list(app.call.expense_categories.all())
         if app.budget_lines.exists():
             check = services.budget_check(app)
-            context["budget"] = {
-                "groups": [
-                    (call_rules.GROUP_LABELS.get(g, g), rules.fmt_eur(v))
-                    for g, v in sorted(check.group_totals.items())
-                ],
-                "total": rules.fmt_eur(check.subsidised_total),
-                "aid": rules.fmt_eur(check.public_aid),
-                "violations": [v.reason for v in check.violations],
-            }
+            context["budget"] = services.budget_summary(check)
     if step == "de_minimis" and posted is None:
         grants = list(((app.data or {}).get("de_minimis") or {}).get("grants") or [])
         context["grants"] = grants + [{}] * 2
@@ -438,7 +433,8 @@ def _attachments_page(request, app, steps, *, errors=None, notice=""):
             "rows": attachment_services.attachment_rows(app),
             "errors": errors or {},
             "notice": notice,
-            "max_mb": attachment_services.max_bytes() // (1024 * 1024),
+            "max_mb": attachment_services.max_bytes() // attachment_services.MB,
+            "total_mb": (attachment_services.total_limit_bytes(app.call) or 0) // attachment_services.MB,
             "can_upload": app.is_editable and ("self" in roles or bool(roles & services.SUBMIT_ROLES)),
         },
     )
@@ -453,12 +449,14 @@ def attachment_upload(request, pk):
         required_id = int(raw) if raw else None
     except ValueError:
         required_id = 0  # refused by the service as «not a document of this call»
+    replaces = request.POST.get("replaces", "").strip()
     try:
         attachment = attachment_services.attachment_upload(
             actor=request.user,
             application_id=app.pk,
             required_attachment_id=required_id,
             file=request.FILES.get("file"),
+            replaces_id=int(replaces) if replaces.isdigit() else None,
         )
     except ApplicationError as exc:
         # The message goes beside the document it concerns; what is already uploaded stays.

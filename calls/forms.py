@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from calls.gaps import GAPS_BY_KEY, gaps_for_method
+from calls.gaps import GAP_SETTINGS, GAPS_BY_KEY, PENDING_CALL_FIELDS, gaps_for_method
 from calls.models import (
     CALL_SETTINGS_FIELDS,
     BudgetPool,
@@ -12,6 +12,7 @@ from calls.models import (
     EligibleArea,
     Programme,
 )
+from calls.schema import pending_config_keys
 from calls.seeds import annex2_rows, parse_kad_csv
 from calls.services import AREA_FIELDS, CHILD_MODELS, POOL_FIELDS
 
@@ -72,10 +73,16 @@ class CallMainForm(GovGrMixin, forms.ModelForm):
         if not creating:
             del self.fields["code"]
             del self.fields["programme"]
+        # A setting nothing reads yet is not shown (calls.gaps); its stored value is kept as it is.
+        for name in PENDING_CALL_FIELDS:
+            self.fields.pop(name, None)
+        hidden = {"gaps", *pending_config_keys()}
         if self.instance and self.instance.pk and not self.is_bound:
             self.initial["eligible_legal_forms"] = ", ".join(self.instance.eligible_legal_forms or [])
             self.initial["eligible_sizes"] = self.instance.eligible_sizes or []
-            self.initial["config"] = {k: v for k, v in (self.instance.config or {}).items() if k != "gaps"}
+            self.initial["config"] = {
+                k: v for k, v in (self.instance.config or {}).items() if k not in hidden
+            }
         self._style()
 
     def clean_eligible_legal_forms(self):
@@ -88,7 +95,18 @@ class CallMainForm(GovGrMixin, forms.ModelForm):
             return {}
         if not isinstance(value, dict):
             raise forms.ValidationError("Οι παράμετροι πρέπει να είναι αντικείμενο JSON.")
-        return value
+        pending = pending_config_keys()
+        shown = [k for k in value if k in pending]
+        if shown:
+            raise forms.ValidationError(
+                "Οι παράμετροι "
+                + ", ".join(f"«{k}» ({pending[k]})" for k in shown)
+                + " δεν εφαρμόζονται ακόμη από την πύλη και δεν ρυθμίζονται εδώ."
+            )
+        kept = {
+            k: v for k, v in ((self.instance.config or {}) if self.instance else {}).items() if k in pending
+        }
+        return {**kept, **value}
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
@@ -103,6 +121,8 @@ class GapForm(GovGrMixin, forms.Form):
     def __init__(self, *args, method: str, current: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         current = current or {}
+        # Pending settings are not shown; what the call stored for them is kept on save.
+        self.kept = {g.key: current[g.key] for g in GAP_SETTINGS if g.pending and g.key in current}
         for gap in gaps_for_method(method):
             self.fields[f"gap_{gap.key}"] = forms.ChoiceField(
                 label=gap.label,
@@ -113,7 +133,7 @@ class GapForm(GovGrMixin, forms.Form):
         self._style()
 
     def gaps(self) -> dict:
-        out = {}
+        out = dict(self.kept)
         for name, value in self.cleaned_data.items():
             key = name.removeprefix("gap_")
             if key in GAPS_BY_KEY:

@@ -4,6 +4,13 @@ Each entry is one [GAP]/[INCONSISTENCY] of the domain notes that changes an outc
 its choice in `Call.config["gaps"][key]`; a missing key means the default, which is the note's
 recommendation. The staff UI renders these as selects with the citation as help text, so the chosen
 reading is visible in the admin (domain README, "Decisions on the gaps").
+
+A setting the portal shows must take effect. One that belongs to a capability not built yet
+(operations, verification, payments) carries `pending=<capability>`: the call editor hides it and
+its stored value is kept as it is, until the rule that reads it lands and clears `pending`. The
+same holds for keys of the call configuration schema (`"x-pending"` in calls.schema) and for call
+fields (`PENDING_CALL_FIELDS`). tests/test_settings_wired.py fails when a setting that is not
+pending is read by no rule, or has no `test_setting_<key>_changes_outcome` test.
 """
 
 from __future__ import annotations
@@ -19,9 +26,7 @@ class GapSetting:
     default: str
     citation: str
     methods: tuple[str, ...] = ()  # evaluation methods it applies to; empty = all
-    # The capability that will read it when it is built ("operations", "payments"); a pending
-    # setting keeps its key and default but is not offered in the editor until then.
-    pending: str = ""
+    pending: str = ""  # the capability that will read it, not built yet ("operations", "payments")
 
 
 GAP_SETTINGS: tuple[GapSetting, ...] = (
@@ -86,7 +91,7 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "proportional",
         "ΚΥΑ 7066 Άρθ. 11, άρθ. 29 §7 ν.1262/1982 (κενό 21): αποφασίζει το Δ.Σ. ΔΥΠΑ.",
         ("fcfs_direct",),
-        pending="operations",
+        pending="payments",
     ),
     GapSetting(
         "late_payment_request",
@@ -95,7 +100,7 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "flag",
         "ΚΥΑ 7066 Άρθ. 8.1 (κενό 3).",
         ("fcfs_direct",),
-        pending="operations",
+        pending="payments",
     ),
     GapSetting(
         "income_column",
@@ -183,6 +188,7 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "notification",
         "Πρόσκληση 004 §10.3 και 2η τροποποίηση Α.2 (ασυνέπεια 1).",
         ("comparative",),
+        pending="operations",
     ),
 )
 
@@ -219,9 +225,21 @@ def gap_value(config: dict, key: str) -> str:
     return (config or {}).get("gaps", {}).get(key, GAPS_BY_KEY[key].default)
 
 
-def gaps_for_method(method: str) -> list[GapSetting]:
-    """The settings the call editor offers: a pending one (its capability not built) is hidden."""
-    return [g for g in GAP_SETTINGS if (not g.methods or method in g.methods) and not g.pending]
+def gaps_for_method(method: str, *, include_pending: bool = False) -> list[GapSetting]:
+    """The settings of a call with this evaluation method; the editor leaves out pending ones."""
+    return [
+        g
+        for g in GAP_SETTINGS
+        if (not g.methods or method in g.methods) and (include_pending or not g.pending)
+    ]
+
+
+# Call fields the editor would show but nothing reads yet, by the capability that will read them.
+PENDING_CALL_FIELDS: dict[str, str] = {
+    # Πρόσκληση 004 §6.1, ΚΥΑ 7066 Άρθ. 5: the end of expense eligibility is checked when expenses
+    # are verified, which the portal does not do yet.
+    "expenditure_eligibility_end": "verification",
+}
 
 
 def validate_gaps(gaps: dict) -> dict[str, list[str]]:

@@ -244,10 +244,38 @@ class BudgetCheck:
     subsidised_total: Decimal = Decimal("0.00")
     public_aid: Decimal = Decimal("0.00")
     group_totals: dict[str, Decimal] = field(default_factory=dict)
+    # The whole plan (Σ of each line's total amount, subsidised part included) and what the
+    # beneficiary covers itself: the plan minus the aid, so the excess above the subsidised maximum
+    # is private participation too (call 004 §6.5.1, §7.4).
+    total_budget: Decimal = Decimal("0.00")
+    private_participation: Decimal = Decimal("0.00")
+    private_share_percent: Decimal = Decimal("0.00")
+    indirect_expected: Decimal | None = None
 
     @property
     def ok(self) -> bool:
         return not self.violations
+
+    @property
+    def non_subsidised(self) -> Decimal:
+        """The part of the plan above the subsidised budget (not aided at all, §6.5.1)."""
+        return money(self.total_budget - self.subsidised_total)
+
+
+INDIRECT_EXACT = "exact"
+INDIRECT_AT_MOST = "at_most"
+
+
+def private_participation(total_budget, public_aid) -> tuple[Decimal, Decimal]:
+    """Call 004 §7.4: private participation = the plan's eligible cost minus the public aid, with
+    any amount above the subsidised maximum counted in it (§6.5.1); and its share of the plan (%).
+
+    A plan of €650,000 with €500,000 subsidised at €300,000 aid: €350,000 private, 53,85%.
+    """
+    total, aid = money(total_budget), money(public_aid)
+    private = money(total - aid)
+    share = money(private * HUNDRED / total) if total > 0 else Decimal("0.00")
+    return private, share
 
 
 GROUP_LABELS = {
@@ -294,26 +322,43 @@ def check_budget_table(
     size: str,
     min_budget=None,
     max_budget=None,
+    min_budget_inclusive: bool = True,
+    indirect_rule: str = INDIRECT_EXACT,
     indirect_tolerance=Decimal("0.01"),
+    min_private_share_percent=None,
     source: str = "Πρόσκληση 004",
 ) -> BudgetCheck:
-    """Validate a budget table at submission: caps per group, 15% flat indirect costs, budget range.
+    """Validate a budget table at submission: range, caps per group, the mandatory flat-rate
+    indirect costs, and the private participation, all computed from the table.
 
-    `lines`: dicts with category (code), amount (subsidised amount), optional research_type and
+    `lines`: dicts with category (code), amount (the line's subsidised amount), optional
+    total_amount (the line's whole cost; missing = the subsidised amount), research_type and
     dissemination. `categories`: code → dict of the ExpenseCategory fields (budget_group,
     is_personnel, flat_rate_percent, aid_intensity_percent, intensity_table). `group_limits`:
     group → max share % of the subsidised budget (§7.5: investment ≤ 50, operating ≤ 90, R&D ≤ 25).
+
+    - §6.5.1: the subsidised budget lies in [min, max] (the minimum itself eligible unless
+      `min_budget_inclusive` is False, gap `min_budget_inclusive`); a plan whose *total* is above
+      the maximum is fine: what exceeds the subsidised budget is private participation.
+    - §6.2 «θα πρέπει να περιλαμβάνεται υποχρεωτικά»: a category with a flat rate (09.02, 15% of
+      the direct personnel costs) must be in the plan; `indirect_rule` (gap `indirect_cost_rule`)
+      "exact" = the flat rate to the cent (± tolerance), "at_most" = no more than it.
+    - §4.c24(i): the beneficiary's own participation (plan − aid) is at least
+      `min_private_share_percent` of the plan.
     Each violation names the limit, the actual value and the excess in euros.
     """
     result = BudgetCheck()
     totals: dict[str, Decimal] = {}
     personnel = Decimal("0")
-    flat_lines: list[tuple[Mapping, Decimal]] = []
+    flat_amounts: dict[str, Decimal] = {}
     aid = Decimal("0")
-    for line in lines:
+    plan = Decimal("0")
+    for i, line in enumerate(lines, 1):
         code = line.get("category")
         cat = categories.get(code)
         amount = money(line.get("amount", 0))
+        raw_total = line.get("total_amount")
+        line_total = amount if raw_total in (None, "") else money(raw_total)
         if cat is None:
             result.violations.append(
                 Violation(
@@ -321,15 +366,28 @@ def check_budget_table(
                 )
             )
             continue
-        if amount < 0:
+        if amount < 0 or line_total < 0:
             result.violations.append(Violation("negative_amount", f"Αρνητικό ποσό στην κατηγορία {code}."))
             continue
+        if line_total < amount:
+            result.violations.append(
+                Violation(
+                    "line_total_below_subsidised",
+                    f"Γραμμή {i} ({code}): το επιχορηγούμενο ποσό {_fmt(amount)} υπερβαίνει το συνολικό "
+                    f"ποσό της δαπάνης {_fmt(line_total)}· το επιχορηγούμενο είναι μέρος του συνολικού "
+                    f"({source} §6.5.1).",
+                    line_total,
+                    amount,
+                    money(amount - line_total),
+                )
+            )
+        plan += max(line_total, amount)
         group = cat.get("budget_group", "other")
         totals[group] = totals.get(group, Decimal("0")) + amount
         if cat.get("is_personnel"):
             personnel += amount
         if cat.get("flat_rate_percent") is not None:
-            flat_lines.append((cat, amount))
+            flat_amounts[code] = flat_amounts.get(code, Decimal("0")) + amount
         try:
             pct = line_intensity(
                 cat,
@@ -346,27 +404,37 @@ def check_budget_table(
     result.subsidised_total = total
     result.public_aid = money(aid)
     result.group_totals = {k: money(v) for k, v in totals.items()}
+    result.total_budget = money(plan)
+    result.private_participation, result.private_share_percent = private_participation(plan, aid)
 
-    if min_budget is not None and total < money(min_budget):
-        short = money(min_budget) - total
-        result.violations.append(
-            Violation(
-                "below_min_budget",
-                f"Ο επιχορηγούμενος προϋπολογισμός {_fmt(total)} υπολείπεται του ελάχιστου "
-                f"{_fmt(money(min_budget))} κατά {_fmt(short)} ({source} §6.5.1).",
-                money(min_budget),
-                total,
-                short,
+    if min_budget is not None:
+        floor = money(min_budget)
+        below = total < floor if min_budget_inclusive else total <= floor
+        if below:
+            short = floor - total
+            wording = "υπολείπεται του ελάχιστου" if min_budget_inclusive else "πρέπει να υπερβαίνει το"
+            result.violations.append(
+                Violation(
+                    "below_min_budget",
+                    f"Ο επιχορηγούμενος προϋπολογισμός {_fmt(total)} {wording} {_fmt(floor)}"
+                    + (f" κατά {_fmt(short)}" if short else "")
+                    + f" ({source} §6.5.1"
+                    + ("" if min_budget_inclusive else ", §4.c22")
+                    + ").",
+                    floor,
+                    total,
+                    short,
+                )
             )
-        )
     if max_budget is not None and total > money(max_budget):
         over = total - money(max_budget)
         result.violations.append(
             Violation(
                 "above_max_budget",
                 f"Ο επιχορηγούμενος προϋπολογισμός {_fmt(total)} υπερβαίνει το ανώτατο "
-                f"{_fmt(money(max_budget))} κατά {_fmt(over)}· η υπέρβαση είναι ιδιωτική συμμετοχή "
-                f"({source} §6.5.1).",
+                f"{_fmt(money(max_budget))} κατά {_fmt(over)}. Μειώστε το επιχορηγούμενο ποσό των "
+                "γραμμών· το συνολικό ποσό τους μπορεί να μείνει ως έχει και η διαφορά είναι ιδιωτική "
+                f"συμμετοχή ({source} §6.5.1).",
                 money(max_budget),
                 total,
                 over,
@@ -389,18 +457,86 @@ def check_budget_table(
                 )
             )
 
-    for cat, amount in flat_lines:
-        expected = money(personnel * Decimal(str(cat["flat_rate_percent"])) / HUNDRED)
-        if abs(amount - expected) > Decimal(str(indirect_tolerance)):
+    result.violations += _indirect_violations(
+        categories, flat_amounts, personnel, rule=indirect_rule, tolerance=indirect_tolerance, source=source
+    )
+    if min_private_share_percent is not None and result.total_budget > 0:
+        floor_pct = Decimal(str(min_private_share_percent))
+        needed = money(result.total_budget * floor_pct / HUNDRED)
+        if result.private_participation < needed:
             result.violations.append(
                 Violation(
+                    "private_share_below_min",
+                    f"Η ιδιωτική συμμετοχή {_fmt(result.private_participation)} "
+                    f"({result.private_share_percent}% του προϋπολογισμού {_fmt(result.total_budget)}) "
+                    f"υπολείπεται του ελάχιστου {floor_pct}% ({_fmt(needed)}) κατά "
+                    f"{_fmt(needed - result.private_participation)} ({source} §4 όρος 24(i)).",
+                    needed,
+                    result.private_participation,
+                    money(needed - result.private_participation),
+                )
+            )
+    flat = [c for c in categories.values() if c.get("flat_rate_percent") is not None]
+    if flat:
+        result.indirect_expected = money(personnel * Decimal(str(flat[0]["flat_rate_percent"])) / HUNDRED)
+    return result
+
+
+def _indirect_violations(
+    categories: Mapping[str, Mapping],
+    flat_amounts: Mapping[str, Decimal],
+    personnel: Decimal,
+    *,
+    rule: str,
+    tolerance,
+    source: str,
+) -> list[Violation]:
+    """Call 004 §6.2 (09. ΕΜΜΕΣΕΣ ΔΑΠΑΝΕΣ): the flat-rate category is mandatory in the plan and is
+    checked against its rate on the direct personnel costs (Καν. 1060/2021 άρθ. 54)."""
+    out = []
+    for code, cat in categories.items():
+        if cat.get("flat_rate_percent") is None:
+            continue
+        rate = Decimal(str(cat["flat_rate_percent"]))
+        expected = money(personnel * rate / HUNDRED)
+        rate_text = f"{rate.normalize():f}".replace(".", ",")
+        if code not in flat_amounts:
+            out.append(
+                Violation(
+                    "indirect_missing",
+                    f"Οι έμμεσες δαπάνες ({code}) είναι υποχρεωτικές στο επενδυτικό σχέδιο: {rate_text}% "
+                    f"των δαπανών προσωπικού {_fmt(money(personnel))}, δηλαδή {_fmt(expected)} "
+                    f"({source} §6.2).",
+                    expected,
+                    Decimal("0.00"),
+                    expected,
+                )
+            )
+            continue
+        amount = money(flat_amounts[code])
+        if rule == INDIRECT_AT_MOST:
+            if amount > expected + Decimal(str(tolerance)):
+                out.append(
+                    Violation(
+                        "flat_rate_exceeded",
+                        f"Οι έμμεσες δαπάνες ({code}) μπορούν να είναι έως {rate_text}% των δαπανών "
+                        f"προσωπικού, δηλαδή έως {_fmt(expected)}· δηλώθηκαν {_fmt(amount)} (υπέρβαση "
+                        f"{_fmt(amount - expected)}) ({source} §6.2, §7.5).",
+                        expected,
+                        amount,
+                        money(amount - expected),
+                    )
+                )
+        elif abs(amount - expected) > Decimal(str(tolerance)):
+            out.append(
+                Violation(
                     "flat_rate_mismatch",
-                    f"Οι έμμεσες δαπάνες ({cat.get('code')}) πρέπει να είναι {cat['flat_rate_percent']}% των "
-                    f"δαπανών προσωπικού, δηλαδή {_fmt(expected)}· δηλώθηκαν {_fmt(amount)} "
-                    f"(διαφορά {_fmt(abs(amount - expected))}) ({source} §6.1).",
+                    f"Οι έμμεσες δαπάνες ({code}) πρέπει να είναι {rate_text}% των δαπανών προσωπικού, "
+                    f"δηλαδή {_fmt(expected)}· δηλώθηκαν {_fmt(amount)} (διαφορά "
+                    f"{_fmt(abs(amount - expected))}) ({source} §6.2).",
                     expected,
                     amount,
                     money(abs(amount - expected)),
                 )
             )
-    return result
+    return out

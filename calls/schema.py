@@ -58,16 +58,23 @@ POINTS_GRID_SCHEMA = {
     },
 }
 
+
+def _pending(schema: dict, capability: str) -> dict:
+    """A key nothing reads yet: hidden from the call editor until `capability` is built (calls.gaps)."""
+    return {**schema, "x-pending": capability}
+
+
 CALL_CONFIG_SCHEMA = {
     "type": "object",
     "properties": {
-        "unit_cost": MONEY,
+        # ΚΥΑ 7066 Άρθ. 5.1: the monthly amounts themselves are the unit-rate rows (UnitRate).
+        "unit_cost": _pending(MONEY, "payments"),
         "subsidy_months": {"type": "integer", "minimum": 1},
-        "full_month_days": {"type": "integer", "minimum": 1},
-        "clearance_threshold": MONEY,
+        "full_month_days": _pending({"type": "integer", "minimum": 1}, "payments"),
+        "clearance_threshold": _pending(MONEY, "payments"),
         "de_minimis_ceiling": MONEY,
-        "monthly_gross_pay": MONEY,
-        "positions_target": {"type": "integer", "minimum": 0},
+        "monthly_gross_pay": _pending(MONEY, "payments"),
+        "positions_target": _pending({"type": "integer", "minimum": 0}, "operations"),
         "points_grid": POINTS_GRID_SCHEMA,
         # ΚΥΑ 16936 Art. 4(1)(γ) εδ. β': categories whose positions are administrative staff.
         "administrative_categories": {"type": "array", "items": {"enum": ["ΠΕ", "ΤΕ", "ΔΕ", "ΥΕ"]}},
@@ -101,15 +108,35 @@ CALL_CONFIG_SCHEMA = {
                 "properties": {"min_partners": {"type": "integer"}, "score": NUMBER_STR},
             },
         },
+        # Πρόσκληση 004 §5: the cluster selects exactly one of these sectors (general step).
         "sectors": {"type": "array", "items": {"type": "string"}},
-        "project_duration_months": {"type": "integer", "minimum": 1},
-        "implementation_end_cap": {"type": "string", "format": "date"},
+        # Πρόσκληση 004 §4 όρος 24(i): the beneficiary's own participation, % of the plan.
+        "min_private_share_percent": NUMBER_STR,
+        # Πρόσκληση 004 §9: all the documents of one application together «μικρότερο των 50 MB»
+        # (decimal megabytes, as the call states them: 50 MB = 50,000,000 bytes).
+        "attachments_total_max_mb": {"type": "integer", "minimum": 1},
+        "project_duration_months": _pending({"type": "integer", "minimum": 1}, "operations"),
+        "implementation_end_cap": _pending({"type": "string", "format": "date"}, "operations"),
         "gaps": {"type": "object", "additionalProperties": {"type": "string"}},
-        "implementation": {"type": "object"},
-        "notes": {"type": "array", "items": {"type": "string"}},
+        "implementation": _pending({"type": "object"}, "operations"),
+        "notes": _pending({"type": "array", "items": {"type": "string"}}, "publication"),
     },
     "additionalProperties": False,
 }
+
+# Keys of the call configuration that are not settings of their own: `gaps` holds the
+# calls.gaps choices, each walked as a setting of its own.
+CONFIG_CONTAINERS = frozenset({"gaps"})
+
+
+def pending_config_keys() -> dict[str, str]:
+    """Configuration keys the editor hides, with the capability each waits for."""
+    return {
+        key: spec["x-pending"]
+        for key, spec in CALL_CONFIG_SCHEMA["properties"].items()
+        if spec.get("x-pending")
+    }
+
 
 _SECTION = {"type": "object", "additionalProperties": {"type": "object"}}
 

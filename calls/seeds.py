@@ -906,6 +906,8 @@ def call004() -> dict:
             "Υλικά, Κατασκευές και Βιομηχανία",
             "Τουρισμός, Πολιτισμός, Δημιουργικές Βιομηχανίες",
         ],
+        "min_private_share_percent": "25",
+        "attachments_total_max_mb": 50,
         "project_duration_months": 40,
         "implementation_end_cap": "2029-06-30",
         "gaps": {"criterion_aggregation": "sum", "min_budget_inclusive": "inclusive"},

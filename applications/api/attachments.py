@@ -22,7 +22,18 @@ from applications.attachments import (
 from opske.errors import ValidationFailed
 
 
+class AttachmentFileSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    file_name = serializers.CharField(source="original_name")
+    size = serializers.IntegerField(help_text="bytes")
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+
+
 class ApplicationAttachmentSerializer(serializers.Serializer):
+    """One document of the call with its current files (`files`); `id`, `file_name`, `size`,
+    `sha256` and `uploaded_at` describe the latest of them (kept for existing clients)."""
+
     id = serializers.IntegerField(source="upload.pk", allow_null=True, default=None)
     required_attachment = serializers.IntegerField(source="required.pk", allow_null=True, default=None)
     code = serializers.CharField(source="required.opske_code", allow_null=True, default=None)
@@ -32,6 +43,8 @@ class ApplicationAttachmentSerializer(serializers.Serializer):
     size = serializers.IntegerField(source="upload.size", allow_null=True, default=None)
     sha256 = serializers.CharField(source="upload.sha256", allow_null=True, default=None)
     uploaded_at = serializers.DateTimeField(source="upload.uploaded_at", allow_null=True, default=None)
+    max_files = serializers.IntegerField(source="required.max_files", allow_null=True, default=None)
+    files = AttachmentFileSerializer(source="uploads", many=True)
 
 
 def _rows(app) -> list[dict]:
@@ -55,7 +68,13 @@ class ApplicationAttachmentsApi(APIView):
         summary="Ανέβασμα δικαιολογητικού (PDF, JPEG ή PNG)",
         request=inline_serializer(
             "AttachmentUpload",
-            {"required_attachment": serializers.IntegerField(), "file": serializers.FileField()},
+            {
+                "required_attachment": serializers.IntegerField(),
+                "file": serializers.FileField(),
+                "replaces": serializers.IntegerField(
+                    required=False, help_text="id of the current file of the document this one replaces"
+                ),
+            },
         ),
         responses={201: ApplicationAttachmentSerializer(many=True)},
     )
@@ -68,10 +87,17 @@ class ApplicationAttachmentsApi(APIView):
             fields["file"] = ["Επιλέξτε αρχείο."]
         if not str(required).isdigit():
             fields["required_attachment"] = ["Δηλώστε ποιο δικαιολογητικό ανεβάζετε (αριθμός)."]
+        replaces = str(request.data.get("replaces", "") or "").strip()
+        if replaces and not replaces.isdigit():
+            fields["replaces"] = ["Δηλώστε το αρχείο που αντικαθιστάτε με τον αριθμό του."]
         if fields:
             raise ValidationFailed(fields=fields)
         attachment_upload(
-            actor=request.user, application_id=app.pk, required_attachment_id=int(required), file=file
+            actor=request.user,
+            application_id=app.pk,
+            required_attachment_id=int(required),
+            file=file,
+            replaces_id=int(replaces) if replaces else None,
         )
         return Response(_rows(app), status=201)
 

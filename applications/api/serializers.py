@@ -1,7 +1,9 @@
 """Serializers of the applications API: validate the shape of input, render output."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from applications import services
 from applications.models import Application, BudgetLine, ClusterPartner, Position, RegistrySnapshot
 from applications.services import STEPS
 from opske.money import AmountError, parse_api_amount
@@ -36,7 +38,21 @@ class BudgetLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BudgetLine
-        fields = ["category", "description", "amount", "research_type", "dissemination"]
+        fields = ["category", "description", "total_amount", "amount", "research_type", "dissemination"]
+
+
+class BudgetFiguresSerializer(serializers.Serializer):
+    """Call 004: what the budget table computes (§6.5.1, §7.2, §7.4, §7.5), as decimal strings."""
+
+    total_budget = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="the whole plan")
+    subsidised_budget = serializers.DecimalField(max_digits=14, decimal_places=2, source="subsidised_total")
+    public_aid = serializers.DecimalField(max_digits=14, decimal_places=2)
+    private_participation = serializers.DecimalField(max_digits=14, decimal_places=2)
+    private_share_percent = serializers.DecimalField(max_digits=6, decimal_places=2)
+    problems = serializers.SerializerMethodField(help_text="why the table cannot be submitted as it is")
+
+    def get_problems(self, obj) -> list[dict]:
+        return [{"code": v.code, "message": v.reason} for v in obj.violations]
 
 
 class SnapshotSerializer(serializers.ModelSerializer):
@@ -65,6 +81,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     budget_lines = BudgetLineSerializer(many=True)
     registry = SnapshotSerializer(many=True, source="registry_snapshots")
     receipt_url = serializers.SerializerMethodField()
+    budget = serializers.SerializerMethodField()
 
     class Meta:
         model = Application
@@ -93,7 +110,14 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "budget_lines",
             "registry",
             "receipt_url",
+            "budget",
         ]
+
+    @extend_schema_field(BudgetFiguresSerializer(allow_null=True))
+    def get_budget(self, obj) -> dict | None:
+        if obj.kind != Application.Kind.CLUSTER:
+            return None
+        return BudgetFiguresSerializer(services.budget_check(obj)).data
 
     def get_receipt_url(self, obj) -> str | None:
         if obj.receipt_id and obj.receipt.state == "ready":

@@ -48,6 +48,7 @@ def test_upload_replace_and_delete_keep_the_history_and_are_audited(kya7066):
         application_id=app.pk,
         required_attachment_id=required.pk,
         file=pdf_file("dilosi-v2.pdf", b"%PDF-1.7\n% second version\n%%EOF\n"),
+        replaces_id=first.pk,
     )
 
     first.refresh_from_db()
@@ -266,4 +267,184 @@ def test_the_calls_own_limits_for_a_document_are_applied_and_shown(client, kya70
     assert required.name in wrong.value.message
     assert big.value.code == "attachment_too_large" and "1 MB" in big.value.message
     assert ApplicationAttachment.objects.filter(application=app, is_current=True).count() == 1
-    assert 'accept=".pdf,application/pdf"' in page and "PDF έως 1 MB" in page
+    assert 'accept=".pdf,application/pdf"' in page and "PDF, μικρότερο από 1 MB" in page
+
+
+# --- several files per document, per-file and total limits (Πρόσκληση 004 §9) --------------------
+
+
+def test_setting_max_files_changes_outcome(kya7066):
+    # A document of five files takes no sixth (§9 «μέχρι πέντε (5)»); with max_files = 6 it does.
+    user = member(LIGNITIS)
+    app = _draft(kya7066, user)
+    required = _required(kya7066, "09.04")
+    required.max_files = 5
+    required.save()
+    for i in range(5):
+        attachments.attachment_upload(
+            actor=user,
+            application_id=app.pk,
+            required_attachment_id=required.pk,
+            file=pdf_file(f"part-{i}.pdf", b"%PDF-1.4\n" + bytes([i]) * 10),
+        )
+
+    with pytest.raises(ValidationFailed) as exc:
+        attachments.attachment_upload(
+            actor=user, application_id=app.pk, required_attachment_id=required.pk, file=pdf_file("part-5.pdf")
+        )
+    required.max_files = 6
+    required.save()
+    sixth = attachments.attachment_upload(
+        actor=user, application_id=app.pk, required_attachment_id=required.pk, file=pdf_file("part-5.pdf")
+    )
+
+    assert exc.value.code == "attachment_too_many"
+    assert "έως 5 αρχεία" in exc.value.fields["file"][0] and "09.04" in exc.value.fields["file"][0]
+    assert sixth.is_current
+    assert attachments.current_attachments(app).filter(required_attachment=required).count() == 6
+
+
+def test_replacing_one_file_of_a_document_keeps_the_others_and_the_receipt_lists_every_hash(kya7066):
+    user = member(LIGNITIS)
+    app = _draft(kya7066, user)
+    required = _required(kya7066, "09.04")
+    first = attachments.attachment_upload(
+        actor=user, application_id=app.pk, required_attachment_id=required.pk, file=pdf_file("a.pdf")
+    )
+    second = attachments.attachment_upload(
+        actor=user,
+        application_id=app.pk,
+        required_attachment_id=required.pk,
+        file=pdf_file("b.pdf", b"%PDF-1.4\nsecond\n"),
+    )
+
+    third = attachments.attachment_upload(
+        actor=user,
+        application_id=app.pk,
+        required_attachment_id=required.pk,
+        file=pdf_file("a-v2.pdf", b"%PDF-1.4\nfirst, corrected\n"),
+        replaces_id=first.pk,
+    )
+
+    first.refresh_from_db()
+    current = list(attachments.current_attachments(app))
+    assert [a.original_name for a in current] == ["b.pdf", "a-v2.pdf"]
+    assert first.is_current is False and first.replaced_by == third
+    receipt = attachments.receipt_rows(Application.objects.get(pk=app.pk))
+    assert sorted(r["sha256"] for r in receipt) == sorted([second.sha256, third.sha256])
+    [row] = [r for r in attachments.attachment_rows(app) if r["required"] == required]
+    assert [u.pk for u in row["uploads"]] == [second.pk, third.pk]
+
+
+def test_replacing_a_file_of_another_document_is_refused(kya7066):
+    user = member(LIGNITIS)
+    app = _draft(kya7066, user)
+    other = attachments.attachment_upload(
+        actor=user,
+        application_id=app.pk,
+        required_attachment_id=_required(kya7066, "02.06").pk,
+        file=pdf_file("ubo.pdf"),
+    )
+
+    with pytest.raises(ValidationFailed) as exc:
+        attachments.attachment_upload(
+            actor=user,
+            application_id=app.pk,
+            required_attachment_id=_required(kya7066, "09.04").pk,
+            file=pdf_file("x.pdf"),
+            replaces_id=other.pk,
+        )
+
+    assert exc.value.code == "attachment_replace_unknown"
+    assert attachments.current_attachments(app).get().pk == other.pk
+
+
+def test_per_file_limit_is_in_decimal_megabytes_and_the_limit_itself_is_refused(kya7066, settings):
+    # «κάθε μεμονωμένο αρχείο ... μικρότερο από 10 ΜΒ»: 1 MB = 1,000,000 bytes; 999,999 passes.
+    settings.APPLICATION_ATTACHMENT_MAX_MB = 1
+    user = member(LIGNITIS)
+    app = _draft(kya7066, user)
+    required = _required(kya7066, "09.04")
+    head = b"%PDF-1.4\n"
+
+    ok = attachments.attachment_upload(
+        actor=user,
+        application_id=app.pk,
+        required_attachment_id=required.pk,
+        file=pdf_file("ok.pdf", head + b"0" * (999_999 - len(head))),
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        attachments.attachment_upload(
+            actor=user,
+            application_id=app.pk,
+            required_attachment_id=required.pk,
+            file=pdf_file("limit.pdf", head + b"0" * (1_000_000 - len(head))),
+        )
+
+    assert ok.size == 999_999
+    assert exc.value.code == "attachment_too_large"
+    assert "1.000.000 bytes" in exc.value.message and "μικρότερο από 1 MB" in exc.value.message
+
+
+def test_setting_attachments_total_max_mb_changes_outcome(kya7066, settings):
+    # Two files of 600,000 bytes: 1,200,000 bytes in all is refused under a 1 MB total, fine under 2 MB.
+    user = member(LIGNITIS)
+    app = _draft(kya7066, user)
+    required = _required(kya7066, "09.04")
+    head = b"%PDF-1.4\n"
+    attachments.attachment_upload(
+        actor=user,
+        application_id=app.pk,
+        required_attachment_id=required.pk,
+        file=pdf_file("one.pdf", head + b"1" * (600_000 - len(head))),
+    )
+    kya7066.config = {**kya7066.config, "attachments_total_max_mb": 1}
+    kya7066.save()
+
+    with pytest.raises(ValidationFailed) as exc:
+        attachments.attachment_upload(
+            actor=user,
+            application_id=app.pk,
+            required_attachment_id=required.pk,
+            file=pdf_file("two.pdf", head + b"2" * (600_000 - len(head))),
+        )
+    kya7066.config = {**kya7066.config, "attachments_total_max_mb": 2}
+    kya7066.save()
+    two = attachments.attachment_upload(
+        actor=user,
+        application_id=app.pk,
+        required_attachment_id=required.pk,
+        file=pdf_file("two.pdf", head + b"2" * (600_000 - len(head))),
+    )
+
+    assert exc.value.code == "attachments_total_too_large"
+    assert "1.200.000 bytes" in exc.value.message and "μικρότερο από 1 MB" in exc.value.message
+    assert two.is_current
+
+
+def test_the_api_lists_every_file_of_a_document_and_replaces_one(client, kya7066):
+    user = member(LIGNITIS)
+    app = _draft(kya7066, user)
+    required = _required(kya7066, "09.04")
+    client.force_login(user)
+    url = f"/api/v1/applications/{app.pk}/attachments/"
+
+    client.post(url, {"required_attachment": required.pk, "file": pdf_file("a.pdf")})
+    answer = client.post(
+        url, {"required_attachment": required.pk, "file": pdf_file("b.pdf", b"%PDF-1.4\nb\n")}
+    ).json()
+    [row] = [r for r in answer if r["required_attachment"] == required.pk]
+    first_id = row["files"][0]["id"]
+    replaced = client.post(
+        url,
+        {
+            "required_attachment": required.pk,
+            "file": pdf_file("a2.pdf", b"%PDF-1.4\na2\n"),
+            "replaces": first_id,
+        },
+    ).json()
+    [after] = [r for r in replaced if r["required_attachment"] == required.pk]
+
+    assert [f["file_name"] for f in row["files"]] == ["a.pdf", "b.pdf"]
+    assert row["max_files"] == 5
+    assert [f["file_name"] for f in after["files"]] == ["b.pdf", "a2.pdf"]

@@ -3,6 +3,8 @@
 import datetime
 from decimal import Decimal
 
+import pytest
+
 from applications import rules
 
 RATES = {"01.22": Decimal("1185.00"), "01.23": Decimal("829.50")}
@@ -81,3 +83,39 @@ def test_reedit_needs_deadline_not_passed_evaluation_not_started_and_budget_left
 def test_resubmission_takes_a_new_place_unless_the_call_keeps_the_original():
     assert rules.priority_after_reedit(rules.REEDIT_REQUEUE, previous_seq=3, new_seq=9) == 9
     assert rules.priority_after_reedit(rules.REEDIT_KEEP, previous_seq=3, new_seq=9) == 3
+
+
+# --- legal form and size (call 004 §4 όροι 2, 6) ----------------------------------------------------
+
+CALL004_FORMS = ["ΟΕ", "ΕΕ", "ΕΠΕ", "ΑΕ", "ΙΚΕ", "ΑΜΚΕ", "Λοιπό μη κερδοσκοπικό ΝΠΙΔ"]
+
+
+@pytest.mark.parametrize(
+    "form", ["ΙΚΕ", "Ι.Κ.Ε.", "ΙΔΙΩΤΙΚΗ ΚΕΦΑΛΑΙΟΥΧΙΚΗ ΕΤΑΙΡΕΙΑ", "Ο.Ε.", "ΝΠΙΔ", "α.μ.κ.ε."]
+)
+def test_the_listed_legal_forms_are_recognised_however_aade_writes_them(form):
+    assert rules.legal_form_problems(form, is_natural_person=False, eligible=CALL004_FORMS) == []
+
+
+@pytest.mark.parametrize(
+    ("form", "natural"), [("ΑΤΟΜΙΚΗ ΕΠΙΧΕΙΡΗΣΗ", False), ("", True), ("ΙΚΕ", True), ("ΣΥΝΕΤΑΙΡΙΣΜΟΣ", False)]
+)
+def test_a_sole_proprietorship_or_an_unlisted_form_is_refused_naming_the_article(form, natural):
+    [problem] = rules.legal_form_problems(form, is_natural_person=natural, eligible=CALL004_FORMS)
+
+    assert problem.code == "legal_form_ineligible"
+    assert "§4 όρος 6" in problem.message and "ΑΜΚΕ" in problem.message
+
+
+def test_no_listed_forms_means_every_form_and_an_unknown_form_is_reported():
+    assert rules.legal_form_problems("ΑΤΟΜΙΚΗ", is_natural_person=True, eligible=[]) == []
+    [unknown] = rules.legal_form_problems("", is_natural_person=False, eligible=["ΑΕ"])
+    assert unknown.code == "legal_form_unknown"
+
+
+def test_size_outside_the_calls_sizes_is_refused():
+    assert rules.size_problems("medium", eligible=["micro", "small", "medium"]) == []
+    [large] = rules.size_problems("large", eligible=["micro", "small", "medium"])
+    [missing] = rules.size_problems("", eligible=["micro"])
+    assert large.code == "size_ineligible" and "μεγάλη" in large.message and "§4 όρος 2" in large.message
+    assert missing.code == "size_missing"

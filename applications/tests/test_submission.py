@@ -349,7 +349,11 @@ def _cluster_draft(user, call):
         actor=user,
         application_id=app.pk,
         step="general",
-        payload={"email": "cluster@example.gr", "title": "Έξυπνη αγροδιατροφή"},
+        payload={
+            "email": "cluster@example.gr",
+            "title": "Έξυπνη αγροδιατροφή",
+            "cluster": {"type": "existing", "sector": "Αγροδιατροφική αλυσίδα"},
+        },
     )
     partners = [{"afm": RESEARCH, "kind": "research"}] + [{"afm": a, "kind": "sme"} for a in SMES]
     services.application_save_step(
@@ -372,7 +376,9 @@ def test_cluster_budget_over_the_investment_limit_is_blocked_naming_the_limit_an
         {"category": "09.02", "amount": "15000"},  # 15% of personnel
         {"category": "07.13", "amount": "45000"},
     ]
-    services.application_save_step(actor=user, application_id=app.pk, step="budget", payload={"lines": lines})
+    services.application_save_step(
+        actor=user, application_id=app.pk, step="budget", payload={"lines": lines, "enterprise_size": "small"}
+    )
 
     with pytest.raises(ValidationFailed) as exc:
         services.application_submit(actor=user, application_id=app.pk)
@@ -390,7 +396,9 @@ def test_cluster_with_valid_partners_and_budget_is_submitted_with_aid_from_the_i
         {"category": "09.02", "amount": "15000"},  # 50%
         {"category": "07.13", "amount": "85000"},  # 50%
     ]
-    services.application_save_step(actor=user, application_id=app.pk, step="budget", payload={"lines": lines})
+    services.application_save_step(
+        actor=user, application_id=app.pk, step="budget", payload={"lines": lines, "enterprise_size": "small"}
+    )
 
     submitted = services.application_submit(actor=user, application_id=app.pk)
 
@@ -494,3 +502,33 @@ def test_a_registry_that_is_down_blocks_submission_until_its_answer_arrives(kya7
 
     submitted = services.application_submit(actor=user, application_id=app.pk)
     assert submitted.status == Application.Status.SUBMITTED
+
+
+def test_setting_reedit_priority_changes_outcome(kya7066):
+    # ΚΥΑ 7066 Άρθ. 6.7: the re-edited application resubmits after another was finalised meanwhile.
+    # «requeue» gives it the next place (3); «keep» keeps its first place (1). Same story, two calls.
+    from applications.tests.factories import seeded_call
+    from calls import seeds
+
+    def resubmitted_place(call, policy: str) -> tuple[int, int]:
+        call.config = {**call.config, "gaps": {**call.config.get("gaps", {}), "reedit_priority": policy}}
+        call.save()
+        user, other = member(LIGNITIS), member(GREVENA)
+        app = complete_business_draft(user, call, afm=LIGNITIS)
+        first = services.application_submit(actor=user, application_id=app.pk).priority_seq
+        cheap = {
+            **POSITION_KOZANI,
+            "category": "01.23",
+            "place_regional_unit": "Γρεβενών",
+            "place_municipality": "Γρεβενών",
+        }
+        other_app = complete_business_draft(other, call, afm=GREVENA, positions=[cheap])
+        services.application_reopen(actor=user, application_id=app.pk)
+        services.application_submit(actor=other, application_id=other_app.pk)
+        return services.application_submit(actor=user, application_id=app.pk).priority_seq, first
+
+    requeued, first = resubmitted_place(kya7066, "requeue")
+    kept, first_kept = resubmitted_place(seeded_call(seeds.kya7066, code_suffix="-keep"), "keep")
+
+    assert (first, requeued) == (1, 3)
+    assert (first_kept, kept) == (1, 1)

@@ -282,3 +282,85 @@ def test_unknown_expense_category_is_refused():
     result = _check([*_lines(), {"category": "99.99", "amount": "1"}])
 
     assert "unknown_category" in [v.code for v in result.violations]
+
+
+# --- the plan, the subsidised budget and the private participation (§6.5.1, §7.4) ---------------
+
+
+def test_private_participation_of_a_650000_plan_with_500000_subsidised():
+    # _lines(): 500,000 subsidised, aid 312,500; the equipment line costs 400,000 of which 250,000
+    # subsidised, so the plan is 650,000 and the private participation 650,000 − 312,500 = 337,500.
+    lines = _lines()
+    lines[0] = {**lines[0], "total_amount": "400000"}
+
+    result = _check(lines)
+
+    assert result.ok, result.violations
+    assert (result.total_budget, result.subsidised_total) == (Decimal("650000.00"), Decimal("500000.00"))
+    assert result.non_subsidised == Decimal("150000.00")
+    assert result.private_participation == Decimal("337500.00")
+    assert result.private_share_percent == Decimal("51.92")  # 337,500 / 650,000
+
+
+def test_private_participation_helper_rounds_the_share_half_up():
+    assert rules.private_participation("400000", "245000") == (Decimal("155000.00"), Decimal("38.75"))
+    assert rules.private_participation("0", "0") == (Decimal("0.00"), Decimal("0.00"))
+
+
+def test_a_missing_indirect_costs_line_is_refused_with_the_flat_rate_amount():
+    lines = [line for line in _lines() if line["category"] != "09.02"]
+
+    result = _check(lines)
+
+    [missing] = [v for v in result.violations if v.code == "indirect_missing"]
+    assert missing.limit == Decimal("15000.00")
+    assert "15%" in missing.reason and "15.000,00 €" in missing.reason and "§6.2" in missing.reason
+
+
+def test_indirect_costs_at_most_the_flat_rate_accepts_less_and_refuses_more():
+    below = rules.check_budget_table(
+        _lines(indirect="14000", promo="11000"),
+        CATEGORIES_004,
+        LIMITS_004,
+        size="small",
+        indirect_rule="at_most",
+    )
+    above = rules.check_budget_table(
+        _lines(indirect="16000", promo="9000"),
+        CATEGORIES_004,
+        LIMITS_004,
+        size="small",
+        indirect_rule="at_most",
+    )
+
+    assert below.ok
+    assert [v.code for v in above.violations] == ["flat_rate_exceeded"]
+    assert above.violations[0].excess == Decimal("1000.00")
+
+
+def test_the_minimum_itself_is_refused_only_when_the_call_reads_it_exclusive():
+    lines = [
+        {"category": "02.06", "amount": "150000"},
+        {"category": "01.09", "amount": "100000"},
+        {"category": "09.02", "amount": "15000"},
+        {"category": "07.13", "amount": "35000"},
+    ]
+
+    inclusive = rules.check_budget_table(lines, CATEGORIES_004, LIMITS_004, size="small", min_budget="300000")
+    exclusive = rules.check_budget_table(
+        lines, CATEGORIES_004, LIMITS_004, size="small", min_budget="300000", min_budget_inclusive=False
+    )
+
+    assert inclusive.ok
+    assert [v.code for v in exclusive.violations] == ["below_min_budget"]
+    assert "§4.c22" in exclusive.violations[0].reason
+
+
+def test_a_private_share_below_the_floor_is_refused_with_the_figures():
+    result = rules.check_budget_table(
+        _lines(), CATEGORIES_004, LIMITS_004, size="small", min_private_share_percent="40"
+    )  # plan 500,000, aid 312,500, private 187,500 = 37,5% < 40% (200,000)
+
+    [v] = result.violations
+    assert v.code == "private_share_below_min"
+    assert v.limit == Decimal("200000.00") and v.excess == Decimal("12500.00")

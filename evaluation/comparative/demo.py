@@ -23,8 +23,10 @@ from evaluation.comparative import services
 
 ACTOR = "load_demo"
 SUFFIX = "-synkritiki-demo"
+# (category, subsidised amount[, the line's total]): the first plan is €550,000 of which €400,000 is
+# subsidised, so the committee sees a private participation above the subsidised budget (§6.5.1).
 BUDGETS = (
-    [("02.06", "250000"), ("01.10", "120000"), ("07.12", "30000")],
+    [("02.06", "200000", "350000"), ("01.10", "120000"), ("07.12", "80000")],
     [("02.07", "200000"), ("01.09", "150000")],
     [("06.07", "180000"), ("01.10", "200000"), ("07.05", "20000")],
     [("02.06", "150000"), ("01.07", "160000")],
@@ -103,8 +105,14 @@ def load(stdout) -> None:
             for k, afm in enumerate(afms)
         )
         BudgetLine.objects.bulk_create(
-            BudgetLine(application=app, category=c, amount=Decimal(a), position=k + 1)
-            for k, (c, a) in enumerate(BUDGETS[i])
+            BudgetLine(
+                application=app,
+                category=line[0],
+                amount=Decimal(line[1]),
+                total_amount=Decimal(line[2]) if len(line) > 2 else None,
+                position=k + 1,
+            )
+            for k, line in enumerate(BUDGETS[i])
         )
     services.committee_set(
         actor=boss,

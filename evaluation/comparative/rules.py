@@ -341,10 +341,12 @@ def score_total(
 
 @dataclass(frozen=True)
 class BudgetAfterCuts:
-    total_budget: Decimal  # as submitted (Σ lines)
-    eligible_budget: Decimal  # after the committee's cuts
+    total_budget: Decimal  # the whole plan as submitted (Σ of each line's total amount)
+    eligible_budget: Decimal  # subsidised amounts after the committee's cuts
     subsidised_budget: Decimal  # eligible, capped at the per-project maximum (§6.5.1)
     public_expenditure: Decimal  # aid on the subsidised budget
+    # The plan minus the cuts minus the aid: what the beneficiary covers (§6.5.1, §7.4).
+    private_participation: Decimal = ZERO
 
 
 def budget_after_cuts(
@@ -357,20 +359,23 @@ def budget_after_cuts(
 ) -> BudgetAfterCuts:
     """Eligible budget and public expenditure after cuts.
 
-    `lines`: {"id", "category", "amount", "research_type", "dissemination"}; `cuts`: {"line_id",
-    "amount"}. Aid per line = (amount − its cuts) × the line's intensity (§7.2, calls.rules).
+    `lines`: {"id", "category", "amount" (subsidised), optional "total_amount" (the line's whole
+    cost), "research_type", "dissemination"}; `cuts`: {"line_id", "amount"}. Aid per line =
+    (amount − its cuts) × the line's intensity (§7.2, calls.rules).
     Above €500,000 the excess is private participation (§6.5.1, §7.4); how the excess is split
     across lines is not stated [GAP 14], so the aid is scaled pro rata to the cap.
     """
     cut_by_line: dict = {}
     for cut in cuts:
         cut_by_line[cut["line_id"]] = cut_by_line.get(cut["line_id"], ZERO) + money(cut["amount"])
-    total = eligible = aid = ZERO
+    total = eligible = aid = cut_total = ZERO
     for line in lines:
         amount = money(line["amount"])
         kept = max(amount - cut_by_line.get(line["id"], ZERO), ZERO)
-        total += amount
+        line_total = line.get("total_amount")
+        total += max(money(line_total), amount) if line_total is not None else amount
         eligible += kept
+        cut_total += amount - kept
         cat = categories.get(line["category"])
         if cat is None:
             continue  # an unknown category is not eligible at all (Stage Β, E22)
@@ -388,7 +393,29 @@ def budget_after_cuts(
     if max_budget is not None and eligible > money(max_budget):
         subsidised = money(max_budget)
         aid = aid * subsidised / eligible
-    return BudgetAfterCuts(money(total), money(eligible), money(subsidised), money(aid))
+    plan_after_cuts = money(total - cut_total)
+    return BudgetAfterCuts(
+        money(total),
+        money(eligible),
+        money(subsidised),
+        money(aid),
+        private_participation=money(plan_after_cuts - money(aid)),
+    )
+
+
+def private_participation_note(budget: BudgetAfterCuts, *, min_percent=None) -> str:
+    """Formal condition E24 (§4 όρος 24(i)) computed from the budget table, not typed: the plan after
+    cuts minus the public expenditure, as a share of the plan after cuts (§6.5.1, §7.4)."""
+    plan = budget.private_participation + budget.public_expenditure
+    share = money(budget.private_participation * HUNDRED / plan) if plan > 0 else ZERO
+    floor = f" · ελάχιστο {Decimal(str(min_percent)).normalize():f}%" if min_percent is not None else ""
+    verdict = ""
+    if min_percent is not None:
+        verdict = " → πληρείται" if share >= Decimal(str(min_percent)) else " → ΔΕΝ πληρείται"
+    return (
+        f"Υπολογισμένη ιδιωτική συμμετοχή: {fmt_eur(budget.private_participation)} "
+        f"({str(share).replace('.', ',')}% του σχεδίου {fmt_eur(plan)}){floor}{verdict}."
+    )
 
 
 # --- Funding eligibility (§10.2, four conditions) ----------------------------------------------

@@ -416,6 +416,7 @@ def sheet_outcome(sheet: ComparativeScore):
             "id": b.pk,
             "category": b.category,
             "amount": b.amount,
+            "total_amount": b.total_amount,
             "research_type": b.research_type,
             "dissemination": b.dissemination,
         }

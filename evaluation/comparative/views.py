@@ -94,6 +94,14 @@ def _sheet_context(request, app, committee, sheet, errors=None, posted=None):
         "errors": errors or {},
         "posted": posted,
         "composition_ok": rules.partner_composition_ok([p.kind for p in app.partners.all()]),
+        # E24 is computed from the budget table beside the committee's answer (§4 όρος 24(i)).
+        "computed_conditions": {
+            "E24": rules.private_participation_note(
+                outcome[3], min_percent=(call.config or {}).get("min_private_share_percent")
+            )
+        }
+        if outcome is not None
+        else {},
     }
 
 

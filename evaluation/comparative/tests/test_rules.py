@@ -297,3 +297,66 @@ def test_a_full_stop_before_fewer_than_three_digits_asks_for_the_comma():
     # «250000.5» could be 250.000,50 € or a typo: Greek notation puts decimals after a comma
     with pytest.raises(ValueError, match="κόμμα"):
         rules.parse_amount("250000.5")
+
+
+# --- the call's settings, read through calls.gaps as the services read them ----------------------
+
+
+def _config(**gaps):
+    config = seeds.call004()["versions"][0]["fields"]["config"]
+    return {**config, "gaps": {**config.get("gaps", {}), **gaps}}
+
+
+def test_setting_criterion_aggregation_changes_outcome():
+    # C2 of the worked example: sum 2 + 1.5 + 4 = 7.50; average (0.8 + 0.6 + 0.8)/3 × 10 = 7.33.
+    from calls.gaps import gap_value
+
+    as_sum = rules.score_total(
+        CRITERIA,
+        scores_for(WORKED),
+        aggregation=gap_value(_config(criterion_aggregation="sum"), "criterion_aggregation"),
+    )
+    as_average = rules.score_total(
+        CRITERIA,
+        scores_for(WORKED),
+        aggregation=gap_value(_config(criterion_aggregation="average"), "criterion_aggregation"),
+    )
+
+    assert as_sum.criteria[1].score == D("7.5")
+    assert as_average.criteria[1].score == D("7.33")
+
+
+def test_setting_score_rounding_changes_outcome():
+    # 4.995 exactly: below the pass mark unrounded, 5.00 (passes) when rounded half-up first.
+    from calls.gaps import gap_value
+
+    values = {
+        "1.α": "2.5", "1.β": "2.5", "1.γ": "2.5", "1.δ": "2.4",
+        "3.α": "2.5", "3.β": "2.5", "3.γ": "2.5", "3.δ": "2.4",
+        "6.—": "6.9",
+    }  # fmt: skip
+    unrounded = rules.score_total(
+        CRITERIA,
+        scores_for(values),
+        rounding=gap_value(_config(score_rounding="unrounded"), "score_rounding"),
+    )
+    rounded = rules.score_total(
+        CRITERIA,
+        scores_for(values),
+        rounding=gap_value(_config(score_rounding="two_decimals"), "score_rounding"),
+    )
+
+    assert unrounded.total < D("5")
+    assert rounded.total == D("5.00")
+
+
+def test_setting_partner_count_scale_changes_outcome():
+    # 8 partners score 1.5 on the Annex V scale; a call whose scale gives 2.5 from 8 partners up
+    # scores the same cluster 2.5 (criterion 3β).
+    seeded = rules.partner_scale_from_config(_config()["partner_count_scale"])
+    generous = rules.partner_scale_from_config(
+        [{"min_partners": 8, "score": "2.5"}, {"min_partners": 5, "score": "0"}]
+    )
+
+    assert rules.partner_count_score(8, seeded) == D("1.5")
+    assert rules.partner_count_score(8, generous) == D("2.5")

@@ -169,3 +169,19 @@ def test_a_member_without_a_declaration_is_sent_to_sign_it(client, scene):
     assert reverse("evaluation:declaration", args=[assignment.pk]) in page
     refused = client.post(reverse("evaluation_comparative:sheet", args=[apps[0].pk]), {"action": "open"})
     assert refused.status_code == 400 and "δήλωση μη σύγκρουσης" in refused.content.decode()
+
+
+def test_the_sheet_shows_the_private_participation_and_computes_e24(client, scene):
+    # Equipment 300,000 subsidised of a 450,000 line + personnel 100,000: plan 550,000, public
+    # 300,000 × 65% + 100,000 × 50% = 245,000, private 305,000 = 55,45% of the plan (§6.5.1, §7.4).
+    call, _, chair, apps = scene
+    apps[0].budget_lines.filter(category="02.06").update(total_amount="450000")
+    client.force_login(chair)
+    url = reverse("evaluation_comparative:sheet", args=[apps[0].pk])
+    client.post(url, {"action": "open"})
+
+    page = client.get(url).content.decode()
+
+    assert "305.000,00 €" in page  # private participation in the summary and in E24
+    assert "55,45% του σχεδίου 550.000,00 €" in page and "ελάχιστο 25% → πληρείται" in page
+    assert 'id="computed-E24"' in page
