@@ -74,7 +74,8 @@ class AssignForm(forms.Form):
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["evaluator"].choices = [("", "— Επιλέξτε —")] + [
-            (u.pk, f"{u.get_full_name() or u.username} · {u.open_count} ανοιχτές αναθέσεις") for u in candidates
+            (u.pk, f"{u.get_full_name() or u.username} · {u.open_count} ανοιχτές αναθέσεις")
+            for u in candidates
         ]
         self.fields["evaluator"].error_messages["required"] = "Επιλέξτε αξιολογητή."
 

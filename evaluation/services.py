@@ -60,8 +60,8 @@ from evaluation.rules import (
     objection_decision_due,
     objection_policy,
 )
-from evaluation.rules import fcfs as fcfs_rules
 from evaluation.rules import assignment as assignment_rules
+from evaluation.rules import fcfs as fcfs_rules
 from evaluation.rules import grants as grant_rules
 from opske import audit
 from opske.calendar import ATHENS, end_of_day_athens

@@ -21,13 +21,13 @@ from evaluation import exports, selectors, services
 from evaluation.filters import AssignmentFilterSet, AssignmentQueueFilterSet, ReviewFilterSet
 from evaluation.forms import (
     AssignForm,
-    ReassignForm,
     ClarificationForm,
     DeclarationForm,
     FindingForm,
     ObjectionDecisionForm,
     ObjectionForm,
     OpinionForm,
+    ReassignForm,
     ReplyForm,
     ReviewForm,
     SignForm,

@@ -8,11 +8,11 @@ from django.urls import reverse
 
 from accounts.models import Role, RoleAssignment
 from accounts.tests.factories import UserFactory
+from applications.tests.factories import member
+from calls.models import Call
 from evaluation import services
 from evaluation.models import Assignment
 from evaluation.rules.assignment import assign_on_submission
-from applications.tests.factories import member
-from calls.models import Call
 from evaluation.tests.factories import LIGNITIS, submitted_application
 from opske.errors import Conflict, ValidationFailed
 from opske.models import AuditEvent
@@ -40,14 +40,18 @@ def _set_assignment(call, value):
 
 
 def test_rule_assigns_only_fcfs_calls_set_to_auto_without_a_live_evaluator():
-    assert assign_on_submission(method="fcfs_direct", setting="auto", status="submitted", has_live_evaluator=False)
+    assert assign_on_submission(
+        method="fcfs_direct", setting="auto", status="submitted", has_live_evaluator=False
+    )
     assert not assign_on_submission(method="fcfs_direct", setting="manual", status="submitted",
                                     has_live_evaluator=False)  # fmt: skip
     assert not assign_on_submission(method="comparative", setting="auto", status="submitted",
                                     has_live_evaluator=False)  # fmt: skip
     assert not assign_on_submission(method="fcfs_direct", setting="auto", status="submitted",
                                     has_live_evaluator=True)  # fmt: skip
-    assert not assign_on_submission(method="fcfs_direct", setting="auto", status="draft", has_live_evaluator=False)
+    assert not assign_on_submission(
+        method="fcfs_direct", setting="auto", status="draft", has_live_evaluator=False
+    )
 
 
 def test_setting_assignment_changes_outcome(kya7066, evaluator):
@@ -100,7 +104,9 @@ def test_reassign_withdraws_keeps_the_reason_and_gives_it_to_the_other_person(ky
     )
     # when the administrator reassigns without a reason, it is refused at the field, nothing changes
     with pytest.raises(ValidationFailed) as exc:
-        services.assignment_reassign(actor=admin_user, assignment_id=first.pk, evaluator_id=other.pk, reason=" ")
+        services.assignment_reassign(
+            actor=admin_user, assignment_id=first.pk, evaluator_id=other.pk, reason=" "
+        )
     assert "reason" in exc.value.fields
     assert _live_evaluators(app) == ["axiologitis"]
     # when with a reason, the first is withdrawn and the second holds it; the reason is in the audit
@@ -165,7 +171,9 @@ def test_administrator_assigns_and_reassigns_through_the_page(client, kya7066, e
     assert app.protocol_number not in client.get(reverse("evaluation:assign-queue")).content.decode()
     # reassign without reason: the error is at the field, nothing changes
     a = Assignment.objects.get(application=app, state=Assignment.State.AWAITING_DECLARATION)
-    response = client.post(url, {"action": "reassign", "assignment": a.pk, "evaluator": other.pk, "reason": ""})
+    response = client.post(
+        url, {"action": "reassign", "assignment": a.pk, "evaluator": other.pk, "reason": ""}
+    )
     body = response.content.decode()
     assert response.status_code == 400 and "govgr-field--error" in body and "Απαιτείται αιτιολογία" in body
     assert _live_evaluators(app) == ["axiologitis"]
