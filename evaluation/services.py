@@ -62,6 +62,7 @@ from evaluation.rules import (
     objection_is_timely,
     objection_policy,
 )
+from evaluation.rules import assignment as assignment_rules
 from evaluation.rules import fcfs as fcfs_rules
 from evaluation.rules import grants as grant_rules
 from opske import audit
@@ -69,7 +70,7 @@ from opske.calendar import ATHENS, end_of_day_athens
 from opske.deadlines import deadline_cancel, deadline_schedule
 from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opske.money import format_eur
-from opske.notifications import notify
+from opske.notifications import notify, unique_addresses
 from opske.pdf import document_request
 
 DECLARATION_TEXT = (
@@ -147,6 +148,28 @@ def applicant_users(application: Application) -> list:
         ]
     person = application.person
     return [person.user] if person and person.user_id else []
+
+
+def notice_addresses_for(application: Application) -> list[str]:
+    """The e-mail addresses a legal notice about `application` goes to; sending is service.
+
+    A business: the confirmed address of its contact profile and each coordinator's (ΚΥΑ 7066
+    Art. 6.10, 7.3), and also the address declared in the application. The declared address is
+    used as well, not only as a fallback: the form names it «e-mail επικοινωνίας (νόμιμη
+    κοινοποίηση)», the application is a solemn declaration (Art. 6.11) and Art. 8.2 serves the
+    verification results there, so the business chose it for this application; a copy there loses
+    nothing, and a business that never confirmed a profile address is still served.
+    A person (ΚΥΑ 16936): the address of their account and the declared one.
+    """
+    from accounts.selectors import notice_addresses
+
+    addresses = []
+    if application.business_id:
+        addresses += notice_addresses(application.business)
+    elif application.person_id and application.person.user_id:
+        addresses.append(application.person.user.email or "")
+    addresses.append(application.email or "")
+    return unique_addresses(addresses)
 
 
 def _supervisors():
@@ -288,6 +311,99 @@ def assignment_withdraw(*, actor, assignment_id: int, reason: str = "") -> Assig
             after={"state": a.state}, reason=reason,
         )  # fmt: skip
     return a
+
+
+AUTO_ASSIGN_ACTOR = "σύστημα: αυτόματη ανάθεση"
+
+
+def _has_live_evaluator(application_id: int) -> bool:
+    return Assignment.objects.filter(
+        application_id=application_id,
+        role=Assignment.Role.EVALUATOR,
+        state__in=[*Assignment.OPEN_STATES, Assignment.State.DONE],
+    ).exists()
+
+
+def assignment_on_submission(*, application_id: int) -> Assignment | None:
+    """After a final submission is recorded: its one evaluator when the call assigns automatically.
+
+    Runs as a task after commit (never in the submission's lock). Safe to run twice: the
+    application row is locked and an application that already has a live evaluator is left alone.
+    With nobody free of conflicts it stays in the administrator's queue (ΚΥΑ 7066 Art. 7.1α).
+    """
+    with transaction.atomic():
+        app = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("call")
+            .filter(pk=application_id)
+            .first()
+        )
+        if app is None:
+            return None
+        if not assignment_rules.assign_on_submission(
+            method=app.call.evaluation_method,
+            setting=gap_value(app.call.config or {}, "assignment"),
+            status=app.status,
+            has_live_evaluator=_has_live_evaluator(app.pk),
+        ):
+            return None
+        try:
+            with transaction.atomic():
+                return assignment_auto(actor=AUTO_ASSIGN_ACTOR, application_id=app.pk)
+        except Conflict as exc:
+            audit.record(
+                actor=AUTO_ASSIGN_ACTOR,
+                action="evaluation.assignment.auto_failed",
+                obj=app,
+                reason=exc.message,
+            )
+            return None
+
+
+def enqueue_assignment_on_submission(application) -> None:
+    """`applications.hooks` callback: schedule the automatic assignment after commit.
+
+    `robust=True`: a broker outage is logged and never undoes the recorded submission; the
+    application then simply waits in the administrator's queue of unassigned applications.
+    """
+    from evaluation.tasks import assign_on_submission
+
+    application_id = application.pk
+    transaction.on_commit(lambda: assign_on_submission.delay(application_id), robust=True)
+
+
+def assignment_reassign(*, actor, assignment_id: int, evaluator_id: int, reason: str) -> Assignment:
+    """Withdraw an open assignment and give the application to another person, reason kept.
+
+    The withdrawn assignment stays in the history (state «Ανακλήθηκε») with the reason on its
+    audit event; the new one carries the same reason, so the audit trail reads as one step.
+    """
+    _require_role(actor, Role.SUPERVISOR, Role.PROGRAMME_ADMIN)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            "Γράψτε τον λόγο της ανάθεσης σε άλλον.", fields={"reason": "Απαιτείται αιτιολογία."}
+        )
+    with transaction.atomic():
+        old = _locked_assignment(assignment_id)
+        if old.evaluator_id == int(evaluator_id):
+            raise ValidationFailed(
+                "Επιλέξτε άλλο πρόσωπο από αυτό που έχει ήδη την ανάθεση.",
+                fields={"evaluator": "Το ίδιο πρόσωπο έχει ήδη την ανάθεση."},
+            )
+        assignment_withdraw(actor=actor, assignment_id=old.pk, reason=reason)
+        new = assignment_create(
+            actor=actor, application_id=old.application_id, evaluator_id=evaluator_id, role=old.role
+        )
+        audit.record(
+            actor=actor,
+            action="evaluation.assignment.reassigned",
+            obj=new,
+            before={"assignment": old.pk, "evaluator": old.evaluator_id},
+            after={"assignment": new.pk, "evaluator": new.evaluator_id},
+            reason=reason,
+        )
+    return new
 
 
 def conflict_declaration_sign(
@@ -638,6 +754,7 @@ def clarification_request(*, actor, evaluation_id: int, question: str) -> Clarif
         )
         notify(
             recipients=applicant_users(ev.application),
+            addresses=notice_addresses_for(ev.application),
             subject=f"Αίτημα διευκρινίσεων για την αίτηση {ev.application}",
             body=(
                 f"{question}\n\nΠαρακαλούμε απαντήστε στην πύλη έως και {due:%d/%m/%Y}. "
@@ -986,6 +1103,7 @@ def decision_record_published(*, decision: Decision, ada: str, url: str = "") ->
         )
         notify(
             recipients=applicant_users(app),
+            addresses=notice_addresses_for(app),
             subject=f"{d.get_kind_display()} — αίτηση {app}",
             body="\n".join(lines),
             kind=NOTICE_KIND,
@@ -1416,6 +1534,7 @@ def objection_decide(*, actor, objection_id: int, accepted: bool, reasons: str) 
             _objection_accepted(actor=actor, objection=obj, reasons=reasons)
         notify(
             recipients=applicant_users(obj.application),
+            addresses=notice_addresses_for(obj.application),
             subject=f"Απόφαση επί της ένστασής σας — αίτηση {obj.application}",
             body=(
                 f"Η ένστασή σας κατά της απόφασης {obj.decision.protocol_number} "
