@@ -23,7 +23,7 @@ import shutil
 import subprocess
 import unicodedata
 from collections import deque
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urldefrag
 
 import pytest
 from django.core.management import call_command
@@ -168,7 +168,9 @@ def _publish_one_kya7066_decision(capture):
     evaluator = User.objects.get(username="evaluator")
     supervisor = User.objects.get(username="supervisor")
     assignment = (
-        Assignment.objects.filter(evaluator=evaluator, role=Assignment.Role.EVALUATOR, application__status="submitted")
+        Assignment.objects.filter(
+            evaluator=evaluator, role=Assignment.Role.EVALUATOR, application__status="submitted"
+        )
         .select_related("application")
         .order_by("application__priority_seq")
         .first()
@@ -267,7 +269,9 @@ def _diavgeia_acts() -> dict[str, str]:
         texts = [str(meta.get("subject", "")), str(meta.get("extraFieldValues", ""))]
         for name, content in published_files(ada):
             assert content, f"the sandbox kept no file {name} for {ada}"
-            texts.append(pdf_text(content) if content.startswith(b"%PDF") else content.decode(errors="replace"))
+            texts.append(
+                pdf_text(content) if content.startswith(b"%PDF") else content.decode(errors="replace")
+            )
         acts[ada] = "\n".join(texts)
     return acts
 
@@ -281,10 +285,15 @@ def test_no_public_page_export_or_diavgeia_act_carries_a_personal_identifier(pub
     client = Client()
     starts = ["/", "/calls/", *_parameterless_paths()]
     for call in Call.objects.all():
-        starts += [reverse("calls:detail", args=[call.code]), reverse("evaluation:results-public", args=[call.code])]
+        starts += [
+            reverse("calls:detail", args=[call.code]),
+            reverse("evaluation:results-public", args=[call.code]),
+        ]
     for table in RankingTable.objects.all():
         for fmt in ("pdf", "xlsx"):
-            starts.append(reverse("points:table-export", kwargs={"pk": table.round_id, "kind": table.kind, "fmt": fmt}))
+            starts.append(
+                reverse("points:table-export", kwargs={"pk": table.round_id, "kind": table.kind, "fmt": fmt})
+            )
         starts.append(reverse("points:public-table", kwargs={"pk": table.round_id, "kind": table.kind}))
 
     # when every public page and export is read, and every act published to Diavgeia
