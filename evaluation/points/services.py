@@ -228,11 +228,7 @@ def _score(a: PointsAssessment) -> None:
         age_rule=age_rule,
     )
     if a.register_status == "refused":
-        refusal = a.register.get("refusal") or {}
-        reasons = [
-            rules.Reason("register_refused", f"Μητρώο ΔΥΠΑ: {refusal.get('message', 'άρνηση')}"),
-            *reasons,
-        ]
+        reasons = [rules.register_refusal_reason(a.register.get("refusal") or {}), *reasons]
     points = rules.compute_points(
         facts,
         grid,
@@ -261,7 +257,9 @@ def _score(a: PointsAssessment) -> None:
     a.total = points.total
     a.income_column = points.income_column
     a.eligible = not reasons
-    a.exclusion_reasons = [{"code": r.code, "message": r.message} for r in reasons]
+    a.exclusion_reasons = [
+        {"code": r.code, "message": r.message, **({"detail": r.detail} if r.detail else {})} for r in reasons
+    ]
     a.status = PointsAssessment.Status.ASSESSED
     a.assessed_at = timezone.now()
 
@@ -445,7 +443,12 @@ INSERT INTO evaluation_points_rankingrow
 SELECT %s, a.application_id,
        CASE WHEN r.rank IS NULL THEN 'excluded' ELSE 'ranked' END, r.rank, a.code, a.education,
        a.preferences, a.points_unemployment, a.points_income, a.points_age, a.points_children, a.total,
-       a.submitted_at, r.service, CASE WHEN r.rank IS NULL THEN a.exclusion_reasons ELSE '[]'::jsonb END,
+       a.submitted_at, r.service,
+       -- the public copy of the reasons: code and public message, never the staff 'detail'
+       CASE WHEN r.rank IS NULL THEN (
+           SELECT coalesce(jsonb_agg(e.value - 'detail' ORDER BY e.n), '[]'::jsonb)
+           FROM jsonb_array_elements(a.exclusion_reasons) WITH ORDINALITY AS e(value, n)
+       ) ELSE '[]'::jsonb END,
        r.category_rank, r.tie_note
 FROM unnest(%s::bigint[], %s::integer[], %s::text[], %s::integer[], %s::text[])
      AS r(application_id, rank, service, category_rank, tie_note)
@@ -471,7 +474,7 @@ def _row(table, a, status, rank, service, *, category_rank=None, tie_note="") ->
         total=a.total,
         submitted_at=a.submitted_at,
         service_code=service,
-        reasons=a.exclusion_reasons if status == RankingRow.Status.EXCLUDED else [],
+        reasons=rules.public_reasons(a.exclusion_reasons) if status == RankingRow.Status.EXCLUDED else [],
     )
 
 
