@@ -27,6 +27,7 @@ ROLE_AREAS = {
     Role.PROGRAMME_ADMIN: [
         ("Προσκλήσεις, εκδόσεις και τροποποιήσεις", "calls:manage-list"),
         ("Αιτήσεις ανά πρόσκληση", "applications:staff-list"),
+        ("Αναθέσεις αιτήσεων σε αξιολογητές", "evaluation:assign-queue"),
         ("Έλεγχος β' επιπέδου και αποφάσεις", "evaluation:reviews"),
         ("Συγκριτική αξιολόγηση (πίνακες κατάταξης)", "evaluation_comparative:rounds"),
         ("Μοριοδότηση και πίνακες ΚΥΑ 16936", "points:round-list"),
@@ -43,6 +44,7 @@ ROLE_AREAS = {
         ("Ενστάσεις", "evaluation:objections"),
     ],
     Role.SUPERVISOR: [
+        ("Αναθέσεις αιτήσεων σε αξιολογητές", "evaluation:assign-queue"),
         ("Έλεγχος β' επιπέδου και αποφάσεις", "evaluation:reviews"),
         ("Ενστάσεις", "evaluation:objections"),
         ("Συγκριτική αξιολόγηση: έγκριση αποτελεσμάτων", "evaluation_comparative:rounds"),

@@ -27,6 +27,7 @@ from accounts.models import Business, Membership, Person
 from accounts.selectors import businesses_for_user, user_business_roles
 from applications import rules
 from applications.call_data import call_rule_data
+from applications.hooks import submission_recorded
 from applications.models import (
     Application,
     BudgetLine,
@@ -976,6 +977,7 @@ def submission_record_receipt_and_notices(*, submission_id: int) -> Submission |
         if app.submitted_at == submission.submitted_at:  # the latest submission's receipt is the one shown
             Application.objects.filter(pk=app.pk).update(receipt=document)
         _notify_submitted(app, submission)
+        submission_recorded(app)
         submission.receipt = document
     return submission
 

@@ -175,6 +175,27 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
     ),
 )
 
+# Not a gap of the text but a per-call working choice: who gives a submitted application its one
+# evaluator (ΚΥΑ 7066 Art. 7.1α: «ένας αξιολογητής ανά αίτηση», with a signed no-conflict
+# declaration; Art. 7.2: examined in priority order). The seed does not say how the person is
+# chosen. Default «auto»: the balanced, conflict-aware pick (`evaluation.services.assignment_auto`)
+# right after the submission is recorded, so evaluation follows the FCFS order without waiting for
+# a clerk; «manual» leaves it in the programme administrator's queue of unassigned applications.
+GAP_SETTINGS += (
+    GapSetting(
+        key="assignment",
+        label="Ανάθεση αιτήσεων σε αξιολογητή",
+        choices=(
+            ("auto", "Αυτόματη με την οριστικοποίηση (ισόρροπη, χωρίς σύγκρουση συμφερόντων)"),
+            ("manual", "Από τον διαχειριστή προγράμματος (ουρά μη ανατεθειμένων αιτήσεων)"),
+        ),
+        default="auto",
+        citation="ΚΥΑ 7066 Άρθ. 7.1α, 7.2: ένας αξιολογητής ανά αίτηση, με τη σειρά προτεραιότητας· "
+        "ο τρόπος χρέωσης δεν ορίζεται.",
+        methods=("fcfs_direct",),
+    ),
+)
+
 GAPS_BY_KEY = {g.key: g for g in GAP_SETTINGS}
 
 

@@ -37,3 +37,37 @@ class ReviewFilterSet(django_filters.FilterSet):
         return qs.filter(
             Q(application__protocol_number__icontains=value) | Q(application__business__name__icontains=value)
         )
+
+
+class AssignmentQueueFilterSet(django_filters.FilterSet):
+    """The administrator's queue: unassigned by default, or those with an open assignment."""
+
+    WAITING = "waiting"
+    ASSIGNED = "assigned"
+
+    q = django_filters.CharFilter(method="search", label="Αναζήτηση")
+    call = django_filters.CharFilter(field_name="call__code", label="Πρόσκληση")
+    status = django_filters.ChoiceFilter(
+        choices=(("submitted", "Υποβλήθηκε"), ("reserve", "Σε επιφύλαξη")), label="Κατάσταση αίτησης"
+    )
+    assignment = django_filters.ChoiceFilter(
+        choices=((WAITING, "Χωρίς αξιολογητή"), (ASSIGNED, "Με αξιολογητή (για ανάθεση σε άλλον)")),
+        method="by_assignment",
+        label="Ανάθεση",
+        empty_label=None,
+    )
+
+    def search(self, qs, name, value):
+        return qs.filter(
+            Q(protocol_number__icontains=value) | Q(business__name__icontains=value) | Q(business__afm=value)
+        )
+
+    def by_assignment(self, qs, name, value):
+        return qs.filter(live_evaluators__gt=0) if value == self.ASSIGNED else qs.filter(live_evaluators=0)
+
+    @property
+    def qs(self):
+        qs = super().qs
+        if not (self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("assignment")):
+            qs = qs.filter(live_evaluators=0)
+        return qs

@@ -66,3 +66,24 @@ class ObjectionDecisionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reasons = forms.CharField(label="Αιτιολόγηση", widget=forms.Textarea)
+
+
+class AssignForm(forms.Form):
+    evaluator = forms.TypedChoiceField(label="Αξιολογητής", coerce=int, choices=())
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evaluator"].choices = [("", "— Επιλέξτε —")] + [
+            (u.pk, f"{u.get_full_name() or u.username} · {u.open_count} ανοιχτές αναθέσεις")
+            for u in candidates
+        ]
+        self.fields["evaluator"].error_messages["required"] = "Επιλέξτε αξιολογητή."
+
+
+class ReassignForm(AssignForm):
+    reason = forms.CharField(
+        label="Λόγος ανάθεσης σε άλλον (καταγράφεται)",
+        widget=forms.Textarea,
+        required=True,
+        error_messages={"required": "Απαιτείται αιτιολογία."},
+    )

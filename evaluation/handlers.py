@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from applications.hooks import on_submission_recorded
 from opske.deadlines import SWEEPER_ACTOR, deadline_handler
 from opske.notifications import notify, on_notice_sent
 
@@ -12,6 +13,14 @@ def decision_notice_sent(notification) -> None:
     from evaluation.services import decision_record_notified
 
     decision_record_notified(decision_id=int(notification.object_id), sent_at=notification.sent_at)
+
+
+@on_submission_recorded
+def assign_after_submission(application) -> None:
+    """ΚΥΑ 7066 Art. 7.1α, 7.2: the call's «assignment» setting decides (evaluation.rules.assignment)."""
+    from evaluation.services import enqueue_assignment_on_submission
+
+    enqueue_assignment_on_submission(application)
 
 
 @deadline_handler("evaluation.clarification_expired")

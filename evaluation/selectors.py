@@ -226,3 +226,71 @@ def result_rows(call, *, public: bool) -> list[dict]:
             row["applicant"] = app.business.name
         rows.append(row)
     return rows
+
+
+# --- the administrator's assignment queue (ΚΥΑ 7066 Art. 7.1α) ------------------------------------
+
+ASSIGNERS = (Role.PROGRAMME_ADMIN, Role.SUPERVISOR)
+LIVE_ASSIGNMENT_STATES = (*Assignment.OPEN_STATES, Assignment.State.DONE)
+
+
+def may_assign(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(*ASSIGNERS))
+
+
+def applications_for_assignment(user):
+    """Submitted FCFS applications with their live evaluator (if any), priority order.
+
+    Each row is annotated with `live_evaluators` (0 = unassigned); the queue shows the unassigned
+    ones by default and the open ones on request, so they can be reassigned.
+    """
+    from django.db.models import Count
+
+    from applications.models import Application
+    from evaluation.rules.assignment import ASSIGNABLE_STATUSES
+
+    if not may_assign(user):
+        return Application.objects.none()
+    return (
+        Application.objects.filter(call__evaluation_method="fcfs_direct", status__in=ASSIGNABLE_STATUSES)
+        .select_related("call", "business", "person")
+        .annotate(
+            live_evaluators=Count(
+                "evaluation_assignments",
+                filter=Q(
+                    evaluation_assignments__role=Assignment.Role.EVALUATOR,
+                    evaluation_assignments__state__in=LIVE_ASSIGNMENT_STATES,
+                ),
+            )
+        )
+        .order_by("call_id", "priority_seq", "pk")
+    )
+
+
+def application_get_for_assignment(*, user, pk):
+    app = applications_for_assignment(user).filter(pk=_int(pk)).first()
+    if app is None:
+        raise NotFound("Η αίτηση δεν βρέθηκε.")
+    return app
+
+
+def assignment_history(application) -> list[dict]:
+    """Every assignment of the application, newest first, with the reason of its withdrawal."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from opske.models import AuditEvent
+
+    rows = list(
+        Assignment.objects.filter(application=application)
+        .select_related("evaluator", "assigned_by")
+        .order_by("-created_at", "-pk")
+    )
+    reasons = {}
+    if rows:
+        events = AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(Assignment),
+            action="evaluation.assignment.withdrawn",
+            object_id__in=[str(a.pk) for a in rows],
+        ).values_list("object_id", "reason")
+        reasons = dict(events)
+    return [{"assignment": a, "reason": reasons.get(str(a.pk), "")} for a in rows]

@@ -33,6 +33,7 @@ from accounts.models import Membership, Role
 from applications.evaluation_hooks import application_evaluation_transition
 from applications.models import Application
 from applications.reserves import reserves_promote
+from calls.gaps import gap_value
 from calls.models import BudgetPool, Call, CallDeadline
 from calls.services import pool_commit, pool_lock, pool_release
 from evaluation.methods import method_for
@@ -59,6 +60,7 @@ from evaluation.rules import (
     objection_decision_due,
     objection_policy,
 )
+from evaluation.rules import assignment as assignment_rules
 from evaluation.rules import fcfs as fcfs_rules
 from evaluation.rules import grants as grant_rules
 from opske import audit
@@ -284,6 +286,99 @@ def assignment_withdraw(*, actor, assignment_id: int, reason: str = "") -> Assig
             after={"state": a.state}, reason=reason,
         )  # fmt: skip
     return a
+
+
+AUTO_ASSIGN_ACTOR = "σύστημα: αυτόματη ανάθεση"
+
+
+def _has_live_evaluator(application_id: int) -> bool:
+    return Assignment.objects.filter(
+        application_id=application_id,
+        role=Assignment.Role.EVALUATOR,
+        state__in=[*Assignment.OPEN_STATES, Assignment.State.DONE],
+    ).exists()
+
+
+def assignment_on_submission(*, application_id: int) -> Assignment | None:
+    """After a final submission is recorded: its one evaluator when the call assigns automatically.
+
+    Runs as a task after commit (never in the submission's lock). Safe to run twice: the
+    application row is locked and an application that already has a live evaluator is left alone.
+    With nobody free of conflicts it stays in the administrator's queue (ΚΥΑ 7066 Art. 7.1α).
+    """
+    with transaction.atomic():
+        app = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("call")
+            .filter(pk=application_id)
+            .first()
+        )
+        if app is None:
+            return None
+        if not assignment_rules.assign_on_submission(
+            method=app.call.evaluation_method,
+            setting=gap_value(app.call.config or {}, "assignment"),
+            status=app.status,
+            has_live_evaluator=_has_live_evaluator(app.pk),
+        ):
+            return None
+        try:
+            with transaction.atomic():
+                return assignment_auto(actor=AUTO_ASSIGN_ACTOR, application_id=app.pk)
+        except Conflict as exc:
+            audit.record(
+                actor=AUTO_ASSIGN_ACTOR,
+                action="evaluation.assignment.auto_failed",
+                obj=app,
+                reason=exc.message,
+            )
+            return None
+
+
+def enqueue_assignment_on_submission(application) -> None:
+    """`applications.hooks` callback: schedule the automatic assignment after commit.
+
+    `robust=True`: a broker outage is logged and never undoes the recorded submission; the
+    application then simply waits in the administrator's queue of unassigned applications.
+    """
+    from evaluation.tasks import assign_on_submission
+
+    application_id = application.pk
+    transaction.on_commit(lambda: assign_on_submission.delay(application_id), robust=True)
+
+
+def assignment_reassign(*, actor, assignment_id: int, evaluator_id: int, reason: str) -> Assignment:
+    """Withdraw an open assignment and give the application to another person, reason kept.
+
+    The withdrawn assignment stays in the history (state «Ανακλήθηκε») with the reason on its
+    audit event; the new one carries the same reason, so the audit trail reads as one step.
+    """
+    _require_role(actor, Role.SUPERVISOR, Role.PROGRAMME_ADMIN)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            "Γράψτε τον λόγο της ανάθεσης σε άλλον.", fields={"reason": "Απαιτείται αιτιολογία."}
+        )
+    with transaction.atomic():
+        old = _locked_assignment(assignment_id)
+        if old.evaluator_id == int(evaluator_id):
+            raise ValidationFailed(
+                "Επιλέξτε άλλο πρόσωπο από αυτό που έχει ήδη την ανάθεση.",
+                fields={"evaluator": "Το ίδιο πρόσωπο έχει ήδη την ανάθεση."},
+            )
+        assignment_withdraw(actor=actor, assignment_id=old.pk, reason=reason)
+        new = assignment_create(
+            actor=actor, application_id=old.application_id, evaluator_id=evaluator_id, role=old.role
+        )
+        audit.record(
+            actor=actor,
+            action="evaluation.assignment.reassigned",
+            obj=new,
+            before={"assignment": old.pk, "evaluator": old.evaluator_id},
+            after={"assignment": new.pk, "evaluator": new.evaluator_id},
+            reason=reason,
+        )
+    return new
 
 
 def conflict_declaration_sign(

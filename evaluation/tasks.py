@@ -91,3 +91,12 @@ register_outbox(
     pending={"deminimis_state": Decision.DeminimisState.PENDING},
     age_field="notified_at",
 )
+
+
+@shared_task(name="evaluation.tasks.assign_on_submission", acks_late=True)
+def assign_on_submission(application_id: int) -> int | None:
+    """ΚΥΑ 7066 Art. 7.1α: the submitted application's evaluator, when its call assigns automatically."""
+    from evaluation.services import assignment_on_submission
+
+    assignment = assignment_on_submission(application_id=application_id)
+    return assignment.pk if assignment else None

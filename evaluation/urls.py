@@ -6,6 +6,8 @@ app_name = "evaluation"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("assignments/queue/", views.assign_queue, name="assign-queue"),
+    path("assignments/applications/<int:pk>/", views.assign, name="assign"),
     path("assignments/<int:pk>/declaration/", views.declaration, name="declaration"),
     path("assignments/<int:pk>/", views.workspace, name="workspace"),
     path("evaluations/<int:pk>/criteria/<str:code>/", views.finding_autosave, name="finding"),

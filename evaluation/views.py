@@ -18,14 +18,16 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from calls.models import Call
 from evaluation import exports, selectors, services
-from evaluation.filters import AssignmentFilterSet, ReviewFilterSet
+from evaluation.filters import AssignmentFilterSet, AssignmentQueueFilterSet, ReviewFilterSet
 from evaluation.forms import (
+    AssignForm,
     ClarificationForm,
     DeclarationForm,
     FindingForm,
     ObjectionDecisionForm,
     ObjectionForm,
     OpinionForm,
+    ReassignForm,
     ReplyForm,
     ReviewForm,
     SignForm,
@@ -224,6 +226,86 @@ def evaluation_submit(request, pk):
         return redirect("evaluation:workspace", pk=evaluation.assignment_id)
     messages.success(request, "Η αξιολόγηση υποβλήθηκε για έλεγχο β' επιπέδου.")
     return redirect("evaluation:queue")
+
+
+# --- the administrator's assignment queue (ΚΥΑ 7066 Art. 7.1α) ------------------------------------
+
+
+@role_required(Role.PROGRAMME_ADMIN, Role.SUPERVISOR)
+def assign_queue(request):
+    """«Αναθέσεις αιτήσεων»: submitted applications without an evaluator (or with one, to reassign)."""
+    filterset = AssignmentQueueFilterSet(
+        request.GET or None, queryset=selectors.applications_for_assignment(request.user)
+    )
+    qs = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else filterset.queryset.none()
+    page, query = _page(request, qs)
+    return render(
+        request,
+        "evaluation/assign_queue.html",
+        {"page": page, "applications": page.object_list, "filter": filterset, "query": query},
+    )
+
+
+@role_required(Role.PROGRAMME_ADMIN, Role.SUPERVISOR)
+@require_http_methods(["GET", "POST"])
+def assign(request, pk):
+    """Assign one application (chosen person or the balanced automatic pick) or reassign it."""
+    app = _or_404(selectors.application_get_for_assignment, user=request.user, pk=pk)
+    candidates = list(services.assignment_candidates(app, Assignment.Role.EVALUATOR))
+    action = request.POST.get("action")
+    assign_form = AssignForm(request.POST if action == "assign" else None, candidates=candidates)
+    reassign_form = ReassignForm(
+        request.POST if action == "reassign" else None, candidates=candidates, auto_id="id_re_%s"
+    )
+    live = (
+        Assignment.objects.filter(
+            application=app, role=Assignment.Role.EVALUATOR, state__in=Assignment.OPEN_STATES
+        )
+        .select_related("evaluator")
+        .first()
+    )
+    status = 200
+    if request.method == "POST":
+        try:
+            if action == "auto":
+                a = services.assignment_auto(actor=request.user, application_id=app.pk)
+                messages.success(request, f"Η αίτηση ανατέθηκε αυτόματα σε: {a.evaluator.get_full_name()}.")
+                return redirect("evaluation:assign", pk=app.pk)
+            if action == "assign" and assign_form.is_valid():
+                a = services.assignment_create(
+                    actor=request.user,
+                    application_id=app.pk,
+                    evaluator_id=assign_form.cleaned_data["evaluator"],
+                    role=Assignment.Role.EVALUATOR,
+                )
+                messages.success(request, f"Η αίτηση ανατέθηκε σε: {a.evaluator.get_full_name()}.")
+                return redirect("evaluation:assign", pk=app.pk)
+            if action == "reassign" and live is not None and reassign_form.is_valid():
+                a = services.assignment_reassign(
+                    actor=request.user,
+                    assignment_id=live.pk,
+                    evaluator_id=reassign_form.cleaned_data["evaluator"],
+                    reason=reassign_form.cleaned_data["reason"],
+                )
+                messages.success(request, f"Η αίτηση ανατέθηκε σε: {a.evaluator.get_full_name()}.")
+                return redirect("evaluation:assign", pk=app.pk)
+        except ApplicationError as exc:
+            form = reassign_form if action == "reassign" else assign_form
+            _fail(request, form, exc)
+        status = 400
+    return render(
+        request,
+        "evaluation/assign.html",
+        {
+            "application": app,
+            "live": live,
+            "candidates": candidates,
+            "assign_form": assign_form,
+            "reassign_form": reassign_form,
+            "history": selectors.assignment_history(app),
+        },
+        status=status,
+    )
 
 
 # --- second level --------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from accounts.models import User
 from applications.tests.factories import load_world, seeded_call
 from calls import seeds
 from evaluation import services
-from evaluation.models import Decision, Objection
+from evaluation.models import Assignment, Decision, Objection
 from evaluation.tests.factories import submitted_application
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,9 +56,13 @@ def test_evaluator_and_supervisor_approve_and_the_business_objects(browser, port
     app, owner = submitted_application(call)
     evaluator = User.objects.get(username="evaluator")
     supervisor = User.objects.get(username="supervisor")
-    services.assignment_create(
-        actor=supervisor, application_id=app.pk, evaluator_id=evaluator.pk, role="evaluator"
-    )
+    # The call assigns automatically (calls.gaps «assignment»): the application is already the
+    # evaluator's, through the after-submission task; only the other evaluators' share decides.
+    assignment = Assignment.objects.get(application=app, role="evaluator")
+    if assignment.evaluator != evaluator:
+        services.assignment_reassign(
+            actor=supervisor, assignment_id=assignment.pk, evaluator_id=evaluator.pk, reason="δοκιμή"
+        )
 
     # The evaluator signs the declaration, opens the form and answers the eight criteria.
     page = _staff_page(browser, portal_url, "evaluator")
