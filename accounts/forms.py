@@ -68,3 +68,23 @@ class AmkaClaimForm(forms.Form):
         value = self.cleaned_data["amka"].strip().replace(" ", "")
         validate_amka(value)
         return value
+
+
+class BusinessContactForm(forms.Form):
+    """The contact profile for legal notices; the service checks and normalises (accounts.services)."""
+
+    email = forms.CharField(
+        label="E-mail νόμιμων κοινοποιήσεων",
+        required=False,
+        help_text="Τα μηνύματα σε αυτή τη διεύθυνση επέχουν θέση κοινοποίησης (ΚΥΑ 7066 Άρθ. 6.10, 7.3). "
+        "Ισχύει αφού την επιβεβαιώσετε από τον σύνδεσμο που θα λάβετε.",
+        widget=forms.EmailInput(
+            attrs={"class": "govgr-input", "autocomplete": "email", "spellcheck": "false"}
+        ),
+    )
+    phone = forms.CharField(
+        label="Τηλέφωνο επικοινωνίας",
+        required=False,
+        help_text="10 ψηφία, π.χ. 2461012345 ή 6912345678.",
+        widget=forms.TextInput(attrs={"class": "govgr-input", "inputmode": "tel", "autocomplete": "tel"}),
+    )

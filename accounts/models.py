@@ -110,6 +110,13 @@ class Business(models.Model):
     registry_refreshed_at = models.DateTimeField("τελευταία ενημέρωση από ΑΑΔΕ", null=True, blank=True)
     # What the registry answered, kept so a later reader sees what was known then.
     registry_snapshot = models.JSONField("απάντηση μητρώου", default=dict, blank=True)
+    # The contact profile for legal notices (ΚΥΑ 7066 Art. 6.10, 7.3: «προφίλ επικοινωνίας»). Only a
+    # confirmed address counts as service; a new one waits in `notice_email_pending` until its
+    # link is followed, and the one in force stays until then (accounts.services).
+    notice_email = models.EmailField("e-mail νόμιμων κοινοποιήσεων", blank=True)
+    notice_email_confirmed_at = models.DateTimeField("επιβεβαίωση e-mail", null=True, blank=True)
+    notice_email_pending = models.EmailField("e-mail σε αναμονή επιβεβαίωσης", blank=True)
+    notice_phone = models.CharField("τηλέφωνο επικοινωνίας", max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -67,3 +67,23 @@ def membership_get_for_business(*, business: Business, pk) -> Membership:
     if membership is None:
         raise Http404("Δεν βρέθηκε το μέλος.")
     return membership
+
+
+def notice_addresses(business: Business) -> list[str]:
+    """Where a legal notice to the business is e-mailed (ΚΥΑ 7066 Art. 6.10, 7.3): the confirmed
+    address of its contact profile and the address of each active coordinator, once each."""
+    addresses = []
+    if business.notice_email and business.notice_email_confirmed_at:
+        addresses.append(business.notice_email)
+    coordinators = Membership.objects.filter(
+        business=business, role=Membership.BusinessRole.COORDINATOR, state=Membership.State.ACTIVE
+    ).select_related("user")
+    for m in coordinators:
+        addresses.append(m.email or (m.user.email if m.user_id else ""))
+    seen, out = set(), []
+    for a in addresses:
+        key = (a or "").strip().lower()
+        if key and key not in seen:
+            seen.add(key)
+            out.append(a.strip())
+    return out

@@ -456,3 +456,135 @@ def role_revoke(*, actor: User, user: User, role: str, reason: str = "") -> None
         assignment.delete()
         audit(actor=actor, action="role.revoked", obj=user, before={"role": role}, reason=reason)
     user.__dict__.pop("_role_cache", None)
+
+
+# --- contact profile for legal notices (ΚΥΑ 7066 Art. 6.10, 7.3) -------------------------------------
+
+CONTACT_TOKEN_SALT = "accounts.business-notice-email"  # noqa: S105 - a signing salt, not a secret
+CONTACT_TOKEN_MAX_AGE = 7 * 24 * 3600  # a week to follow the link
+CONTACT_FIELDS = ["notice_email", "notice_email_confirmed_at", "notice_email_pending", "notice_phone"]
+
+
+def contact_confirmation_token(*, business: Business, email: str) -> str:
+    """A signed, timestamped token naming the business and the address it confirms."""
+    from django.core import signing
+
+    return signing.dumps({"b": business.pk, "e": email.lower()}, salt=CONTACT_TOKEN_SALT)
+
+
+def contact_token_read(token: str) -> tuple[Business, str]:
+    """The business and address of a confirmation token; a forged or expired one is refused."""
+    from django.core import signing
+
+    try:
+        data = signing.loads(token, salt=CONTACT_TOKEN_SALT, max_age=CONTACT_TOKEN_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise ValidationFailed(
+            "Ο σύνδεσμος επιβεβαίωσης έληξε. Αποθηκεύστε ξανά τη διεύθυνση για νέο σύνδεσμο.",
+            code="contact_token_expired",
+        ) from exc
+    except signing.BadSignature as exc:
+        raise ValidationFailed(
+            "Ο σύνδεσμος επιβεβαίωσης δεν είναι έγκυρος.", code="contact_token_invalid"
+        ) from exc
+    business = Business.objects.filter(pk=data.get("b")).first()
+    if business is None:
+        raise ValidationFailed("Ο σύνδεσμος επιβεβαίωσης δεν είναι έγκυρος.", code="contact_token_invalid")
+    return business, data.get("e", "")
+
+
+def business_contact_update(*, actor: User, business: Business, email: str, phone: str) -> Business:
+    """The coordinator edits the contact profile. A new e-mail is held until confirmed by its link
+    (sent after commit); the confirmed one stays in force until then. The phone applies at once."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from accounts.validators import clean_phone
+
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise ValidationFailed(
+                "Μη έγκυρη διεύθυνση e-mail.", fields={"email": "Γράψτε διεύθυνση όπως info@example.gr."}
+            ) from exc
+    phone = clean_phone(phone)
+    with transaction.atomic():
+        business = Business.objects.select_for_update().get(pk=business.pk)
+        _require_coordinator(actor, business)
+        before = snapshot(business, CONTACT_FIELDS)
+        business.notice_phone = phone
+        confirm_to = ""
+        if not email:
+            business.notice_email_pending = ""
+        elif email.lower() != (business.notice_email or "").lower() or not business.notice_email_confirmed_at:
+            business.notice_email_pending = email
+            confirm_to = email
+        else:
+            business.notice_email_pending = ""
+        business.save(update_fields=["notice_phone", "notice_email_pending"])
+        audit(
+            actor=actor,
+            action="business.contact_updated",
+            obj=business,
+            before=before,
+            after=snapshot(business, CONTACT_FIELDS),
+        )
+        if confirm_to:
+            from accounts.tasks import send_contact_confirmation
+
+            business_id = business.pk
+            transaction.on_commit(
+                lambda: send_contact_confirmation.delay(business_id, confirm_to), robust=True
+            )
+    return business
+
+
+def business_contact_confirm(*, token: str, actor=None) -> Business:
+    """Following the link confirms the address it names, if it is still the one waiting."""
+    business, email = contact_token_read(token)
+    with transaction.atomic():
+        business = Business.objects.select_for_update().get(pk=business.pk)
+        if business.notice_email.lower() == email and business.notice_email_confirmed_at:
+            return business  # the same link followed twice
+        if (business.notice_email_pending or "").lower() != email:
+            raise Conflict(
+                "Η διεύθυνση αυτού του συνδέσμου δεν είναι πλέον αυτή που περιμένει επιβεβαίωση.",
+                code="contact_token_stale",
+            )
+        before = snapshot(business, CONTACT_FIELDS)
+        business.notice_email = business.notice_email_pending
+        business.notice_email_pending = ""
+        business.notice_email_confirmed_at = timezone.now()
+        business.save(update_fields=["notice_email", "notice_email_pending", "notice_email_confirmed_at"])
+        audit(
+            actor=actor if getattr(actor, "is_authenticated", False) else "σύνδεσμος επιβεβαίωσης e-mail",
+            action="business.contact_email_confirmed",
+            obj=business,
+            before=before,
+            after=snapshot(business, CONTACT_FIELDS),
+        )
+    return business
+
+
+def business_contact_set_confirmed(*, actor, business: Business, email: str, phone: str = "") -> Business:
+    """Demo and migration of an address already confirmed elsewhere (load_demo); idempotent."""
+    with transaction.atomic():
+        business = Business.objects.select_for_update().get(pk=business.pk)
+        if business.notice_email == email and business.notice_email_confirmed_at:
+            return business
+        before = snapshot(business, CONTACT_FIELDS)
+        business.notice_email = email
+        business.notice_email_confirmed_at = timezone.now()
+        business.notice_email_pending = ""
+        business.notice_phone = phone or business.notice_phone
+        business.save(update_fields=CONTACT_FIELDS)
+        audit(
+            actor=actor,
+            action="business.contact_email_confirmed",
+            obj=business,
+            before=before,
+            after=snapshot(business, CONTACT_FIELDS),
+        )
+    return business

@@ -11,6 +11,8 @@ urlpatterns = [
     path("staff/login/", views.StaffLoginView.as_view(), name="staff_login"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("business/select/", views.business_select, name="business_select"),
+    path("business/<str:afm>/contact/", views.business_contact, name="business_contact"),
+    path("contact/confirm/<str:token>/", views.contact_confirm, name="contact_confirm"),
     path("business/<str:afm>/members/invite/", views.member_invite, name="member_invite"),
     path("business/<str:afm>/members/<int:pk>/revoke/", views.member_revoke, name="member_revoke"),
 ]

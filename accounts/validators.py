@@ -56,3 +56,24 @@ def clean_afm(value: str) -> str:
 def clean_amka(value: str) -> str:
     """The ΑΜΚΑ without spaces, or ValidationFailed (field «amka») with the Greek reason."""
     return _as_validation_failed("amka", validate_amka, (value or "").strip().replace(" ", ""))
+
+
+def clean_phone(value: str) -> str:
+    """A Greek phone number as 10 digits (fixed 2…, mobile 69…); +30/0030 and separators dropped.
+
+    Empty stays empty (the phone is optional). Anything else is refused at the field.
+    """
+    raw = (value or "").strip()
+    if not raw:
+        return ""
+    digits = "".join(ch for ch in raw if ch not in " -./()")
+    if digits.startswith("+30"):
+        digits = digits[3:]
+    elif digits.startswith("0030"):
+        digits = digits[4:]
+    if not (digits.isdigit() and len(digits) == 10 and (digits[0] == "2" or digits.startswith("69"))):
+        raise ValidationFailed(
+            "Μη έγκυρος αριθμός τηλεφώνου.",
+            fields={"phone": "Γράψτε 10ψήφιο ελληνικό αριθμό (σταθερό 2… ή κινητό 69…), π.χ. 2461012345."},
+        )
+    return digits

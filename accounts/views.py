@@ -10,11 +10,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, services
 from accounts.dashboard import render_panels
-from accounts.forms import AmkaClaimForm, MembershipInviteForm, MembershipRevokeForm, StaffAuthenticationForm
+from accounts.forms import (
+    AmkaClaimForm,
+    BusinessContactForm,
+    MembershipInviteForm,
+    MembershipRevokeForm,
+    StaffAuthenticationForm,
+)
 from accounts.models import BusinessActivity, Membership, Person, Role, User
 from opske.errors import ApplicationError
 
@@ -188,3 +194,82 @@ def member_revoke(request, afm, pk):
     return render(
         request, "accounts/member_revoke.html", {"business": business, "membership": membership, "form": form}
     )
+
+
+# --- contact profile for legal notices (ΚΥΑ 7066 Art. 6.10, 7.3) -------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def business_contact(request, afm):
+    """«Στοιχεία επικοινωνίας για κοινοποιήσεις»: every member sees them, the coordinator edits."""
+    business = selectors.business_get_for_user(user=request.user, afm_or_pk=afm)
+    roles = selectors.user_business_roles(request.user, business)
+    is_coordinator = Membership.BusinessRole.COORDINATOR in roles
+    initial = {
+        "email": business.notice_email_pending or business.notice_email,
+        "phone": business.notice_phone,
+    }
+    form = BusinessContactForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            updated = services.business_contact_update(
+                actor=request.user,
+                business=business,
+                email=form.cleaned_data["email"],
+                phone=form.cleaned_data["phone"],
+            )
+        except ApplicationError as exc:
+            for field, errors in exc.fields.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            if not exc.fields:
+                form.add_error(None, exc.message)
+            status = 400
+        else:
+            if updated.notice_email_pending:
+                messages.success(
+                    request,
+                    "Τα στοιχεία αποθηκεύτηκαν. Στείλαμε σύνδεσμο επιβεβαίωσης στο "
+                    f"{updated.notice_email_pending}· "
+                    "η διεύθυνση ισχύει για κοινοποιήσεις μόλις τον ανοίξετε.",
+                )
+            else:
+                messages.success(request, "Τα στοιχεία επικοινωνίας αποθηκεύτηκαν.")
+            return redirect("accounts:business_contact", afm=business.afm)
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "accounts/business_contact.html",
+        {
+            "business": business,
+            "form": form,
+            "is_coordinator": is_coordinator,
+            "addresses": selectors.notice_addresses(business),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_confirm(request, token):
+    """The link of the confirmation e-mail: a page with one button (mail scanners only GET)."""
+    try:
+        business, email = services.contact_token_read(token)
+    except ApplicationError as exc:
+        return render(request, "accounts/contact_confirm.html", {"error": exc.message}, status=400)
+    if request.method == "POST":
+        try:
+            services.business_contact_confirm(token=token, actor=request.user)
+        except ApplicationError as exc:
+            return render(
+                request, "accounts/contact_confirm.html", {"error": exc.message, "email": email}, status=409
+            )
+        return render(
+            request,
+            "accounts/contact_confirm.html",
+            {"confirmed": True, "email": email, "business": business},
+        )
+    return render(request, "accounts/contact_confirm.html", {"email": email, "business": business})

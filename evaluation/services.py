@@ -68,7 +68,7 @@ from opske.calendar import ATHENS, end_of_day_athens
 from opske.deadlines import deadline_cancel, deadline_schedule
 from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opske.money import format_eur
-from opske.notifications import notify
+from opske.notifications import notify, unique_addresses
 from opske.pdf import document_request
 
 DECLARATION_TEXT = (
@@ -146,6 +146,28 @@ def applicant_users(application: Application) -> list:
         ]
     person = application.person
     return [person.user] if person and person.user_id else []
+
+
+def notice_addresses_for(application: Application) -> list[str]:
+    """The e-mail addresses a legal notice about `application` goes to; sending is service.
+
+    A business: the confirmed address of its contact profile and each coordinator's (ΚΥΑ 7066
+    Art. 6.10, 7.3), and also the address declared in the application. The declared address is
+    used as well, not only as a fallback: the form names it «e-mail επικοινωνίας (νόμιμη
+    κοινοποίηση)», the application is a solemn declaration (Art. 6.11) and Art. 8.2 serves the
+    verification results there, so the business chose it for this application; a copy there loses
+    nothing, and a business that never confirmed a profile address is still served.
+    A person (ΚΥΑ 16936): the address of their account and the declared one.
+    """
+    from accounts.selectors import notice_addresses
+
+    addresses = []
+    if application.business_id:
+        addresses += notice_addresses(application.business)
+    elif application.person_id and application.person.user_id:
+        addresses.append(application.person.user.email or "")
+    addresses.append(application.email or "")
+    return unique_addresses(addresses)
 
 
 def _supervisors():
@@ -727,6 +749,7 @@ def clarification_request(*, actor, evaluation_id: int, question: str) -> Clarif
         )
         notify(
             recipients=applicant_users(ev.application),
+            addresses=notice_addresses_for(ev.application),
             subject=f"Αίτημα διευκρινίσεων για την αίτηση {ev.application}",
             body=(
                 f"{question}\n\nΠαρακαλούμε απαντήστε στην πύλη έως και {due:%d/%m/%Y}. "
@@ -1024,6 +1047,7 @@ def decision_record_published(*, decision: Decision, ada: str, url: str = "") ->
         )
         notify(
             recipients=applicant_users(app),
+            addresses=notice_addresses_for(app),
             subject=f"{d.get_kind_display()} — αίτηση {app}",
             body="\n".join(lines),
             kind=NOTICE_KIND,
@@ -1450,6 +1474,7 @@ def objection_decide(*, actor, objection_id: int, accepted: bool, reasons: str) 
             _objection_accepted(actor=actor, objection=obj, reasons=reasons)
         notify(
             recipients=applicant_users(obj.application),
+            addresses=notice_addresses_for(obj.application),
             subject=f"Απόφαση επί της ένστασής σας — αίτηση {obj.application}",
             body=(
                 f"Η ένστασή σας κατά της απόφασης {obj.decision.protocol_number} "

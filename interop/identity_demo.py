@@ -13,7 +13,11 @@ from django.db import transaction
 
 from accounts.geo import Place
 from accounts.models import Business, Membership
-from accounts.services import business_apply_record, person_upsert_from_record
+from accounts.services import (
+    business_apply_record,
+    business_contact_set_confirmed,
+    person_upsert_from_record,
+)
 from opske.audit.chain import record as audit
 
 from .aade import taxpayer_record
@@ -22,6 +26,11 @@ from .sandboxes import registry_data
 
 COORDINATOR_AFM = "185012342"
 LIGNITIS_AFM = "804773470"
+
+
+def demo_notice_email(afm: str) -> str:
+    """The demo business's confirmed contact address (a reserved example domain)."""
+    return f"epixeirisi-{afm}@demo.example.gr"
 
 
 def _business(afm: str, data: dict) -> Business:
@@ -63,6 +72,15 @@ def load(stdout) -> None:
         _business(afm, data)
     for amka, data in registry_data.PERSONS.items():
         person_upsert_from_record(actor="load_demo", record=_person(amka, data))
+
+    # Every demo business has a confirmed address for legal notices (ΚΥΑ 7066 Art. 6.10, 7.3), so
+    # its decisions are served and their deadlines start; a real one confirms through the link.
+    for afm in registry_data.TAXPAYERS:
+        business = Business.objects.get(afm=afm)
+        if not business.notice_email_confirmed_at:
+            business_contact_set_confirmed(
+                actor="load_demo", business=business, email=demo_notice_email(afm), phone="2461012345"
+            )
 
     lignitis = Business.objects.get(afm=LIGNITIS_AFM)
     if not Membership.objects.filter(

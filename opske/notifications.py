@@ -59,11 +59,20 @@ def notify(
     obj=None,
     legal: bool = False,
     actor=None,
+    addresses: Iterable[str] | None = None,
 ) -> list[Notification]:
-    """Record one notification per recipient (inbox) and its e-mail delivery; send after commit."""
+    """Record one notification per recipient (inbox) and its e-mail delivery; send after commit.
+
+    `addresses`: for a notice to an applicant, the e-mail addresses that count as service (the
+    business's confirmed contact address, its coordinators', the address declared in the
+    application). They are e-mailed once each, as deliveries of the first recipient's
+    notification, instead of each recipient's own address; the first one sent is the service time.
+    """
     unique = {user.pk: user for user in recipients if user is not None}
     if not unique:
         return []
+    if addresses is not None:
+        addresses = unique_addresses(addresses)
     ct = ContentType.objects.get_for_model(obj) if obj is not None else None
     created: list[Notification] = []
     pending: list[int] = []
@@ -78,14 +87,21 @@ def notify(
                 object_id=str(obj.pk) if obj is not None else "",
                 is_legal_notice=legal,
             )
-            address = (user.email or "").strip()
-            if address:
-                delivery = Delivery.objects.create(notification=notification, to_address=address)
-                pending.append(delivery.pk)
+            if addresses is None:
+                targets = [(user.email or "").strip()]
+            elif not created:
+                targets = addresses
             else:
-                Delivery.objects.create(
-                    notification=notification, state=Delivery.State.FAILED, error=NO_EMAIL_REASON
-                )
+                targets = None  # the notice's e-mails hang on the first recipient's copy only
+            if targets is not None:
+                for address in targets or [""]:
+                    if address:
+                        delivery = Delivery.objects.create(notification=notification, to_address=address)
+                        pending.append(delivery.pk)
+                    else:
+                        Delivery.objects.create(
+                            notification=notification, state=Delivery.State.FAILED, error=NO_EMAIL_REASON
+                        )
             created.append(notification)
         record(
             actor=actor,
@@ -96,11 +112,24 @@ def notify(
                 "subject": subject,
                 "legal": legal,
                 "recipients": sorted(unique),
+                **({"addresses": list(addresses)} if addresses is not None else {}),
                 "notifications": [n.pk for n in created],
             },
         )
         transaction.on_commit(lambda: enqueue_deliveries(pending))
     return created
+
+
+def unique_addresses(addresses: Iterable[str]) -> list[str]:
+    """Non-empty addresses in their order, each once (compared without case)."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for address in addresses:
+        a = (address or "").strip()
+        if a and a.lower() not in seen:
+            seen.add(a.lower())
+            out.append(a)
+    return out
 
 
 def enqueue_deliveries(delivery_ids: Iterable[int]) -> None:
@@ -185,6 +214,20 @@ def notification_get_for_user(*, user, pk) -> Notification:
     if notification is None:
         raise NotFound("Το μήνυμα δεν βρέθηκε.")
     return notification
+
+
+def notice_deliveries(notification: Notification):
+    """The e-mails of a notice as its reader may see them: for a legal notice the deliveries of
+    every copy about the same object (they hang on the first recipient's copy), else its own."""
+    if not notification.is_legal_notice or notification.content_type_id is None:
+        return notification.deliveries.order_by("pk")
+    return Delivery.objects.filter(
+        notification__is_legal_notice=True,
+        notification__kind=notification.kind,
+        notification__content_type_id=notification.content_type_id,
+        notification__object_id=notification.object_id,
+        notification__subject=notification.subject,
+    ).order_by("pk")
 
 
 def notification_mark_read(*, user, notification: Notification) -> Notification:

@@ -10,7 +10,12 @@ from accounts.models import Role
 from opske.errors import NotFound
 from opske.filters import AuditEventFilter
 from opske.models import AuditEvent
-from opske.notifications import inbox_for_user, notification_get_for_user, notification_mark_read
+from opske.notifications import (
+    inbox_for_user,
+    notice_deliveries,
+    notification_get_for_user,
+    notification_mark_read,
+)
 from opske.pdf import document_get_for_user
 
 # Who may read an object's audit history: every staff role that works on cases. Businesses and
@@ -65,7 +70,11 @@ def inbox_detail(request, pk):
     except NotFound as exc:
         raise Http404(exc.message) from exc
     notification_mark_read(user=request.user, notification=notification)
-    return render(request, "opske/inbox_detail.html", {"notification": notification})
+    return render(
+        request,
+        "opske/inbox_detail.html",
+        {"notification": notification, "deliveries": notice_deliveries(notification)},
+    )
 
 
 # --- Audit history ----------------------------------------------------------------------------
