@@ -10,6 +10,7 @@ import io
 import re
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -153,4 +154,13 @@ def test_cluster_applies_the_committee_scores_and_ranks_the_round_is_approved_an
     assert str(app.protocol_number) in cluster.locator("main").inner_text()
     go(cluster, f"{portal_url}/evaluation/my/")
     follow(cluster, cluster.get_by_role("link", name=app.protocol_number))
-    assert "Έγκριση" in cluster.locator("main").inner_text()
+    result = cluster.locator("main").inner_text()
+    assert "Εγκριτική απόφαση" in result and decision.ada in result
+    decision.refresh_from_db()
+    assert decision.state == Decision.State.NOTIFIED
+    notices = [
+        m
+        for m in mail.outbox
+        if "info@cluster.example.gr" in m.to and decision.protocol_number in m.subject + m.body
+    ]
+    assert notices, [(m.to, m.subject) for m in mail.outbox]
