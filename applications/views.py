@@ -284,7 +284,10 @@ def application_step(request, pk, step):
             ]
         context["rows"] = rows + [Position(persons=1, category="")] * 2
     elif step == "partners":
-        context["rows"] = list(app.partners.all()) + [ClusterPartner()] * 3
+        # Enough blank rows for the minimum composition (1 research organisation + 5 SMEs, call 004
+        # §4.c), and never fewer than three, so the whole partnership fits in one save.
+        partners = list(app.partners.all())
+        context["rows"] = partners + [ClusterPartner()] * max(3, 6 - len(partners))
     elif step == "budget":
         context["rows"] = list(app.budget_lines.all()) + [{}] * 3
     if step == "budget":

@@ -1,6 +1,13 @@
-"""Fixtures for the end-to-end journeys: a headless Chromium driven by Playwright's sync API."""
+"""Fixtures for the end-to-end journeys: a headless Chromium driven by Playwright's sync API.
+
+`open_context(width)` gives a browser context whose every page records the documents it loads; the
+journey helpers (tests/journey.py) run axe-core on each of them. At teardown a test fails if a page
+it loaded was never checked, and when a test fails every open page is saved as a screenshot under
+test-artifacts/ (path printed).
+"""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +22,18 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+ARTIFACTS = Path(
+    os.environ.get("OPSKE_TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts")
+)
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
 
 
 @pytest.fixture(scope="session")
@@ -32,13 +51,53 @@ def browser():
         chromium.close()
 
 
+def _watch(page):
+    """Record every document the page loads (main frame), so teardown can tell an unchecked one."""
+    page.loaded_urls = []
+    page.axe_checked = set()
+    page.on("framenavigated", lambda frame: frame.parent_frame is None and page.loaded_urls.append(frame.url))
+
+
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="el-GR", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15000)
-    page = context.new_page()
-    yield page
-    context.close()
+def open_context(browser, request):
+    """`open_context(viewport=DESKTOP)` -> a new browser context (Greek locale); pages are watched."""
+    contexts = []
+
+    def make(viewport=DESKTOP):
+        context = browser.new_context(locale="el-GR", viewport=viewport, timezone_id="Europe/Athens")
+        context.set_default_timeout(20000)
+        context.on("page", _watch)
+        contexts.append(context)
+        return context
+
+    yield make
+
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    unchecked = []
+    for n, context in enumerate(contexts):
+        for m, page in enumerate(context.pages):
+            if failed:
+                ARTIFACTS.mkdir(parents=True, exist_ok=True)
+                name = re.sub(r"[^\w.-]+", "_", request.node.name)[:120]
+                shot = ARTIFACTS / f"{name}-ctx{n}-page{m}.png"
+                try:
+                    page.screenshot(path=str(shot), full_page=True)
+                    print(f"\nscreenshot of the failed journey: {shot} ({page.url})")
+                except Exception as exc:  # a screenshot must not hide the failure
+                    print(f"\nscreenshot failed for {page.url}: {exc}")
+            unchecked += [
+                u
+                for u in getattr(page, "loaded_urls", [])
+                if u.startswith("http") and u not in page.axe_checked and "/sandbox/" not in u
+            ]
+        context.close()
+    if not failed and unchecked:
+        pytest.fail(f"pages loaded by the journey but never checked with axe-core: {sorted(set(unchecked))}")
+
+
+@pytest.fixture
+def page(open_context):
+    return open_context().new_page()
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from calls import services as call_services
 from calls.models import Call, Programme
 from evaluation import services as common
 from evaluation.comparative import services
+from evaluation.models import Assignment
 
 ACTOR = "load_demo"
 SUFFIX = "-synkritiki-demo"
@@ -121,10 +122,8 @@ def load(stdout) -> None:
         member_ids=[chair.pk],
         appointment_ref="Επίδειξη 1/2026",
     )
-    for app in Application.objects.filter(call=call):
-        assignment = common.assignment_create(
-            actor=boss, application_id=app.pk, evaluator_id=chair.pk, role="committee"
-        )
+    # Appointing the committee assigned it every application of the round; the chair declares.
+    for assignment in Assignment.objects.filter(application__call=call, evaluator=chair, role="committee"):
         common.conflict_declaration_sign(
             actor=chair, assignment_id=assignment.pk, has_conflict=False, confirm=True
         )

@@ -221,7 +221,32 @@ def committee_set(
             before=before,
             after={"chair": chair_id, "members": member_ids, "appointment_ref": committee.appointment_ref},
         )
+        committee_assign_applications(actor=actor, committee=committee)
     return committee
+
+
+def committee_assign_applications(*, actor, committee: Committee) -> int:
+    """Every member of the committee gets every submitted application of the round (§10.1–10.2:
+    the Committee evaluates each proposal as a body), so each member signs a declaration per
+    application before scoring it. Idempotent: existing assignments are kept. Returns how many."""
+    from evaluation.models import Assignment
+
+    apps = Application.objects.filter(call_id=committee.round.call_id).exclude(
+        status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN]
+    )
+    made = 0
+    for member in committee.members.all():
+        have = set(
+            Assignment.objects.filter(evaluator=member, role=Assignment.Role.COMMITTEE).values_list(
+                "application_id", flat=True
+            )
+        )
+        for app_id in apps.exclude(pk__in=have).values_list("pk", flat=True):
+            common.assignment_create(
+                actor=actor, application_id=app_id, evaluator_id=member.pk, role=Assignment.Role.COMMITTEE
+            )
+            made += 1
+    return made
 
 
 # --- score sheet --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ app_name = "evaluation_comparative"
 urlpatterns = [
     path("", views.round_list, name="rounds"),
     path("call/<int:call_id>/", views.round_detail, name="round"),
+    path("call/<int:call_id>/committee/", views.committee_appoint, name="committee"),
     path("call/<int:call_id>/ranking/", views.ranking, name="ranking"),
     path("call/<int:call_id>/what-if/", views.what_if, name="what-if"),
     path("application/<int:application_id>/", views.sheet, name="sheet"),

@@ -34,7 +34,64 @@ def round_list(request):
     may_list = selectors.is_supervisor(request.user) or request.user.has_role(Role.COMMITTEE_MEMBER)
     if not committees.exists() and not may_list:
         raise Http404("Δεν βρέθηκε.")
-    return render(request, "evaluation/comparative/round_list.html", {"committees": committees})
+    from calls.models import Call
+
+    unappointed = (
+        Call.objects.filter(evaluation_method=Call.EvaluationMethod.COMPARATIVE)
+        .exclude(status=Call.Status.DRAFT)
+        .exclude(evaluation_round__comparative_committee__isnull=False)
+        .order_by("code")
+        if selectors.is_supervisor(request.user)
+        else []
+    )
+    return render(
+        request,
+        "evaluation/comparative/round_list.html",
+        {"committees": committees, "unappointed": unappointed},
+    )
+
+
+@login_required
+def committee_appoint(request, call_id):
+    """The supervisor appoints the call's Evaluation Committee (§10.1); every member is assigned
+    every submitted application and signs a declaration for each before scoring it."""
+    from accounts.models import User
+    from calls.models import Call
+
+    if not selectors.is_supervisor(request.user):
+        raise Http404("Δεν βρέθηκε.")
+    call = Call.objects.filter(pk=call_id, evaluation_method=Call.EvaluationMethod.COMPARATIVE).first()
+    if call is None:
+        raise Http404("Δεν βρέθηκε.")
+    candidates = (
+        User.objects.filter(role_assignments__role=Role.COMMITTEE_MEMBER).distinct().order_by("username")
+    )
+    errors, posted = {}, request.POST if request.method == "POST" else None
+    if posted is not None:
+        try:
+            services.committee_set(
+                actor=request.user,
+                call_id=call.pk,
+                chair_id=int(posted.get("chair") or 0),
+                member_ids=[int(m) for m in posted.getlist("members") if m.isdigit()],
+                name=posted.get("name", "").strip(),
+                appointment_ref=posted.get("appointment_ref", "").strip(),
+            )
+        except ApplicationError as exc:
+            errors = exc.fields or {"__all__": [exc.message]}
+        except ValueError:
+            errors = {"chair": ["Επιλέξτε τον/την πρόεδρο της Επιτροπής."]}
+        else:
+            messages.success(request, "Η Επιτροπή Αξιολόγησης συγκροτήθηκε· της ανατέθηκαν οι αιτήσεις.")
+            return redirect("evaluation_comparative:round", call_id=call.pk)
+    if posted is not None and not posted.get("chair"):
+        errors.setdefault("chair", ["Επιλέξτε τον/την πρόεδρο της Επιτροπής."])
+    return render(
+        request,
+        "evaluation/comparative/committee_appoint.html",
+        {"call": call, "candidates": candidates, "errors": errors, "posted": posted},
+        status=400 if errors else 200,
+    )
 
 
 @login_required

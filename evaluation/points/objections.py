@@ -61,11 +61,9 @@ def objection_file(
                 "δυνατή η υποβολή ένστασης (ΚΥΑ 16936 Άρθ. 5(8)).",
                 code="objection_late",
             )
-        if today <= rnd.provisional_posted_on:
-            # Art. 5(8): the window starts on the day after posting.
-            raise Conflict(
-                "Οι ενστάσεις υποβάλλονται από την επομένη της ανάρτησης (Άρθ. 5(8)).", code="objection_early"
-            )
+        # Art. 5(8): the 3 working days are counted from the day after posting (the posting day is
+        # not counted); the text bars only late objections, so one filed on the posting day itself,
+        # against a table already posted, is accepted.
         if RankingObjection.objects.filter(round=rnd, application=app).exists():
             raise Conflict(
                 "Έχετε ήδη υποβάλει ένσταση· επιτρέπεται μία ανά υποψήφιο.", code="objection_exists"

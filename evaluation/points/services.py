@@ -577,6 +577,45 @@ def points_round_close_objections(*, actor, round_id: int) -> PointsRound:
     return rnd
 
 
+def candidates_without_objection(rnd: PointsRound) -> int:
+    """Candidates of the provisional tables who may still object (one objection each, Art. 5(8))."""
+    rows = RankingRow.objects.filter(table__round=rnd, table__kind=RankingTable.Kind.PROVISIONAL)
+    objected = rnd.objections.values("application_id")
+    return rows.exclude(application_id__in=objected).values("application_id").distinct().count()
+
+
+def points_round_close_objections_exhausted(*, actor, round_id: int) -> PointsRound:
+    """Close the objection window before its last day when nobody can object any more.
+
+    Art. 5(8) gives every candidate of the provisional tables one objection within 3 working days;
+    once each of them has filed it, no objection can still come, and waiting out the window only
+    delays the Board's examination (Art. 5(9)). Refused while any candidate has not objected.
+    """
+    require_manager(actor)
+    with transaction.atomic():
+        rnd = _locked_round(round_id)
+        if rnd.state != PointsRound.State.PROVISIONAL:
+            raise Conflict("Η προθεσμία ενστάσεων δεν είναι ανοιχτή.", code="bad_state")
+        remaining = candidates_without_objection(rnd)
+        if remaining:
+            raise Conflict(
+                f"{remaining} υποψήφιοι μπορούν ακόμη να υποβάλουν ένσταση έως "
+                f"{rnd.objection_deadline:%d/%m/%Y}· η προθεσμία δεν λήγει νωρίτερα (ΚΥΑ 16936 Άρθ. 5(8)).",
+                code="objections_still_possible",
+            )
+        rnd.close_objections()
+        rnd.save()
+        deadline_cancel(obj=rnd, kind=OBJECTION_WINDOW_KIND, actor=actor, reason="όλοι υπέβαλαν ένσταση")
+        audit.record(
+            actor=actor,
+            action="points.objections_closed",
+            obj=rnd,
+            after={"objection_deadline": rnd.objection_deadline, "early": True},
+            reason="ΚΥΑ 16936 Άρθ. 5(8): κάθε υποψήφιος υπέβαλε τη μία ένστασή του",
+        )
+    return rnd
+
+
 def final_table_post(*, actor, round_id: int) -> RankingTable:
     """Approve and post the Final Ranking Table (Art. 5(9)) after every objection is decided."""
     from evaluation.points import objections

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/tables/<str:kind>/", views.table_detail, name="table"),
     path("<int:pk>/tables/<str:kind>/export.<str:fmt>", views.table_export, name="table-export"),
     path("<int:pk>/objections/", views.objection_list, name="objections"),
+    path("<int:pk>/objections/close/", views.objections_close, name="objections-close"),
     path("objections/<int:objection_pk>/decide/", views.objection_decide_view, name="objection-decide"),
     path("<int:pk>/placements/", views.placement_list, name="placements"),
     path("<int:pk>/placements/allocate/", views.placements_allocate_view, name="allocate"),

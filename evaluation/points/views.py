@@ -113,6 +113,8 @@ def round_detail(request, pk):
             "tables": {t.kind: t for t in rnd.tables.all()},
             "can_manage": selectors.can_manage(request.user),
             "objection_count": rnd.objections.count(),
+            "all_objected": rnd.state == rnd.State.PROVISIONAL
+            and not services.candidates_without_objection(rnd),
         },
     )
 
@@ -174,6 +176,34 @@ def final_post(request, pk):
         request,
         "evaluation/points/confirm_post.html",
         {"rnd": rnd, "kind": "final", "counts": services.assessment_counts(rnd)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_guard
+def objections_close(request, pk):
+    """Close the objection window early once every candidate has objected (Art. 5(8)); confirmed."""
+    rnd = _round(request, pk)
+    services.require_manager(request.user)
+    if request.method == "POST":
+        if not request.POST.get("confirm"):
+            messages.error(request, "Επιβεβαιώστε τη λήξη της προθεσμίας ενστάσεων.")
+            return redirect("points:objections-close", pk=rnd.pk)
+        try:
+            services.points_round_close_objections_exhausted(actor=request.user, round_id=rnd.pk)
+        except ApplicationError as exc:
+            return _fail(request, exc, request.path)
+        messages.success(request, "Η προθεσμία ενστάσεων έληξε· εξετάστε τις ενστάσεις.")
+        return redirect("points:round-detail", pk=rnd.pk)
+    return render(
+        request,
+        "evaluation/points/confirm_close_objections.html",
+        {
+            "rnd": rnd,
+            "remaining": services.candidates_without_objection(rnd),
+            "objection_count": rnd.objections.count(),
+        },
     )
 
 

@@ -10,7 +10,6 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
-from evaluation import services as common
 from evaluation.comparative import services
 from evaluation.comparative.models import CriterionScore
 from evaluation.comparative.tests.factories import (
@@ -23,6 +22,7 @@ from evaluation.comparative.tests.factories import (
     score_fully,
     supervisor,
 )
+from evaluation.models import Assignment
 
 pytestmark = pytest.mark.django_db
 
@@ -161,9 +161,8 @@ def test_a_member_without_a_declaration_is_sent_to_sign_it(client, scene):
     call, boss, _, apps = scene
     late = committee_member(username="late")
     services.committee_set(actor=boss, call_id=call.pk, chair_id=late.pk, member_ids=[late.pk])
-    assignment = common.assignment_create(
-        actor=boss, application_id=apps[0].pk, evaluator_id=late.pk, role="committee"
-    )
+    # Appointing the committee assigned the member every submitted application of the round.
+    assignment = Assignment.objects.get(application=apps[0], evaluator=late, role="committee")
     client.force_login(late)
     page = client.get(reverse("evaluation_comparative:sheet", args=[apps[0].pk])).content.decode()
     assert reverse("evaluation:declaration", args=[assignment.pk]) in page

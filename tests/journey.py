@@ -1,0 +1,109 @@
+"""What every browser journey does on every page: axe-core, the phone-width check, the logins.
+
+A journey moves only through `go` (type an address), `follow` (click something that loads a page)
+and `seen` (a page reached some other way, e.g. after a redirect chain); each runs axe-core 4.14.1
+(tests/vendor/axe.min.js, from the npm registry, MPL-2.0) on the page it lands on and fails on any
+serious or critical violation. On a phone-width page it also fails if the page scrolls sideways.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from accounts.demo import DEMO_PASSWORD
+
+AXE = (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+TAXISNET_PASSWORD = "taxisnet-demo"  # the sandbox IdP's published demo password
+BLOCKING = ("serious", "critical")
+
+
+def axe(page) -> None:
+    """Run axe-core on the current document; fail on serious or critical violations."""
+    page.wait_for_load_state()
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE)
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    bad = [v for v in result["violations"] if v.get("impact") in BLOCKING]
+    page.axe_checked.add(page.url)
+    if bad:
+        lines = [f"axe-core: {len(bad)} serious/critical violation(s) on {page.url}"]
+        for v in bad:
+            lines.append(f"- [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+            for node in v["nodes"][:5]:
+                lines.append(f"    {json.dumps(node['target'], ensure_ascii=False)}: {node['html'][:160]}")
+                lines.append(f"      {node.get('failureSummary', '')[:300]}")
+        raise AssertionError("\n".join(lines))
+
+
+def fits(page) -> None:
+    """At phone width the document must not scroll sideways (issue 10 item 10)."""
+    width = page.viewport_size["width"]
+    if width > 480:
+        return
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    if scroll > width:
+        wide = page.evaluate(
+            """(w) => [...document.querySelectorAll('body *')]
+                 .filter(e => e.getBoundingClientRect().right > w + 1)
+                 .filter(e => !e.closest('[data-scroll], .table-scroll, .govgr-table-wrapper'))
+                 .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                    + (typeof e.className === 'string' && e.className ? '.' + e.className.split(' ')[0] : '')
+                    + ' right=' + Math.round(e.getBoundingClientRect().right))""",
+            width,
+        )
+        raise AssertionError(f"{page.url} scrolls sideways at {width} px (scrollWidth {scroll}): {wide}")
+
+
+_TIMING = os.environ.get("OPSKE_JOURNEY_TIMING")
+_last = [time.monotonic()]
+
+
+def seen(page) -> None:
+    """The page the browser is on now: it must pass axe-core and, on a phone, fit its width."""
+    page.wait_for_load_state()
+    loaded = time.monotonic()
+    fits(page)
+    axe(page)
+    if _TIMING:
+        now = time.monotonic()
+        print(f"{loaded - _last[0]:6.2f}s + axe {now - loaded:5.2f}s  {page.url}")
+        _last[0] = now
+
+
+def go(page, url: str) -> None:
+    page.goto(url)
+    seen(page)
+
+
+def follow(page, locator, *, url: str | None = None) -> None:
+    """Click something that loads a new page (link or submit button) and check that page."""
+    if url:
+        with page.expect_navigation(url=url):
+            locator.click()
+    else:
+        with page.expect_navigation():
+            locator.click()
+    seen(page)
+
+
+def staff_login(page, portal_url: str, username: str) -> None:
+    """Log in on the staff login page with the demo password (accounts/demo.py)."""
+    go(page, f"{portal_url}/accounts/staff/login/")
+    page.get_by_label("Όνομα χρήστη").fill(username)
+    page.get_by_label("Κωδικός πρόσβασης").fill(DEMO_PASSWORD)
+    follow(page, page.get_by_role("button", name="Σύνδεση"))
+
+
+def taxisnet_login(page, portal_url: str, username: str) -> None:
+    """Log in through the sandbox TAXISnet IdP as a business or a citizen does."""
+    go(page, f"{portal_url}/accounts/login/")
+    page.get_by_role("link", name="Σύνδεση μέσω TAXISnet").click()
+    page.wait_for_url("**/sandbox/gsis/oauth2server/oauth/authorize**")
+    page.get_by_label("Όνομα χρήστη").fill(username)
+    page.get_by_label("Κωδικός πρόσβασης").fill(TAXISNET_PASSWORD)
+    page.get_by_role("button", name="Σύνδεση").click()
+    page.wait_for_url(f"{portal_url}/accounts/**")
+    seen(page)
