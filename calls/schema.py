@@ -94,6 +94,19 @@ CALL_CONFIG_SCHEMA = {
         "project_duration_months": {"type": "integer", "minimum": 1},
         "implementation_end_cap": {"type": "string", "format": "date"},
         "gaps": {"type": "object", "additionalProperties": {"type": "string"}},
+        # The decisions as Greek administrative acts (evaluation/pdf/decision.html): «Έχοντας υπόψη»
+        # items, and the issuing authority's header, place, issuer and signatory.
+        "legal_basis": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "decision_act": {
+            "type": "object",
+            "properties": {
+                "authority": {"type": "array", "items": {"type": "string"}},
+                "place": {"type": "string"},
+                "issuer": {"type": "string"},
+                "signatory_role": {"type": "string"},
+            },
+            "additionalProperties": False,
+        },
         "implementation": {"type": "object"},
         "notes": {"type": "array", "items": {"type": "string"}},
     },
