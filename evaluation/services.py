@@ -1615,7 +1615,7 @@ def _fcfs_fund(*, actor, app: Application, amount, pool_id) -> Decision:
     if outcome == fcfs_rules.APPROVED:
         app = application_evaluation_transition(
             actor=actor, application_id=app.pk, transition="approve", reserved_amount=Decimal("0.00"),
-            reason=f"Δέσμευση {total} € στο ταμείο {pool.label if pool else ''}",
+            reason=f"Δέσμευση {format_eur(total)} στο ταμείο {pool.label if pool else ''}",
         )  # fmt: skip
         return decision_create(
             actor=actor,

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from evaluation.rules import NO, YES, CriterionSpec, money
+from opske.money import format_eur
 
 CITATION = "ΚΥΑ 7066 Παρ. 4 §3"
 GROUP_A = "Πληρότητα και επιλεξιμότητα"
@@ -202,16 +203,20 @@ def de_minimis_recheck(
     total = prior + requested
     if total <= ceiling:
         return DeMinimisCheck(
-            True, prior, requested, ceiling, f"Σώρευση {total} € ≤ {ceiling} € (Άρθ. 2.4, 7.2)."
+            True,
+            prior,
+            requested,
+            ceiling,
+            f"Σώρευση {format_eur(total)} ≤ {format_eur(ceiling)} (Άρθ. 2.4, 7.2).",
         )
     return DeMinimisCheck(
         False,
         prior,
         requested,
         ceiling,
-        f"Υπέρβαση ορίου de minimis: {prior} € προηγούμενες ενισχύσεις της ενιαίας επιχείρησης "
-        f"+ {requested} € "
-        f"= {total} € > {ceiling} € (Άρθ. 2.4, 2.9, 7.2). Κριτήριο 4(στ) = ΟΧΙ.",
+        f"Υπέρβαση ορίου de minimis: {format_eur(prior)} προηγούμενες ενισχύσεις της ενιαίας επιχείρησης "
+        f"+ {format_eur(requested)} "
+        f"= {format_eur(total)} > {format_eur(ceiling)} (Άρθ. 2.4, 2.9, 7.2). Κριτήριο 4(στ) = ΟΧΙ.",
     )
 
 
