@@ -66,6 +66,8 @@ def test_ranking_page_pdf_and_xlsx_show_amounts_the_greek_way(client):
         assert "300.000,00 €" in text, where
         assert not RAW_AMOUNT.findall(text), (where, RAW_AMOUNT.findall(text)[:5])
         assert not MICROSECONDS.findall(text), where
+    # and the PDF is headed as an act of the issuing authority
+    assert "ΕΛΛΗΝΙΚΗ ΔΗΜΟΚΡΑΤΙΑ" in pdf
     # and the sheet's budget cells are numbers with the euro format, the score a number
     funded = book.worksheets[0]
     header = [c.value for c in funded[2]]
