@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from opske.money import format_eur
+
 ZERO = Decimal("0.00")
 
 
@@ -262,7 +264,7 @@ class BudgetLine(models.Model):
         ordering = ["application", "position", "pk"]
 
     def __str__(self):
-        return f"{self.category}: {self.amount} €"
+        return f"{self.category}: {format_eur(self.amount)}"
 
 
 class RegistrySnapshot(models.Model):

@@ -20,6 +20,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from opske.money import format_eur
+
 ZERO = Decimal("0.00")
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -392,7 +394,7 @@ class BudgetPool(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.label} ({self.amount} €)"
+        return f"{self.label} ({format_eur(self.amount)})"
 
     @property
     def remaining(self) -> Decimal:
@@ -413,7 +415,7 @@ class AnnualAllocation(models.Model):
         constraints = [models.UniqueConstraint(fields=["call", "year"], name="uniq_call_year")]
 
     def __str__(self):
-        return f"{self.year}: {self.amount} €"
+        return f"{self.year}: {format_eur(self.amount)}"
 
 
 class EligibleArea(models.Model):
@@ -493,7 +495,7 @@ class UnitRate(models.Model):
         constraints = [models.UniqueConstraint(fields=["call", "code"], name="uniq_call_rate")]
 
     def __str__(self):
-        return f"{self.code}: {self.monthly_amount} €"
+        return f"{self.code}: {format_eur(self.monthly_amount)}"
 
 
 class ExpenseCategory(models.Model):

@@ -118,6 +118,19 @@ CALL_CONFIG_SCHEMA = {
         "project_duration_months": _pending({"type": "integer", "minimum": 1}, "operations"),
         "implementation_end_cap": _pending({"type": "string", "format": "date"}, "operations"),
         "gaps": {"type": "object", "additionalProperties": {"type": "string"}},
+        # The decisions as Greek administrative acts (evaluation/pdf/decision.html): «Έχοντας υπόψη»
+        # items, and the issuing authority's header, place, issuer and signatory.
+        "legal_basis": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "decision_act": {
+            "type": "object",
+            "properties": {
+                "authority": {"type": "array", "items": {"type": "string"}},
+                "place": {"type": "string"},
+                "issuer": {"type": "string"},
+                "signatory_role": {"type": "string"},
+            },
+            "additionalProperties": False,
+        },
         "implementation": _pending({"type": "object"}, "operations"),
         "notes": _pending({"type": "array", "items": {"type": "string"}}, "publication"),
     },

@@ -38,6 +38,7 @@ from calls.schema import CALL_CONFIG_SCHEMA, CALL_VERSION_SCHEMA, schema_errors
 from calls.versioning import build_snapshot, diff_snapshots
 from opske.audit.chain import record
 from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from opske.money import format_eur
 from opske.rawrows import execute_prepared
 
 EDITABLE_FIELDS = (*CALL_SETTINGS_FIELDS, *CALL_LIST_FIELDS, "config")
@@ -232,7 +233,7 @@ def _write_pools(call: Call, rows: list[dict]) -> None:
         )
         if not changed:
             raise Conflict(
-                f"Το ταμείο «{existing.label}» έχει ήδη δεσμεύσεις πάνω από {amount} €.",
+                f"Το ταμείο «{existing.label}» έχει ήδη δεσμεύσεις πάνω από {format_eur(amount)}.",
                 code="pool_below_commitments",
                 fields={"pools": ["Το ποσό δεν μπορεί να μειωθεί κάτω από τις δεσμεύσεις."]},
             )

@@ -67,6 +67,7 @@ from evaluation.rules import fcfs as fcfs_rules
 from evaluation.rules import grants as grant_rules
 from opske import audit
 from opske.calendar import ATHENS, end_of_day_athens
+from opske.dates import format_date
 from opske.deadlines import deadline_cancel, deadline_schedule
 from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opske.money import format_eur
@@ -849,12 +850,55 @@ def _next_protocol(app: Application) -> str:
     return f"{app.protocol_number or f'ΑΙΤ-{app.pk}'}/ΑΠ-{n}"
 
 
+def _decision_act(decision: Decision) -> dict:
+    """The parts that make the PDF a Greek administrative act: the issuing authority's header, place,
+    issuer and signatory (call config `decision_act`) and «Έχοντας υπόψη» (call config `legal_basis`,
+    then this call, the application and its evaluation)."""
+    app = decision.application
+    call = app.call
+    config = call.config or {}
+    act = config.get("decision_act") or {}
+    legal_act = call.programme.legal_act if call.programme_id else ""
+    basis = [str(item) for item in config.get("legal_basis") or []]
+    if not basis and legal_act:
+        basis.append(f"Την {legal_act}.")
+    basis.append(f"Την πρόσκληση «{call.title}» (κωδ. {call.call_code or call.code}).")
+    submitted = f" που υποβλήθηκε στις {format_date(app.submitted_at)}" if app.submitted_at else ""
+    basis.append(f"Την αίτηση με αρ. πρωτ. {app.protocol_number or app.pk}{submitted} μέσω του ΟΠΣΚΕ.")
+    approval = (decision.details or {}).get("approval") or {}
+    if decision.kind == Decision.Kind.INCLUSION and approval.get("protocol_number"):
+        ada = f" (ΑΔΑ {approval['ada']})" if approval.get("ada") else ""
+        basis.append(f"Την εγκριτική απόφαση αρ. πρωτ. {approval['protocol_number']}{ada}.")
+    if decision.supersedes_id:
+        basis.append(
+            f"Την απόφαση αρ. πρωτ. {decision.supersedes.protocol_number}, η οποία αντικαθίσταται μετά "
+            "την αποδοχή ένστασης."
+        )
+    basis.append("Το πόρισμα της αξιολόγησης της αίτησης, όπως οριστικοποιήθηκε στο ΟΠΣΚΕ.")
+    authority = [str(line) for line in act.get("authority") or []] or [
+        line for line in (call.managing_authority, getattr(call, "implementing_body", "")) if line
+    ]
+    return {
+        "authority": authority,
+        "place": act.get("place") or "Αθήνα",
+        "issuer": act.get("issuer") or "",
+        "signatory_role": act.get("signatory_role") or "",
+        "legal_basis": basis,
+    }
+
+
 def decision_context(decision: Decision) -> dict:
     """Plain JSON the PDF template renders (kept on the GeneratedDocument for reproduction)."""
     app = decision.application
     call = app.call
     details = decision.details or {}
+    act = _decision_act(decision)
+    fcfs_inclusion = decision.kind == Decision.Kind.INCLUSION and (
+        call.evaluation_method == Call.EvaluationMethod.FCFS_DIRECT
+    )
     return {
+        **act,
+        "ada": decision.ada or "",
         "title": decision.get_kind_display(),
         "protocol_number": decision.protocol_number,
         "subject": decision.subject,
@@ -872,11 +916,12 @@ def decision_context(decision: Decision) -> dict:
         "reasons": details.get("reasons", []),
         "objection_text": details.get("objection_text", ""),
         "signed_by": decision.signed_by.get_full_name() if decision.signed_by_id else "",
+        # ΚΥΑ 7066 Art. 7.6: inclusion is decided by the Deputy Governor of ΔΥΠΑ.
+        "issuer": "Ο/Η ΥΠΟΔΙΟΙΚΗΤΗΣ/ΤΡΙΑ ΤΗΣ Δ.ΥΠ.Α." if fcfs_inclusion else act["issuer"],
         "signer_title": (
             "για τον Υποδιοικητή της ΔΥΠΑ (ΚΥΑ 7066 Άρθ. 7.6)"
-            if decision.kind == Decision.Kind.INCLUSION
-            and call.evaluation_method == Call.EvaluationMethod.FCFS_DIRECT
-            else "Προϊστάμενος/η ΚΠΑ2"
+            if fcfs_inclusion
+            else act["signatory_role"] or "Προϊστάμενος/η ΚΠΑ2"
         ),
         "approval": details.get("approval") or {},
     }
@@ -1085,6 +1130,16 @@ def decision_record_published(*, decision: Decision, ada: str, url: str = "") ->
             before={"state": Decision.State.SIGNED},
             after={"state": d.state, "ada": ada},
         )
+        # The copy served to the applicant carries its ΑΔΑ in the header, as a posted act does; the
+        # file sent to Diavgeia (rendered at signing) stays recorded as it was.
+        document = document_request(
+            obj=d,
+            kind=f"decision_{d.kind}",
+            template="evaluation/pdf/decision.html",
+            context=decision_context(d),
+        )
+        Decision.objects.filter(pk=d.pk).update(document=document)
+        d.document = document
         app = d.application
         amount = format_eur(d.amount_total)
         lines = [
@@ -1763,7 +1818,7 @@ def _fcfs_fund(*, actor, app: Application, amount, pool_id) -> Decision:
     if outcome == fcfs_rules.APPROVED:
         app = application_evaluation_transition(
             actor=actor, application_id=app.pk, transition="approve", reserved_amount=Decimal("0.00"),
-            reason=f"Δέσμευση {total} € στο ταμείο {pool.label if pool else ''}",
+            reason=f"Δέσμευση {format_eur(total)} στο ταμείο {pool.label if pool else ''}",
         )  # fmt: skip
         return decision_create(
             actor=actor,

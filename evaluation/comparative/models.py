@@ -23,6 +23,8 @@ from django.db import models
 from django.db.models import Q
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from opske.money import format_eur
+
 ZERO = Decimal("0.00")
 
 
@@ -144,7 +146,7 @@ class BudgetCut(models.Model):
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="budget_cut_positive")]
 
     def __str__(self):
-        return f"Περικοπή {self.amount} € ({self.line.category})"
+        return f"Περικοπή {format_eur(self.amount)} ({self.line.category})"
 
 
 class RankingRun(ConcurrentTransitionMixin, models.Model):
