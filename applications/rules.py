@@ -244,6 +244,17 @@ class DeMinimisCumulation:
     declared_only: Decimal  # what only the applicant's declaration shows (not in ΠΣΣΕΗΣ)
     message: str
 
+    @property
+    def criterion_answer(self) -> str:
+        """The short answer of Annex 4 criterion 4(στ), for the list of every group's answer."""
+        failed = next((ln for ln in self.lines if not ln.ok), None)
+        if failed is None:
+            return f"σώρευση de minimis {fmt_eur(self.lines[0].total)} ≤ {fmt_eur(self.lines[0].ceiling)}"
+        return (
+            f"Υπέρβαση ορίου de minimis, κριτήριο 4(στ): {fmt_eur(failed.total)} > {fmt_eur(failed.ceiling)} "
+            "(ΚΥΑ 7066 Άρθ. 2.9, 7.2)"
+        )
+
     def as_json(self) -> dict:
         return {
             "ok": self.ok,

@@ -1601,7 +1601,9 @@ def pre_inclusion_check_complete(
             return check
         if not dm.ok:
             # Criterion 4(στ) is ΟΧΙ by computation; the rejection gives every group's answer.
-            reasons = fcfs_rules.criteria_answers(_concluded_findings(app), computed={"4": dm.message})
+            reasons = fcfs_rules.criteria_answers(
+                _concluded_findings(app), computed={"4": dm.criterion_answer}
+            )
             _conclude_rejection(actor=actor, application_id=app.pk, reasons=[dm.message, *reasons])
             return check
         _fcfs_fund(actor=actor, app=app, amount=amount, pool_id=app.pool_id)

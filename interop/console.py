@@ -486,20 +486,21 @@ def sandbox_deminimis_grant(
         nominal_amount=amount,
         gge_amount=amount,
     )
-    audit.record(
-        actor=actor,
-        action="interop.sandbox.deminimis_grant_registered",
-        after={
-            "afm": afm,
-            "regulation": regulation,
-            "amount": str(amount),
-            "grant_date": grant_date.isoformat(),
-            "granting_authority": granting_authority,
-            "registry_id": registered.registry_id,
-            "external_reference": reference,
-        },
-        reason="Δοκιμαστικό ΠΣΣΕΗΣ: ενίσχυση άλλης αρχής",
-    )
+    with transaction.atomic():  # the register's answer is in hand; the event records it
+        audit.record(
+            actor=actor,
+            action="interop.sandbox.deminimis_grant_registered",
+            after={
+                "afm": afm,
+                "regulation": regulation,
+                "amount": str(amount),
+                "grant_date": grant_date.isoformat(),
+                "granting_authority": granting_authority,
+                "registry_id": registered.registry_id,
+                "external_reference": reference,
+            },
+            reason="Δοκιμαστικό ΠΣΣΕΗΣ: ενίσχυση άλλης αρχής",
+        )
     return registered
 
 
