@@ -131,6 +131,20 @@ def de_minimis_problems(*, prior_total, requested, ceiling=DE_MINIMIS_CEILING) -
     ]
 
 
+def declared_amount(text) -> Decimal:
+    """An amount typed in the declaration table, Greek notation first: «250.000» is €250,000.00,
+    «1.234,56» €1,234.56, «1234.56» €1,234.56. TODO(money): opske.money.parse_amount."""
+    value = str(text or "").strip().replace("€", "").replace(" ", "")
+    if "," in value:
+        value = value.replace(".", "").replace(",", ".")
+    elif value.count(".") and all(len(part) == 3 for part in value.split(".")[1:]):
+        value = value.replace(".", "")
+    amount = Decimal(value)
+    if not amount.is_finite():
+        raise ValueError(text)
+    return amount
+
+
 def declared_grants_problems(rows: Sequence[Mapping]) -> list[Problem]:
     """The table of prior grants in the cumulation declaration (ΚΥΑ 7066 Παρ. 1, υπόδειγμα 09.04)."""
     problems = []
@@ -151,7 +165,7 @@ def declared_grants_problems(rows: Sequence[Mapping]) -> list[Problem]:
             )
             continue
         try:
-            amount = Decimal(str(row["amount"]).replace(",", "."))
+            amount = declared_amount(row["amount"])
             datetime.date.fromisoformat(str(row["date"]))
         except (ArithmeticError, ValueError):
             problems.append(
@@ -315,7 +329,7 @@ def prior_aids(
     for row in declared_rows:
         try:
             when = datetime.date.fromisoformat(str(row.get("date") or "")[:10])
-            amount = money(str(row.get("amount") or "").replace(",", "."))
+            amount = money(declared_amount(row.get("amount")))
         except (ArithmeticError, ValueError):
             continue  # refused at the de minimis step (declared_grants_problems)
         if (when, amount) in seen:
