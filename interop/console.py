@@ -7,6 +7,8 @@ importing it only when used: a registry whose client has not been built yet show
 No registry is called inside a page request. A lookup (or a business's registry check) is
 recorded as a `ConsoleLookup` row and answered by the `run_console_lookup` task after commit; the
 page polls the row until the task is done. A lost task is re-enqueued by the outbox sweep.
+The one exception is `sandbox_deminimis_grant`, a write to the in-process ΠΣΣΕΗΣ sandbox only
+(never a real registry), answered in the request so the administrator sees the registry id.
 """
 
 from __future__ import annotations
