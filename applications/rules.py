@@ -17,7 +17,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from calls.rules import _fmt, area_is_eligible, kad_is_allowed, kad_is_excluded, money, pool_for_area
+from calls.rules import area_is_eligible, kad_is_allowed, kad_is_excluded, money, pool_for_area
+from opske.money import format_eur as fmt_eur
+from opske.money import parse_stored_amount
 
 DE_MINIMIS_CEILING = Decimal("300000.00")  # Καν. (ΕΕ) 2023/2831 Άρθ. 3(2)
 DEFAULT_SUBSIDY_MONTHS = 12  # ΚΥΑ 7066 Άρθ. 5.1.1
@@ -35,10 +37,6 @@ def problems_as_fields(problems: Iterable[Problem]) -> dict[str, list[str]]:
     for p in problems:
         fields.setdefault(p.field, []).append(p.message)
     return fields
-
-
-def fmt_eur(amount) -> str:
-    return _fmt(money(amount))
 
 
 # --- Amount requested (ΚΥΑ 7066) ------------------------------------------------------------------
@@ -132,17 +130,9 @@ def de_minimis_problems(*, prior_total, requested, ceiling=DE_MINIMIS_CEILING) -
 
 
 def declared_amount(text) -> Decimal:
-    """An amount typed in the declaration table, Greek notation first: «250.000» is €250,000.00,
-    «1.234,56» €1,234.56, «1234.56» €1,234.56. TODO(money): opske.money.parse_amount."""
-    value = str(text or "").strip().replace("€", "").replace(" ", "")
-    if "," in value:
-        value = value.replace(".", "").replace(",", ".")
-    elif value.count(".") and all(len(part) == 3 for part in value.split(".")[1:]):
-        value = value.replace(".", "")
-    amount = Decimal(value)
-    if not amount.is_finite():
-        raise ValueError(text)
-    return amount
+    """An amount of the declaration table as stored (opske.money: Python notation since the step
+    parses it, Greek notation for rows typed before): «250000.00» and «250.000» are €250,000.00."""
+    return parse_stored_amount(text, allow_negative=True)
 
 
 def declared_grants_problems(rows: Sequence[Mapping]) -> list[Problem]:

@@ -613,22 +613,6 @@ class SandboxSwitchForm(forms.Form):
         return data
 
 
-def parse_euro_text(text: str):
-    """«45.000», «45.000,00», «45000.50» → Decimal (Greek notation first). TODO(money): parse_amount."""
-    from decimal import Decimal, InvalidOperation
-
-    value = (text or "").strip().replace("€", "").replace(" ", "")
-    if "," in value:
-        value = value.replace(".", "").replace(",", ".")
-    elif value.count(".") >= 1 and all(len(part) == 3 for part in value.split(".")[1:]):
-        value = value.replace(".", "")
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        return None
-    return amount if amount.is_finite() and amount == amount.quantize(Decimal("0.01")) else None
-
-
 class SandboxGrantForm(forms.Form):
     afm = forms.CharField(label="ΑΦΜ δικαιούχου", max_length=12)
     regulation = forms.ChoiceField(label="Κανονισμός de minimis", choices=SANDBOX_GRANT_REGULATIONS)
@@ -658,8 +642,13 @@ class SandboxGrantForm(forms.Form):
         return value
 
     def clean_amount(self):
-        amount = parse_euro_text(self.cleaned_data["amount"])
-        if amount is None or amount <= 0:
+        from opske.money import AmountError, parse_stored_amount
+
+        try:
+            amount = parse_stored_amount(self.cleaned_data["amount"])
+        except AmountError as exc:
+            raise ValidationError(f"Δώστε θετικό ποσό σε ευρώ: {exc.message}") from exc
+        if amount <= 0:
             raise ValidationError("Δώστε θετικό ποσό σε ευρώ με έως δύο δεκαδικά (π.χ. «45.000,00»).")
         return amount
 
