@@ -54,13 +54,18 @@ def _business(afm: str) -> Business:
     return business
 
 
-def _owner(business: Business) -> User:
-    """The business's own TAXISnet user (the one its sandbox login resolves to), with its roles."""
+def _owner(business: Business, email: str = "") -> User:
+    """The business's own TAXISnet user (the one its sandbox login resolves to), with its roles and
+    an e-mail address: the decisions' legal notices go there (ΚΥΑ 7066 Art. 6.10), so without one a
+    demo decision is never served and cannot be objected to."""
     user = User.objects.filter(kind=User.Kind.TAXISNET, afm=business.afm).first()
     if user is None:
         user = User(username=f"taxisnet-{business.afm}", kind=User.Kind.TAXISNET, afm=business.afm)
         user.set_unusable_password()
         user.save()
+    if email and not user.email:
+        User.objects.filter(pk=user.pk).update(email=email)
+        user.email = email
     for role in (Membership.BusinessRole.LEGAL_REPRESENTATIVE, Membership.BusinessRole.COORDINATOR):
         if (
             not Membership.objects.filter(business=business, user=user, role=role)
@@ -146,7 +151,7 @@ def load(stdout) -> None:
         business = _business(afm)
         if Application.objects.filter(call=call, business=business).exists():
             continue
-        user = _owner(business)
+        user = _owner(business, spec["email"])
         app = services.application_create(actor=user, call_id=call.pk, business_afm=afm)
         services.application_save_step(
             actor=user, application_id=app.pk, step="general", payload={"email": spec["email"]}

@@ -164,6 +164,12 @@ def de_minimis_problems(*, prior_total, requested, ceiling=DE_MINIMIS_CEILING) -
     ]
 
 
+def declared_amount(text) -> Decimal:
+    """An amount of the declaration table as stored (opske.money: Python notation since the step
+    parses it, Greek notation for rows typed before): «250000.00» and «250.000» are €250,000.00."""
+    return parse_stored_amount(text, allow_negative=True)
+
+
 def declared_grants_problems(rows: Sequence[Mapping]) -> list[Problem]:
     """The table of prior grants in the cumulation declaration (ΚΥΑ 7066 Παρ. 1, υπόδειγμα 09.04)."""
     problems = []
@@ -184,7 +190,7 @@ def declared_grants_problems(rows: Sequence[Mapping]) -> list[Problem]:
             )
             continue
         try:
-            amount = parse_stored_amount(row["amount"], allow_negative=True)
+            amount = declared_amount(row["amount"])
             datetime.date.fromisoformat(str(row["date"]))
         except (ArithmeticError, ValueError):
             problems.append(
@@ -277,6 +283,17 @@ class DeMinimisCumulation:
     declared_only: Decimal  # what only the applicant's declaration shows (not in ΠΣΣΕΗΣ)
     message: str
 
+    @property
+    def criterion_answer(self) -> str:
+        """The short answer of Annex 4 criterion 4(στ), for the list of every group's answer."""
+        failed = next((ln for ln in self.lines if not ln.ok), None)
+        if failed is None:
+            return f"σώρευση de minimis {fmt_eur(self.lines[0].total)} ≤ {fmt_eur(self.lines[0].ceiling)}"
+        return (
+            f"Υπέρβαση ορίου de minimis, κριτήριο 4(στ): {fmt_eur(failed.total)} > {fmt_eur(failed.ceiling)} "
+            "(ΚΥΑ 7066 Άρθ. 2.9, 7.2)"
+        )
+
     def as_json(self) -> dict:
         return {
             "ok": self.ok,
@@ -337,7 +354,7 @@ def prior_aids(
     for row in declared_rows:
         try:
             when = datetime.date.fromisoformat(str(row.get("date") or "")[:10])
-            amount = money(str(row.get("amount") or "").replace(",", "."))
+            amount = money(declared_amount(row.get("amount")))
         except (ArithmeticError, ValueError):
             continue  # refused at the de minimis step (declared_grants_problems)
         if (when, amount) in seen:

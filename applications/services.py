@@ -558,8 +558,8 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
                     "afm_inactive", "business", "Ο ΑΦΜ είναι απενεργοποιημένος στην ΑΑΔΕ (ΚΥΑ 7066 Άρθ. 6.5)."
                 )
             )
-        kads = _kads_in_scope(app, call)
-        problems += _kad_problems(call, kads, source)
+        if app.kind == Application.Kind.CLUSTER or _blocks_on_registry_data(call):
+            problems += kad_problems_for(app)
         problems += _form_and_size_problems(app, call, aade)
 
     if app.kind == Application.Kind.BUSINESS:
@@ -671,6 +671,33 @@ def de_minimis_cumulation_for(app: Application, *, registry_data, amount, as_on=
     )
 
 
+# Which reading each ΚΥΑ 7066 check follows (Art. 6.5 blocks the final submission; Annex 4 evaluates,
+# a ΟΧΙ being a reasoned rejection the business may object to, Art. 7.2, 7.5):
+# - window (Art. 6.1), completeness and the solemn declarations (Art. 6.5 first sentence, 6.11),
+#   positions and their area (Art. 4.1.1, 6.2β), the mandatory documents (Annex 1): block — they are
+#   the form itself, which cannot be final while incomplete;
+# - ΑΦΜ deactivated or not found at AADE: block — the registry shows the applicant is no potential
+#   beneficiary at all (Art. 6.5, 4.1.1), there is nothing to evaluate;
+# - Annex 2 ΚΑΔ exclusion (ΑΑΔΕ) and the de minimis ceiling in ΠΣΣΕΗΣ: the seed allows both (Art. 6.5
+#   against Annex 4 criterion 4(δ), 4(στ)), so the call chooses (`interoperable_prerequisite_failure`,
+#   default «block_submission»); under «evaluate_and_reject» the re-check before approval computes
+#   criterion 4 ΟΧΙ with the figures (evaluation.services.pre_inclusion_check_complete);
+# - aid only the applicant's declaration shows, and the staff reduction (ΕΡΓΑΝΗ): always evaluated —
+#   the first is no interoperable data, and a reduction may still be covered until the evaluation
+#   date (Art. 4.1.4), so neither can block at submission.
+def _blocks_on_registry_data(call: Call) -> bool:
+    return gap_value(call.config, "interoperable_prerequisite_failure") == "block_submission"
+
+
+def kad_problems_for(app: Application) -> list[rules.Problem]:
+    """The Annex 2 check of the business's ΚΑΔ in the call's scope (ΚΥΑ 7066 Παρ. 2, κενό 18)."""
+    if not app.business_id:
+        return []
+    call = app.call
+    source = call.programme.legal_act or call.title
+    return _kad_problems(call, _kads_in_scope(app, call), source)
+
+
 def _de_minimis_submission_problems(app: Application, call: Call, amount) -> list[rules.Problem]:
     """ΚΥΑ 7066 Art. 6.5 at final submission. What ΠΣΣΕΗΣ alone shows over a ceiling blocks when the
     call reads Art. 6.5 that way (gap `interoperable_prerequisite_failure`, default); under the
@@ -685,7 +712,7 @@ def _de_minimis_submission_problems(app: Application, call: Call, amount) -> lis
         ]
     if registry.status not in (RegistrySnapshot.Status.OK, RegistrySnapshot.Status.MANUAL):
         return []
-    if gap_value(call.config, "interoperable_prerequisite_failure") != "block_submission":
+    if not _blocks_on_registry_data(call):
         return []
     ceiling = Decimal(str((call.config or {}).get("de_minimis_ceiling") or rules.DE_MINIMIS_CEILING))
     if "awards" not in registry.data:  # an answer kept before the awards were stored: its total

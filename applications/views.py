@@ -145,6 +145,17 @@ def _registry_context(app: Application) -> dict:
     if deminimis and deminimis.status == "ok":
         ceiling = (app.call.config or {}).get("de_minimis_ceiling") or rules.DE_MINIMIS_CEILING
         prior = deminimis.data.get("total_gge") or "0"
+        if "awards" in deminimis.data:  # what counts towards the €300,000 (SGEI aid does not)
+            prior = (
+                rules.de_minimis_cumulation(
+                    requested=0,
+                    aids=rules.prior_aids(registry_awards=deminimis.data["awards"]),
+                    as_on=timezone.localdate(),
+                    general_ceiling=ceiling,
+                )
+                .lines[0]
+                .prior
+            )
         ctx["de_minimis_prior"] = rules.fmt_eur(prior)
         ctx["de_minimis_headroom"] = rules.fmt_eur(rules.de_minimis_headroom(prior, ceiling))
     ergani = snaps.get("ergani")

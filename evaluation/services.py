@@ -34,6 +34,7 @@ from applications.evaluation_hooks import application_evaluation_transition
 from applications.models import Application
 from applications.reserves import reserves_promote
 from applications.services import de_minimis_cumulation_for as application_de_minimis_cumulation
+from applications.services import kad_problems_for as application_kad_problems
 from calls.gaps import gap_value
 from calls.models import BudgetPool, Call, CallDeadline
 from calls.services import pool_commit, pool_lock, pool_release
@@ -1776,10 +1777,15 @@ def pre_inclusion_check_complete(
         )
         if app.status != Application.Status.UNDER_EVALUATION:
             return check
-        if not dm.ok:
-            # Criterion 4(στ) is ΟΧΙ by computation; the rejection gives every group's answer.
-            reasons = fcfs_rules.criteria_answers(_concluded_findings(app), computed={"4": dm.message})
-            _conclude_rejection(actor=actor, application_id=app.pk, reasons=[dm.message, *reasons])
+        # Criterion 4 by computation: (στ) the cumulation, and (δ) the Annex 2 ΚΑΔ when the call
+        # evaluates rather than blocks on registry data (applications.services, readings per check);
+        # the rejection gives every group's answer.
+        kad = [p.message for p in application_kad_problems(app)]
+        failed = ([dm.criterion_answer] if not dm.ok else []) + kad
+        if failed:
+            reasons = fcfs_rules.criteria_answers(_concluded_findings(app), computed={"4": "· ".join(failed)})
+            head = ([dm.message] if not dm.ok else []) + kad
+            _conclude_rejection(actor=actor, application_id=app.pk, reasons=[*head, *reasons])
             return check
         _fcfs_fund(actor=actor, app=app, amount=amount, pool_id=app.pool_id)
     return check

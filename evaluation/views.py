@@ -148,7 +148,13 @@ def _criterion4(application) -> dict | None:
             registry_data=snapshot.data if snapshot else {},
             amount=application.requested_amount or 0,
         )
-    return {"de_minimis": de_minimis, "staff": staff_reduction_for(application)}
+    from applications.services import kad_problems_for
+
+    return {
+        "de_minimis": de_minimis,
+        "staff": staff_reduction_for(application),
+        "kad": [p.message for p in kad_problems_for(application)],
+    }
 
 
 def _rows(evaluation):

@@ -7,6 +7,8 @@ importing it only when used: a registry whose client has not been built yet show
 No registry is called inside a page request. A lookup (or a business's registry check) is
 recorded as a `ConsoleLookup` row and answered by the `run_console_lookup` task after commit; the
 page polls the row until the task is done. A lost task is re-enqueued by the outbox sweep.
+The one exception is `sandbox_deminimis_grant`, a write to the in-process ΠΣΣΕΗΣ sandbox only
+(never a real registry), answered in the request so the administrator sees the registry id.
 """
 
 from __future__ import annotations
@@ -486,20 +488,21 @@ def sandbox_deminimis_grant(
         nominal_amount=amount,
         gge_amount=amount,
     )
-    audit.record(
-        actor=actor,
-        action="interop.sandbox.deminimis_grant_registered",
-        after={
-            "afm": afm,
-            "regulation": regulation,
-            "amount": str(amount),
-            "grant_date": grant_date.isoformat(),
-            "granting_authority": granting_authority,
-            "registry_id": registered.registry_id,
-            "external_reference": reference,
-        },
-        reason="Δοκιμαστικό ΠΣΣΕΗΣ: ενίσχυση άλλης αρχής",
-    )
+    with transaction.atomic():  # the register's answer is in hand; the event records it
+        audit.record(
+            actor=actor,
+            action="interop.sandbox.deminimis_grant_registered",
+            after={
+                "afm": afm,
+                "regulation": regulation,
+                "amount": str(amount),
+                "grant_date": grant_date.isoformat(),
+                "granting_authority": granting_authority,
+                "registry_id": registered.registry_id,
+                "external_reference": reference,
+            },
+            reason="Δοκιμαστικό ΠΣΣΕΗΣ: ενίσχυση άλλης αρχής",
+        )
     return registered
 
 
@@ -610,22 +613,6 @@ class SandboxSwitchForm(forms.Form):
         return data
 
 
-def parse_euro_text(text: str):
-    """«45.000», «45.000,00», «45000.50» → Decimal (Greek notation first). TODO(money): parse_amount."""
-    from decimal import Decimal, InvalidOperation
-
-    value = (text or "").strip().replace("€", "").replace(" ", "")
-    if "," in value:
-        value = value.replace(".", "").replace(",", ".")
-    elif value.count(".") >= 1 and all(len(part) == 3 for part in value.split(".")[1:]):
-        value = value.replace(".", "")
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        return None
-    return amount if amount.is_finite() and amount == amount.quantize(Decimal("0.01")) else None
-
-
 class SandboxGrantForm(forms.Form):
     afm = forms.CharField(label="ΑΦΜ δικαιούχου", max_length=12)
     regulation = forms.ChoiceField(label="Κανονισμός de minimis", choices=SANDBOX_GRANT_REGULATIONS)
@@ -655,8 +642,13 @@ class SandboxGrantForm(forms.Form):
         return value
 
     def clean_amount(self):
-        amount = parse_euro_text(self.cleaned_data["amount"])
-        if amount is None or amount <= 0:
+        from opske.money import AmountError, parse_stored_amount
+
+        try:
+            amount = parse_stored_amount(self.cleaned_data["amount"])
+        except AmountError as exc:
+            raise ValidationError(f"Δώστε θετικό ποσό σε ευρώ: {exc.message}") from exc
+        if amount <= 0:
             raise ValidationError("Δώστε θετικό ποσό σε ευρώ με έως δύο δεκαδικά (π.χ. «45.000,00»).")
         return amount
 

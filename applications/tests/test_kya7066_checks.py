@@ -167,3 +167,26 @@ def test_pending_settings_keep_their_keys_but_are_hidden_from_the_editor():
     ):
         assert GAPS_BY_KEY[key].pending == "operations" and key not in shown
     assert {"headcount_window", "clarification_days_counting", "interoperable_prerequisite_failure"} <= shown
+
+
+def test_declared_amounts_are_read_in_greek_notation():
+    assert rules.declared_amount("250.000") == Decimal("250000")
+    assert rules.declared_amount("1.234,56") == Decimal("1234.56")
+    assert rules.declared_amount("1234.56") == Decimal("1234.56")
+    declared = [{"grantor": "ΥΠΑΑΤ", "regulation": "1408/2013", "date": "2025-05-01", "amount": "45.000"}]
+    assert rules.prior_aids(declared_rows=declared)[0].amount == Decimal("45000.00")
+
+
+def test_api_refuses_the_de_minimis_breach_with_code_message_and_fields(kya7066):
+    from applications.tests.test_api import assert_error_shape, client_for
+
+    user = member(GREVENA)
+    app = complete_business_draft(user, kya7066, afm=GREVENA, positions=[GREVENA_POSITION])
+
+    response = client_for(user).post(f"/api/v1/applications/{app.pk}/submit/")
+
+    assert response.status_code == 400
+    body = response.json()
+    assert_error_shape(body)
+    assert body["code"] == "de_minimis_exceeded"
+    assert "304.220,00 €" in body["fields"]["positions"][0] and "Άρθ. 2.9" in body["message"]

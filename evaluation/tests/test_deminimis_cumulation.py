@@ -134,3 +134,29 @@ def test_aid_registered_after_the_recheck_refuses_the_grant_with_the_figures(
     assert "304.220,00 €" in exc.value.message and "1408/2013" in exc.value.message
     approval.refresh_from_db()
     assert approval.state == Decision.State.DRAFT and approval.signed_at is None
+
+
+def test_annex2_kad_under_the_evaluate_reading_submits_and_is_rejected_with_criterion_4(
+    kya7066, evaluator, supervisor, django_capture_on_commit_callbacks
+):
+    # ΛΑΪΚΕΣ ΑΓΟΡΕΣ ΦΛΩΡΙΝΑΣ: main ΚΑΔ 47.81.10.01 is in Annex 2; the call evaluates (Annex 4)
+    from calls.models import Call
+
+    Call.objects.filter(pk=kya7066.pk).update(
+        config={**kya7066.config, "gaps": {"interoperable_prerequisite_failure": "evaluate_and_reject"}}
+    )
+    florina = {"specialty": "Πωλητής", "category": "01.23", "persons": 1,
+               "place_region": "Δυτικής Μακεδονίας", "place_regional_unit": "Φλώρινας",
+               "place_municipality": "Φλώρινας"}  # fmt: skip
+    app, _ = submitted_application(kya7066, afm="809616685", positions=[florina])
+    assert app.status == Application.Status.SUBMITTED
+
+    _reviewed(app, evaluator, supervisor, django_capture_on_commit_callbacks)
+
+    decision = Decision.objects.get(application=app)
+    assert decision.kind == Decision.Kind.REJECTION
+    reasons = decision.details["reasons"]
+    assert "47.81.10.01" in reasons[0] and "Παράρτημα 2" in reasons[0]
+    criterion_4 = next(r for r in reasons if "— Κριτήριο 4 " in r)
+    assert "ΟΧΙ" in criterion_4 and "47.81.10.01" in criterion_4
+    assert len([r for r in reasons if "— Κριτήριο " in r]) == 8

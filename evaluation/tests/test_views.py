@@ -148,3 +148,4 @@ def test_workspace_shows_criterion_4_computed_with_the_declared_only_grant(kya70
     assert 'id="criterion-4-computed"' in page
     assert "309.220,00 €" in page and "μόνο στην υπεύθυνη δήλωση" in page
     assert "(α) Μη μείωση προσωπικού (ΕΡΓΑΝΗ)" in page
+    assert "(δ) Δραστηριότητα — ΚΑΔ εκτός Παραρτήματος 2 (ΑΑΔΕ)" in page
