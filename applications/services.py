@@ -505,7 +505,10 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
             rules.Problem(
                 "email_missing",
                 "email",
-                "Δηλώστε e-mail επικοινωνίας· οι κοινοποιήσεις σε αυτό έχουν νόμιμη ισχύ (ΚΥΑ 7066 "
+                "Δηλώστε e-mail επικοινωνίας· εκεί λαμβάνετε τις ειδοποιήσεις για τους πίνακες κατάταξης "
+                "(ΚΥΑ 16936 Άρθ. 5(7), 5(9))."
+                if app.kind == Application.Kind.NATURAL_PERSON
+                else "Δηλώστε e-mail επικοινωνίας· οι κοινοποιήσεις σε αυτό έχουν νόμιμη ισχύ (ΚΥΑ 7066 "
                 "Άρθ. 6.10).",
             )
         )
