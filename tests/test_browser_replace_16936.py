@@ -96,3 +96,43 @@ def test_citizen_who_applies_twice_sees_the_first_application_cancelled(browser,
         raise
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_staff_record_a_dismissal_on_the_bars_page(browser, portal_url, width):
+    from accounts.demo import DEMO_PASSWORD
+    from accounts.models import Role
+    from accounts.tests.factories import UserFactory
+
+    staff = UserFactory(roles=[Role.PROGRAMME_ADMIN])
+    staff.set_password(DEMO_PASSWORD)
+    staff.save()
+    context = browser.new_context(locale="el-GR", viewport={"width": width, "height": 900})
+    context.set_default_timeout(20000)
+    page = context.new_page()
+    try:
+        page.goto(f"{portal_url}/accounts/staff/login/")
+        page.get_by_label("Όνομα χρήστη").fill(staff.username)
+        page.get_by_label("Κωδικός πρόσβασης").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Σύνδεση").click()
+        page.wait_for_load_state()
+        page.goto(f"{portal_url}/evaluation/points/bars/")
+        page.get_by_label("ΑΜΚΑ", exact=True).fill("05058029934")
+        page.get_by_label("Είδος").select_option("public_dismissal")
+        page.get_by_label("Ημερομηνία (απόλυσης ή άρνησης θέσης), ηη/μμ/εεεε").fill("πέρσι")
+        page.get_by_label("Φορέας ή πρόγραμμα").fill("Δήμος Λαρισαίων")
+        page.get_by_role("button", name="Καταχώριση").click()
+        page.wait_for_selector("text=Γράψτε την ημερομηνία ως ηη/μμ/εεεε.")
+        assert page.get_by_label("Φορέας ή πρόγραμμα").input_value() == "Δήμος Λαρισαίων"
+        page.screenshot(path=str(SHOTS / f"k16936-{width}-bars-error.png"), full_page=True)
+        page.get_by_label("Ημερομηνία (απόλυσης ή άρνησης θέσης), ηη/μμ/εεεε").fill("15/01/2022")
+        page.get_by_role("button", name="Καταχώριση").click()
+        page.wait_for_selector("#bars >> text=Δήμος Λαρισαίων")
+        assert "Άρθ. 4(2)(ε)" in page.locator("#bars").inner_text()
+        page.screenshot(path=str(SHOTS / f"k16936-{width}-bars.png"), full_page=True)
+        assert page.evaluate("document.getElementById('main-content').scrollWidth") <= width + 1
+    except Exception:
+        page.screenshot(path=str(SHOTS / f"k16936-{width}-bars-failure.png"), full_page=True)
+        raise
+    finally:
+        context.close()

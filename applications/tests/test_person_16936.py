@@ -230,3 +230,14 @@ def test_pending_settings_are_hidden_from_the_call_editor():
     assert GAPS_BY_KEY["replacement_contract_length"].pending == "operations"
     assert {"absence_divisor", "replacement_contract_length"}.isdisjoint(shown)
     assert {"income_column", "age_rule"} <= shown
+
+
+def test_a_person_after_the_deadline_is_told_the_programmes_article():
+    from applications.rules import window_problem
+
+    now = timezone.now()
+    problem = window_problem(
+        now=now, opens_at=now - datetime.timedelta(days=30), closes_at=now, source="ΚΥΑ 16936 Άρθ. 5(3)"
+    )
+    assert problem.code == "window_closed" and "ΚΥΑ 16936 Άρθ. 5(3)" in problem.message
+    assert "7066" not in problem.message
