@@ -17,7 +17,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from calls.rules import _fmt, area_is_eligible, kad_is_allowed, kad_is_excluded, money, pool_for_area
+from calls.rules import area_is_eligible, kad_is_allowed, kad_is_excluded, money, pool_for_area
+from opske.money import format_eur as fmt_eur
+from opske.money import parse_stored_amount
 
 # ΚΥΑ 16936 Art. 4(1)(γ): Greek citizens, citizens of other EU member states (ν. 2431/1996); ομογενείς are
 # declared in the application (`declared_omogenis`), the register holds only an ISO country code.
@@ -69,10 +71,6 @@ def problems_as_fields(problems: Iterable[Problem]) -> dict[str, list[str]]:
     for p in problems:
         fields.setdefault(p.field, []).append(p.message)
     return fields
-
-
-def fmt_eur(amount) -> str:
-    return _fmt(money(amount))
 
 
 # --- Amount requested (ΚΥΑ 7066) ------------------------------------------------------------------
@@ -147,7 +145,7 @@ def declared_grants_problems(rows: Sequence[Mapping]) -> list[Problem]:
             )
             continue
         try:
-            amount = Decimal(str(row["amount"]).replace(",", "."))
+            amount = parse_stored_amount(row["amount"], allow_negative=True)
             datetime.date.fromisoformat(str(row["date"]))
         except (ArithmeticError, ValueError):
             problems.append(

@@ -16,7 +16,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from importlib import import_module
 
 from django.conf import settings
@@ -44,6 +44,7 @@ from calls.models import BudgetPool, Call
 from calls.services import pool_release, pool_reserve
 from opske import audit
 from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from opske.money import AmountError, parse_amount
 from opske.notifications import notify
 from opske.pdf import document_request
 from opske.rawrows import execute_prepared, numbered
@@ -249,13 +250,19 @@ STEPS = ("general", "positions", "de_minimis", "partners", "budget", "person", "
 
 
 def _decimal(value, field: str, label: str) -> Decimal:
+    """An amount of a step: Greek text from the pages («200.000» = 200.000,00 €), a Decimal already
+    read by the API serializer (opske.money). Refused at `field` with the row's label."""
     try:
-        amount = Decimal(str(value).strip().replace(" ", "").replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise ValidationFailed(fields={field: [f"{label}: μη έγκυρο ποσό «{value}»."]}) from None
-    if not amount.is_finite() or amount < 0:
-        raise ValidationFailed(fields={field: [f"{label}: το ποσό πρέπει να είναι θετικό."]})
-    return call_rules.money(amount)
+        return parse_amount(value, max_integer_digits=12)  # the columns are Decimal(14, 2)
+    except AmountError as exc:
+        raise ValidationFailed(fields={field: [f"{label}: {exc.message}"]}, code=exc.code) from None
+
+
+def _amount_text(value, field: str, label: str) -> str:
+    """An amount kept in the application's JSON data: "" when blank, else Python notation "1234.50"."""
+    if value in (None, "") or (isinstance(value, str) and not value.strip()):
+        return ""
+    return f"{_decimal(value, field, label):f}"
 
 
 def _save_positions(app: Application, rows: list) -> None:
@@ -367,9 +374,12 @@ def application_save_step(*, actor, application_id: int, step: str, payload: dic
                     k: str(r.get(k) or "").strip()[:200]
                     for k in ("grantor", "regulation", "date", "amount", "afm")
                 }
+                | {"amount": r.get("amount") if r.get("amount") not in (None, "") else ""}
                 for r in list(payload.get("grants") or [])[:50]
             ]
             rows = [r for r in rows if any(r.values())]
+            for i, r in enumerate(rows, 1):
+                r["amount"] = _amount_text(r["amount"], "de_minimis", f"Γραμμή {i} του πίνακα ενισχύσεων")
             problems = rules.declared_grants_problems(rows)
             if problems:
                 raise ValidationFailed(fields=rules.problems_as_fields(problems))
@@ -447,8 +457,10 @@ def _person_facts(payload: dict, *, education: str, call: Call) -> dict:
         )
     return {
         "minor_children": children,
-        "individual_income": str(payload.get("individual_income") or "").strip()[:20],
-        "family_income": str(payload.get("family_income") or "").strip()[:20],
+        "individual_income": _amount_text(
+            payload.get("individual_income"), "individual_income", "Ατομικό εισόδημα"
+        ),
+        "family_income": _amount_text(payload.get("family_income"), "family_income", "Οικογενειακό εισόδημα"),
         "greek_cert_level": level,
         "greek_cert_issuer": issuer,
         "greek_cert_number": str(payload.get("greek_cert_number") or "").strip()[:60],

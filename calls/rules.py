@@ -12,15 +12,14 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-CENT = Decimal("0.01")
+# The one rounding and formatting of euros (opske.money); `money` and `_fmt` stay importable here.
+from opske.money import CENT  # noqa: F401 (re-exported)
+from opske.money import format_eur as _fmt
+from opske.money import to_cents as money
+
 HUNDRED = Decimal("100")
-
-
-def money(value) -> Decimal:
-    """Euros as Decimal, rounded half-up to cents (domain README: amounts are Decimal, half-up)."""
-    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -258,12 +257,6 @@ GROUP_LABELS = {
     "other": "Λοιπές δαπάνες",
 }
 SIZE_LABELS = {"micro": "πολύ μικρή", "small": "μικρή", "medium": "μεσαία", "large": "μεγάλη"}
-
-
-def _fmt(amount: Decimal) -> str:
-    q = money(amount)
-    whole, _, cents = f"{q:,.2f}".partition(".")
-    return f"{whole.replace(',', '.')},{cents} €"
 
 
 def line_intensity(

@@ -65,6 +65,7 @@ from opske import audit
 from opske.calendar import ATHENS, end_of_day_athens
 from opske.deadlines import deadline_cancel, deadline_schedule
 from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from opske.money import format_eur
 from opske.notifications import notify
 from opske.pdf import document_request
 
@@ -911,13 +912,15 @@ def decision_record_published(*, decision: Decision, ada: str, url: str = "") ->
             after={"state": d.state, "ada": ada},
         )
         app = d.application
-        amount = f"{d.amount_total:,.2f} €".replace(",", "X").replace(".", ",").replace("X", ".")
+        amount = format_eur(d.amount_total)
         lines = [
             f"{d.get_kind_display()} αρ. {d.protocol_number} (ΑΔΑ {ada}) για την αίτηση {app}.",
             f"Θέμα: {d.subject}.",
         ]
         if d.kind in (Decision.Kind.APPROVAL, Decision.Kind.INCLUSION):
-            lines.append(f"Εγκεκριμένο ποσό: {amount}. Ποσό ενίσχυσης de minimis: {d.de_minimis_amount} €.")
+            lines.append(
+                f"Εγκεκριμένο ποσό: {amount}. Ποσό ενίσχυσης de minimis: {format_eur(d.de_minimis_amount)}."
+            )
         for reason in (d.details or {}).get("reasons", []):
             lines.append(f"- {reason}")
         lines.append((d.details or {}).get("objection_text", ""))

@@ -4,6 +4,8 @@ from rest_framework import serializers
 
 from applications.models import Application, BudgetLine, ClusterPartner, Position, RegistrySnapshot
 from applications.services import STEPS
+from opske.money import AmountError, parse_api_amount
+from opske.serializers import AmountSerializerField
 
 
 class PositionSerializer(serializers.ModelSerializer):
@@ -30,6 +32,8 @@ class PartnerSerializer(serializers.ModelSerializer):
 
 
 class BudgetLineSerializer(serializers.ModelSerializer):
+    amount = AmountSerializerField(max_digits=14)
+
     class Meta:
         model = BudgetLine
         fields = ["category", "description", "amount", "research_type", "dissemination"]
@@ -125,9 +129,46 @@ class CreateSerializer(serializers.Serializer):
     business_afm = serializers.CharField(required=False, allow_blank=True, max_length=9)
 
 
+# Where a step's payload carries amounts: (list key, amount key, error field), or (None, key, field).
+_STEP_AMOUNTS = {
+    "budget": [("lines", "amount", "budget")],
+    "de_minimis": [("grants", "amount", "de_minimis")],
+    "person": [(None, "individual_income", "individual_income"), (None, "family_income", "family_income")],
+}
+
+
 class StepSerializer(serializers.Serializer):
+    """A step's payload; its amounts are read the API way (JSON numbers or "1234.56", opske.money)
+    here, so the service receives Decimals and reads only the pages' text in Greek notation."""
+
     step = serializers.ChoiceField(choices=STEPS)
     payload = serializers.DictField()
+
+    def validate(self, attrs):
+        payload = dict(attrs["payload"])
+        for rows_key, key, field in _STEP_AMOUNTS.get(attrs["step"], []):
+            if rows_key is None:
+                payload[key] = self._amount(payload.get(key), field, "")
+                continue
+            rows = payload.get(rows_key)
+            if isinstance(rows, list):
+                payload[rows_key] = [
+                    {**row, key: self._amount(row.get(key), field, f"Γραμμή {i}: ")}
+                    if isinstance(row, dict)
+                    else row
+                    for i, row in enumerate(rows, 1)
+                ]
+        attrs["payload"] = payload
+        return attrs
+
+    @staticmethod
+    def _amount(value, field: str, label: str):
+        if value is None or value == "":
+            return value
+        try:
+            return parse_api_amount(value)
+        except AmountError as exc:
+            raise serializers.ValidationError({field: [f"{label}{exc.message}"]}, code=exc.code) from None
 
 
 class WithdrawSerializer(serializers.Serializer):

@@ -1,10 +1,9 @@
 """Template helpers so other pages (the home page) can show open calls without touching their views."""
 
-from decimal import Decimal
-
 from django import template
 
 from calls import selectors
+from opske.money import format_eur
 
 register = template.Library()
 
@@ -16,8 +15,5 @@ def open_calls(limit=5):
 
 @register.filter
 def euro(value):
-    """1234567.5 → «1.234.567,50 €» (Greek grouping), independent of the active locale."""
-    if value is None or value == "":
-        return "—"
-    whole, _, cents = f"{Decimal(str(value)):,.2f}".partition(".")
-    return f"{whole.replace(',', '.')},{cents} €"
+    """1234567.5 → «1.234.567,50 €»: the same as `opske_format|eur` (opske.money.format_eur)."""
+    return format_eur(value)

@@ -32,6 +32,8 @@ from functools import lru_cache
 from itertools import groupby
 
 from calls.rules import line_intensity, money
+from opske.money import format_eur as fmt_eur
+from opske.money import parse_amount  # noqa: F401 (Greek notation «500.000» = 500.000,00 €; re-exported)
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -427,32 +429,6 @@ def funding_reasons(
             f"({SOURCE} Παρ. V §3)."
         )
     return reasons
-
-
-def parse_amount(text) -> Decimal:
-    """An amount typed in Greek ("1.000.000,50", "500.000") or plain ("1000000.50") form.
-
-    Euros have two decimals, so a lone dot followed by exactly three digits is a thousands
-    separator ("500.000" = 500,000 €). ValueError if it is not an amount.
-    """
-    raw = str(text).strip().replace("€", "").replace(" ", "")
-    if "," in raw:
-        raw = raw.replace(".", "").replace(",", ".")
-    elif raw.count(".") > 1 or (raw.count(".") == 1 and len(raw.rpartition(".")[2]) == 3):
-        raw = raw.replace(".", "")
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise ValueError(text) from None
-    if not value.is_finite():
-        raise ValueError(text)
-    return money(value)
-
-
-def fmt_eur(amount) -> str:
-    q = money(amount)
-    whole, _, cents = f"{q:,.2f}".partition(".")
-    return f"{whole.replace(',', '.')},{cents} €"
 
 
 # --- Ranking and the funding line (§10.2 tables) -------------------------------------------------

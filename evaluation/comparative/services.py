@@ -351,9 +351,9 @@ def budget_cut_add(*, actor, score_id: int, line_id: int, amount, reason: str) -
         if line is None:
             raise ValidationFailed(fields={"line": ["Επιλέξτε γραμμή του προϋπολογισμού της αίτησης."]})
         try:
-            value = rules.parse_amount(amount)
-        except ValueError:
-            raise ValidationFailed(fields={"amount": ["Το ποσό πρέπει να είναι αριθμός."]}) from None
+            value = rules.parse_amount(amount, allow_negative=True)
+        except ValueError as exc:
+            raise ValidationFailed(fields={"amount": [str(exc)]}) from None
         already = sum((c.amount for c in sheet.cuts.filter(line=line)), Decimal("0"))
         if value <= 0 or value + already > line.amount:
             raise ValidationFailed(
@@ -557,12 +557,12 @@ def ranking_compute(
             )
         try:
             amount = (
-                rules.parse_amount(budget) if budget not in (None, "") else rules.money(call.total_budget)
+                rules.parse_amount(budget, allow_negative=True)
+                if budget not in (None, "")
+                else rules.money(call.total_budget)
             )
-        except ValueError:
-            raise ValidationFailed(
-                fields={"budget": ["Ο προϋπολογισμός πρέπει να είναι ποσό σε ευρώ."]}
-            ) from None
+        except ValueError as exc:
+            raise ValidationFailed(fields={"budget": [f"Ο προϋπολογισμός: {exc}"]}) from None
         if amount <= 0:
             raise ValidationFailed(fields={"budget": ["Ο προϋπολογισμός πρέπει να είναι θετικός."]})
         candidates = candidates_for_round(rnd)
@@ -626,11 +626,9 @@ def what_if(*, actor, call_id: int, budget) -> rules.FundingLine:
     if not user.has_role(Role.SUPERVISOR, Role.PROGRAMME_ADMIN):
         _require_member(actor, call)
     try:
-        amount = rules.parse_amount(budget)
-    except ValueError:
-        raise ValidationFailed(
-            fields={"budget": ["Ο προϋπολογισμός πρέπει να είναι ποσό σε ευρώ."]}
-        ) from None
+        amount = rules.parse_amount(budget, allow_negative=True)
+    except ValueError as exc:
+        raise ValidationFailed(fields={"budget": [f"Ο προϋπολογισμός: {exc}"]}) from None
     if amount <= 0:
         raise ValidationFailed(fields={"budget": ["Ο προϋπολογισμός πρέπει να είναι θετικός."]})
     rnd = round_for_call(call)

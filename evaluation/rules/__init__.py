@@ -16,20 +16,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from opske.calendar import add_calendar_days, add_working_days, deadline_end
-
-CENT = Decimal("0.01")
+from opske.money import CENT
+from opske.money import to_cents as money  # noqa: F401 (the one half-up rounding; re-exported)
 
 YES = "yes"
 NO = "no"
 SCORE = "score"
-
-
-def money(value) -> Decimal:
-    """Euros as Decimal, half-up to cents."""
-    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

@@ -286,8 +286,14 @@ def test_what_if_shows_where_the_funding_line_falls_for_another_budget():
         ("500.000", "500000.00"),
         ("1.000.000,50", "1000000.50"),
         ("4000000", "4000000.00"),
-        ("250000.5", "250000.50"),
+        ("250.000,5", "250000.50"),
     ],
 )
 def test_amounts_typed_the_greek_way_are_understood(typed, amount):
     assert rules.parse_amount(typed) == D(amount)
+
+
+def test_a_full_stop_before_fewer_than_three_digits_asks_for_the_comma():
+    # «250000.5» could be 250.000,50 € or a typo: Greek notation puts decimals after a comma
+    with pytest.raises(ValueError, match="κόμμα"):
+        rules.parse_amount("250000.5")
