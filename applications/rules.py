@@ -731,18 +731,19 @@ def registration_problem(
 # --- Window and re-editing ------------------------------------------------------------------------------
 
 
-def window_problem(*, now: datetime.datetime, opens_at, closes_at) -> Problem | None:
-    """ΚΥΑ 7066 Άρθ. 6.1, κανόνας B24: final submission only inside the call's window."""
+def window_problem(
+    *, now: datetime.datetime, opens_at, closes_at, source: str = "ΚΥΑ 7066 Άρθ. 6.1"
+) -> Problem | None:
+    """ΚΥΑ 7066 Άρθ. 6.1, κανόνας B24 (ΚΥΑ 16936 Άρθ. 5(3) for persons, `source`): final submission
+    only inside the call's window."""
     if opens_at is None or now < opens_at:
-        return Problem(
-            "window_not_open", "call", "Η υποβολή αιτήσεων δεν έχει ξεκινήσει (ΚΥΑ 7066 Άρθ. 6.1)."
-        )
+        return Problem("window_not_open", "call", f"Η υποβολή αιτήσεων δεν έχει ξεκινήσει ({source}).")
     if closes_at is not None and now >= closes_at:
         return Problem(
             "window_closed",
             "call",
             f"Η προθεσμία υποβολής έληξε στις {_local(closes_at)}· η αίτηση δεν μπορεί να οριστικοποιηθεί "
-            "(ΚΥΑ 7066 Άρθ. 6.1).",
+            f"({source}).",
         )
     return None
 

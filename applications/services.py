@@ -523,7 +523,10 @@ def evaluate_submission(app: Application) -> tuple[list[rules.Problem], str | No
             rules.Problem(
                 "email_missing",
                 "email",
-                "Δηλώστε e-mail επικοινωνίας· οι κοινοποιήσεις σε αυτό έχουν νόμιμη ισχύ (ΚΥΑ 7066 "
+                "Δηλώστε e-mail επικοινωνίας· εκεί λαμβάνετε τις ειδοποιήσεις για τους πίνακες κατάταξης "
+                "(ΚΥΑ 16936 Άρθ. 5(7), 5(9))."
+                if app.kind == Application.Kind.NATURAL_PERSON
+                else "Δηλώστε e-mail επικοινωνίας· οι κοινοποιήσεις σε αυτό έχουν νόμιμη ισχύ (ΚΥΑ 7066 "
                 "Άρθ. 6.10).",
             )
         )
@@ -1003,8 +1006,14 @@ def application_submit(*, actor, application_id: int) -> Application:
                 code="already_submitted",
             )
         call = app.call
+        window_source = (
+            "ΚΥΑ 16936 Άρθ. 5(3)" if app.kind == Application.Kind.NATURAL_PERSON else "ΚΥΑ 7066 Άρθ. 6.1"
+        )
         closed = rules.window_problem(
-            now=timezone.now(), opens_at=call.submission_opens_at, closes_at=call.submission_closes_at
+            now=timezone.now(),
+            opens_at=call.submission_opens_at,
+            closes_at=call.submission_closes_at,
+            source=window_source,
         )
         if closed:
             raise Conflict(closed.message, code=closed.code, fields={closed.field: [closed.message]})
@@ -1044,7 +1053,10 @@ def application_submit(*, actor, application_id: int) -> Application:
         )
         seq, protocol_seq, now, reserved = taken.priority, taken.protocol, taken.at, taken.reserved
         late = rules.window_problem(
-            now=now, opens_at=call.submission_opens_at, closes_at=call.submission_closes_at
+            now=now,
+            opens_at=call.submission_opens_at,
+            closes_at=call.submission_closes_at,
+            source=window_source,
         )
         if late:  # it waited for the lock past the closing time: the stamped time is what counts
             raise Conflict(late.message, code=late.code, fields={late.field: [late.message]})

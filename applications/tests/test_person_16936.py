@@ -201,3 +201,43 @@ def test_submission_refuses_a_registration_after_the_publication_date(kya16936):
     assert (
         _person_check(kya16936, citizenship="GR", education="ΔΕ", facts={}, since=published.isoformat()) == []
     )
+
+
+def test_a_persons_receipt_has_no_amount_priority_or_kya_7066():
+    from django.template.loader import render_to_string
+
+    context = {
+        "title": "Αποδεικτικό",
+        "protocol_number": "ΟΠΣΚΕ-1-000002",
+        "priority_seq": 2,
+        "requested_amount": "0,00 €",
+        "call": {"title": "Ειδικό πρόγραμμα"},
+        "education": "ΠΕ",
+        "placement_preferences": ["opekepe-athina"],
+    }
+    person = render_to_string("applications/pdf/receipt.html", {**context, "is_person": True})
+    business = render_to_string("applications/pdf/receipt.html", {**context, "is_person": False})
+    assert "προτεραιότητας" not in person and "0,00 €" not in person and "ΚΥΑ 7066" not in person
+    assert "Άρθ. 5(5)" in person
+    assert "Σειρά προτεραιότητας" in business and "0,00 €" in business
+
+
+def test_pending_settings_are_hidden_from_the_call_editor():
+    from calls.gaps import GAPS_BY_KEY, gaps_for_method
+
+    shown = {g.key for g in gaps_for_method("points_ranking")}
+    assert GAPS_BY_KEY["absence_divisor"].pending == "payments"
+    assert GAPS_BY_KEY["replacement_contract_length"].pending == "operations"
+    assert {"absence_divisor", "replacement_contract_length"}.isdisjoint(shown)
+    assert {"income_column", "age_rule"} <= shown
+
+
+def test_a_person_after_the_deadline_is_told_the_programmes_article():
+    from applications.rules import window_problem
+
+    now = timezone.now()
+    problem = window_problem(
+        now=now, opens_at=now - datetime.timedelta(days=30), closes_at=now, source="ΚΥΑ 16936 Άρθ. 5(3)"
+    )
+    assert problem.code == "window_closed" and "ΚΥΑ 16936 Άρθ. 5(3)" in problem.message
+    assert "7066" not in problem.message

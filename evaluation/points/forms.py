@@ -118,6 +118,7 @@ class RelocateForm(forms.Form):
 
     service_code = forms.ChoiceField(
         label="Υπηρεσία τοποθέτησης (από τις προτιμήσεις της αίτησης)",
+        widget=forms.Select(attrs={"class": "govgr-select", "style": "max-width:100%"}),
         error_messages={
             "required": "Επιλέξτε υπηρεσία.",
             "invalid_choice": "Επιλέξτε υπηρεσία από τη λίστα.",
@@ -126,6 +127,7 @@ class RelocateForm(forms.Form):
     board_decision = forms.CharField(
         label="Απόφαση Δ.Σ. ΔΥΠΑ (αριθμός/ημερομηνία)",
         max_length=200,
+        widget=forms.TextInput(attrs={"class": "govgr-input"}),
         error_messages={"required": "Συμπληρώστε την απόφαση του Δ.Σ. (Άρθ. 6(7))."},
     )
     consent = forms.BooleanField(
@@ -139,9 +141,17 @@ class RelocateForm(forms.Form):
 
 
 class BarForm(forms.Form):
-    amka = forms.CharField(label="ΑΜΚΑ", max_length=11, error_messages={"required": "Συμπληρώστε τον ΑΜΚΑ."})
+    amka = forms.CharField(
+        label="ΑΜΚΑ",
+        max_length=11,
+        widget=forms.TextInput(attrs={"class": "govgr-input govgr-input--width-10", "inputmode": "numeric"}),
+        error_messages={"required": "Συμπληρώστε τον ΑΜΚΑ."},
+    )
     kind = forms.ChoiceField(
-        label="Είδος", choices=ProgrammeBar.Kind.choices, error_messages={"required": "Επιλέξτε είδος."}
+        label="Είδος",
+        choices=ProgrammeBar.Kind.choices,
+        widget=forms.Select(attrs={"class": "govgr-select", "style": "max-width:100%"}),
+        error_messages={"required": "Επιλέξτε είδος."},
     )
     occurred_on = forms.DateField(
         label="Ημερομηνία (απόλυσης ή άρνησης θέσης), ηη/μμ/εεεε",
@@ -157,6 +167,7 @@ class BarForm(forms.Form):
     source = forms.CharField(
         label="Φορέας ή πρόγραμμα",
         max_length=300,
+        widget=forms.TextInput(attrs={"class": "govgr-input"}),
         error_messages={"required": "Συμπληρώστε τον φορέα ή το πρόγραμμα."},
     )
     note = forms.CharField(
