@@ -230,3 +230,15 @@ def test_objection_deadline_skips_easter_holidays():
     assert (policy.days, policy.counting, policy.anchor) == (3, "working", "day_after_posting")
     assert objection_deadline(policy, datetime.date(2026, 4, 9)) == datetime.date(2026, 4, 16)
     assert objection_decision_due(policy, datetime.date(2026, 4, 16)) == datetime.date(2026, 4, 30)
+
+
+def test_setting_points_grid_changes_outcome():
+    # The worked example scores 98 on the seeded grid; a call grid giving 2 points per month of
+    # unemployment (cap 12) gives the same person 8 × 2 = 16 instead of 8, i.e. 106.
+    seeded = rules.compute_points(facts(), GRID)
+    doubled = rules.compute_points(
+        facts(), {**GRID, "unemployment": {"points_per_month": 2, "cap_months": 12}}
+    )
+
+    assert (seeded.unemployment, seeded.total) == (8, 98)
+    assert (doubled.unemployment, doubled.total) == (16, 106)
