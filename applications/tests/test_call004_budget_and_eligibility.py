@@ -5,6 +5,7 @@ private participation, the legal form and the size (Πρόσκληση 004 §4 �
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
 
 from applications import services
 from applications.models import Application, RegistrySnapshot
@@ -93,6 +94,9 @@ def test_plan_of_650000_with_500000_subsidised_is_submitted_with_its_private_par
     assert receipt["budget"]["private"] == "337.500,00 €"
     assert receipt["budget"]["private_share"] == "51,92%"
     assert receipt["budget_lines"][0]["total_amount"] == "400.000,00 €"
+    printed = render_to_string("applications/pdf/receipt.html", receipt)
+    assert "Ιδιωτική συμμετοχή" in printed and "337.500,00 € (51,92%)" in printed
+    assert "Συνολικός π/υ σχεδίου" in printed and "650.000,00 €" in printed
 
 
 def test_the_same_plan_all_declared_subsidised_is_refused_naming_the_maximum_and_the_excess(cluster_app):
