@@ -317,3 +317,21 @@ def test_the_api_saves_totals_shows_the_computed_figures_and_refuses_with_code_m
     body = refused.json()
     assert set(body) == {"code", "message", "fields"}
     assert body["code"] == "legal_form_ineligible" and "§4 όρος 6" in body["fields"]["business"][0]
+
+
+def test_call_004_document_limits_cite_section_9(cluster_app, call004):
+    from applications import attachments
+    from applications.tests.factories import pdf_file
+
+    user, app = cluster_app
+    required = attachments.required_for(app)[0]
+    required.max_files = 1
+    required.save()
+
+    with pytest.raises(ValidationFailed) as exc:
+        attachments.attachment_upload(
+            actor=user, application_id=app.pk, required_attachment_id=required.pk, file=pdf_file("second.pdf")
+        )
+
+    assert exc.value.code == "attachment_too_many"
+    assert "έως 1 αρχείο ανά δικαιολογητικό" in exc.value.message and "Πρόσκληση 004 §9" in exc.value.message
