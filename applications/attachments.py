@@ -62,6 +62,13 @@ def _bytes(size: int) -> str:
     return f"{_int(size)} bytes ({mb} MB)"
 
 
+def limits_source(call) -> str:
+    """Where the file limits are written: call 004 §9, or the call's own terms elsewhere."""
+    if call is not None and call.evaluation_method == "comparative":
+        return "Πρόσκληση 004 §9"
+    return "όροι της πρόσκλησης"
+
+
 def total_limit_bytes(call) -> int | None:
     """Πρόσκληση 004 §9: all documents of one application «μικρότερο των 50 MB» (call config)."""
     mb = (call.config or {}).get("attachments_total_max_mb")
@@ -98,7 +105,7 @@ def _field_error(message: str, code: str) -> ValidationFailed:
     return ValidationFailed(message, code=code, fields={"file": [message]})
 
 
-def _check_file(file, required: RequiredAttachment | None = None) -> tuple[str, str]:
+def _check_file(file, required: RequiredAttachment | None = None, call=None) -> tuple[str, str]:
     """(content type, sha256) of an acceptable file for `required`; else a Greek ValidationFailed."""
     if file is None or not getattr(file, "size", 0):
         raise _field_error("Επιλέξτε ένα αρχείο που δεν είναι κενό.", "attachment_empty")
@@ -107,7 +114,7 @@ def _check_file(file, required: RequiredAttachment | None = None) -> tuple[str, 
     if file.size >= limits["max_mb"] * MB:
         raise _field_error(
             f"Το αρχείο είναι {_bytes(file.size)}· κάθε αρχείο πρέπει να είναι μικρότερο από "
-            f"{limits['max_mb']} MB ({_int(limits['max_mb'] * MB)} bytes) (Πρόσκληση §9).",
+            f"{limits['max_mb']} MB ({_int(limits['max_mb'] * MB)} bytes) ({limits_source(call)}).",
             "attachment_too_large",
         )
     file.seek(0)
@@ -154,7 +161,7 @@ def attachment_upload(
                 raise ValidationFailed(
                     fields={"required_attachment": ["Το δικαιολογητικό δεν ανήκει σε αυτή την πρόσκληση."]}
                 )
-        content_type, sha256 = _check_file(file, required)
+        content_type, sha256 = _check_file(file, required, app.call)
         # Every current file of the application, locked: the count per document and the total size
         # are checked against what is really there, not what another request is adding meanwhile.
         current = list(
@@ -205,6 +212,10 @@ def attachment_upload(
     return attachment
 
 
+def _files(n: int) -> str:
+    return f"{n} αρχείο" if n == 1 else f"{n} αρχεία"
+
+
 def _check_counts(app: Application, required: RequiredAttachment | None, size: int, kept: list) -> None:
     """Πρόσκληση 004 §9: at most `max_files` files per document; all files of the application
     together smaller than the call's total. `kept`: the current files that stay after this upload."""
@@ -212,9 +223,9 @@ def _check_counts(app: Application, required: RequiredAttachment | None, size: i
         same = [a for a in kept if a.required_attachment_id == required.pk]
         if len(same) >= required.max_files:
             message = (
-                f"Το δικαιολογητικό {required.opske_code} «{required.name}» έχει ήδη {len(same)} αρχεία· "
-                f"η πρόσκληση επιτρέπει έως {required.max_files} αρχεία ανά δικαιολογητικό (Πρόσκληση §9). "
-                "Αντικαταστήστε ή διαγράψτε ένα αρχείο."
+                f"Το δικαιολογητικό {required.opske_code} «{required.name}» έχει ήδη {_files(len(same))}· "
+                f"η πρόσκληση επιτρέπει έως {_files(required.max_files)} ανά δικαιολογητικό "
+                f"({limits_source(app.call)}). Αντικαταστήστε ή διαγράψτε ένα αρχείο."
             )
             raise ValidationFailed(message, code="attachment_too_many", fields={"file": [message]})
     limit = total_limit_bytes(app.call)
@@ -223,7 +234,8 @@ def _check_counts(app: Application, required: RequiredAttachment | None, size: i
         if total >= limit:
             message = (
                 f"Με αυτό το αρχείο τα δικαιολογητικά της αίτησης θα έφταναν τα {_bytes(total)}· το σύνολο "
-                f"πρέπει να είναι μικρότερο από {limit // MB} MB ({_int(limit)} bytes) (Πρόσκληση §9)."
+                f"πρέπει να είναι μικρότερο από {limit // MB} MB ({_int(limit)} bytes) "
+                f"({limits_source(app.call)})."
             )
             raise ValidationFailed(message, code="attachments_total_too_large", fields={"file": [message]})
 
@@ -374,7 +386,7 @@ def submission_problems(app: Application) -> list[rules.Problem]:
                 "attachments_total_too_large",
                 "attachments",
                 f"Τα δικαιολογητικά της αίτησης είναι συνολικά {_bytes(total)}· το σύνολο πρέπει να είναι "
-                f"μικρότερο από {limit // MB} MB (Πρόσκληση §9).",
+                f"μικρότερο από {limit // MB} MB ({limits_source(app.call)}).",
             )
         )
     return problems

@@ -329,6 +329,7 @@ def _save_partners(app: Application, rows: list) -> None:
 
 
 def _save_budget(app: Application, rows: list) -> None:
+    # TODO(money): parse with opske.money.parse_amount («400.000» = €400,000.00) when it lands.
     objs = []
     for i, row in enumerate(rows, 1):
         objs.append(

@@ -3,7 +3,7 @@
 
 from django import template
 
-from applications.attachments import attachment_rows
+from applications.attachments import MB, attachment_rows
 
 register = template.Library()
 
@@ -11,3 +11,15 @@ register = template.Library()
 @register.simple_tag
 def application_attachments(application):
     return attachment_rows(application)
+
+
+@register.filter
+def decimal_mb(size) -> str:
+    """A file size in the megabytes the calls state (decimal: 1 MB = 1,000,000 bytes), «9,5 MB»."""
+    try:
+        size = int(size)
+    except (TypeError, ValueError):
+        return ""
+    if size < 100_000:
+        return f"{size / 1000:.1f} kB".replace(".", ",")
+    return f"{size / MB:.1f} MB".replace(".", ",")

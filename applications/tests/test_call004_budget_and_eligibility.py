@@ -5,6 +5,7 @@ private participation, the legal form and the size (Πρόσκληση 004 §4 �
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
 
 from applications import services
 from applications.models import Application, RegistrySnapshot
@@ -93,6 +94,9 @@ def test_plan_of_650000_with_500000_subsidised_is_submitted_with_its_private_par
     assert receipt["budget"]["private"] == "337.500,00 €"
     assert receipt["budget"]["private_share"] == "51,92%"
     assert receipt["budget_lines"][0]["total_amount"] == "400.000,00 €"
+    printed = render_to_string("applications/pdf/receipt.html", receipt)
+    assert "Ιδιωτική συμμετοχή" in printed and "337.500,00 € (51,92%)" in printed
+    assert "Συνολικός π/υ σχεδίου" in printed and "650.000,00 €" in printed
 
 
 def test_the_same_plan_all_declared_subsidised_is_refused_naming_the_maximum_and_the_excess(cluster_app):
@@ -313,3 +317,21 @@ def test_the_api_saves_totals_shows_the_computed_figures_and_refuses_with_code_m
     body = refused.json()
     assert set(body) == {"code", "message", "fields"}
     assert body["code"] == "legal_form_ineligible" and "§4 όρος 6" in body["fields"]["business"][0]
+
+
+def test_call_004_document_limits_cite_section_9(cluster_app, call004):
+    from applications import attachments
+    from applications.tests.factories import pdf_file
+
+    user, app = cluster_app
+    required = attachments.required_for(app)[0]
+    required.max_files = 1
+    required.save()
+
+    with pytest.raises(ValidationFailed) as exc:
+        attachments.attachment_upload(
+            actor=user, application_id=app.pk, required_attachment_id=required.pk, file=pdf_file("second.pdf")
+        )
+
+    assert exc.value.code == "attachment_too_many"
+    assert "έως 1 αρχείο ανά δικαιολογητικό" in exc.value.message and "Πρόσκληση 004 §9" in exc.value.message

@@ -532,3 +532,57 @@ def test_setting_reedit_priority_changes_outcome(kya7066):
 
     assert (first, requeued) == (1, 3)
     assert (first_kept, kept) == (1, 1)
+
+
+def test_setting_subsidy_months_changes_outcome(kya7066):
+    # ΚΥΑ 7066 Άρθ. 5.1.1: one 01.22 hire at €1,185.00 a month asks 12 × 1,185 = €14,220.00; a call
+    # subsidising 6 months asks 6 × 1,185 = €7,110.00.
+    user = member(LIGNITIS)
+    app = complete_business_draft(user, kya7066, afm=LIGNITIS)
+
+    _problems, _pool, twelve = services.evaluate_submission(Application.objects.get(pk=app.pk))
+    kya7066.config = {**kya7066.config, "subsidy_months": 6}
+    kya7066.save()
+    _problems, _pool, six = services.evaluate_submission(Application.objects.get(pk=app.pk))
+
+    assert twelve == Decimal("14220.00")
+    assert six == Decimal("7110.00")
+
+
+def test_setting_de_minimis_ceiling_changes_outcome(kya7066):
+    # ΓΡΕΒΕΝΑ holds €290,000 of de minimis aid; one 01.23 hire (12 × 829.50 = €9,954.00) stays
+    # within €300,000 (total €299,954.00), two (€19,908.00) do not; a €310,000 ceiling admits both.
+    user = member(GREVENA)
+    two = {**POSITION_KOZANI, "category": "01.23", "persons": 2, "place_regional_unit": "Γρεβενών",
+           "place_municipality": "Γρεβενών"}  # fmt: skip
+    app = complete_business_draft(user, kya7066, afm=GREVENA, positions=[two])
+
+    at_300k = [p.code for p in services.evaluate_submission(Application.objects.get(pk=app.pk))[0]]
+    kya7066.config = {**kya7066.config, "de_minimis_ceiling": "310000.00"}
+    kya7066.save()
+    at_310k = [p.code for p in services.evaluate_submission(Application.objects.get(pk=app.pk))[0]]
+
+    assert "de_minimis_exceeded" in at_300k
+    assert "de_minimis_exceeded" not in at_310k
+
+
+def test_setting_placement_preferences_changes_outcome(kya16936):
+    # ΚΥΑ 16936 Άρθ. 5(1): 1–3 placement services; a call allowing at most 2 refuses three.
+    user = person_user("15038580948")
+    app = services.application_create(actor=user, call_id=kya16936.pk)
+    prefill_registries(app.pk)
+    three = ["opekepe-athina", "opekepe-thessaloniki", "opekepe-larisa"]
+    services.application_save_step(
+        actor=user,
+        application_id=app.pk,
+        step="person",
+        payload={"education": "ΠΕ", "placement_preferences": three},
+    )
+
+    seeded = [p.code for p in services.evaluate_submission(Application.objects.get(pk=app.pk))[0]]
+    kya16936.config = {**kya16936.config, "placement_preferences": {"min": 1, "max": 2}}
+    kya16936.save()
+    narrowed = [p.code for p in services.evaluate_submission(Application.objects.get(pk=app.pk))[0]]
+
+    assert "preferences_count" not in seeded
+    assert "preferences_count" in narrowed

@@ -403,11 +403,31 @@ def budget_after_cuts(
     )
 
 
+def private_share_after_cuts(budget: BudgetAfterCuts) -> Decimal:
+    """The beneficiary's share of the plan after cuts, in % to the cent (§4 όρος 24(i), §7.4)."""
+    plan = budget.private_participation + budget.public_expenditure
+    return money(budget.private_participation * HUNDRED / plan) if plan > 0 else ZERO
+
+
+def private_share_reason(budget: BudgetAfterCuts, *, min_percent=None) -> str | None:
+    """Why E24 fails on the computed figures after the committee's cuts, or None."""
+    if min_percent is None:
+        return None
+    share = private_share_after_cuts(budget)
+    if share >= Decimal(str(min_percent)):
+        return None
+    return (
+        f"Η ιδιωτική συμμετοχή μετά τις περικοπές είναι {fmt_eur(budget.private_participation)} "
+        f"({str(share).replace('.', ',')}% του σχεδίου), κάτω από το ελάχιστο {min_percent}% "
+        f"({SOURCE} §4 όρος 24(i))."
+    )
+
+
 def private_participation_note(budget: BudgetAfterCuts, *, min_percent=None) -> str:
     """Formal condition E24 (§4 όρος 24(i)) computed from the budget table, not typed: the plan after
     cuts minus the public expenditure, as a share of the plan after cuts (§6.5.1, §7.4)."""
     plan = budget.private_participation + budget.public_expenditure
-    share = money(budget.private_participation * HUNDRED / plan) if plan > 0 else ZERO
+    share = private_share_after_cuts(budget)
     floor = f" · ελάχιστο {Decimal(str(min_percent)).normalize():f}%" if min_percent is not None else ""
     verdict = ""
     if min_percent is not None:

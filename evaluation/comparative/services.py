@@ -464,6 +464,10 @@ def sheet_outcome(sheet: ComparativeScore):
         pass_mark=call.pass_mark if call.pass_mark is not None else Decimal("5"),
         min_budget_inclusive=gap_value(config, "min_budget_inclusive") == "inclusive",
     )
+    # E24 on the computed figures: cuts can leave a plan whose own participation is below the floor.
+    low_share = rules.private_share_reason(budget, min_percent=config.get("min_private_share_percent"))
+    if low_share:
+        reasons = [*reasons, low_share]
     return total, stage_a, stage_b, budget, reasons
 
 

@@ -360,3 +360,33 @@ def test_setting_partner_count_scale_changes_outcome():
 
     assert rules.partner_count_score(8, seeded) == D("1.5")
     assert rules.partner_count_score(8, generous) == D("2.5")
+
+
+def test_a_cut_that_leaves_the_own_participation_below_25_percent_is_a_funding_reason():
+    # Contract research 100,000 (industrial, small, disseminated: 80%) + equipment 100,000 (65%).
+    # Cutting the equipment leaves plan 100,000, aid 80,000, private 20,000 = 20% < 25% (§4 όρος 24(i)).
+    categories = {
+        "04.02": {
+            "budget_group": "rnd",
+            "intensity_table": {"industrial": {"small": 70}, "dissemination_bonus": 15, "cap": 80},
+        },
+        "02.06": {"budget_group": "investment", "aid_intensity_percent": 65},
+    }
+    lines = [
+        {
+            "id": 1,
+            "category": "04.02",
+            "amount": "100000",
+            "research_type": "industrial",
+            "dissemination": True,
+        },
+        {"id": 2, "category": "02.06", "amount": "100000"},
+    ]
+
+    whole = rules.budget_after_cuts(lines, [], categories, size="small")
+    cut = rules.budget_after_cuts(lines, [{"line_id": 2, "amount": "100000"}], categories, size="small")
+
+    assert rules.private_share_reason(whole, min_percent="25") is None  # 55,000 of 200,000 = 27,5%
+    assert rules.private_share_after_cuts(cut) == D("20.00")
+    reason = rules.private_share_reason(cut, min_percent="25")
+    assert "20.000,00 €" in reason and "20,00%" in reason and "§4 όρος 24(i)" in reason

@@ -246,3 +246,15 @@ def test_register_refusal_reason_is_public_text_by_code_with_the_register_words_
     assert rules.public_reasons([{"code": "x", "message": "m", "detail": "ΑΜΚΑ"}]) == [
         {"code": "x", "message": "m"}
     ]
+
+
+def test_setting_points_grid_changes_outcome():
+    # The worked example scores 98 on the seeded grid; a call grid giving 2 points per month of
+    # unemployment (cap 12) gives the same person 8 × 2 = 16 instead of 8, i.e. 106.
+    seeded = rules.compute_points(facts(), GRID)
+    doubled = rules.compute_points(
+        facts(), {**GRID, "unemployment": {"points_per_month": 2, "cap_months": 12}}
+    )
+
+    assert (seeded.unemployment, seeded.total) == (8, 98)
+    assert (doubled.unemployment, doubled.total) == (16, 106)
