@@ -39,6 +39,10 @@ from opske.confirm import confirmation_page, confirmed
 from opske.errors import ApplicationError, NotFound
 
 PAGE_SIZE = 20
+MISSING_FINDING = (
+    "Συμπληρώστε την κρίση πριν από την υποβολή· όλα τα κριτήρια συμπληρώνονται ακόμη και μετά από "
+    "αρνητική κρίση (ΚΥΑ 7066 Άρθ. 7.2Β)."
+)
 
 
 def _or_404(fn, **kwargs):
@@ -133,9 +137,42 @@ def _row(spec, finding, posted=None, error=""):
     }
 
 
-def _rows(evaluation):
+def _rows(evaluation, errors=None, posted=None):
+    """Every criterion row; `errors` {code: message} puts a refusal at its row (with what was typed)."""
+    errors = errors or {}
     findings = {f.criterion_code: f for f in evaluation.findings.all()}
-    return [_row(spec, findings.get(spec.code)) for spec in services.criteria_for(evaluation.application)]
+    return [
+        _row(
+            spec,
+            findings.get(spec.code),
+            posted=(posted or {}).get(spec.code),
+            error=errors.get(spec.code, ""),
+        )
+        for spec in services.criteria_for(evaluation.application)
+    ]
+
+
+def _render_workspace(request, assignment, evaluation, *, errors=None, posted=None, status=200):
+    method = evaluation.application.call.evaluation_method
+    stage_a = None
+    if method == Call.EvaluationMethod.FCFS_DIRECT:
+        from evaluation.methods import method_for
+
+        stage_a = method_for(method).stage_a(evaluation.application)
+    rows = _rows(evaluation, errors, posted)
+    return render(
+        request,
+        "evaluation/workspace.html",
+        {
+            "assignment": assignment,
+            "evaluation": evaluation,
+            "application": evaluation.application,
+            "rows": rows,
+            "error_rows": [r for r in rows if r["error"]],
+            "stage_a": stage_a,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -157,23 +194,7 @@ def workspace(request, pk):
         messages.error(request, exc.message)
         return redirect("evaluation:queue")
     evaluation = _or_404(selectors.evaluation_get_for_evaluator, user=request.user, pk=evaluation.pk)
-    method = evaluation.application.call.evaluation_method
-    stage_a = None
-    if method == Call.EvaluationMethod.FCFS_DIRECT:
-        from evaluation.methods import method_for
-
-        stage_a = method_for(method).stage_a(evaluation.application)
-    return render(
-        request,
-        "evaluation/workspace.html",
-        {
-            "assignment": assignment,
-            "evaluation": evaluation,
-            "application": evaluation.application,
-            "rows": _rows(evaluation),
-            "stage_a": stage_a,
-        },
-    )
+    return _render_workspace(request, assignment, evaluation)
 
 
 @login_required
@@ -204,11 +225,13 @@ def finding_autosave(request, pk, code):
     row = _row(spec, finding, posted=data if error else None, error=error)
     status = 422 if error else 200
     if request.headers.get("HX-Request"):
-        return render(
-            request, "evaluation/_criterion_row.html", {"row": row, "evaluation": evaluation}, status=status
+        # The row comes back in place with its error; the summary at the top links to it.
+        context = {"row": row, "evaluation": evaluation, "oob_summary": bool(error), "oob_rows": [row]}
+        return render(request, "evaluation/_criterion_row.html", context, status=status)
+    if error:  # without JavaScript: the whole form, the refusal at its row, what was typed kept
+        return _render_workspace(
+            request, evaluation.assignment, evaluation, errors={code: error}, posted={code: data}, status=400
         )
-    if error:
-        messages.error(request, error)
     return redirect("evaluation:workspace", pk=evaluation.assignment_id)
 
 
@@ -219,11 +242,14 @@ def evaluation_submit(request, pk):
     if not confirmed(request):
         preview = selectors.evaluation_outcome_preview(evaluation)
         if not preview.complete:
-            messages.error(
+            # Each missing criterion is marked at its row and listed, linked, at the top.
+            return _render_workspace(
                 request,
-                f"Συμπληρώστε όλα τα κριτήρια πριν από την υποβολή (λείπουν: {', '.join(preview.missing)}).",
+                evaluation.assignment,
+                evaluation,
+                errors=dict.fromkeys(preview.missing, MISSING_FINDING),
+                status=400,
             )
-            return redirect("evaluation:workspace", pk=evaluation.assignment_id)
         app = evaluation.application
         return confirmation_page(
             request,

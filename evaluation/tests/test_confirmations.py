@@ -62,11 +62,12 @@ def test_an_incomplete_evaluation_is_sent_back_not_asked(kya7066, evaluator, cli
     app, _ = submitted_application(kya7066)
     ev = open_form(app, evaluator)
     client.force_login(evaluator)
-    response = client.post(reverse("evaluation:submit", args=[ev.pk]), follow=True)
-    assert (
-        IRREVERSIBLE not in response.content.decode()
-        and "Συμπληρώστε όλα τα κριτήρια" in response.content.decode()
-    )
+    response = client.post(reverse("evaluation:submit", args=[ev.pk]))
+    body = response.content.decode()
+    # then the form comes back: each missing criterion marked at its row, a summary linking to it
+    assert response.status_code == 400 and IRREVERSIBLE not in body
+    assert 'href="#criterion-1"' in body and body.count("govgr-field--error") == 8
+    assert Evaluation.objects.get(pk=ev.pk).state == Evaluation.State.DRAFT
 
 
 def test_the_supervisors_final_check_asks_first(kya7066, evaluator, supervisor, client):
