@@ -74,6 +74,7 @@ def _sheet_context(request, app, committee, sheet, errors=None, posted=None):
         }
         for crit in criteria
     ]
+    errors = errors or {}
     outcome = services.sheet_outcome(sheet) if sheet is not None else None
     documents = services.required_documents(call)
     return {
@@ -92,10 +93,38 @@ def _sheet_context(request, app, committee, sheet, errors=None, posted=None):
         "conflict": selectors.conflict_state(user=request.user, application=app),
         "pending_assignment": selectors.pending_declaration(user=request.user, application=app),
         "is_member": committee.members.filter(pk=request.user.pk).exists(),
-        "errors": errors or {},
+        "errors": errors,
+        "error_items": _error_items(errors, posted),
+        "stage_error_keys": [k for k in ("answers", "stage_a", "stage_b") if k in errors],
         "posted": posted,
         "composition_ok": rules.partner_composition_ok([p.kind for p in app.partners.all()]),
     }
+
+
+# Where each refused field lives on the sheet, for the summary's links (GOV.GR error summary).
+_FIELD_ANCHORS = {
+    "stage_a_notes": "#stage_a_notes",
+    "stage_b_notes": "#stage_b_notes",
+    "answers": "#stages-form",
+    "stage_a": "#stages-form",
+    "stage_b": "#stages-form",
+    "criteria": "#stage-c",
+    "line": "#cut-line",
+    "amount": "#cut-amount",
+    "reason": "#cut-reason",
+}
+
+
+def _error_items(errors: dict, posted) -> list[tuple[str, str]]:
+    """(link, message) per refused field; the general message only when no field says more."""
+    key = (posted or {}).get("key", "")
+    anchors = {**_FIELD_ANCHORS, "value": f"#v-{key}", "justification": f"#j-{key}"}
+    items = [
+        (anchors.get(field, ""), m) for field, msgs in errors.items() if field != "__all__" for m in msgs
+    ]
+    if not items:
+        items = [("", m) for m in errors.get("__all__", [])]
+    return items
 
 
 SHEET_ACTIONS = ("open", "score", "stages", "cut", "uncut", "finalise")
@@ -136,22 +165,32 @@ def sheet(request, application_id):
         else:
             if request.headers.get("HX-Request") and action == "score":
                 current = selectors.sheet_for_application(application=app)
-                context = _sheet_context(request, app, committee, current)
-                return render(
-                    request, "evaluation/comparative/_sheet_summary.html", {**context, "saved": True}
-                )
+                return _score_partial(request, app, committee, current, saved=True)
             messages.success(request, "Αποθηκεύτηκε.")
             return redirect("evaluation_comparative:sheet", application_id=app.pk)
         if request.headers.get("HX-Request") and action == "score":
             current = selectors.sheet_for_application(application=app)
-            context = _sheet_context(request, app, committee, current, errors=errors, posted=posted)
-            return render(request, "evaluation/comparative/_sheet_summary.html", context)
+            return _score_partial(request, app, committee, current, errors=errors, posted=posted)
     current = selectors.sheet_for_application(application=app)
     return render(
         request,
         "evaluation/comparative/sheet.html",
         _sheet_context(request, app, committee, current, errors=errors, posted=posted),
         status=400 if errors else 200,
+    )
+
+
+def _score_partial(request, app, committee, current, *, errors=None, posted=None, saved=False):
+    """htmx: the sub-criterion's own form (its error at the field) plus, out of band, the totals
+    and the summary at the top linking to the field."""
+    context = _sheet_context(request, app, committee, current, errors=errors, posted=posted)
+    key = request.POST.get("key", "")
+    sub = next((s for c in context["criteria_rows"] for s in c["subs"] if s["key"] == key), None)
+    if sub is None:
+        raise Http404("Άγνωστο υποκριτήριο.")
+    context.update({"s": sub, "saved_key": key if saved else "", "oob": True, "saved": saved})
+    return render(
+        request, "evaluation/comparative/_score_partial.html", context, status=422 if errors else 200
     )
 
 
@@ -212,6 +251,7 @@ def _ranking_context(request, committee, errors=None):
         "sheets": sheets.count(),
         "recommendations": Opinion.Recommendation.choices,
         "errors": errors or {},
+        "error_items": _error_items(errors or {}, None),
         "posted": request.POST if errors else None,
     }
 

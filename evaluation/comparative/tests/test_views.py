@@ -187,3 +187,24 @@ def test_finalising_a_score_sheet_asks_first(client, scene):
     assert ComparativeScore.objects.get(pk=sheet.pk).state == ComparativeScore.State.DRAFT
     assert client.post(url, {"action": "finalise", "confirm": "on"}).status_code == 302
     assert ComparativeScore.objects.get(pk=sheet.pk).state == ComparativeScore.State.FINALISED
+
+
+def test_a_refused_score_shows_at_its_field_once_with_a_linked_summary(client, scene):
+    call, boss, chair, apps = scene
+    services.score_sheet_open(actor=chair, application_id=apps[0].pk)
+    client.force_login(chair)
+    url = reverse("evaluation_comparative:sheet", args=[apps[0].pk])
+    posted = {"action": "score", "key": "1.α", "value": "99", "justification": "x"}
+    # with htmx: the sub-criterion's form comes back with its error; totals and summary out of band
+    response = client.post(url, posted, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert 'id="sub-1.α"' in body and "govgr-field--error" in body and 'id="v-1.α-error"' in body
+    assert 'id="sheet-errors" hx-swap-oob="true"' in body and 'href="#v-1.α"' in body
+    assert 'value="99"' in body  # what was typed is kept
+    # without htmx: the whole sheet, the summary once at the top, the message at the field
+    response = client.post(url, posted)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert body.count('class="govgr-error-summary"') == 1 and 'href="#v-1.α"' in body
+    assert body.count('id="v-1.α-error"') == 1
