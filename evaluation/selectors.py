@@ -252,7 +252,10 @@ def applications_for_assignment(user):
     if not may_assign(user):
         return Application.objects.none()
     return (
-        Application.objects.filter(call__evaluation_method="fcfs_direct", status__in=ASSIGNABLE_STATUSES)
+        # Under evaluation too: an open (not yet submitted) assignment can still be given to another.
+        Application.objects.filter(
+            call__evaluation_method="fcfs_direct", status__in=[*ASSIGNABLE_STATUSES, "under_evaluation"]
+        )
         .select_related("call", "business", "person")
         .annotate(
             live_evaluators=Count(
