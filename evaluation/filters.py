@@ -48,7 +48,12 @@ class AssignmentQueueFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Αναζήτηση")
     call = django_filters.CharFilter(field_name="call__code", label="Πρόσκληση")
     status = django_filters.ChoiceFilter(
-        choices=(("submitted", "Υποβλήθηκε"), ("reserve", "Σε επιφύλαξη")), label="Κατάσταση αίτησης"
+        choices=(
+            ("submitted", "Οριστικοποιημένη"),
+            ("reserve", "Επιλαχούσα"),
+            ("under_evaluation", "Υπό αξιολόγηση"),
+        ),
+        label="Κατάσταση αίτησης",
     )
     assignment = django_filters.ChoiceFilter(
         choices=((WAITING, "Χωρίς αξιολογητή"), (ASSIGNED, "Με αξιολογητή (για ανάθεση σε άλλον)")),

@@ -252,7 +252,10 @@ def applications_for_assignment(user):
     if not may_assign(user):
         return Application.objects.none()
     return (
-        Application.objects.filter(call__evaluation_method="fcfs_direct", status__in=ASSIGNABLE_STATUSES)
+        # Under evaluation too: an open (not yet submitted) assignment can still be given to another.
+        Application.objects.filter(
+            call__evaluation_method="fcfs_direct", status__in=[*ASSIGNABLE_STATUSES, "under_evaluation"]
+        )
         .select_related("call", "business", "person")
         .annotate(
             live_evaluators=Count(
@@ -294,3 +297,12 @@ def assignment_history(application) -> list[dict]:
         ).values_list("object_id", "reason")
         reasons = dict(events)
     return [{"assignment": a, "reason": reasons.get(str(a.pk), "")} for a in rows]
+
+
+def evaluation_outcome_preview(evaluation):
+    """What submitting the form now would record (complete? result, reasons), for the
+    confirmation page; the same method rule the service applies (evaluation.methods)."""
+    from evaluation.methods import method_for
+
+    findings = {f.criterion_code: f for f in evaluation.findings.all()}
+    return method_for(evaluation.application.call.evaluation_method).result(evaluation, findings)

@@ -78,6 +78,10 @@ def test_evaluator_and_supervisor_approve_and_the_business_objects(browser, port
         row.get_by_label("ΝΑΙ").check()
         page.locator(f"#criterion-{code}").get_by_text("Αποθηκεύτηκε").wait_for()
     page.get_by_role("button", name="Υποβολή αξιολόγησης").click()
+    # The confirmation page states what locks (nothing changed yet), then the box and the button.
+    assert "Η ενέργεια δεν αναιρείται." in page.locator("#confirm-irreversible").inner_text()
+    page.locator("#id_confirm").check()
+    page.get_by_role("button", name="Οριστική υποβολή αξιολόγησης").click()
     page.wait_for_url("**/evaluation/")
 
     # The supervisor reviews at the second level and signs the approval decision.
@@ -93,6 +97,8 @@ def test_evaluator_and_supervisor_approve_and_the_business_objects(browser, port
     head.get_by_role("button", name="Υπογραφή δήλωσης").click()
     head.get_by_label("Συμφωνώ με το α' επίπεδο").check()
     head.get_by_role("button", name="Οριστικοποίηση ελέγχου").click()
+    head.locator("#id_confirm").check()
+    head.get_by_role("button", name="Οριστική καταχώριση πορίσματος").click()
     head.get_by_role("link", name=re.compile("Εγκριτική απόφαση")).click()
     head.locator("#id_confirm").check()
     head.get_by_role("button", name="Υπογραφή απόφασης").click()
@@ -112,5 +118,8 @@ def test_evaluator_and_supervisor_approve_and_the_business_objects(browser, port
     assert decision.objection_deadline.strftime("%d/%m/%Y") in biz.locator("#objection-deadline").inner_text()
     biz.get_by_label("Λόγοι της ένστασης").fill("Ζητούμε την ένταξη και δεύτερης θέσης.")
     biz.get_by_role("button", name="Υποβολή ένστασης").click()
+    assert "μία φορά" in biz.locator("#confirm-irreversible").inner_text()
+    biz.locator("#id_confirm").check()
+    biz.get_by_role("button", name="Οριστική υποβολή ένστασης").click()
     assert "Υποβλήθηκε" in biz.locator("#objection-status").inner_text()
     assert Objection.objects.get(decision=decision).text.startswith("Ζητούμε")

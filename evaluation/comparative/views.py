@@ -12,10 +12,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from accounts.models import Role
 from evaluation.comparative import rules, selectors, services
 from evaluation.comparative.models import ComparativeScore, Opinion
+from opske.confirm import confirmation_page, confirmed
 from opske.errors import ApplicationError, NotFound
 from opske.money import XLSX_EUR_FORMAT, format_eur, format_number, to_cents
 
@@ -130,6 +132,7 @@ def _sheet_context(request, app, committee, sheet, errors=None, posted=None):
         }
         for crit in criteria
     ]
+    errors = errors or {}
     outcome = services.sheet_outcome(sheet) if sheet is not None else None
     documents = services.required_documents(call)
     return {
@@ -148,7 +151,9 @@ def _sheet_context(request, app, committee, sheet, errors=None, posted=None):
         "conflict": selectors.conflict_state(user=request.user, application=app),
         "pending_assignment": selectors.pending_declaration(user=request.user, application=app),
         "is_member": committee.members.filter(pk=request.user.pk).exists(),
-        "errors": errors or {},
+        "errors": errors,
+        "error_items": _error_items(errors, posted),
+        "stage_error_keys": [k for k in ("answers", "stage_a", "stage_b") if k in errors],
         "posted": posted,
         "composition_ok": rules.partner_composition_ok([p.kind for p in app.partners.all()]),
         # E24 is computed from the budget table beside the committee's answer (§4 όρος 24(i)).
@@ -160,6 +165,32 @@ def _sheet_context(request, app, committee, sheet, errors=None, posted=None):
         if outcome is not None
         else {},
     }
+
+
+# Where each refused field lives on the sheet, for the summary's links (GOV.GR error summary).
+_FIELD_ANCHORS = {
+    "stage_a_notes": "#stage_a_notes",
+    "stage_b_notes": "#stage_b_notes",
+    "answers": "#stages-form",
+    "stage_a": "#stages-form",
+    "stage_b": "#stages-form",
+    "criteria": "#stage-c",
+    "line": "#cut-line",
+    "amount": "#cut-amount",
+    "reason": "#cut-reason",
+}
+
+
+def _error_items(errors: dict, posted) -> list[tuple[str, str]]:
+    """(link, message) per refused field; the general message only when no field says more."""
+    key = (posted or {}).get("key", "")
+    anchors = {**_FIELD_ANCHORS, "value": f"#v-{key}", "justification": f"#j-{key}"}
+    items = [
+        (anchors.get(field, ""), m) for field, msgs in errors.items() if field != "__all__" for m in msgs
+    ]
+    if not items:
+        items = [("", m) for m in errors.get("__all__", [])]
+    return items
 
 
 SHEET_ACTIONS = ("open", "score", "stages", "cut", "uncut", "finalise")
@@ -176,6 +207,19 @@ def sheet(request, application_id):
         if action not in SHEET_ACTIONS:
             raise Http404("Άγνωστη ενέργεια.")
         current = selectors.sheet_for_application(application=app)
+        if action == "finalise" and current is not None and not confirmed(request):
+            return confirmation_page(
+                request,
+                title="Οριστικοποίηση βαθμολογίας",
+                caption=f"{app.protocol_number or app} · {app.call.title}",
+                summary=[("Πρόταση", str(app))],
+                irreversible="Η βαθμολογία, τα στάδια Α και Β και οι περικοπές του προϋπολογισμού "
+                "κλειδώνουν και η πρόταση περνά στην κατάταξη της επιτροπής (Πρόσκληση 004 §10.1)· "
+                "δεν αλλάζουν πια.",
+                button="Οριστικοποίηση βαθμολογίας",
+                check_label="Επιβεβαιώνω την οριστικοποίηση της βαθμολογίας",
+                cancel_url=reverse("evaluation_comparative:sheet", args=[app.pk]),
+            )
         try:
             _sheet_action(request, action, app, current)
         except NotFound as exc:
@@ -187,22 +231,32 @@ def sheet(request, application_id):
         else:
             if request.headers.get("HX-Request") and action == "score":
                 current = selectors.sheet_for_application(application=app)
-                context = _sheet_context(request, app, committee, current)
-                return render(
-                    request, "evaluation/comparative/_sheet_summary.html", {**context, "saved": True}
-                )
+                return _score_partial(request, app, committee, current, saved=True)
             messages.success(request, "Αποθηκεύτηκε.")
             return redirect("evaluation_comparative:sheet", application_id=app.pk)
         if request.headers.get("HX-Request") and action == "score":
             current = selectors.sheet_for_application(application=app)
-            context = _sheet_context(request, app, committee, current, errors=errors, posted=posted)
-            return render(request, "evaluation/comparative/_sheet_summary.html", context)
+            return _score_partial(request, app, committee, current, errors=errors, posted=posted)
     current = selectors.sheet_for_application(application=app)
     return render(
         request,
         "evaluation/comparative/sheet.html",
         _sheet_context(request, app, committee, current, errors=errors, posted=posted),
         status=400 if errors else 200,
+    )
+
+
+def _score_partial(request, app, committee, current, *, errors=None, posted=None, saved=False):
+    """htmx: the sub-criterion's own form (its error at the field) plus, out of band, the totals
+    and the summary at the top linking to the field."""
+    context = _sheet_context(request, app, committee, current, errors=errors, posted=posted)
+    key = request.POST.get("key", "")
+    sub = next((s for c in context["criteria_rows"] for s in c["subs"] if s["key"] == key), None)
+    if sub is None:
+        raise Http404("Άγνωστο υποκριτήριο.")
+    context.update({"s": sub, "saved_key": key if saved else "", "oob": True, "saved": saved})
+    return render(
+        request, "evaluation/comparative/_score_partial.html", context, status=422 if errors else 200
     )
 
 
@@ -263,6 +317,7 @@ def _ranking_context(request, committee, errors=None):
         "sheets": sheets.count(),
         "recommendations": Opinion.Recommendation.choices,
         "errors": errors or {},
+        "error_items": _error_items(errors or {}, None),
         "posted": request.POST if errors else None,
     }
 
@@ -293,6 +348,18 @@ def ranking(request, call_id):
                     run_id=int(request.POST.get("run") or 0),
                     text=request.POST.get("text", ""),
                     recommendation=request.POST.get("recommendation", ""),
+                )
+            elif action == "approve" and not confirmed(request):
+                return confirmation_page(
+                    request,
+                    title="Έγκριση αποτελεσμάτων αξιολόγησης",
+                    caption=committee.round.call.title,
+                    irreversible="Ο πίνακας κατάταξης εγκρίνεται οριστικά, εκδίδονται οι αποφάσεις για κάθε "
+                    "πρόταση και ακολουθεί η κοινοποίησή τους (Πρόσκληση 004 §10.3)· "
+                    "αλλάζει μόνο μετά από ενστάσεις.",
+                    button="Έγκριση αποτελεσμάτων",
+                    check_label="Επιβεβαιώνω την έγκριση των αποτελεσμάτων",
+                    cancel_url=reverse("evaluation_comparative:ranking", args=[call_id]),
                 )
             elif action == "approve":
                 services.ranking_approve(actor=request.user, run_id=int(request.POST.get("run") or 0))

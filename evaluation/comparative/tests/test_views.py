@@ -150,10 +150,14 @@ def test_after_approval_the_supervisor_finds_the_decisions_to_sign(client, scene
     services.opinion_record(actor=chair, run_id=run.pk, text="Εισήγηση έγκρισης των πινάκων.")
     client.force_login(boss)
     url = reverse("evaluation_comparative:ranking", args=[call.pk])
-    assert client.post(url, {"action": "approve", "run": run.pk}).status_code == 302
+    # without the confirmation: the page says what cannot be undone, and nothing is approved
+    asked = client.post(url, {"action": "approve", "run": run.pk})
+    assert asked.status_code == 200 and "Η ενέργεια δεν αναιρείται." in asked.content.decode()
+    assert client.get(url).content.decode().count("/evaluation/decisions/") == 0
+    assert client.post(url, {"action": "approve", "run": run.pk, "confirm": "on"}).status_code == 302
     page = client.get(url).content.decode()
     assert page.count("/evaluation/decisions/") == len(apps)
-    again = client.post(url, {"action": "approve", "run": run.pk})
+    again = client.post(url, {"action": "approve", "run": run.pk, "confirm": "on"})
     assert again.status_code == 400 and "δεν μπορεί να εγκριθεί" in again.content.decode()
 
 
@@ -184,3 +188,38 @@ def test_the_sheet_shows_the_private_participation_and_computes_e24(client, scen
     assert "305.000,00 €" in page  # private participation in the summary and in E24
     assert "55,45% του σχεδίου 550.000,00 €" in page and "ελάχιστο 25% → πληρείται" in page
     assert 'id="computed-E24"' in page
+
+
+def test_finalising_a_score_sheet_asks_first(client, scene):
+    from evaluation.comparative.models import ComparativeScore
+
+    call, boss, chair, apps = scene
+    sheet = score_fully(chair, apps[0], finalise=False)
+    client.force_login(chair)
+    url = reverse("evaluation_comparative:sheet", args=[apps[0].pk])
+    asked = client.post(url, {"action": "finalise"})
+    assert asked.status_code == 200 and "Η ενέργεια δεν αναιρείται." in asked.content.decode()
+    assert ComparativeScore.objects.get(pk=sheet.pk).state == ComparativeScore.State.DRAFT
+    assert client.post(url, {"action": "finalise", "confirm": "on"}).status_code == 302
+    assert ComparativeScore.objects.get(pk=sheet.pk).state == ComparativeScore.State.FINALISED
+
+
+def test_a_refused_score_shows_at_its_field_once_with_a_linked_summary(client, scene):
+    call, boss, chair, apps = scene
+    services.score_sheet_open(actor=chair, application_id=apps[0].pk)
+    client.force_login(chair)
+    url = reverse("evaluation_comparative:sheet", args=[apps[0].pk])
+    posted = {"action": "score", "key": "1.α", "value": "99", "justification": "x"}
+    # with htmx: the sub-criterion's form comes back with its error; totals and summary out of band
+    response = client.post(url, posted, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert 'id="sub-1.α"' in body and "govgr-field--error" in body and 'id="v-1.α-error"' in body
+    assert 'id="sheet-errors" hx-swap-oob="true"' in body and 'href="#v-1.α"' in body
+    assert 'value="99"' in body  # what was typed is kept
+    # without htmx: the whole sheet, the summary once at the top, the message at the field
+    response = client.post(url, posted)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert body.count('class="govgr-error-summary"') == 1 and 'href="#v-1.α"' in body
+    assert body.count('id="v-1.α-error"') == 1
