@@ -4,6 +4,9 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Every recipe (demo loader, tick, runserver) derives SITE_URL/INTEROP_BASE_URL from this one port
+# (opske/siteurl.py), unless SITE_URL is set explicitly.
+export PORT
 STAMP := $(VENV)/.installed
 PG_URL := postgres://postgres@127.0.0.1:5432/opske
 
@@ -29,7 +32,7 @@ run: demo
 	@echo "ΟΠΣΚΕ on http://127.0.0.1:$(PORT)/  (demo logins: README.md)"
 	@trap 'kill 0' EXIT; \
 	  if [ -z "$$REDIS_URL" ]; then $(BIN)/python manage.py tick --loop --every 30 & fi; \
-	  SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Tests: DATABASE_URL when set, else PostgreSQL on 127.0.0.1:5432 when reachable, else SQLite.
 test: install

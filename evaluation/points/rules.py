@@ -80,8 +80,13 @@ CRITERION_LABELS = {
 
 @dataclass(frozen=True)
 class Reason:
+    """Why a candidate is excluded. `message` is posted in the public tables (Art. 5(6)–(7): the
+    candidate by application code only), so it never names the person nor any of their numbers;
+    `detail` is the staff's fuller text (e.g. the register's own answer) and is never posted."""
+
     code: str
     message: str
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -327,6 +332,35 @@ def eligibility_reasons(
             )
         )
     return reasons
+
+
+# The register's refusals as the public exclusion table states them. The register's own message
+# names the ΑΜΚΑ it was asked about («ο/η κάτοχος του ΑΜΚΑ … δεν είναι εγγεγραμμένος/η»), and the
+# tables identify candidates by application code only (Art. 5(6)), so it is kept as staff detail.
+REGISTER_REFUSALS = {
+    "dypa_not_registered": "Μητρώο ΔΥΠΑ: δεν βρέθηκε εγγραφή στο Ψηφιακό Μητρώο Ανέργων "
+    "(ΚΥΑ 16936 Άρθ. 4(1)(α)).",
+    "dypa_invalid_amka": "Μητρώο ΔΥΠΑ: ο ΑΜΚΑ της αίτησης δεν είναι έγκυρος, οπότε η ανεργία δεν "
+    "μπόρεσε να επιβεβαιωθεί (ΚΥΑ 16936 Άρθ. 4(1)(α), 5(6)).",
+    "dypa_mismatch": "Μητρώο ΔΥΠΑ: η απάντηση δεν αφορούσε τον/την αιτούντα/ούσα, οπότε η ανεργία δεν "
+    "μπόρεσε να επιβεβαιωθεί (ΚΥΑ 16936 Άρθ. 4(1)(α), 5(6)).",
+}
+REGISTER_REFUSAL_DEFAULT = (
+    "Μητρώο ΔΥΠΑ: δεν επιβεβαιώθηκε η εγγραφή στο Ψηφιακό Μητρώο Ανέργων (ΚΥΑ 16936 Άρθ. 4(1)(α), 5(6))."
+)
+
+
+def register_refusal_reason(refusal: Mapping) -> Reason:
+    """The exclusion reason for a register refusal `{"code", "message"}`: public text by code, the
+    register's own words as staff detail."""
+    code = str((refusal or {}).get("code") or "")
+    detail = str((refusal or {}).get("message") or "")
+    return Reason("register_refused", REGISTER_REFUSALS.get(code, REGISTER_REFUSAL_DEFAULT), detail=detail)
+
+
+def public_reasons(reasons: Iterable[Mapping]) -> list[dict]:
+    """Stored reasons reduced to what a public table may carry: code and public message."""
+    return [{"code": r.get("code", ""), "message": r.get("message", "")} for r in reasons or []]
 
 
 # --- Ranking (Art. 6(2)) ----------------------------------------------------------------------------

@@ -199,11 +199,7 @@ def _score(a: PointsAssessment) -> None:
         preferences_max=high,
     )
     if a.register_status == "refused":
-        refusal = a.register.get("refusal") or {}
-        reasons = [
-            rules.Reason("register_refused", f"Μητρώο ΔΥΠΑ: {refusal.get('message', 'άρνηση')}"),
-            *reasons,
-        ]
+        reasons = [rules.register_refusal_reason(a.register.get("refusal") or {}), *reasons]
     points = rules.compute_points(facts, grid)
     a.facts = {
         "continuous_months": facts.continuous_months,
@@ -223,7 +219,9 @@ def _score(a: PointsAssessment) -> None:
     a.total = points.total
     a.income_column = points.income_column
     a.eligible = not reasons
-    a.exclusion_reasons = [{"code": r.code, "message": r.message} for r in reasons]
+    a.exclusion_reasons = [
+        {"code": r.code, "message": r.message, **({"detail": r.detail} if r.detail else {})} for r in reasons
+    ]
     a.status = PointsAssessment.Status.ASSESSED
     a.assessed_at = timezone.now()
 
@@ -366,7 +364,12 @@ INSERT INTO evaluation_points_rankingrow
 SELECT %s, a.application_id,
        CASE WHEN r.rank IS NULL THEN 'excluded' ELSE 'ranked' END, r.rank, a.code, a.education,
        a.preferences, a.points_unemployment, a.points_income, a.points_age, a.points_children, a.total,
-       a.submitted_at, r.service, CASE WHEN r.rank IS NULL THEN a.exclusion_reasons ELSE '[]'::jsonb END
+       a.submitted_at, r.service,
+       -- the public copy of the reasons: code and public message, never the staff 'detail'
+       CASE WHEN r.rank IS NULL THEN (
+           SELECT coalesce(jsonb_agg(e.value - 'detail' ORDER BY e.n), '[]'::jsonb)
+           FROM jsonb_array_elements(a.exclusion_reasons) WITH ORDINALITY AS e(value, n)
+       ) ELSE '[]'::jsonb END
 FROM unnest(%s::bigint[], %s::integer[], %s::text[]) AS r(application_id, rank, service)
 JOIN evaluation_points_pointsassessment a ON a.application_id = r.application_id AND a.round_id = %s
 """
@@ -388,7 +391,7 @@ def _row(table, a, status, rank, service) -> RankingRow:
         total=a.total,
         submitted_at=a.submitted_at,
         service_code=service,
-        reasons=a.exclusion_reasons if status == RankingRow.Status.EXCLUDED else [],
+        reasons=rules.public_reasons(a.exclusion_reasons) if status == RankingRow.Status.EXCLUDED else [],
     )
 
 

@@ -58,6 +58,7 @@ _REQUIRED = ("protocolNumber", "subject", "issueDate", "organizationId", "decisi
 _REQUIRED_LISTS = ("signerIds", "thematicCategoryIds")
 _DECISION = "sandbox:diavgeia:decision:{}"
 _PDF = "sandbox:diavgeia:pdf:{}"
+_ATTACHMENT = "sandbox:diavgeia:attachment:{}:{}"  # ΑΔΑ, attachment id: the uploaded bytes
 _PROTOCOL = "sandbox:diavgeia:protocol:{}:{}"
 _SEQ = "sandbox:diavgeia:seq"
 
@@ -134,6 +135,20 @@ def _decision_view(request, decision: dict) -> dict:
     return {**decision, "url": base, "documentUrl": f"{base}/document" if ada else ""}
 
 
+def published_files(ada: str) -> list[tuple[str, bytes]]:
+    """What Diavgeia shows the public for a published act: its PDF and every attachment (name, bytes)."""
+    found = cache.get(_DECISION.format(ada)) or {}
+    files = [(f"{ada}.pdf", cache.get(_PDF.format(ada)) or b"")]
+    for att in found.get("attachments") or []:
+        files.append((att["filename"], cache.get(_ATTACHMENT.format(ada, att["id"])) or b""))
+    return files
+
+
+def published_metadata(ada: str) -> dict:
+    """The act's public metadata (subject, extra fields) as the sandbox stored it; {} when unknown."""
+    return cache.get(_DECISION.format(ada)) or {}
+
+
 @csrf_exempt
 @sandbox_endpoint("diavgeia")
 @require_POST
@@ -172,9 +187,10 @@ def decisions(request):
         descriptions = json.loads(request.POST.get("attachmentDescr") or "[]")
     except ValueError:
         descriptions = []
-    attachments = []
+    attachments, contents = [], {}
     for i, f in enumerate(request.FILES.getlist("attachments")):
         content = f.read()
+        contents[f"att-{i + 1}"] = content
         attachments.append(
             {
                 "id": f"att-{i + 1}",
@@ -219,6 +235,8 @@ def decisions(request):
         winner = cache.get(_PROTOCOL.format(org, meta["protocolNumber"]))
         return _json(_decision_view(request, cache.get(_DECISION.format(winner))))
     cache.set(_PDF.format(ada), pdf, timeout=None)
+    for att_id, content in contents.items():
+        cache.set(_ATTACHMENT.format(ada, att_id), content, timeout=None)
     cache.set(_DECISION.format(ada), decision, timeout=None)
     return _json(_decision_view(request, decision))
 

@@ -5,9 +5,12 @@ Every value that varies between machines comes from the environment through djan
 tasks run inline and the registry sandboxes served in-process.
 """
 
+import os
 from pathlib import Path
 
 import environ
+
+from opske.siteurl import interop_base_url_from_env, site_url_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -18,8 +21,9 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-# Public base URL of the portal, used in e-mails, OAuth redirect URIs and PDFs.
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Public base URL of the portal, used in e-mails, OAuth redirect URIs and PDFs: SITE_URL, else
+# http://127.0.0.1:$PORT (the port `make run` serves on; 8000 by default).
+SITE_URL = site_url_from_env(os.environ)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -178,7 +182,7 @@ SPECTACULAR_SETTINGS = {
 # The registry sandboxes are part of the portal in development and tests; production points each
 # registry at the state's endpoint through its own *_URL key and turns the sandboxes off.
 SANDBOXES_ENABLED = env.bool("SANDBOXES_ENABLED", default=True)
-INTEROP_BASE_URL = env("INTEROP_BASE_URL", default=SITE_URL + "/sandbox").rstrip("/")
+INTEROP_BASE_URL = interop_base_url_from_env(os.environ, SITE_URL)
 INTEROP_DEFAULT_TIMEOUT = env.float("INTEROP_TIMEOUT", default=10.0)
 INTEROP_MAX_ATTEMPTS = env.int("INTEROP_MAX_ATTEMPTS", default=3)
 INTEROP_CACHE_SECONDS = env.int("INTEROP_CACHE_SECONDS", default=3600)

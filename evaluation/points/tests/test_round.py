@@ -93,6 +93,20 @@ def test_exclusions_carry_their_reasons(assessed, apps):
     assert "not_registered" in codes("22048802627")
 
 
+def test_a_register_refusal_is_posted_without_the_amka_the_register_quoted(provisional, apps):
+    # given ΑΝΤΩΝΙΟΣ, whom the ΔΥΠΑ register refused as «ο/η κάτοχος του ΑΜΚΑ 22048802627 …»
+    a = provisional.assessments.get(application=apps["22048802627"])
+    refused = next(r for r in a.exclusion_reasons if r["code"] == "register_refused")
+    # then the staff keep the register's words, while the posted row and page carry the public text
+    assert "22048802627" in refused["detail"] and "22048802627" not in refused["message"]
+    row = provisional.tables.get(kind=RankingTable.Kind.PROVISIONAL).rows.get(
+        code=apps["22048802627"].protocol_number
+    )
+    assert row.reasons[0] == {"code": "register_refused", "message": refused["message"]}
+    page = Client().get(f"/evaluation/points/public/{provisional.pk}/provisional/").content.decode()
+    assert "δεν βρέθηκε εγγραφή στο Ψηφιακό Μητρώο Ανέργων" in page and "22048802627" not in page
+
+
 def test_provisional_tables_rank_by_article_6_2_and_list_the_excluded(provisional, apps):
     table = provisional.tables.get(kind=RankingTable.Kind.PROVISIONAL)
     order = ["15038580948", "11077243449", "05058029934", "18116504707", "02079014649"]

@@ -230,3 +230,19 @@ def test_objection_deadline_skips_easter_holidays():
     assert (policy.days, policy.counting, policy.anchor) == (3, "working", "day_after_posting")
     assert objection_deadline(policy, datetime.date(2026, 4, 9)) == datetime.date(2026, 4, 16)
     assert objection_decision_due(policy, datetime.date(2026, 4, 16)) == datetime.date(2026, 4, 30)
+
+
+def test_register_refusal_reason_is_public_text_by_code_with_the_register_words_as_detail():
+    said = {
+        "code": "dypa_not_registered",
+        "message": "ΔΥΠΑ: ο/η κάτοχος του ΑΜΚΑ 22048802627 δεν είναι εγγεγραμμένος/η",
+    }
+    reason = rules.register_refusal_reason(said)
+    assert reason.code == "register_refused"
+    assert "22048802627" not in reason.message and "Άρθ. 4(1)(α)" in reason.message
+    assert reason.detail == said["message"]
+    unknown = rules.register_refusal_reason({"code": "dypa_something_new", "message": "ΑΜΚΑ 22048802627"})
+    assert unknown.message == rules.REGISTER_REFUSAL_DEFAULT
+    assert rules.public_reasons([{"code": "x", "message": "m", "detail": "ΑΜΚΑ"}]) == [
+        {"code": "x", "message": "m"}
+    ]
