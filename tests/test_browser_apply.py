@@ -1,17 +1,24 @@
-"""Browser journey: a demo business applies to ΚΥΑ 7066, is blocked by an excluded place, fixes it,
-submits, downloads its receipt and sees its priority."""
+"""Browser journey after `load_demo`, through the pages only: a demo business applies to ΚΥΑ 7066, is
+blocked by an excluded place, fixes it, submits, downloads its receipt and sees its priority."""
 
+import io
 import tempfile
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from applications.models import Application
-from applications.tests.factories import seeded_call
-from calls import seeds
+from calls.models import Call
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(tempfile.gettempdir())
+CALL = "kya7066-proslipseis-esdim"
+
+
+def _demo_call() -> Call:
+    call_command("load_demo", stdout=io.StringIO())
+    return Call.objects.get(code=CALL)
 
 
 def _fill_position(page, region, unit, municipality):
@@ -46,7 +53,7 @@ def _upload(page, code):
 
 
 def test_business_applies_is_blocked_by_an_excluded_place_fixes_it_and_submits(page, portal_url):
-    call = seeded_call(seeds.kya7066)
+    call = _demo_call()
     _login_as_lignitis(page, portal_url)
 
     page.goto(f"{portal_url}/applications/")
@@ -85,9 +92,10 @@ def test_business_applies_is_blocked_by_an_excluded_place_fixes_it_and_submits(p
     page.get_by_role("button", name="Οριστικοποίηση").click()
 
     page.wait_for_selector("#priority")
-    app = Application.objects.get(call=call)
+    app = Application.objects.filter(call=call, business__afm="804773470").latest("pk")
     assert app.status == Application.Status.SUBMITTED
-    assert page.locator("#priority").inner_text().strip() == str(app.priority_seq) == "1"
+    # The demo's ΑΡΚΑΔΙΚΑ submitted first: this one is second in priority.
+    assert page.locator("#priority").inner_text().strip() == str(app.priority_seq) == "2"
     assert app.protocol_number in page.locator("#protocol").inner_text()
     page.screenshot(path=str(SHOTS / "h5-apply-submitted.png"), full_page=True)
     with page.expect_download() as download_info:
@@ -97,7 +105,7 @@ def test_business_applies_is_blocked_by_an_excluded_place_fixes_it_and_submits(p
 
 
 def test_a_dropped_connection_loses_nothing_typed(page, portal_url):
-    call = seeded_call(seeds.kya7066)
+    call = _demo_call()
     _login_as_lignitis(page, portal_url)
     page.goto(f"{portal_url}/applications/")
     page.locator(f'button[data-call="{call.code}"]').click()
@@ -116,4 +124,5 @@ def test_a_dropped_connection_loses_nothing_typed(page, portal_url):
     assert "Επαναφέρθηκαν" in page.locator("#autosave-status").inner_text()
     page.get_by_role("button", name="Αποθήκευση και συνέχεια").click()
     page.wait_for_url("**/step/de_minimis/")
-    assert Application.objects.get(call=call).positions.get().specialty == "Χειριστής μηχανημάτων"
+    app = Application.objects.filter(call=call, business__afm="804773470").latest("pk")
+    assert app.positions.get().specialty == "Χειριστής μηχανημάτων"
