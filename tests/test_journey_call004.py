@@ -56,7 +56,10 @@ def _apply(page, portal_url) -> Application:
     follow(page, page.get_by_role("button", name="Αποθήκευση και συνέχεια"), url="**/step/budget/")
     for n, (category, amount) in enumerate(BUDGET, 1):
         page.get_by_label(f"Κατηγορία {n}", exact=True).select_option(category)
-        page.get_by_label(f"Ποσό {n}", exact=True).fill(amount)
+        # One amount per line, or (call 004 §7.5 total vs subsidised) both the same here.
+        for label in (f"Ποσό {n}", f"Συνολικό ποσό {n}", f"Επιχορηγούμενο ποσό {n}"):
+            if page.get_by_label(label, exact=True).count():
+                page.get_by_label(label, exact=True).fill(amount)
     follow(page, page.get_by_role("button", name="Αποθήκευση και συνέχεια"), url="**/step/attachments/")
     _upload_every_document(page)
     follow(page, page.get_by_role("link", name="Συνέχεια"), url="**/step/declarations/")
