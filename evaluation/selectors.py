@@ -294,3 +294,12 @@ def assignment_history(application) -> list[dict]:
         ).values_list("object_id", "reason")
         reasons = dict(events)
     return [{"assignment": a, "reason": reasons.get(str(a.pk), "")} for a in rows]
+
+
+def evaluation_outcome_preview(evaluation):
+    """What submitting the form now would record (complete? result, reasons), for the
+    confirmation page; the same method rule the service applies (evaluation.methods)."""
+    from evaluation.methods import method_for
+
+    findings = {f.criterion_code: f for f in evaluation.findings.all()}
+    return method_for(evaluation.application.call.evaluation_method).result(evaluation, findings)

@@ -35,9 +35,14 @@ from evaluation.forms import (
 from evaluation.models import Assignment, Decision, Evaluation, Objection
 from interop.waiting import open_waits_for
 from opske.calendar import end_of_day_athens
+from opske.confirm import confirmation_page, confirmed
 from opske.errors import ApplicationError, NotFound
 
 PAGE_SIZE = 20
+MISSING_FINDING = (
+    "Συμπληρώστε την κρίση πριν από την υποβολή· όλα τα κριτήρια συμπληρώνονται ακόμη και μετά από "
+    "αρνητική κρίση (ΚΥΑ 7066 Άρθ. 7.2Β)."
+)
 
 
 def _or_404(fn, **kwargs):
@@ -132,9 +137,42 @@ def _row(spec, finding, posted=None, error=""):
     }
 
 
-def _rows(evaluation):
+def _rows(evaluation, errors=None, posted=None):
+    """Every criterion row; `errors` {code: message} puts a refusal at its row (with what was typed)."""
+    errors = errors or {}
     findings = {f.criterion_code: f for f in evaluation.findings.all()}
-    return [_row(spec, findings.get(spec.code)) for spec in services.criteria_for(evaluation.application)]
+    return [
+        _row(
+            spec,
+            findings.get(spec.code),
+            posted=(posted or {}).get(spec.code),
+            error=errors.get(spec.code, ""),
+        )
+        for spec in services.criteria_for(evaluation.application)
+    ]
+
+
+def _render_workspace(request, assignment, evaluation, *, errors=None, posted=None, status=200):
+    method = evaluation.application.call.evaluation_method
+    stage_a = None
+    if method == Call.EvaluationMethod.FCFS_DIRECT:
+        from evaluation.methods import method_for
+
+        stage_a = method_for(method).stage_a(evaluation.application)
+    rows = _rows(evaluation, errors, posted)
+    return render(
+        request,
+        "evaluation/workspace.html",
+        {
+            "assignment": assignment,
+            "evaluation": evaluation,
+            "application": evaluation.application,
+            "rows": rows,
+            "error_rows": [r for r in rows if r["error"]],
+            "stage_a": stage_a,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -156,23 +194,7 @@ def workspace(request, pk):
         messages.error(request, exc.message)
         return redirect("evaluation:queue")
     evaluation = _or_404(selectors.evaluation_get_for_evaluator, user=request.user, pk=evaluation.pk)
-    method = evaluation.application.call.evaluation_method
-    stage_a = None
-    if method == Call.EvaluationMethod.FCFS_DIRECT:
-        from evaluation.methods import method_for
-
-        stage_a = method_for(method).stage_a(evaluation.application)
-    return render(
-        request,
-        "evaluation/workspace.html",
-        {
-            "assignment": assignment,
-            "evaluation": evaluation,
-            "application": evaluation.application,
-            "rows": _rows(evaluation),
-            "stage_a": stage_a,
-        },
-    )
+    return _render_workspace(request, assignment, evaluation)
 
 
 @login_required
@@ -203,11 +225,13 @@ def finding_autosave(request, pk, code):
     row = _row(spec, finding, posted=data if error else None, error=error)
     status = 422 if error else 200
     if request.headers.get("HX-Request"):
-        return render(
-            request, "evaluation/_criterion_row.html", {"row": row, "evaluation": evaluation}, status=status
+        # The row comes back in place with its error; the summary at the top links to it.
+        context = {"row": row, "evaluation": evaluation, "oob_summary": bool(error), "oob_rows": [row]}
+        return render(request, "evaluation/_criterion_row.html", context, status=status)
+    if error:  # without JavaScript: the whole form, the refusal at its row, what was typed kept
+        return _render_workspace(
+            request, evaluation.assignment, evaluation, errors={code: error}, posted={code: data}, status=400
         )
-    if error:
-        messages.error(request, error)
     return redirect("evaluation:workspace", pk=evaluation.assignment_id)
 
 
@@ -215,6 +239,32 @@ def finding_autosave(request, pk, code):
 @require_POST
 def evaluation_submit(request, pk):
     evaluation = _or_404(selectors.evaluation_get_for_evaluator, user=request.user, pk=pk)
+    if not confirmed(request):
+        preview = selectors.evaluation_outcome_preview(evaluation)
+        if not preview.complete:
+            # Each missing criterion is marked at its row and listed, linked, at the top.
+            return _render_workspace(
+                request,
+                evaluation.assignment,
+                evaluation,
+                errors=dict.fromkeys(preview.missing, MISSING_FINDING),
+                status=400,
+            )
+        app = evaluation.application
+        return confirmation_page(
+            request,
+            title="Υποβολή αξιολόγησης",
+            caption=f"{app.protocol_number} · {app.applicant_label}",
+            summary=[
+                ("Αποτέλεσμα α' επιπέδου", Evaluation.Result(preview.result).label),
+                ("Λόγοι", "\n".join(preview.reasons) or "—"),
+            ],
+            irreversible="Μετά την υποβολή η φόρμα κλειδώνει: οι κρίσεις και οι αιτιολογήσεις δεν αλλάζουν "
+            "και η αίτηση περνά στον έλεγχο β' επιπέδου (ΚΥΑ 7066 Άρθ. 7.1α–β).",
+            button="Οριστική υποβολή αξιολόγησης",
+            check_label="Επιβεβαιώνω την υποβολή της αξιολόγησης",
+            cancel_url=reverse("evaluation:workspace", args=[evaluation.assignment_id]),
+        )
     try:
         services.evaluation_submit(
             actor=request.user,
@@ -361,6 +411,24 @@ def review(request, pk):
                 )
                 messages.success(request, "Το αίτημα διευκρινίσεων εστάλη στον αιτούντα.")
                 return redirect("evaluation:review", pk=evaluation.pk)
+            if request.POST.get("action") == "review" and form.is_valid() and not confirmed(request):
+                outcome = dict(form.fields["outcome"].choices)[form.cleaned_data["outcome"]]
+                return confirmation_page(
+                    request,
+                    title="Οριστικοποίηση ελέγχου β' επιπέδου",
+                    caption=evaluation.application.applicant_label,
+                    summary=[
+                        ("Αποτέλεσμα α' επιπέδου", evaluation.get_result_display()),
+                        ("Κρίση β' επιπέδου", outcome),
+                        ("Αιτιολόγηση", form.cleaned_data["reasons"] or "—"),
+                    ],
+                    irreversible="Το τελικό πόρισμα καταχωρίζεται οριστικά (ΚΥΑ 7066 Άρθ. 7.1β): ακολουθεί "
+                    "ο προενταξιακός έλεγχος και η απόφαση έγκρισης ή απόρριψης (Άρθ. 7.3)· "
+                    "η κρίση δεν αλλάζει.",
+                    button="Οριστική καταχώριση πορίσματος",
+                    check_label="Επιβεβαιώνω το τελικό πόρισμα του ελέγχου β' επιπέδου",
+                    cancel_url=reverse("evaluation:review", args=[evaluation.pk]),
+                )
             if request.POST.get("action") == "review" and form.is_valid():
                 services.second_level_review(
                     actor=request.user,
@@ -398,7 +466,7 @@ def review(request, pk):
 @require_http_methods(["GET", "POST"])
 def decision_detail(request, pk):
     decision = _or_404(selectors.decision_get_for_staff, user=request.user, pk=pk)
-    form = SignForm(request.POST or None)
+    form = SignForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         try:
             if request.POST.get("action") == "retry":
@@ -407,6 +475,22 @@ def decision_detail(request, pk):
             elif request.POST.get("action") == "retry_deminimis":
                 services.decision_request_grant_registration(actor=request.user, decision_id=decision.pk)
                 messages.info(request, "Η καταχώριση της ενίσχυσης στο ΠΣΣΕΗΣ ζητήθηκε ξανά.")
+            elif form.is_valid() and not form.cleaned_data["confirm"]:
+                return confirmation_page(
+                    request,
+                    title="Υπογραφή απόφασης",
+                    caption=f"{decision.get_kind_display()} {decision.protocol_number}",
+                    summary=[
+                        ("Αίτηση", str(decision.application)),
+                        ("Θέμα", decision.subject),
+                    ],
+                    irreversible="Η υπογεγραμμένη απόφαση αναρτάται στη Διαύγεια και κοινοποιείται στον "
+                    "αιτούντα· από την αποστολή του e-mail αρχίζουν οι προθεσμίες (ΚΥΑ 7066 Άρθ. 7.3). "
+                    "Αλλάζει μόνο με νέα απόφαση.",
+                    button="Υπογραφή απόφασης",
+                    check_label="Επιβεβαιώνω ότι υπογράφω την απόφαση",
+                    cancel_url=reverse("evaluation:decision", args=[decision.pk]),
+                )
             elif form.is_valid():
                 services.decision_sign(
                     actor=request.user, decision_id=decision.pk, confirm=form.cleaned_data["confirm"]
@@ -459,6 +543,22 @@ def objection_detail(request, pk):
                 )
                 messages.success(request, "Η γνωμοδότηση καταχωρίστηκε.")
                 return redirect("evaluation:objection", pk=obj.pk)
+            if action == "decide" and decide_form.is_valid() and not confirmed(request):
+                accepted = decide_form.cleaned_data["accepted"]
+                return confirmation_page(
+                    request,
+                    title="Απόφαση επί της ένστασης",
+                    caption=f"{obj.application} · {obj.decision.protocol_number}",
+                    summary=[
+                        ("Απόφαση", "Η ένσταση γίνεται δεκτή" if accepted else "Η ένσταση απορρίπτεται"),
+                        ("Αιτιολόγηση", decide_form.cleaned_data["reasons"]),
+                    ],
+                    irreversible="Η απόφαση επί της ένστασης κοινοποιείται στον αιτούντα και δεν "
+                    "επανεξετάζεται στο ΟΠΣΚΕ (ΚΥΑ 7066 Άρθ. 7.5).",
+                    button="Οριστική καταχώριση απόφασης",
+                    check_label="Επιβεβαιώνω την απόφαση επί της ένστασης",
+                    cancel_url=reverse("evaluation:objection", args=[obj.pk]),
+                )
             if action == "decide" and decide_form.is_valid():
                 services.objection_decide(actor=request.user, objection_id=obj.pk, **decide_form.cleaned_data)
                 messages.success(request, "Η απόφαση επί της ένστασης καταχωρίστηκε και κοινοποιήθηκε.")
@@ -508,6 +608,18 @@ def my_decision(request, pk):
     form = ObjectionForm(request.POST or None)
     if request.method == "POST":
         try:
+            if form.is_valid() and _objection_open(decision) and not confirmed(request):
+                return confirmation_page(
+                    request,
+                    title="Υποβολή ένστασης",
+                    caption=f"{decision.get_kind_display()} {decision.protocol_number}",
+                    summary=[("Λόγοι της ένστασης", form.cleaned_data["text"])],
+                    irreversible="Η ένσταση υποβάλλεται μία φορά για κάθε απόφαση (ΚΥΑ 7066 Άρθ. 7.5)· "
+                    "μετά την υποβολή δεν μπορείτε να υποβάλετε δεύτερη.",
+                    button="Οριστική υποβολή ένστασης",
+                    check_label="Επιβεβαιώνω την υποβολή της ένστασης",
+                    cancel_url=reverse("evaluation:my-decision", args=[decision.pk]),
+                )
             if form.is_valid():
                 services.objection_file(
                     actor=request.user, decision_id=decision.pk, text=form.cleaned_data["text"]

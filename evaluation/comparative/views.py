@@ -12,10 +12,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from accounts.models import Role
 from evaluation.comparative import rules, selectors, services
 from evaluation.comparative.models import ComparativeScore, Opinion
+from opske.confirm import confirmation_page, confirmed
 from opske.errors import ApplicationError, NotFound
 
 
@@ -167,6 +169,19 @@ def sheet(request, application_id):
         if action not in SHEET_ACTIONS:
             raise Http404("Άγνωστη ενέργεια.")
         current = selectors.sheet_for_application(application=app)
+        if action == "finalise" and current is not None and not confirmed(request):
+            return confirmation_page(
+                request,
+                title="Οριστικοποίηση βαθμολογίας",
+                caption=f"{app.protocol_number or app} · {app.call.title}",
+                summary=[("Πρόταση", str(app))],
+                irreversible="Η βαθμολογία, τα στάδια Α και Β και οι περικοπές του προϋπολογισμού "
+                "κλειδώνουν και η πρόταση περνά στην κατάταξη της επιτροπής (Πρόσκληση 004 §10.1)· "
+                "δεν αλλάζουν πια.",
+                button="Οριστικοποίηση βαθμολογίας",
+                check_label="Επιβεβαιώνω την οριστικοποίηση της βαθμολογίας",
+                cancel_url=reverse("evaluation_comparative:sheet", args=[app.pk]),
+            )
         try:
             _sheet_action(request, action, app, current)
         except NotFound as exc:
@@ -284,6 +299,18 @@ def ranking(request, call_id):
                     run_id=int(request.POST.get("run") or 0),
                     text=request.POST.get("text", ""),
                     recommendation=request.POST.get("recommendation", ""),
+                )
+            elif action == "approve" and not confirmed(request):
+                return confirmation_page(
+                    request,
+                    title="Έγκριση αποτελεσμάτων αξιολόγησης",
+                    caption=committee.round.call.title,
+                    irreversible="Ο πίνακας κατάταξης εγκρίνεται οριστικά, εκδίδονται οι αποφάσεις για κάθε "
+                    "πρόταση και ακολουθεί η κοινοποίησή τους (Πρόσκληση 004 §10.3)· "
+                    "αλλάζει μόνο μετά από ενστάσεις.",
+                    button="Έγκριση αποτελεσμάτων",
+                    check_label="Επιβεβαιώνω την έγκριση των αποτελεσμάτων",
+                    cancel_url=reverse("evaluation_comparative:ranking", args=[call_id]),
                 )
             elif action == "approve":
                 services.ranking_approve(actor=request.user, run_id=int(request.POST.get("run") or 0))

@@ -16,6 +16,7 @@ from calls.models import Call
 from evaluation.points import forms, objections, selectors, services
 from evaluation.points.exports import INLINE_XLSX_LIMIT, XLSX_CONTENT_TYPE, table_xlsx
 from evaluation.points.models import Placement, PointsAssessment, RankingRow, RankingTable
+from opske.confirm import confirmation_page, confirmed
 from opske.errors import ApplicationError, NotFound, PermissionDenied, RegistryRefused, RegistryUnavailable
 from opske.models import GeneratedDocument
 from opske.pdf import document_access
@@ -287,6 +288,22 @@ def objection_decide_view(request, objection_pk):
     rnd = _round(request, objection.round_id)
     services.require_manager(request.user)
     form = forms.ObjectionDecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid() and not confirmed(request):
+        accept = form.cleaned_data["outcome"] == "accept"
+        return confirmation_page(
+            request,
+            title="Απόφαση επί της ένστασης",
+            caption=rnd.call.title,
+            summary=[
+                ("Απόφαση", "Η ένσταση γίνεται δεκτή" if accept else "Η ένσταση απορρίπτεται"),
+                ("Αιτιολόγηση", form.cleaned_data["reasons"]),
+            ],
+            irreversible="Η απόφαση καταχωρίζεται και οι διορθώσεις περνούν στον οριστικό πίνακα "
+            "(ΚΥΑ 16936 Άρθ. 5(8)–(9))· δεν αλλάζει μετά.",
+            button="Οριστική καταχώριση απόφασης",
+            check_label="Επιβεβαιώνω την απόφαση επί της ένστασης",
+            cancel_url=request.path,
+        )
     if request.method == "POST" and form.is_valid():
         try:
             objections.objection_decide(
@@ -330,6 +347,19 @@ def placement_list(request, pk):
 @_guard
 def placements_allocate_view(request, pk):
     rnd = _round(request, pk)
+    services.require_manager(request.user)
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            title="Κατανομή στις υπηρεσίες τοποθέτησης",
+            caption=rnd.call.title,
+            irreversible="Οι ωφελούμενοι του οριστικού πίνακα κατανέμονται στις υπηρεσίες κατά σειρά "
+            "κατάταξης και προτίμησης (ΚΥΑ 16936 Άρθ. 6)· η κατανομή δεν επαναλαμβάνεται, αλλάζει μόνο "
+            "με αντικατάσταση.",
+            button="Κατανομή",
+            check_label="Επιβεβαιώνω την κατανομή",
+            cancel_url=reverse("points:placements", kwargs={"pk": rnd.pk}),
+        )
     try:
         services.placements_allocate(actor=request.user, round_id=rnd.pk)
     except ApplicationError as exc:

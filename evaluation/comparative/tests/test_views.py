@@ -150,10 +150,14 @@ def test_after_approval_the_supervisor_finds_the_decisions_to_sign(client, scene
     services.opinion_record(actor=chair, run_id=run.pk, text="Εισήγηση έγκρισης των πινάκων.")
     client.force_login(boss)
     url = reverse("evaluation_comparative:ranking", args=[call.pk])
-    assert client.post(url, {"action": "approve", "run": run.pk}).status_code == 302
+    # without the confirmation: the page says what cannot be undone, and nothing is approved
+    asked = client.post(url, {"action": "approve", "run": run.pk})
+    assert asked.status_code == 200 and "Η ενέργεια δεν αναιρείται." in asked.content.decode()
+    assert client.get(url).content.decode().count("/evaluation/decisions/") == 0
+    assert client.post(url, {"action": "approve", "run": run.pk, "confirm": "on"}).status_code == 302
     page = client.get(url).content.decode()
     assert page.count("/evaluation/decisions/") == len(apps)
-    again = client.post(url, {"action": "approve", "run": run.pk})
+    again = client.post(url, {"action": "approve", "run": run.pk, "confirm": "on"})
     assert again.status_code == 400 and "δεν μπορεί να εγκριθεί" in again.content.decode()
 
 
@@ -190,3 +194,17 @@ def test_the_supervisor_appoints_the_committee_on_a_page_and_it_gets_every_appli
         Assignment.objects.filter(evaluator=chair, role="committee").values_list("application_id", flat=True)
     )
     assert assigned == {a.pk for a in apps}
+
+
+def test_finalising_a_score_sheet_asks_first(client, scene):
+    from evaluation.comparative.models import ComparativeScore
+
+    call, boss, chair, apps = scene
+    sheet = score_fully(chair, apps[0], finalise=False)
+    client.force_login(chair)
+    url = reverse("evaluation_comparative:sheet", args=[apps[0].pk])
+    asked = client.post(url, {"action": "finalise"})
+    assert asked.status_code == 200 and "Η ενέργεια δεν αναιρείται." in asked.content.decode()
+    assert ComparativeScore.objects.get(pk=sheet.pk).state == ComparativeScore.State.DRAFT
+    assert client.post(url, {"action": "finalise", "confirm": "on"}).status_code == 302
+    assert ComparativeScore.objects.get(pk=sheet.pk).state == ComparativeScore.State.FINALISED

@@ -130,7 +130,10 @@ def test_replacement_page_asks_for_confirmation(rnd, admin_user, supervisor, cal
     sweep_due_deadlines(now=datetime.datetime(2026, 4, 17, 1, 0, tzinfo=datetime.UTC))
     services.final_table_post(actor=admin_user, round_id=rnd.pk)
     c = client_for(supervisor)
-    assert c.post(f"/evaluation/points/{rnd.pk}/placements/allocate/").status_code == 302
+    asked = c.post(f"/evaluation/points/{rnd.pk}/placements/allocate/")
+    assert asked.status_code == 200 and "Η ενέργεια δεν αναιρείται." in asked.content.decode()
+    assert not Placement.objects.filter(round=rnd).exists()
+    assert c.post(f"/evaluation/points/{rnd.pk}/placements/allocate/", {"confirm": "on"}).status_code == 302
     p = Placement.objects.filter(round=rnd).order_by("final_rank").first()
     bad = c.post(f"/evaluation/points/placements/{p.pk}/decline/", {"reason": ""})
     assert "Η αιτιολογία είναι υποχρεωτική." in bad.content.decode()
@@ -168,7 +171,12 @@ def test_board_decides_an_objection_from_the_page(rnd, admin_user, supervisor, c
     assert bad.status_code == 200
     objection.refresh_from_db()
     assert objection.state == RankingObjection.State.FILED
-    ok = c.post(url, {"outcome": "accept", "reasons": "Προσκομίστηκε το ΑΣΔ.", "action_plan_agreed": "true"})
+    posted = {"outcome": "accept", "reasons": "Προσκομίστηκε το ΑΣΔ.", "action_plan_agreed": "true"}
+    asked = c.post(url, posted)
+    assert asked.status_code == 200 and "Η ενέργεια δεν αναιρείται." in asked.content.decode()
+    objection.refresh_from_db()
+    assert objection.state == RankingObjection.State.FILED
+    ok = c.post(url, {**posted, "confirm": "on"})
     assert ok.status_code == 302
     assessment = PointsAssessment.objects.get(round=rnd, application=app)
     assert assessment.eligible and assessment.corrections == {"action_plan_agreed": True}
