@@ -87,14 +87,22 @@ def go(page, url: str) -> None:
 
 
 def follow(page, locator, *, url: str | None = None) -> None:
-    """Click something that loads a new page (link or submit button) and check that page."""
-    if url:
-        with page.expect_navigation(url=url):
-            locator.click()
-    else:
-        with page.expect_navigation():
-            locator.click()
+    """Click something that loads a new page (link or submit button) and check that page.
+
+    When the step is irreversible the portal first shows its confirmation page (what cannot be
+    undone, a box to tick): the journey reads it, ticks the box and confirms, as a person would.
+    """
+    with page.expect_navigation():
+        locator.click()
     seen(page)
+    if page.locator("#confirm-irreversible").count():
+        page.confirmations = [*getattr(page, "confirmations", []), page.locator("h1").inner_text()]
+        page.locator("#id_confirm").check()
+        with page.expect_navigation():
+            page.locator('form:has(#id_confirm) button[type="submit"]').click()
+        seen(page)
+    if url:
+        page.wait_for_url(url)
 
 
 def staff_login(page, portal_url: str, username: str) -> None:

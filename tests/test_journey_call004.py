@@ -146,6 +146,8 @@ def test_cluster_applies_the_committee_scores_and_ranks_the_round_is_approved_an
     follow(boss, boss.get_by_role("button", name=re.compile("Έγκριση αποτελεσμάτων")))
     app.refresh_from_db()
     assert app.status == Application.Status.APPROVED
+    # Finalising the sheet and approving the round each went through a confirmation page.
+    assert getattr(committee, "confirmations", []) and getattr(boss, "confirmations", [])
     follow(boss, boss.locator("#run-decisions").get_by_role("link", name=re.compile(str(app))))
     boss.locator("#id_confirm").check()
     follow(boss, boss.get_by_role("button", name="Υπογραφή απόφασης"))
