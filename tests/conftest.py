@@ -1,9 +1,9 @@
 """Fixtures for the end-to-end journeys: a headless Chromium driven by Playwright's sync API.
 
-`open_context(width)` gives a browser context whose every page records the documents it loads; the
-journey helpers (tests/journey.py) run axe-core on each of them. At teardown a test fails if a page
-it loaded was never checked, and when a test fails every open page is saved as a screenshot under
-test-artifacts/ (path printed).
+`open_context(viewport)` gives a browser context whose every page records the documents it loads;
+the journey helpers (tests/journey.py) run axe-core on each of them. At teardown a journey fails if
+a page it loaded was never checked, and when a test fails every open page is saved as a screenshot
+under test-artifacts/ (path printed).
 """
 
 import os
@@ -85,11 +85,13 @@ def open_context(browser, request):
                     print(f"\nscreenshot of the failed journey: {shot} ({page.url})")
                 except Exception as exc:  # a screenshot must not hide the failure
                     print(f"\nscreenshot failed for {page.url}: {exc}")
-            unchecked += [
-                u
-                for u in getattr(page, "loaded_urls", [])
-                if u.startswith("http") and u not in page.axe_checked and "/sandbox/" not in u
-            ]
+            # A journey (a page the helpers of tests/journey.py have checked) must check them all.
+            if getattr(page, "axe_checked", None):
+                unchecked += [
+                    u
+                    for u in page.loaded_urls
+                    if u.startswith("http") and u not in page.axe_checked and "/sandbox/" not in u
+                ]
         context.close()
     if not failed and unchecked:
         pytest.fail(f"pages loaded by the journey but never checked with axe-core: {sorted(set(unchecked))}")

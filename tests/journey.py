@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -57,8 +58,9 @@ def fits(page) -> None:
         raise AssertionError(f"{page.url} scrolls sideways at {width} px (scrollWidth {scroll}): {wide}")
 
 
-_TIMING = os.environ.get("OPSKE_JOURNEY_TIMING")
-_last = [time.monotonic()]
+_TIMING = os.environ.get("OPSKE_JOURNEY_TIMING")  # print each page's load and axe time
+_SHOTS = os.environ.get("OPSKE_JOURNEY_SHOTS")  # a directory: keep a screenshot of every page
+_last = [time.monotonic(), 0]
 
 
 def seen(page) -> None:
@@ -67,6 +69,12 @@ def seen(page) -> None:
     loaded = time.monotonic()
     fits(page)
     axe(page)
+    if _SHOTS:
+        _last[1] += 1
+        name = re.sub(r"[^\w]+", "_", page.url.split("//", 1)[-1].split("/", 1)[-1])[:80]
+        shot = Path(_SHOTS) / f"{_last[1]:03d}-{page.viewport_size['width']}px-{name}.png"
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shot), full_page=True)
     if _TIMING:
         now = time.monotonic()
         print(f"{loaded - _last[0]:6.2f}s + axe {now - loaded:5.2f}s  {page.url}")
@@ -79,14 +87,22 @@ def go(page, url: str) -> None:
 
 
 def follow(page, locator, *, url: str | None = None) -> None:
-    """Click something that loads a new page (link or submit button) and check that page."""
-    if url:
-        with page.expect_navigation(url=url):
-            locator.click()
-    else:
-        with page.expect_navigation():
-            locator.click()
+    """Click something that loads a new page (link or submit button) and check that page.
+
+    When the step is irreversible the portal first shows its confirmation page (what cannot be
+    undone, a box to tick): the journey reads it, ticks the box and confirms, as a person would.
+    """
+    with page.expect_navigation():
+        locator.click()
     seen(page)
+    if page.locator("#confirm-irreversible").count():
+        page.confirmations = [*getattr(page, "confirmations", []), page.locator("h1").inner_text()]
+        page.locator("#id_confirm").check()
+        with page.expect_navigation():
+            page.locator('form:has(#id_confirm) button[type="submit"]').click()
+        seen(page)
+    if url:
+        page.wait_for_url(url)
 
 
 def staff_login(page, portal_url: str, username: str) -> None:

@@ -1,17 +1,25 @@
-"""Browser journey: a demo business applies to ΚΥΑ 7066, is blocked by an excluded place, fixes it,
-submits, downloads its receipt and sees its priority."""
+"""Browser journey after `load_demo`, through the pages only: a demo business applies to ΚΥΑ 7066, is
+blocked by an excluded place, fixes it, submits, downloads its receipt and sees its priority."""
 
+import io
 import tempfile
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from applications.models import Application
-from applications.tests.factories import seeded_call
-from calls import seeds
+from calls.models import Call
+from tests.journey import go, seen
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(tempfile.gettempdir())
+CALL = "kya7066-proslipseis-esdim"
+
+
+def _demo_call() -> Call:
+    call_command("load_demo", stdout=io.StringIO())
+    return Call.objects.get(code=CALL)
 
 
 def _fill_position(page, region, unit, municipality):
@@ -22,17 +30,20 @@ def _fill_position(page, region, unit, municipality):
     page.get_by_label("Περιφέρεια 1").fill(region)
     page.get_by_label("Περιφερειακή ενότητα 1").fill(unit)
     page.get_by_label("Δήμος 1").fill(municipality)
-    page.get_by_role("button", name="Αποθήκευση και συνέχεια").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Αποθήκευση και συνέχεια").click()
+    seen(page)
 
 
 def _login_as_lignitis(page, portal_url):
-    page.goto(f"{portal_url}/accounts/login/")
+    go(page, f"{portal_url}/accounts/login/")
     page.get_by_role("link", name="Σύνδεση μέσω TAXISnet").click()
     page.wait_for_url("**/sandbox/gsis/oauth2server/oauth/authorize**")
     page.get_by_label("Όνομα χρήστη").fill("lignitis")
     page.get_by_label("Κωδικός πρόσβασης").fill("taxisnet-demo")
     page.get_by_role("button", name="Σύνδεση").click()
     page.wait_for_url("**/accounts/dashboard/")
+    seen(page)
 
 
 def _upload(page, code):
@@ -43,51 +54,64 @@ def _upload(page, code):
     )
     page.locator(f'form:has(input[id^="id_file_"]):has-text("{code}") button[type="submit"]').first.click()
     page.wait_for_selector(f'a:has-text("{code}.pdf")')
+    seen(page)
 
 
 def test_business_applies_is_blocked_by_an_excluded_place_fixes_it_and_submits(page, portal_url):
-    call = seeded_call(seeds.kya7066)
+    call = _demo_call()
     _login_as_lignitis(page, portal_url)
 
-    page.goto(f"{portal_url}/applications/")
+    go(page, f"{portal_url}/applications/")
     page.locator(f'button[data-call="{call.code}"]').click()
     page.wait_for_url("**/step/general/")
+    seen(page)
     assert "ΛΙΓΝΙΤΗΣ" in page.locator("#registry-panel").inner_text()
     page.get_by_label("E-mail κοινοποιήσεων").fill("info@lignitis.example.gr")
     page.get_by_role("button", name="Αποθήκευση και συνέχεια").click()
 
     page.wait_for_url("**/step/positions/")
+
+    seen(page)
     _fill_position(page, "Κεντρικής Μακεδονίας", "Θεσσαλονίκης", "Θεσσαλονίκης")  # outside the areas
     page.wait_for_url("**/step/de_minimis/")
+    seen(page)
     page.get_by_label("Δηλώνω υπεύθυνα").check()
     page.get_by_role("button", name="Αποθήκευση και συνέχεια").click()
     page.wait_for_url("**/step/attachments/")
+    seen(page)
     _upload(page, "09.04")  # 02.06 is left missing: the confirmation step must name it
     page.get_by_role("link", name="Συνέχεια").click()
     page.wait_for_url("**/step/declarations/")
+    seen(page)
     page.get_by_label("Γνωρίζω ότι η οριστικοποιημένη αίτηση").check()
     page.get_by_label("Συναινώ στην επεξεργασία").check()
     page.get_by_role("button", name="Αποθήκευση και συνέχεια").click()
 
     page.wait_for_url("**/confirm/")
+
+    seen(page)
     blocked = page.locator("#blocking-problems").inner_text()
     assert "Θεσσαλονίκης" in blocked and "δεν είναι επιλέξιμη" in blocked
     assert "02.06" in blocked
     page.screenshot(path=str(SHOTS / "h5-apply-blocked.png"), full_page=True)
 
-    page.get_by_role("link", name="Θέσεις προς κάλυψη").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Θέσεις προς κάλυψη").click()
+    seen(page)
     _fill_position(page, "Δυτικής Μακεδονίας", "Κοζάνης", "Κοζάνης")
-    page.goto(page.url.replace("/step/de_minimis/", "/step/attachments/"))
+    go(page, page.url.replace("/step/de_minimis/", "/step/attachments/"))
     _upload(page, "02.06")
-    page.goto(page.url.replace("/step/attachments/", "/confirm/"))
+    go(page, page.url.replace("/step/attachments/", "/confirm/"))
     assert page.locator("#blocking-problems").count() == 0
     page.get_by_label("Επιβεβαιώνω την οριστική υποβολή της αίτησης").check()
     page.get_by_role("button", name="Οριστικοποίηση").click()
 
     page.wait_for_selector("#priority")
-    app = Application.objects.get(call=call)
+    seen(page)
+    app = Application.objects.filter(call=call, business__afm="804773470").latest("pk")
     assert app.status == Application.Status.SUBMITTED
-    assert page.locator("#priority").inner_text().strip() == str(app.priority_seq) == "1"
+    # The demo's ΑΡΚΑΔΙΚΑ submitted first: this one is second in priority.
+    assert page.locator("#priority").inner_text().strip() == str(app.priority_seq) == "2"
     assert app.protocol_number in page.locator("#protocol").inner_text()
     page.screenshot(path=str(SHOTS / "h5-apply-submitted.png"), full_page=True)
     with page.expect_download() as download_info:
@@ -97,13 +121,15 @@ def test_business_applies_is_blocked_by_an_excluded_place_fixes_it_and_submits(p
 
 
 def test_a_dropped_connection_loses_nothing_typed(page, portal_url):
-    call = seeded_call(seeds.kya7066)
+    call = _demo_call()
     _login_as_lignitis(page, portal_url)
-    page.goto(f"{portal_url}/applications/")
+    go(page, f"{portal_url}/applications/")
     page.locator(f'button[data-call="{call.code}"]').click()
     page.wait_for_url("**/step/general/")
+    seen(page)
     page.get_by_role("link", name="Θέσεις προς κάλυψη").click()
     page.wait_for_url("**/step/positions/")
+    seen(page)
 
     page.context.set_offline(True)
     page.get_by_label("Ειδικότητα 1").fill("Χειριστής μηχανημάτων")
@@ -111,9 +137,12 @@ def test_a_dropped_connection_loses_nothing_typed(page, portal_url):
     page.wait_for_selector("text=Χωρίς σύνδεση")
     page.context.set_offline(False)
     page.reload()
+    seen(page)
 
     assert page.get_by_label("Ειδικότητα 1").input_value() == "Χειριστής μηχανημάτων"
     assert "Επαναφέρθηκαν" in page.locator("#autosave-status").inner_text()
     page.get_by_role("button", name="Αποθήκευση και συνέχεια").click()
     page.wait_for_url("**/step/de_minimis/")
-    assert Application.objects.get(call=call).positions.get().specialty == "Χειριστής μηχανημάτων"
+    seen(page)
+    app = Application.objects.filter(call=call, business__afm="804773470").latest("pk")
+    assert app.positions.get().specialty == "Χειριστής μηχανημάτων"

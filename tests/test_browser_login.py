@@ -6,12 +6,13 @@ from pathlib import Path
 import pytest
 
 from accounts.models import Business
+from tests.journey import go, seen
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_business_logs_in_through_taxisnet_and_sees_its_registry_data(page, portal_url):
-    page.goto(f"{portal_url}/accounts/login/")
+    go(page, f"{portal_url}/accounts/login/")
     page.get_by_role("link", name="Σύνδεση μέσω TAXISnet").click()
 
     page.wait_for_url("**/sandbox/gsis/oauth2server/oauth/authorize**")
@@ -20,6 +21,7 @@ def test_business_logs_in_through_taxisnet_and_sees_its_registry_data(page, port
     page.get_by_role("button", name="Σύνδεση").click()
 
     page.wait_for_url("**/accounts/dashboard/")
+    seen(page)
     heading = page.locator("h1")
     assert "ΛΙΓΝΙΤΗΣ ΤΕΧΝΙΚΗ" in heading.inner_text()
     kad_table = page.locator("#kad-list").inner_text()

@@ -56,7 +56,10 @@ def _apply(page, portal_url) -> Application:
     follow(page, page.get_by_role("button", name="Αποθήκευση και συνέχεια"), url="**/step/budget/")
     for n, (category, amount) in enumerate(BUDGET, 1):
         page.get_by_label(f"Κατηγορία {n}", exact=True).select_option(category)
-        page.get_by_label(f"Ποσό {n}", exact=True).fill(amount)
+        # One amount per line, or (call 004 §7.5 total vs subsidised) both the same here.
+        for label in (f"Ποσό {n}", f"Συνολικό ποσό {n}", f"Επιχορηγούμενο ποσό {n}"):
+            if page.get_by_label(label, exact=True).count():
+                page.get_by_label(label, exact=True).fill(amount)
     follow(page, page.get_by_role("button", name="Αποθήκευση και συνέχεια"), url="**/step/attachments/")
     _upload_every_document(page)
     follow(page, page.get_by_role("link", name="Συνέχεια"), url="**/step/declarations/")
@@ -143,6 +146,8 @@ def test_cluster_applies_the_committee_scores_and_ranks_the_round_is_approved_an
     follow(boss, boss.get_by_role("button", name=re.compile("Έγκριση αποτελεσμάτων")))
     app.refresh_from_db()
     assert app.status == Application.Status.APPROVED
+    # Finalising the sheet and approving the round each went through a confirmation page.
+    assert getattr(committee, "confirmations", []) and getattr(boss, "confirmations", [])
     follow(boss, boss.locator("#run-decisions").get_by_role("link", name=re.compile(str(app))))
     boss.locator("#id_confirm").check()
     follow(boss, boss.get_by_role("button", name="Υπογραφή απόφασης"))

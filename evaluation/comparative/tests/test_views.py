@@ -190,6 +190,28 @@ def test_the_sheet_shows_the_private_participation_and_computes_e24(client, scen
     assert 'id="computed-E24"' in page
 
 
+def test_the_supervisor_appoints_the_committee_on_a_page_and_it_gets_every_application(client):
+    call = closed_call004()
+    boss, chair = supervisor(), committee_member(username="chair2")
+    apps = [ClusterApplicationFactory(call=call) for _ in range(2)]
+    client.force_login(boss)
+    # Given a call without a committee, listed for the supervisor
+    listing = client.get(reverse("evaluation_comparative:rounds")).content.decode()
+    assert reverse("evaluation_comparative:committee", args=[call.pk]) in listing
+    # When the form is sent without a chair, the error is at the field and nothing is appointed
+    url = reverse("evaluation_comparative:committee", args=[call.pk])
+    refused = client.post(url, {"appointment_ref": "12/2026"})
+    assert refused.status_code == 400 and "Επιλέξτε τον/την πρόεδρο" in refused.content.decode()
+    assert not Assignment.objects.filter(application__call=call).exists()
+    # When appointed, every submitted application is assigned to the chair, who must declare
+    done = client.post(url, {"chair": chair.pk, "appointment_ref": "12/2026"})
+    assert done.status_code == 302
+    assigned = set(
+        Assignment.objects.filter(evaluator=chair, role="committee").values_list("application_id", flat=True)
+    )
+    assert assigned == {a.pk for a in apps}
+
+
 def test_finalising_a_score_sheet_asks_first(client, scene):
     from evaluation.comparative.models import ComparativeScore
 

@@ -181,3 +181,33 @@ def test_board_decides_an_objection_from_the_page(rnd, admin_user, supervisor, c
     assessment = PointsAssessment.objects.get(round=rnd, application=app)
     assert assessment.eligible and assessment.corrections == {"action_plan_agreed": True}
     assert client_for(UserFactory(roles=[Role.AUDITOR])).post(url, {}).status_code == 403
+
+
+def test_objection_window_closes_early_only_once_every_candidate_has_objected(rnd, admin_user, call16936):
+    # Given the provisional tables posted today with four candidates
+    services.provisional_tables_post(actor=admin_user, round_id=rnd.pk)
+    staff = client_for(admin_user)
+    apps = list(call16936.applications.order_by("pk"))
+    # When three have objected (one on the posting day itself: Art. 5(8) counts from the next day)
+    for app in apps[:3]:
+        client_for(app.applicant_user).post(f"/evaluation/points/mine/{app.pk}/", {"text": "Λάθος μόρια."})
+    # Then the early close is refused, naming who may still object, and the round stays open
+    page = staff.get(f"/evaluation/points/{rnd.pk}/objections/close/").content.decode()
+    assert "1 υποψήφιος μπορεί ακόμη να υποβάλει ένσταση" in page
+    refused = staff.post(f"/evaluation/points/{rnd.pk}/objections/close/", {"confirm": "1"}, follow=True)
+    assert "μπορούν ακόμη να υποβάλουν ένσταση" in refused.content.decode()
+    rnd.refresh_from_db()
+    assert rnd.state == PointsRound.State.PROVISIONAL
+    # When the fourth objects too, the window closes on the confirmed request, with its audit event
+    last = apps[3]
+    client_for(last.applicant_user).post(f"/evaluation/points/mine/{last.pk}/", {"text": "Λάθος μόρια."})
+    assert staff.post(f"/evaluation/points/{rnd.pk}/objections/close/", {}).status_code == 302
+    rnd.refresh_from_db()
+    assert rnd.state == PointsRound.State.PROVISIONAL  # not without the confirmation box
+    staff.post(f"/evaluation/points/{rnd.pk}/objections/close/", {"confirm": "1"})
+    rnd.refresh_from_db()
+    assert rnd.state == PointsRound.State.OBJECTIONS_CLOSED
+    from opske.models import AuditEvent
+
+    event = AuditEvent.objects.filter(action="points.objections_closed").latest("pk")
+    assert event.after["early"] is True and "μία ένστασή" in event.reason
