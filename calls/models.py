@@ -165,6 +165,9 @@ class Call(ConcurrentTransitionMixin, models.Model):
         "άρθρα ΓΑΚ", max_length=60, blank=True, help_text="π.χ. «25, 27» για Καν. 651/2014"
     )
     action_code = models.CharField("κωδικός δράσης", max_length=60, blank=True)
+    # Folded title, code, summary, programme and action code (opske.search), written by the
+    # services that write the call, so that search ignores accents and case on every database.
+    search_text = models.TextField("κείμενο αναζήτησης", blank=True, default="", editable=False)
     call_code = models.CharField("κωδικός πρόσκλησης ΟΠΣ", max_length=60, blank=True)
     operation_code = models.CharField("κωδικός πράξης ΟΠΣ", max_length=60, blank=True)
     managing_authority = models.CharField("διαχειριστική αρχή", max_length=300, blank=True)
