@@ -58,6 +58,9 @@ def test_business_applies_is_blocked_by_an_excluded_place_fixes_it_and_submits(p
 
     page.wait_for_url("**/step/positions/")
     _fill_position(page, "Κεντρικής Μακεδονίας", "Θεσσαλονίκης", "Θεσσαλονίκης")  # outside the areas
+    # the step is saved and says at once, at the row, that the place is outside the areas
+    assert "δεν είναι επιλέξιμη" in page.locator("#position-1").inner_text()
+    page.get_by_role("link", name="Δήλωση de minimis", exact=True).click()
     page.wait_for_url("**/step/de_minimis/")
     page.get_by_label("Δηλώνω υπεύθυνα").check()
     page.get_by_role("button", name="Αποθήκευση και συνέχεια").click()
