@@ -10,7 +10,7 @@ export PORT
 STAMP := $(VENV)/.installed
 PG_URL := postgres://postgres@127.0.0.1:5432/opske
 
-.PHONY: install run test bench lint format worker beat tick migrate demo clean
+.PHONY: install run test bench lint format worker beat tick migrate demo clean messages
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PY) not found)"; exit 1; }
@@ -63,6 +63,12 @@ beat: install
 
 tick: install
 	$(BIN)/python manage.py tick
+
+# The English catalogue: extract every msgid, list what still needs translating, compile the .mo.
+messages: install
+	$(BIN)/python manage.py makemessages -l en --no-obsolete -i '.venv/*' -i 'staticfiles/*' -i 'media/*'
+	$(BIN)/python scripts/untranslated_messages.py || true
+	msgfmt --check -o locale/en/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.po
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -93,6 +93,8 @@ class Business(models.Model):
     afm = models.CharField("ΑΦΜ", max_length=9, unique=True, validators=[validate_afm])
     name = models.CharField("επωνυμία", max_length=200)
     commercial_title = models.CharField("διακριτικός τίτλος", max_length=200, blank=True)
+    # Folded name, commercial title and ΑΦΜ (opske.search) for staff searches; written with the name.
+    search_text = models.TextField("κείμενο αναζήτησης", blank=True, default="", editable=False)
     legal_form = models.CharField("νομική μορφή", max_length=60, blank=True)
     is_natural_person = models.BooleanField("φυσικό πρόσωπο", default=False)
     is_active = models.BooleanField("ενεργός ΑΦΜ", default=True)

@@ -32,6 +32,7 @@ from accounts.validators import clean_afm
 from opske.audit.chain import record as audit
 from opske.audit.chain import snapshot
 from opske.errors import Conflict, PermissionDenied, ValidationFailed
+from opske.search import search_document
 
 BUSINESS_FIELDS = [
     "name",
@@ -98,6 +99,7 @@ def business_apply_record(business: Business, record: TaxpayerData, *, place=Non
     business.stop_date = record.stop_date
     business.registry_snapshot = record.raw
     business.registry_refreshed_at = timezone.now()
+    business.search_text = search_document(business.name, business.commercial_title, business.afm)
     business.save()
     business.activities.all().delete()
     BusinessActivity.objects.bulk_create(

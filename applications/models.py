@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from opske.money import format_eur
@@ -24,27 +25,27 @@ ZERO = Decimal("0.00")
 
 class Application(ConcurrentTransitionMixin, models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Προσωρινή αποθήκευση"
-        SUBMITTED = "submitted", "Οριστικοποιημένη"
-        RESERVE = "reserve", "Επιλαχούσα (εξαντλήθηκε ο προϋπολογισμός)"
-        UNDER_EVALUATION = "under_evaluation", "Υπό αξιολόγηση"
-        APPROVED = "approved", "Εγκρίθηκε"
-        APPROVED_NOT_FUNDED = "approved_not_funded", "Εγκεκριμένη μη χρηματοδοτούμενη"
-        REJECTED = "rejected", "Απορρίφθηκε"
-        WITHDRAWN = "withdrawn", "Αποσύρθηκε"
+        DRAFT = "draft", _("Προσωρινή αποθήκευση")
+        SUBMITTED = "submitted", _("Οριστικοποιημένη")
+        RESERVE = "reserve", _("Επιλαχούσα (εξαντλήθηκε ο προϋπολογισμός)")
+        UNDER_EVALUATION = "under_evaluation", _("Υπό αξιολόγηση")
+        APPROVED = "approved", _("Εγκρίθηκε")
+        APPROVED_NOT_FUNDED = "approved_not_funded", _("Εγκεκριμένη μη χρηματοδοτούμενη")
+        REJECTED = "rejected", _("Απορρίφθηκε")
+        WITHDRAWN = "withdrawn", _("Αποσύρθηκε")
         # ΚΥΑ 16936 Art. 5(5): a new application replaces the previous one, which is cancelled.
-        CANCELLED = "cancelled", "Ακυρώθηκε (αντικαταστάθηκε από νεότερη αίτηση)"
+        CANCELLED = "cancelled", _("Ακυρώθηκε (αντικαταστάθηκε από νεότερη αίτηση)")
 
     class Kind(models.TextChoices):
-        BUSINESS = "business", "Επιχείρηση"
-        CLUSTER = "cluster", "Φορέας συνεργατικού σχηματισμού"
-        NATURAL_PERSON = "natural_person", "Φυσικό πρόσωπο"
+        BUSINESS = "business", _("Επιχείρηση")
+        CLUSTER = "cluster", _("Φορέας συνεργατικού σχηματισμού")
+        NATURAL_PERSON = "natural_person", _("Φυσικό πρόσωπο")
 
     class Education(models.TextChoices):
-        PE = "ΠΕ", "ΠΕ (Πανεπιστημιακή)"
-        TE = "ΤΕ", "ΤΕ (Τεχνολογική)"
-        DE = "ΔΕ", "ΔΕ (Δευτεροβάθμια)"
-        YE = "ΥΕ", "ΥΕ (Υποχρεωτική)"
+        PE = "ΠΕ", _("ΠΕ (Πανεπιστημιακή)")
+        TE = "ΤΕ", _("ΤΕ (Τεχνολογική)")
+        DE = "ΔΕ", _("ΔΕ (Δευτεροβάθμια)")
+        YE = "ΥΕ", _("ΥΕ (Υποχρεωτική)")
 
     call = models.ForeignKey("calls.Call", on_delete=models.PROTECT, related_name="applications")
     call_version = models.ForeignKey(
@@ -192,8 +193,8 @@ class Position(models.Model):
     """A position to fill (ΚΥΑ 7066 Art. 6.2β): specialty, qualifications, category, place."""
 
     class Category(models.TextChoices):
-        C0122 = "01.22", "01.22 — άνεργοι πληττόμενων/μετασχηματιζόμενων κλάδων (100%)"
-        C0123 = "01.23", "01.23 — άνεργοι λοιπών επιχειρήσεων (70%)"
+        C0122 = "01.22", _("01.22 — άνεργοι πληττόμενων/μετασχηματιζόμενων κλάδων (100%)")
+        C0123 = "01.23", _("01.23 — άνεργοι λοιπών επιχειρήσεων (70%)")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="positions")
     specialty = models.CharField("ειδικότητα", max_length=200)
@@ -220,10 +221,10 @@ class ClusterPartner(models.Model):
     """A member of the cluster (call 004 §4.c): research organisation, SME or other."""
 
     class Kind(models.TextChoices):
-        RESEARCH = "research", "Ερευνητικός οργανισμός"
-        SME = "sme", "ΜΜΕ"
-        LARGE = "large", "Μεγάλη επιχείρηση"
-        OTHER = "other", "Λοιπός φορέας"
+        RESEARCH = "research", _("Ερευνητικός οργανισμός")
+        SME = "sme", _("ΜΜΕ")
+        LARGE = "large", _("Μεγάλη επιχείρηση")
+        OTHER = "other", _("Λοιπός φορέας")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="partners")
     afm = models.CharField("ΑΦΜ", max_length=9)
@@ -271,15 +272,15 @@ class RegistrySnapshot(models.Model):
     """What a registry said about the applicant and when (AADE, ΕΡΓΑΝΗ, ΠΣΣΕΗΣ, ΔΥΠΑ)."""
 
     class Registry(models.TextChoices):
-        AADE = "aade", "ΑΑΔΕ (μητρώο)"
-        ERGANI = "ergani", "ΕΡΓΑΝΗ (προσωπικό)"
-        DEMINIMIS = "deminimis", "ΠΣΣΕΗΣ (de minimis)"
-        DYPA = "dypa", "ΔΥΠΑ (μητρώο ανέργων)"
+        AADE = "aade", _("ΑΑΔΕ (μητρώο)")
+        ERGANI = "ergani", _("ΕΡΓΑΝΗ (προσωπικό)")
+        DEMINIMIS = "deminimis", _("ΠΣΣΕΗΣ (de minimis)")
+        DYPA = "dypa", _("ΔΥΠΑ (μητρώο ανέργων)")
 
     class Status(models.TextChoices):
-        OK = "ok", "Απάντησε"
-        REFUSED = "refused", "Απέρριψε το αίτημα"
-        MANUAL = "manual", "Χειροκίνητος έλεγχος"
+        OK = "ok", _("Απάντησε")
+        REFUSED = "refused", _("Απέρριψε το αίτημα")
+        MANUAL = "manual", _("Χειροκίνητος έλεγχος")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="registry_snapshots")
     registry = models.CharField("μητρώο", max_length=20, choices=Registry.choices)

@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from calls.rules import area_is_eligible, kad_is_allowed, kad_is_excluded, money, pool_for_area
+from opske.dates import parse_date
 from opske.money import format_eur as fmt_eur
 from opske.money import parse_stored_amount
 
@@ -65,6 +66,8 @@ class Problem:
     code: str
     field: str
     message: str
+    # Where on the step the problem sits (an element id, e.g. "position-2"); "" = the field itself.
+    anchor: str = ""
 
 
 def problems_as_fields(problems: Iterable[Problem]) -> dict[str, list[str]]:
@@ -191,13 +194,13 @@ def declared_grants_problems(rows: Sequence[Mapping]) -> list[Problem]:
             continue
         try:
             amount = declared_amount(row["amount"])
-            datetime.date.fromisoformat(str(row["date"]))
+            parse_date(row["date"])
         except (ArithmeticError, ValueError):
             problems.append(
                 Problem(
                     "de_minimis_row_invalid",
                     "de_minimis",
-                    f"Γραμμή {i} του πίνακα ενισχύσεων: μη έγκυρο ποσό ή ημερομηνία (ΗΗΗΗ-ΜΜ-ΗΗ).",
+                    f"Γραμμή {i} του πίνακα ενισχύσεων: μη έγκυρο ποσό ή ημερομηνία (ΗΗ/ΜΜ/ΕΕΕΕ).",
                 )
             )
             continue
@@ -517,6 +520,7 @@ def position_problems(
                     "position_specialty_missing",
                     "positions",
                     f"{label}: λείπει η ειδικότητα (ΚΥΑ 7066 Άρθ. 6.2β).",
+                    anchor=f"position-{i}",
                 )
             )
         if p.get("category") not in allowed:
@@ -525,6 +529,7 @@ def position_problems(
                     "position_category_invalid",
                     "positions",
                     f"{label}: επιλέξτε κατηγορία 01.22 ή 01.23 (ΚΥΑ 7066 Άρθ. 5.1.3).",
+                    anchor=f"position-{i}",
                 )
             )
         region, unit, municipality = (
@@ -534,7 +539,9 @@ def position_problems(
         )
         result = area_is_eligible(region, unit, municipality, areas, source=source)
         if not result.ok:
-            problems.append(Problem("area_ineligible", "positions", f"{label}: {result.reason}"))
+            problems.append(
+                Problem("area_ineligible", "positions", f"{label}: {result.reason}", anchor=f"position-{i}")
+            )
             continue
         pool = pool_for_area(region, unit, municipality, areas)
         if pool:

@@ -44,6 +44,7 @@ from calls.gaps import gap_value
 from calls.models import BudgetPool, Call
 from calls.services import pool_release, pool_reserve
 from opske import audit
+from opske.dates import parse_date
 from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opske.money import AmountError, parse_amount
 from opske.notifications import notify
@@ -390,6 +391,8 @@ def application_save_step(*, actor, application_id: int, step: str, payload: dic
             problems = rules.declared_grants_problems(rows)
             if problems:
                 raise ValidationFailed(fields=rules.problems_as_fields(problems))
+            for r in rows:  # typed as ΗΗ/ΜΜ/ΕΕΕΕ, kept as ISO (shown day first again)
+                r["date"] = parse_date(r["date"]).isoformat()
             data["de_minimis"] = {"declared": bool(payload.get("declared")), "grants": rows}
         elif step == "partners":
             _save_partners(app, list(payload.get("partners") or []))
@@ -812,6 +815,39 @@ def administrative_categories(call: Call) -> set[str]:
     return set(Application.Education.values) if value is None else set(value)
 
 
+# Which step of the form holds each field a submission problem names, and the element id the
+# final check list links to (the step's own field or table).
+FIELD_STEPS = {
+    "email": ("general", "id_email"),
+    "business": ("general", "registry-panel"),
+    "positions": ("positions", "positions-table"),
+    "de_minimis": ("de_minimis", "grants-table"),
+    "partners": ("partners", "partners-table"),
+    "budget": ("budget", "budget-table"),
+    "education": ("person", "id_education"),
+    "placement_preferences": ("person", "placement-preferences"),
+    "amka": ("person", "registry-panel"),
+    "attachments": ("attachments", "attachments-list"),
+    "declarations": ("declarations", "id_solemn"),
+}
+
+
+def problem_location(problem: rules.Problem) -> tuple[str, str]:
+    """(step, element id) where `problem` is fixed; ("", "") when no step holds it."""
+    step, anchor = FIELD_STEPS.get(problem.field, ("", ""))
+    return step, (problem.anchor or anchor)
+
+
+def step_problems(app: Application, step: str) -> list[rules.Problem]:
+    """What the final submission would refuse that this step can fix, checked when the step is saved.
+
+    The same rules as `evaluate_submission` (no second copy of them): its problems, kept to the ones
+    that sit on `step`. A registry that has not answered yet is not the applicant's to fix here.
+    """
+    problems, _pool, _amount = evaluate_submission(app)
+    return [p for p in problems if problem_location(p)[0] == step and p.code != "registry_pending"]
+
+
 def _budget_lines(app: Application) -> list[dict]:
     """The budget table as the §7.5 check reads it (call 004)."""
     return [
@@ -1100,7 +1136,7 @@ def application_submit(*, actor, application_id: int) -> Application:
             priority_seq=app.priority_seq,
             submitted_at=now.isoformat(timespec="microseconds"),
             submitted_at_display=timezone.localtime(now).strftime("%d/%m/%Y %H:%M:%S"),
-            status=app.get_status_display(),
+            status=str(app.get_status_display()),
             reserved=reserved,
         )
         submission = Submission(
@@ -1356,7 +1392,7 @@ def receipt_context(app: Application) -> dict:
         "submitted_at_display": timezone.localtime(app.submitted_at).strftime("%d/%m/%Y %H:%M:%S")
         if app.submitted_at
         else "",
-        "status": app.get_status_display(),
+        "status": str(app.get_status_display()),
         "call": {"code": call.code, "title": call.title, "legal_act": call.programme.legal_act},
         "call_version": app.call_version.number if app.call_version_id else None,
         "applicant": app.applicant_label,
@@ -1382,7 +1418,7 @@ def receipt_context(app: Application) -> dict:
         else [],
         "de_minimis": (app.data or {}).get("de_minimis") or {},
         "partners": [
-            {"afm": p.afm, "name": p.name, "kind": p.get_kind_display()} for p in _rows(app, "partners")
+            {"afm": p.afm, "name": p.name, "kind": str(p.get_kind_display())} for p in _rows(app, "partners")
         ]
         if app.kind == Application.Kind.CLUSTER
         else [],

@@ -12,7 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
@@ -27,27 +29,27 @@ from opske.errors import ApplicationError, NotFound
 
 STEPS_BY_KIND = {
     Application.Kind.BUSINESS: [
-        ("general", "Στοιχεία αιτούντος"),
-        ("positions", "Θέσεις προς κάλυψη"),
-        ("de_minimis", "Δήλωση de minimis"),
-        ("declarations", "Δηλώσεις"),
+        ("general", _("Στοιχεία αιτούντος")),
+        ("positions", _("Θέσεις προς κάλυψη")),
+        ("de_minimis", _("Δήλωση de minimis")),
+        ("declarations", _("Δηλώσεις")),
     ],
     Application.Kind.CLUSTER: [
-        ("general", "Φορέας σχηματισμού"),
-        ("partners", "Εταίροι"),
-        ("budget", "Προϋπολογισμός"),
-        ("de_minimis", "Δήλωση de minimis"),
-        ("declarations", "Δηλώσεις"),
+        ("general", _("Φορέας σχηματισμού")),
+        ("partners", _("Εταίροι")),
+        ("budget", _("Προϋπολογισμός")),
+        ("de_minimis", _("Δήλωση de minimis")),
+        ("declarations", _("Δηλώσεις")),
     ],
     Application.Kind.NATURAL_PERSON: [
-        ("person", "Στοιχεία αίτησης"),
-        ("general", "Επικοινωνία"),
-        ("declarations", "Δηλώσεις"),
+        ("person", _("Στοιχεία αίτησης")),
+        ("general", _("Επικοινωνία")),
+        ("declarations", _("Δηλώσεις")),
     ],
 }
 
 
-ATTACHMENTS_STEP = ("attachments", "Επισυναπτόμενα")
+ATTACHMENTS_STEP = ("attachments", _("Επισυναπτόμενα"))
 
 
 def _get(request, pk) -> Application:
@@ -242,6 +244,7 @@ def application_step(request, pk, step):
         return _attachments_page(request, app, steps)
     errors: dict = {}
     posted = None
+    step_problems: list = []
     if request.method == "POST":
         try:
             services.application_save_step(
@@ -255,13 +258,29 @@ def application_step(request, pk, step):
             if request.headers.get("HX-Request"):
                 return render(request, "applications/_saved.html", {"errors": errors}, status=200)
         else:
+            # Saved: now check what this step can fix, with the final submission's own rules.
+            app = _get(request, pk)
+            found = services.step_problems(app, step)
             if request.headers.get("HX-Request"):
-                return render(request, "applications/_saved.html", {"saved_at": timezone.localtime()})
-            index = names.index(step)
-            if index + 1 < len(names):
-                return redirect("applications:step", pk=app.pk, step=names[index + 1])
-            return redirect("applications:confirm", pk=app.pk)
+                return render(
+                    request,
+                    "applications/_saved.html",
+                    {"saved_at": timezone.localtime(), "step_problems": found},
+                )
+            if found:
+                step_problems = found
+                messages.warning(
+                    request,
+                    "Τα στοιχεία αποθηκεύτηκαν, αλλά το βήμα θέλει διορθώσεις πριν από την οριστικοποίηση.",
+                )
+            else:
+                index = names.index(step)
+                if index + 1 < len(names):
+                    return redirect("applications:step", pk=app.pk, step=names[index + 1])
+                return redirect("applications:confirm", pk=app.pk)
         app = _get(request, pk)
+    elif app.is_editable and request.GET.get("check") == "1":
+        step_problems = services.step_problems(app, step)
     context = {
         "app": app,
         "steps": steps,
@@ -269,6 +288,9 @@ def application_step(request, pk, step):
         "step_label": dict(steps)[step],
         "errors": errors,
         "posted": posted,
+        "step_problems": step_problems,
+        "step_errors": rules.problems_as_fields(p for p in step_problems if not p.anchor),
+        "row_errors": _row_errors(step_problems),
         "categories": Position.Category.choices,
         "partner_kinds": ClusterPartner.Kind.choices,
         "education_choices": Application.Education.choices,
@@ -330,6 +352,32 @@ def application_step(request, pk, step):
     return render(request, "applications/step.html", context)
 
 
+def _row_errors(problems) -> dict[int, list[str]]:
+    """Problems of one table row (anchor «position-3») by row number, shown in that row."""
+    rows: dict[int, list[str]] = {}
+    for p in problems:
+        number = p.anchor.rsplit("-", 1)[-1] if p.anchor else ""
+        if number.isdigit():
+            rows.setdefault(int(number), []).append(p.message)
+    return rows
+
+
+def _problem_links(app: Application, problems) -> list[dict]:
+    """The final check list: each problem with a link to the step and field that fixes it."""
+    out, names = [], {s for s, _ in _steps(app)}
+    for p in problems:
+        step, anchor = services.problem_location(p)
+        url = ""
+        if step in names:
+            url = (
+                reverse("applications:step", args=[app.pk, step])
+                + "?check=1"
+                + (f"#{anchor}" if anchor else "")
+            )
+        out.append({"code": p.code, "message": p.message, "url": url})
+    return out
+
+
 @login_required
 def application_confirm(request, pk):
     """The confirmation step before the irreversible final submission (οριστικοποίηση)."""
@@ -363,7 +411,7 @@ def application_confirm(request, pk):
         {
             "app": app,
             "steps": _steps(app),
-            "problems": problems,
+            "problems": _problem_links(app, problems),
             "amount": rules.fmt_eur(amount) if amount is not None else "",
             "closes_at": app.call.submission_closes_at,
             # ΚΥΑ 16936 Art. 5(5): the submitted applications this one will cancel.

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
 from django.utils import timezone
 
 from calls.models import Call
+from opske.search import filter_folded
 
 
 class CallFilterSet(django_filters.FilterSet):
@@ -32,16 +32,8 @@ class CallFilterSet(django_filters.FilterSet):
         fields = ["q", "phase", "evaluation_method", "aid_regime", "applicant_kind", "programme"]
 
     def filter_q(self, queryset, name, value: str):
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(code__icontains=value)
-            | Q(summary__icontains=value)
-            | Q(programme__title__icontains=value)
-            | Q(action_code__icontains=value)
-        )
+        """Every word, accents and case ignored, in title, code, summary, programme or action code."""
+        return filter_folded(queryset, "search_text", value)
 
     def filter_phase(self, queryset, name, value: str):
         now = timezone.now()

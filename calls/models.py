@@ -18,6 +18,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from opske.money import format_eur
@@ -109,50 +110,50 @@ class Call(ConcurrentTransitionMixin, models.Model):
     """A call for applications (Πρόσκληση). Its phase (upcoming/open/closed) is derived from the window."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Σχέδιο"
-        PUBLISHED = "published", "Δημοσιευμένη"
-        ARCHIVED = "archived", "Αρχειοθετημένη"
+        DRAFT = "draft", _("Σχέδιο")
+        PUBLISHED = "published", _("Δημοσιευμένη")
+        ARCHIVED = "archived", _("Αρχειοθετημένη")
 
     class Phase(models.TextChoices):
-        DRAFT = "draft", "Σχέδιο"
-        UPCOMING = "upcoming", "Προσεχώς"
-        OPEN = "open", "Ανοιχτή"
-        CLOSED = "closed", "Έκλεισε"
-        ARCHIVED = "archived", "Αρχειοθετημένη"
+        DRAFT = "draft", _("Σχέδιο")
+        UPCOMING = "upcoming", _("Προσεχώς")
+        OPEN = "open", _("Ανοιχτή")
+        CLOSED = "closed", _("Έκλεισε")
+        ARCHIVED = "archived", _("Αρχειοθετημένη")
 
     class AidRegime(models.TextChoices):
-        DE_MINIMIS = "de_minimis", "Ήσσονος σημασίας (Καν. (ΕΕ) 2023/2831)"
-        GBER = "gber", "Απαλλακτικός Κανονισμός ΓΑΚ (Καν. (ΕΕ) 651/2014)"
-        NOT_STATE_AID = "not_state_aid", "Δεν συνιστά κρατική ενίσχυση"
+        DE_MINIMIS = "de_minimis", _("Ήσσονος σημασίας (Καν. (ΕΕ) 2023/2831)")
+        GBER = "gber", _("Απαλλακτικός Κανονισμός ΓΑΚ (Καν. (ΕΕ) 651/2014)")
+        NOT_STATE_AID = "not_state_aid", _("Δεν συνιστά κρατική ενίσχυση")
 
     class ApplicantKind(models.TextChoices):
-        BUSINESS = "business", "Επιχείρηση"
-        CLUSTER = "cluster", "Φορέας συνεργατικού σχηματισμού"
-        NATURAL_PERSON = "natural_person", "Φυσικό πρόσωπο"
+        BUSINESS = "business", _("Επιχείρηση")
+        CLUSTER = "cluster", _("Φορέας συνεργατικού σχηματισμού")
+        NATURAL_PERSON = "natural_person", _("Φυσικό πρόσωπο")
 
     class EvaluationMethod(models.TextChoices):
-        FCFS_DIRECT = "fcfs_direct", "Άμεση αξιολόγηση (σειρά προτεραιότητας)"
-        COMPARATIVE = "comparative", "Συγκριτική αξιολόγηση"
-        POINTS_RANKING = "points_ranking", "Μοριοδότηση και κατάταξη"
+        FCFS_DIRECT = "fcfs_direct", _("Άμεση αξιολόγηση (σειρά προτεραιότητας)")
+        COMPARATIVE = "comparative", _("Συγκριτική αξιολόγηση")
+        POINTS_RANKING = "points_ranking", _("Μοριοδότηση και κατάταξη")
 
     class OverPoolPolicy(models.TextChoices):
-        RESERVE_LIST = "reserve_list", "Λίστα επιλαχουσών (εγκεκριμένες μη χρηματοδοτούμενες)"
-        REFUSE = "refuse", "Απόρριψη υποβολής όταν εξαντληθεί ο προϋπολογισμός"
+        RESERVE_LIST = "reserve_list", _("Λίστα επιλαχουσών (εγκεκριμένες μη χρηματοδοτούμενες)")
+        REFUSE = "refuse", _("Απόρριψη υποβολής όταν εξαντληθεί ο προϋπολογισμός")
 
     class TiePolicy(models.TextChoices):
-        SUBMISSION_TIME = "submission_time", "Νωρίτερη οριστική υποβολή"
-        CRITERIA_ORDER = "criteria_order", "Σειρά κριτηρίων και μετά χρόνος υποβολής"
-        COMMITTEE = "committee", "Απόφαση επιτροπής / αύξηση προϋπολογισμού"
+        SUBMISSION_TIME = "submission_time", _("Νωρίτερη οριστική υποβολή")
+        CRITERIA_ORDER = "criteria_order", _("Σειρά κριτηρίων και μετά χρόνος υποβολής")
+        COMMITTEE = "committee", _("Απόφαση επιτροπής / αύξηση προϋπολογισμού")
 
     class KadListMode(models.TextChoices):
-        NONE = "none", "Χωρίς λίστα ΚΑΔ"
-        EXCLUDE = "exclude", "Λίστα αποκλειόμενων ΚΑΔ"
-        ALLOW = "allow", "Λίστα επιλέξιμων ΚΑΔ"
+        NONE = "none", _("Χωρίς λίστα ΚΑΔ")
+        EXCLUDE = "exclude", _("Λίστα αποκλειόμενων ΚΑΔ")
+        ALLOW = "allow", _("Λίστα επιλέξιμων ΚΑΔ")
 
     class KadScope(models.TextChoices):
-        MAIN = "main", "Μόνο ο κύριος ΚΑΔ"
-        MAIN_AND_ESTABLISHMENT = "main_and_establishment", "Κύριος ΚΑΔ και ΚΑΔ της εγκατάστασης"
-        ANY = "any", "Οποιοσδήποτε ενεργός ΚΑΔ"
+        MAIN = "main", _("Μόνο ο κύριος ΚΑΔ")
+        MAIN_AND_ESTABLISHMENT = "main_and_establishment", _("Κύριος ΚΑΔ και ΚΑΔ της εγκατάστασης")
+        ANY = "any", _("Οποιοσδήποτε ενεργός ΚΑΔ")
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="calls")
     code = models.SlugField("κωδικός", max_length=60, unique=True)
@@ -167,6 +168,9 @@ class Call(ConcurrentTransitionMixin, models.Model):
         "άρθρα ΓΑΚ", max_length=60, blank=True, help_text="π.χ. «25, 27» για Καν. 651/2014"
     )
     action_code = models.CharField("κωδικός δράσης", max_length=60, blank=True)
+    # Folded title, code, summary, programme and action code (opske.search), written by the
+    # services that write the call, so that search ignores accents and case on every database.
+    search_text = models.TextField("κείμενο αναζήτησης", blank=True, default="", editable=False)
     call_code = models.CharField("κωδικός πρόσκλησης ΟΠΣ", max_length=60, blank=True)
     operation_code = models.CharField("κωδικός πράξης ΟΠΣ", max_length=60, blank=True)
     managing_authority = models.CharField("διαχειριστική αρχή", max_length=300, blank=True)
@@ -422,9 +426,9 @@ class EligibleArea(models.Model):
     """An eligible area at region, regional-unit or municipality level, optionally tied to a pool."""
 
     class Level(models.TextChoices):
-        REGION = "region", "Περιφέρεια"
-        REGIONAL_UNIT = "regional_unit", "Περιφερειακή ενότητα"
-        MUNICIPALITY = "municipality", "Δήμος"
+        REGION = "region", _("Περιφέρεια")
+        REGIONAL_UNIT = "regional_unit", _("Περιφερειακή ενότητα")
+        MUNICIPALITY = "municipality", _("Δήμος")
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="areas")
     level = models.CharField("επίπεδο", max_length=20, choices=Level.choices)
@@ -502,10 +506,10 @@ class ExpenseCategory(models.Model):
     """An eligible expense sub-category with its GBER article, budget group and aid intensity."""
 
     class BudgetGroup(models.TextChoices):
-        INVESTMENT = "investment", "Επενδυτικές δαπάνες"
-        OPERATING = "operating", "Λειτουργικές δαπάνες"
-        RND = "rnd", "Έρευνα και ανάπτυξη"
-        OTHER = "other", "Λοιπές"
+        INVESTMENT = "investment", _("Επενδυτικές δαπάνες")
+        OPERATING = "operating", _("Λειτουργικές δαπάνες")
+        RND = "rnd", _("Έρευνα και ανάπτυξη")
+        OTHER = "other", _("Λοιπές")
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="expense_categories")
     code = models.CharField("κωδικός ΟΠΣΚΕ", max_length=10)
@@ -565,11 +569,11 @@ class RequiredAttachment(models.Model):
     """A document the applicant must upload, with its ΟΠΣΚΕ document code (category.type)."""
 
     class Stage(models.TextChoices):
-        APPLICATION = "application", "Αίτημα χρηματοδότησης"
-        MODIFICATION = "modification", "Αίτημα τροποποίησης"
-        ADVANCE = "advance", "Αίτημα προκαταβολής"
-        PAYMENT = "payment", "Αίτημα καταβολής ενίσχυσης"
-        PAYMENT_DOCS = "payment_docs", "Δικαιολογητικά πληρωμής"
+        APPLICATION = "application", _("Αίτημα χρηματοδότησης")
+        MODIFICATION = "modification", _("Αίτημα τροποποίησης")
+        ADVANCE = "advance", _("Αίτημα προκαταβολής")
+        PAYMENT = "payment", _("Αίτημα καταβολής ενίσχυσης")
+        PAYMENT_DOCS = "payment_docs", _("Δικαιολογητικά πληρωμής")
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="attachments")
     opske_code = models.CharField("κωδικός ΟΠΣΚΕ", max_length=10)
@@ -601,40 +605,40 @@ class CallDeadline(models.Model):
     """A deadline rule the platform's deadline engine applies later (kind, length, counting, anchor)."""
 
     class Kind(models.TextChoices):
-        CLARIFICATION_REPLY = "clarification_reply", "Απάντηση σε διευκρινίσεις"
-        OBJECTION = "objection", "Υποβολή ενστάσεων"
-        OBJECTION_DECISION = "objection_decision", "Απόφαση επί ενστάσεων"
-        HIRING = "hiring", "Πρόσληψη"
-        PAYMENT_REQUEST = "payment_request", "Αίτημα καταβολής"
-        PAYMENT_OBJECTION = "payment_objection", "Αντιρρήσεις επί επαλήθευσης / πληρωμής"
-        MODIFICATION_OBJECTION = "modification_objection", "Αντιρρήσεις επί τροποποίησης"
-        FIRST_VERIFICATION = "first_verification", "Πρώτο αίτημα επαλήθευσης"
-        FINAL_VERIFICATION = "final_verification", "Τελικό αίτημα επαλήθευσης"
-        COMPLETION = "completion", "Ολοκλήρωση έργου"
-        REPLACEMENT = "replacement", "Αντικατάσταση αποχωρήσαντος"
-        REPAYMENT = "repayment", "Επιστροφή ποσών"
-        OTHER = "other", "Άλλη"
+        CLARIFICATION_REPLY = "clarification_reply", _("Απάντηση σε διευκρινίσεις")
+        OBJECTION = "objection", _("Υποβολή ενστάσεων")
+        OBJECTION_DECISION = "objection_decision", _("Απόφαση επί ενστάσεων")
+        HIRING = "hiring", _("Πρόσληψη")
+        PAYMENT_REQUEST = "payment_request", _("Αίτημα καταβολής")
+        PAYMENT_OBJECTION = "payment_objection", _("Αντιρρήσεις επί επαλήθευσης / πληρωμής")
+        MODIFICATION_OBJECTION = "modification_objection", _("Αντιρρήσεις επί τροποποίησης")
+        FIRST_VERIFICATION = "first_verification", _("Πρώτο αίτημα επαλήθευσης")
+        FINAL_VERIFICATION = "final_verification", _("Τελικό αίτημα επαλήθευσης")
+        COMPLETION = "completion", _("Ολοκλήρωση έργου")
+        REPLACEMENT = "replacement", _("Αντικατάσταση αποχωρήσαντος")
+        REPAYMENT = "repayment", _("Επιστροφή ποσών")
+        OTHER = "other", _("Άλλη")
 
     class Unit(models.TextChoices):
-        DAYS = "days", "ημέρες"
-        MONTHS = "months", "μήνες"
-        YEARS = "years", "έτη"
+        DAYS = "days", _("ημέρες")
+        MONTHS = "months", _("μήνες")
+        YEARS = "years", _("έτη")
 
     class Counting(models.TextChoices):
-        CALENDAR = "calendar", "Ημερολογιακές"
-        WORKING = "working", "Εργάσιμες"
+        CALENDAR = "calendar", _("Ημερολογιακές")
+        WORKING = "working", _("Εργάσιμες")
 
     class Anchor(models.TextChoices):
-        NOTIFICATION = "notification", "Από την ηλεκτρονική κοινοποίηση"
-        DAY_AFTER_NOTIFICATION = "day_after_notification", "Από την επομένη της κοινοποίησης"
-        DAY_AFTER_POSTING = "day_after_posting", "Από την επομένη της ανάρτησης"
-        REQUEST = "request", "Από το αίτημα"
-        OBJECTION_DEADLINE = "objection_deadline", "Από τη λήξη της προθεσμίας ενστάσεων"
-        APPROVAL = "approval", "Από την έγκριση (Τ0)"
-        REFERRAL = "referral", "Από την προσκόμιση του συστατικού σημειώματος"
-        PERIOD_END = "period_end", "Από τη λήξη της περιόδου"
-        FORMAL_END = "formal_end", "Από τη λήξη του έργου"
-        EVENT = "event", "Από το γεγονός"
+        NOTIFICATION = "notification", _("Από την ηλεκτρονική κοινοποίηση")
+        DAY_AFTER_NOTIFICATION = "day_after_notification", _("Από την επομένη της κοινοποίησης")
+        DAY_AFTER_POSTING = "day_after_posting", _("Από την επομένη της ανάρτησης")
+        REQUEST = "request", _("Από το αίτημα")
+        OBJECTION_DEADLINE = "objection_deadline", _("Από τη λήξη της προθεσμίας ενστάσεων")
+        APPROVAL = "approval", _("Από την έγκριση (Τ0)")
+        REFERRAL = "referral", _("Από την προσκόμιση του συστατικού σημειώματος")
+        PERIOD_END = "period_end", _("Από τη λήξη της περιόδου")
+        FORMAL_END = "formal_end", _("Από τη λήξη του έργου")
+        EVENT = "event", _("Από το γεγονός")
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="deadlines")
     kind = models.CharField("είδος", max_length=30, choices=Kind.choices)
@@ -660,9 +664,9 @@ class EvaluationCriterion(models.Model):
     """An evaluation criterion: binary (ΝΑΙ/ΟΧΙ), scored with weight and sub-criteria, or points."""
 
     class Kind(models.TextChoices):
-        BINARY = "binary", "Ναι/Όχι"
-        SCORED = "scored", "Βαθμολογούμενο"
-        POINTS = "points", "Μοριοδότηση"
+        BINARY = "binary", _("Ναι/Όχι")
+        SCORED = "scored", _("Βαθμολογούμενο")
+        POINTS = "points", _("Μοριοδότηση")
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
     code = models.CharField("α/α", max_length=10)

@@ -40,6 +40,7 @@ from opske.audit.chain import record
 from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opske.money import format_eur
 from opske.rawrows import execute_prepared
+from opske.search import search_document
 
 EDITABLE_FIELDS = (*CALL_SETTINGS_FIELDS, *CALL_LIST_FIELDS, "config")
 
@@ -158,6 +159,13 @@ def _apply_fields(call: Call, fields: dict) -> None:
         )
     if call.total_budget is None or money(call.total_budget) < 0:
         raise ValidationFailed(fields={"total_budget": ["Ο προϋπολογισμός πρέπει να είναι μη αρνητικός."]})
+    call.search_text = call_search_text(call)
+
+
+def call_search_text(call: Call) -> str:
+    """What the call lists search (opske.search): title, code, summary, programme, action code."""
+    programme = call.programme.title if call.programme_id else ""
+    return search_document(call.title, call.code, call.summary, programme, call.action_code)
 
 
 def publish_problems(call: Call) -> dict[str, list[str]]:

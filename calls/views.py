@@ -29,6 +29,7 @@ from calls.forms import (
 from calls.models import Call
 from calls.versioning import SECTIONS, diff_snapshots
 from opske.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
+from opske.search import filter_folded
 
 PAGE_SIZE = 10
 
@@ -114,7 +115,7 @@ def manage_list(request):
         qs = qs.filter(status=status)
     q = (request.GET.get("q") or "").strip()
     if q:
-        qs = qs.filter(title__icontains=q) | qs.filter(code__icontains=q)
+        qs = filter_folded(qs, "search_text", q)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(
         request,

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q
 
 from evaluation.models import Assignment, Evaluation
+from opske.search import folded_match
 
 
 class AssignmentFilterSet(django_filters.FilterSet):
@@ -18,9 +19,10 @@ class AssignmentFilterSet(django_filters.FilterSet):
         fields = ["state", "call"]
 
     def search(self, qs, name, value):
+        value = (value or "").strip()
         return qs.filter(
             Q(application__protocol_number__icontains=value)
-            | Q(application__business__name__icontains=value)
+            | folded_match("application__business__search_text", value)
             | Q(application__business__afm=value)
         )
 
@@ -34,8 +36,10 @@ class ReviewFilterSet(django_filters.FilterSet):
         fields = ["state"]
 
     def search(self, qs, name, value):
+        value = (value or "").strip()
         return qs.filter(
-            Q(application__protocol_number__icontains=value) | Q(application__business__name__icontains=value)
+            Q(application__protocol_number__icontains=value)
+            | folded_match("application__business__search_text", value)
         )
 
 

@@ -2,6 +2,9 @@
 
 One place for every page, PDF, e-mail and export (issue 10 item 8): never ISO text, never
 microseconds, never UTC. Naive datetimes are taken as already in Athens time.
+
+Forms read dates in Greek notation through `parse_date` (dd/mm/yyyy first; ISO too, since a
+browser's date picker and the API send it).
 """
 
 from __future__ import annotations
@@ -75,3 +78,23 @@ def xlsx_datetime(value: datetime.datetime | None) -> datetime.datetime | None:
     if value is None:
         return None
     return to_athens(value).replace(tzinfo=None, microsecond=0)
+
+
+# Forms (settings.DATE_INPUT_FORMATS) and `parse_date` accept these, Greek first.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%Y-%m-%d"]
+DATE_DISPLAY = "%d/%m/%Y"
+
+
+def parse_date(value) -> datetime.date:
+    """«31/12/2025», «31-12-2025», «31.12.2025», «31/12/25» or «2025-12-31» → date; ValueError else."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value or "").strip()
+    for fmt in DATE_INPUT_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"Μη έγκυρη ημερομηνία «{text}»· γράψτε ΗΗ/ΜΜ/ΕΕΕΕ, π.χ. 31/12/2025.")

@@ -73,6 +73,9 @@ def test_business_applies_is_blocked_by_an_excluded_place_fixes_it_and_submits(p
 
     seen(page)
     _fill_position(page, "Κεντρικής Μακεδονίας", "Θεσσαλονίκης", "Θεσσαλονίκης")  # outside the areas
+    # the step is saved and says at once, at the row, that the place is outside the areas
+    assert "δεν είναι επιλέξιμη" in page.locator("#position-1").inner_text()
+    page.get_by_role("link", name="Δήλωση de minimis", exact=True).click()
     page.wait_for_url("**/step/de_minimis/")
     seen(page)
     page.get_by_label("Δηλώνω υπεύθυνα").check()
@@ -142,7 +145,9 @@ def test_a_dropped_connection_loses_nothing_typed(page, portal_url):
     assert page.get_by_label("Ειδικότητα 1").input_value() == "Χειριστής μηχανημάτων"
     assert "Επαναφέρθηκαν" in page.locator("#autosave-status").inner_text()
     page.get_by_role("button", name="Αποθήκευση και συνέχεια").click()
-    page.wait_for_url("**/step/de_minimis/")
+    # saved; the step stays open because the position still lacks its category (checked on save)
+    page.wait_for_selector("#step-problems")
     seen(page)
+    assert "κατηγορία" in page.locator("#position-1").inner_text()
     app = Application.objects.filter(call=call, business__afm="804773470").latest("pk")
     assert app.positions.get().specialty == "Χειριστής μηχανημάτων"

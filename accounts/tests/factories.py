@@ -1,6 +1,7 @@
 import factory
 
 from accounts.models import Business, BusinessActivity, Membership, Person, Role, RoleAssignment, User
+from opske.search import search_document
 
 
 def afm_with_check_digit(first8: str) -> str:
@@ -42,6 +43,7 @@ class BusinessFactory(factory.django.DjangoModelFactory):
     legal_form = "ΙΚΕ"
     postal_code = "50100"
     city = "ΚΟΖΑΝΗ"
+    search_text = factory.LazyAttribute(lambda o: search_document(o.name, o.afm))
     activity = factory.RelatedFactory(
         "accounts.tests.factories.BusinessActivityFactory", factory_related_name="business"
     )

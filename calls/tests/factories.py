@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.models import Role, RoleAssignment, User
 from calls import services
 from calls.models import BudgetPool, Call, Programme
+from opske.search import search_document
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -59,6 +60,7 @@ class CallFactory(factory.django.DjangoModelFactory):
     total_budget = Decimal("100000.00")
     submission_opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
     submission_closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+    search_text = factory.LazyAttribute(lambda o: search_document(o.title, o.code, o.programme.title))
 
     @factory.post_generation
     def pool(self, create, extracted, **kwargs):

@@ -110,6 +110,8 @@ LANGUAGE_CODE = "el"
 LANGUAGES = [("el", "Ελληνικά"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Athens"
+# Dates are typed day first (31/12/2025); one list for every form (opske/dates.py).
+
 USE_I18N = True
 USE_TZ = True
 

@@ -39,3 +39,20 @@ def audit_history_url(context, obj) -> str:
         return ""
     meta = obj._meta
     return reverse("opske:audit-history", args=[meta.app_label, meta.model_name, obj.pk])
+
+
+@register.filter
+def get_item(mapping, key):
+    """`{{ row_errors|get_item:forloop.counter }}`: a dict's value by a computed key (None if absent)."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def greek_date(value):
+    """A date or ISO date string as dd/mm/yyyy (opske.dates); "" for nothing; other text as typed."""
+    from opske.dates import format_date
+
+    return format_date(value) if value else ""
