@@ -47,7 +47,7 @@ def _apply(page, portal_url) -> Application:
     follow(page, page.get_by_role("button", name="Υποβολή αίτησης"))
     page.get_by_label("Τίτλος έργου").fill("Έξυπνη αγροδιατροφή Κεντρικής Μακεδονίας")
     page.get_by_label("Είδος σχηματισμού").select_option("existing")
-    page.get_by_label("Τομέας εξειδίκευσης").fill("Αγροδιατροφή")
+    page.get_by_label("Τομέας εξειδίκευσης").select_option("Αγροδιατροφική αλυσίδα")
     page.get_by_label("E-mail κοινοποιήσεων").fill("info@cluster.example.gr")
     follow(page, page.get_by_role("button", name="Αποθήκευση και συνέχεια"), url="**/step/partners/")
     for n, afm in enumerate([RESEARCH, *SMES], 1):

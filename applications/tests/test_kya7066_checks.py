@@ -159,13 +159,15 @@ def test_pending_settings_keep_their_keys_but_are_hidden_from_the_editor():
     from calls.gaps import GAPS_BY_KEY, gaps_for_method
 
     shown = {g.key for g in gaps_for_method("fcfs_direct")}
-    for key in (
-        "hiring_deadline_anchor",
-        "clawback_reading",
-        "late_payment_request",
-        "never_employed_category",
+    # the hiring deadline and the referral's category belong to operations; a late claim and the
+    # clawback to payments (issues 12 and 13)
+    for key, capability in (
+        ("hiring_deadline_anchor", "operations"),
+        ("never_employed_category", "operations"),
+        ("clawback_reading", "payments"),
+        ("late_payment_request", "payments"),
     ):
-        assert GAPS_BY_KEY[key].pending == "operations" and key not in shown
+        assert GAPS_BY_KEY[key].pending == capability and key not in shown
     assert {"headcount_window", "clarification_days_counting", "interoperable_prerequisite_failure"} <= shown
 
 

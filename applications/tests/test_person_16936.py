@@ -80,7 +80,7 @@ def test_the_person_sees_the_first_application_cancelled_in_her_list(kya16936):
     # A citizen's pages carry no business wording: no priority, no requested amount, no ΚΥΑ 7066.
     for page in (listing, detail):
         assert "προτεραιότητ" not in page.lower()
-        assert "0,00 €" not in page and "ΚΥΑ 7066" not in page
+        assert "Αιτούμενο ποσό" not in page and ">0,00 €" not in page and "ΚΥΑ 7066" not in page
 
 
 def test_a_business_call_still_refuses_a_second_application(world):
