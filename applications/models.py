@@ -134,6 +134,17 @@ class Application(ConcurrentTransitionMixin, models.Model):
         return f"{self.person.last_name} {self.person.first_name} ({self.person.amka})"
 
     @property
+    def public_label(self) -> str:
+        """The applicant as an act published on Diavgeia names it: a legal entity by name and ΑΦΜ; a
+        sole proprietor (a natural person) by name only, never the person's ΑΦΜ; a citizen applicant
+        (ΚΥΑ 16936, published by code) by the application's protocol number only."""
+        if self.business_id:
+            if self.business.is_natural_person:
+                return self.business.name
+            return f"{self.business.name} ({self.business.afm})"
+        return f"αιτών/ούσα με κωδικό αίτησης {self.protocol_number or self.pk}"
+
+    @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
 

@@ -908,7 +908,8 @@ def decision_context(decision: Decision) -> dict:
         "call_code": call.call_code or call.code,
         "legal_act": call.programme.legal_act if call.programme_id else "",
         "application": str(app),
-        "applicant": app.applicant_label,
+        # The act goes to Diavgeia: nothing personal beyond what may be published (Application.public_label).
+        "applicant": app.public_label,
         "kind": decision.kind,
         "amount_total": f"{decision.amount_total:.2f}",
         "de_minimis_amount": f"{decision.de_minimis_amount:.2f}",

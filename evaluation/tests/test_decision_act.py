@@ -176,3 +176,20 @@ def test_setting_decision_act_changes_outcome(kya7066, supervisor):
     )
     text = " ".join(pdf_text(render_pdf("evaluation/pdf/decision.html", context)).split())
     assert "ΚΠΑ2 ΚΟΖΑΝΗΣ" in text and "Κοζάνη," in text and "Ο ΠΡΟΪΣΤΑΜΕΝΟΣ ΤΟΥ ΚΠΑ2 ΚΟΖΑΝΗΣ" in text
+
+
+def test_an_act_for_a_sole_proprietor_names_the_business_but_not_the_persons_afm(kya7066):
+    # given a ΚΥΑ 7066 application of a sole proprietorship (its ΑΦΜ is a natural person's)
+    app, _ = submitted_application(kya7066)
+    business = app.business
+    business.is_natural_person = True
+    business.save(update_fields=["is_natural_person"])
+    app.refresh_from_db()
+    decision = Decision(application=app, kind=Decision.Kind.APPROVAL, protocol_number="Δ-1")
+
+    # when the act that goes to Diavgeia is composed
+    context = services.decision_context(decision)
+
+    # then it names the business, never the person's ΑΦΜ (which staff pages still show)
+    assert context["applicant"] == business.name
+    assert business.afm not in context["applicant"] and business.afm in app.applicant_label
