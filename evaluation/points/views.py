@@ -134,26 +134,36 @@ def round_fetch(request, pk):
     return redirect("points:round-detail", pk=rnd.pk)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@_guard
-def provisional_post(request, pk):
+def _confirmed_action(request, pk, *, act, unconfirmed: str, done: str, template: str, context):
+    """A manager's irreversible step on a round: the page states what it does; the POST acts only
+    with its confirmation ticked, else it returns to the page and nothing changes."""
     rnd = _round(request, pk)
     services.require_manager(request.user)
     if request.method == "POST":
         if not request.POST.get("confirm"):
-            messages.error(request, "Επιβεβαιώστε την ανάρτηση.")
-            return redirect("points:provisional-post", pk=rnd.pk)
+            messages.error(request, unconfirmed)
+            return redirect(request.path)
         try:
-            services.provisional_tables_post(actor=request.user, round_id=rnd.pk)
+            act(actor=request.user, round_id=rnd.pk)
         except ApplicationError as exc:
             return _fail(request, exc, request.path)
-        messages.success(request, "Αναρτήθηκαν ο Προσωρινός Πίνακας Κατάταξης και ο Πίνακας Αποκλειομένων.")
+        messages.success(request, done)
         return redirect("points:round-detail", pk=rnd.pk)
-    return render(
+    return render(request, template, {"rnd": rnd, **context(rnd)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_guard
+def provisional_post(request, pk):
+    return _confirmed_action(
         request,
-        "evaluation/points/confirm_post.html",
-        {"rnd": rnd, "kind": "provisional", "counts": services.assessment_counts(rnd)},
+        pk,
+        act=services.provisional_tables_post,
+        unconfirmed="Επιβεβαιώστε την ανάρτηση.",
+        done="Αναρτήθηκαν ο Προσωρινός Πίνακας Κατάταξης και ο Πίνακας Αποκλειομένων.",
+        template="evaluation/points/confirm_post.html",
+        context=lambda rnd: {"kind": "provisional", "counts": services.assessment_counts(rnd)},
     )
 
 
@@ -161,22 +171,14 @@ def provisional_post(request, pk):
 @require_http_methods(["GET", "POST"])
 @_guard
 def final_post(request, pk):
-    rnd = _round(request, pk)
-    services.require_manager(request.user)
-    if request.method == "POST":
-        if not request.POST.get("confirm"):
-            messages.error(request, "Επιβεβαιώστε την ανάρτηση.")
-            return redirect("points:final-post", pk=rnd.pk)
-        try:
-            services.final_table_post(actor=request.user, round_id=rnd.pk)
-        except ApplicationError as exc:
-            return _fail(request, exc, request.path)
-        messages.success(request, "Αναρτήθηκε ο Οριστικός Πίνακας Κατάταξης Ανέργων.")
-        return redirect("points:round-detail", pk=rnd.pk)
-    return render(
+    return _confirmed_action(
         request,
-        "evaluation/points/confirm_post.html",
-        {"rnd": rnd, "kind": "final", "counts": services.assessment_counts(rnd)},
+        pk,
+        act=services.final_table_post,
+        unconfirmed="Επιβεβαιώστε την ανάρτηση.",
+        done="Αναρτήθηκε ο Οριστικός Πίνακας Κατάταξης Ανέργων.",
+        template="evaluation/points/confirm_post.html",
+        context=lambda rnd: {"kind": "final", "counts": services.assessment_counts(rnd)},
     )
 
 
@@ -185,23 +187,14 @@ def final_post(request, pk):
 @_guard
 def objections_close(request, pk):
     """Close the objection window early once every candidate has objected (Art. 5(8)); confirmed."""
-    rnd = _round(request, pk)
-    services.require_manager(request.user)
-    if request.method == "POST":
-        if not request.POST.get("confirm"):
-            messages.error(request, "Επιβεβαιώστε τη λήξη της προθεσμίας ενστάσεων.")
-            return redirect("points:objections-close", pk=rnd.pk)
-        try:
-            services.points_round_close_objections_exhausted(actor=request.user, round_id=rnd.pk)
-        except ApplicationError as exc:
-            return _fail(request, exc, request.path)
-        messages.success(request, "Η προθεσμία ενστάσεων έληξε· εξετάστε τις ενστάσεις.")
-        return redirect("points:round-detail", pk=rnd.pk)
-    return render(
+    return _confirmed_action(
         request,
-        "evaluation/points/confirm_close_objections.html",
-        {
-            "rnd": rnd,
+        pk,
+        act=services.points_round_close_objections_exhausted,
+        unconfirmed="Επιβεβαιώστε τη λήξη της προθεσμίας ενστάσεων.",
+        done="Η προθεσμία ενστάσεων έληξε· εξετάστε τις ενστάσεις.",
+        template="evaluation/points/confirm_close_objections.html",
+        context=lambda rnd: {
             "remaining": services.candidates_without_objection(rnd),
             "objection_count": rnd.objections.count(),
         },
