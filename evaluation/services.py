@@ -38,6 +38,7 @@ from applications.services import kad_problems_for as application_kad_problems
 from calls.gaps import gap_value
 from calls.models import BudgetPool, Call, CallDeadline
 from calls.services import pool_commit, pool_lock, pool_release
+from evaluation import hooks as decision_hooks
 from evaluation.methods import method_for
 from evaluation.models import (
     Assignment,
@@ -1238,6 +1239,7 @@ def decision_record_notified(*, decision_id: int, sent_at: datetime.datetime) ->
         )
         if grant_rules.inclusion_follows(method=call.evaluation_method, kind=d.kind):
             inclusion_decision_draft(approval=d)
+        decision_hooks.decision_notified(d)
     return d
 
 

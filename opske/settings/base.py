@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "evaluation",
     "evaluation.points",
     "evaluation.comparative",
+    "operations",
     "verification",
     "payments",
 ]

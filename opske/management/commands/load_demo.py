@@ -17,6 +17,7 @@ DEMO_MODULES = [
     "evaluation",
     "evaluation.points",
     "evaluation.comparative",
+    "operations",
     "verification",
     "payments",
 ]

@@ -1,0 +1,92 @@
+"""The beneficiary's verification request / expenditure declaration (αίτημα επαλήθευσης, Δελτίο
+Δήλωσης Δαπανών, ΔΔΔ) and its itemised expenditure (the «λογιστική κατάσταση», Guidance Ο.3 §4.3.1.B).
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+ZERO = Decimal("0.00")
+
+
+class VerificationRequest(ConcurrentTransitionMixin, models.Model):
+    class Kind(models.TextChoices):
+        FIRST = "first", "Πρώτο αίτημα επαλήθευσης"
+        INTERIM = "interim", "Ενδιάμεσο αίτημα επαλήθευσης"
+        FINAL = "final", "Τελικό αίτημα επαλήθευσης"
+        PERIOD = "period", "Αίτημα περιόδου (δίμηνο)"
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Προσωρινή αποθήκευση"
+        SUBMITTED = "submitted", "Υποβλήθηκε"
+
+    operation = models.ForeignKey(
+        "operations.Operation", on_delete=models.PROTECT, related_name="verification_requests"
+    )
+    seq = models.PositiveIntegerField("α/α ΔΔΔ")
+    kind = models.CharField("είδος", max_length=10, choices=Kind.choices)
+    state = FSMField("κατάσταση", max_length=20, choices=State.choices, default=State.DRAFT, protected=True)
+    period_start = models.DateField("περίοδος από", null=True, blank=True)
+    period_end = models.DateField("περίοδος έως", null=True, blank=True)
+    declared_total = models.DecimalField("δηλωθέν ποσό (€)", max_digits=14, decimal_places=2, default=ZERO)
+    accepted_total = models.DecimalField(
+        "ποσό «αποδεκτό διαχείρισης» (€)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    # Guidance Ο.3 §4.3.1.A, §4.3.3: flags the beneficiary declares.
+    is_final = models.BooleanField("τελικό ΔΔΔ", default=False)
+    advance_only = models.BooleanField("μόνο προκαταβολή σύμβασης", default=False)
+    ex_post_contract = models.BooleanField("δαπάνη σύμβασης χωρίς προληπτικό έλεγχο", default=False)
+    # Guidance Ο.3 §4.3.1.A (box): the selection for a desk check, with the rule or the reason.
+    selected = models.BooleanField("προς επαλήθευση", null=True, blank=True)
+    selection_rule = models.CharField("κανόνας επιλογής", max_length=40, blank=True)
+    selection_reason = models.TextField("αιτιολόγηση επιλογής", blank=True)
+    stratum_at_selection = models.CharField("στρώμα κινδύνου κατά την επιλογή", max_length=10, blank=True)
+    score_at_selection = models.PositiveSmallIntegerField(
+        "βαθμολογία κινδύνου κατά την επιλογή", null=True, blank=True
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField("χρόνος υποβολής", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "αίτημα επαλήθευσης (ΔΔΔ)"
+        verbose_name_plural = "αιτήματα επαλήθευσης (ΔΔΔ)"
+        ordering = ["operation_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["operation", "seq"], name="uniq_request_seq")]
+
+    def __str__(self):
+        return f"ΔΔΔ {self.seq} · {self.operation}"
+
+    @transition(field=state, source=State.DRAFT, target=State.SUBMITTED)
+    def submit(self):
+        pass
+
+
+class ExpenditureItem(models.Model):
+    """One line of the declaration: an invoice or payroll document and its proof of payment."""
+
+    request = models.ForeignKey(VerificationRequest, on_delete=models.CASCADE, related_name="items")
+    category = models.CharField("κατηγορία δαπάνης", max_length=40)
+    supplier_name = models.CharField("προμηθευτής", max_length=300, blank=True)
+    supplier_afm = models.CharField("ΑΦΜ προμηθευτή", max_length=9, blank=True)
+    document_number = models.CharField("αριθμός παραστατικού", max_length=60, blank=True)
+    document_date = models.DateField("ημερομηνία παραστατικού", null=True, blank=True)
+    amount = models.DecimalField("καθαρό ποσό (€)", max_digits=14, decimal_places=2)
+    vat = models.DecimalField("ΦΠΑ (€)", max_digits=14, decimal_places=2, default=ZERO)
+    payment_proof = models.CharField("αποδεικτικό εξόφλησης", max_length=200, blank=True)
+    # Simplified cost options (Guidance Ο.3 §4.3.1.A: the first SCO expenditure is always checked).
+    sco_type = models.CharField("επιλογή απλοποιημένου κόστους", max_length=20, blank=True)
+    eligible_amount = models.DecimalField(
+        "επιλέξιμο ποσό (€)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    ineligible_reason = models.TextField("αιτιολογία μη επιλεξιμότητας", blank=True)
+
+    class Meta:
+        verbose_name = "δαπάνη ΔΔΔ"
+        verbose_name_plural = "δαπάνες ΔΔΔ"
+        ordering = ["request_id", "pk"]
+
+    def __str__(self):
+        return f"{self.document_number or self.pk} · {self.amount}"

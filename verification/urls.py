@@ -1,0 +1,6 @@
+"""Browser pages of verification/ (filled in area by area; each area may add its own urls module here)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "verification"
+urlpatterns: list = []
