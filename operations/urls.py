@@ -1,6 +1,8 @@
-"""Browser pages of operations/ (filled in area by area; each area may add its own urls module here)."""
+"""Browser pages of operations/ (Πράξεις). Areas keep their own url modules, included here."""
 
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "operations"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("operations.urls_hires")),
+]

@@ -1,6 +1,10 @@
-"""Browser pages of verification/ (filled in area by area; each area may add its own urls module here)."""
+"""Browser pages of verification/. Areas keep their own url modules, included here."""
 
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "verification"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("verification.urls_check")),
+    path("risk/", include("verification.urls_risk")),
+    path("onsite/", include("verification.urls_onsite")),
+]

@@ -1,5 +1,6 @@
 """The funded project (Πράξη) and its life. One module per area, re-exported here."""
 
 from operations.models.core import Operation, OperationBudgetLine
+from operations.models.modifications import Modification
 
-__all__ = ["Operation", "OperationBudgetLine"]
+__all__ = ["Modification", "Operation", "OperationBudgetLine"]

@@ -1,6 +1,8 @@
-"""Verification requests (ΔΔΔ), administrative and on-the-spot verification, and the Guidance Ο.3
-risk method. One module per area, re-exported here."""
+"""Verification requests (ΔΔΔ), administrative and on-the-spot verification, corrections (ΔΚΔ) and
+the Guidance Ο.3 risk method. One module per area, re-exported here."""
 
+from verification.models.corrections import Correction
+from verification.models.onsite import OnSiteVerification
 from verification.models.requests import ExpenditureItem, VerificationRequest
 
-__all__ = ["ExpenditureItem", "VerificationRequest"]
+__all__ = ["Correction", "ExpenditureItem", "OnSiteVerification", "VerificationRequest"]
