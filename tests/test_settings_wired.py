@@ -27,7 +27,17 @@ from calls.gaps import GAP_SETTINGS, PENDING_CALL_FIELDS
 from calls.schema import CALL_CONFIG_SCHEMA, CONFIG_CONTAINERS, pending_config_keys
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "applications", "calls", "evaluation", "interop", "operations", "opske", "payments", "verification")
+APPS = (
+    "accounts",
+    "applications",
+    "calls",
+    "evaluation",
+    "interop",
+    "operations",
+    "opske",
+    "payments",
+    "verification",
+)
 
 # Where a setting is defined, seeded, validated, stored or edited: a mention there is not a read.
 DEFINING = {
