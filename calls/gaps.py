@@ -188,7 +188,6 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "notification",
         "Πρόσκληση 004 §10.3 και 2η τροποποίηση Α.2 (ασυνέπεια 1).",
         ("comparative",),
-        pending="operations",
     ),
 )
 

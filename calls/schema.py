@@ -115,8 +115,8 @@ CALL_CONFIG_SCHEMA = {
         # Πρόσκληση 004 §9: all the documents of one application together «μικρότερο των 50 MB»
         # (decimal megabytes, as the call states them: 50 MB = 50,000,000 bytes).
         "attachments_total_max_mb": {"type": "integer", "minimum": 1},
-        "project_duration_months": _pending({"type": "integer", "minimum": 1}, "operations"),
-        "implementation_end_cap": _pending({"type": "string", "format": "date"}, "operations"),
+        "project_duration_months": {"type": "integer", "minimum": 1},
+        "implementation_end_cap": {"type": "string", "format": "date"},
         "gaps": {"type": "object", "additionalProperties": {"type": "string"}},
         # The decisions as Greek administrative acts (evaluation/pdf/decision.html): «Έχοντας υπόψη»
         # items, and the issuing authority's header, place, issuer and signatory.
@@ -131,7 +131,7 @@ CALL_CONFIG_SCHEMA = {
             },
             "additionalProperties": False,
         },
-        "implementation": _pending({"type": "object"}, "operations"),
+        "implementation": {"type": "object"},
         "notes": _pending({"type": "array", "items": {"type": "string"}}, "publication"),
     },
     "additionalProperties": False,

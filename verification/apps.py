@@ -5,3 +5,25 @@ class VerificationConfig(AppConfig):
     name = "verification"
     verbose_name = "Επαληθεύσεις"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from operations.hooks import open_payment_request_check
+
+        open_payment_request_check(open_verification_request)
+
+
+# States of a verification request that are over: nothing more happens on it. A request in any
+# other state past the draft is «open» for the rule on major modifications (ΚΥΑ 7066 Art. 9.2 ΙΙ,
+# Πρόσκληση 004 §12.3).
+CLOSED_STATES = ("closed", "withdrawn", "cancelled")
+
+
+def open_verification_request(operation) -> bool:
+    from verification.models import VerificationRequest
+
+    return (
+        VerificationRequest.objects.filter(operation=operation)
+        .exclude(state=VerificationRequest.State.DRAFT)
+        .exclude(state__in=CLOSED_STATES)
+        .exists()
+    )

@@ -1,6 +1,14 @@
 """The funded project (Πράξη) and its life. One module per area, re-exported here."""
 
-from operations.models.core import Operation, OperationBudgetLine
+from operations.models.core import Operation, OperationBudgetLine, OperationVersion
 from operations.models.modifications import Modification
+from operations.models.obligations import Obligation, ObligationCheck
 
-__all__ = ["Modification", "Operation", "OperationBudgetLine"]
+__all__ = [
+    "Modification",
+    "Obligation",
+    "ObligationCheck",
+    "Operation",
+    "OperationBudgetLine",
+    "OperationVersion",
+]

@@ -34,6 +34,10 @@ class Operation(ConcurrentTransitionMixin, models.Model):
     )
     starts_on = models.DateField("έναρξη υλοποίησης")
     ends_on = models.DateField("λήξη υλοποίησης", null=True, blank=True)
+    # ΚΥΑ 7066 Art. 9.2 Ι.iii: an extension moves the no-dismissal commitment by the same days.
+    no_dismissal_until = models.DateField("δέσμευση μη απόλυσης έως", null=True, blank=True)
+    # Πρόσκληση 004 §13, §14.2: the final payment starts the 3-year long-term obligations.
+    completed_on = models.DateField("ολοκλήρωση (τελική πληρωμή)", null=True, blank=True)
     # Guidance Ο.3 §4.2.2: stratification is per Programme and per management body (ΔΑ or ΕΦ).
     management_body = models.CharField("φορέας διαχείρισης", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -72,3 +76,31 @@ class OperationBudgetLine(models.Model):
 
     def __str__(self):
         return f"{self.operation} · {self.category}"
+
+
+class OperationVersion(models.Model):
+    """One approved state of the operation's data: version 1 at the start, one more for each
+    approved modification (ΚΥΑ 7066 Art. 9.4: the decision is amended or updated; Πρόσκληση 004
+    §12.5: the Technical Annex is updated)."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField("έκδοση")
+    starts_on = models.DateField("έναρξη υλοποίησης")
+    ends_on = models.DateField("λήξη υλοποίησης", null=True, blank=True)
+    no_dismissal_until = models.DateField("δέσμευση μη απόλυσης έως", null=True, blank=True)
+    approved_total = models.DecimalField("εγκεκριμένος προϋπολογισμός (€)", max_digits=14, decimal_places=2)
+    # [{"category", "label", "amount"}] as strings with two decimals.
+    budget = models.JSONField("εγκεκριμένος προϋπολογισμός ανά κατηγορία", default=list, blank=True)
+    modification = models.OneToOneField(
+        "operations.Modification", null=True, blank=True, on_delete=models.PROTECT, related_name="version"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "έκδοση εγκεκριμένων στοιχείων πράξης"
+        verbose_name_plural = "εκδόσεις εγκεκριμένων στοιχείων πράξης"
+        ordering = ["operation_id", "-number"]
+        constraints = [models.UniqueConstraint(fields=["operation", "number"], name="uniq_operation_version")]
+
+    def __str__(self):
+        return f"{self.operation} · έκδοση {self.number}"

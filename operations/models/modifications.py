@@ -26,8 +26,10 @@ class Modification(ConcurrentTransitionMixin, models.Model):
     operation = models.ForeignKey(
         "operations.Operation", on_delete=models.PROTECT, related_name="modifications"
     )
+    number = models.PositiveIntegerField("α/α αιτήματος", default=1)
+    protocol_number = models.CharField("αριθμός πρωτοκόλλου", max_length=60, blank=True)
     severity = models.CharField("είδος", max_length=10, choices=Severity.choices)
-    type_code = models.CharField("κωδικός τύπου ΟΠΣΚΕ", max_length=4, blank=True)
+    type_code = models.CharField("κωδικός τύπου ΟΠΣΚΕ", max_length=12, blank=True)
     characterisation = models.CharField(
         "χαρακτηρισμός", max_length=10, choices=Characterisation.choices, default=Characterisation.NECESSARY
     )
@@ -48,6 +50,9 @@ class Modification(ConcurrentTransitionMixin, models.Model):
         verbose_name = "αίτημα τροποποίησης"
         verbose_name_plural = "αιτήματα τροποποίησης"
         ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["operation", "number"], name="uniq_modification_number")
+        ]
 
     def __str__(self):
         return f"Τροποποίηση #{self.pk} · {self.operation}"
