@@ -38,6 +38,7 @@ ROLE_AREAS = {
         ("Συγκριτική αξιολόγηση (πίνακες κατάταξης)", "evaluation_comparative:rounds"),
         ("Μοριοδότηση και πίνακες ΚΥΑ 16936", "points:round-list"),
         ("Κονσόλα μητρώων και αναμονές", "interop:console"),
+        ("Πράξεις σε υλοποίηση", "operations:staff-list"),
         ("Ημερολόγιο ενεργειών (audit)", "opske:audit-list"),
     ],
     Role.EVALUATOR: [
@@ -56,13 +57,16 @@ ROLE_AREAS = {
         ("Συγκριτική αξιολόγηση: έγκριση αποτελεσμάτων", "evaluation_comparative:rounds"),
         ("Πίνακες, παραπομπές ΚΠΑ2 και αντικαταστάσεις (ΚΥΑ 16936)", "points:round-list"),
         ("Κονσόλα μητρώων, αναμονές και χειροκίνητοι έλεγχοι", "interop:console"),
+        ("Πράξεις: τροποποιήσεις, ολοκλήρωση, μακροχρόνιες υποχρεώσεις", "operations:staff-list"),
     ],
     Role.VERIFIER: [
+        ("Πράξεις σε υλοποίηση", "operations:staff-list"),
         ("Αιτήματα επαλήθευσης", None),
         ("Δειγματοληψία και επιτόπιες επαληθεύσεις", None),
         ("Ανάλυση κινδύνου", None),
     ],
     Role.PAYMENT_OFFICER: [
+        ("Πράξεις σε υλοποίηση", "operations:staff-list"),
         ("Εντολές πληρωμής", None),
         ("Προκαταβολές και ενδιάμεσες πληρωμές", None),
         ("Ανακτήσεις", None),
@@ -72,6 +76,7 @@ ROLE_AREAS = {
         ("Αιτήσεις ανά πρόσκληση", "applications:staff-list"),
         ("Αποφάσεις", "evaluation:reviews"),
         ("Ενστάσεις", "evaluation:objections"),
+        ("Πράξεις", "operations:staff-list"),
     ],
 }
 

@@ -7,7 +7,18 @@ class OperationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from accounts.dashboard import register_panel
         from evaluation.hooks import on_decision_notified
         from operations import hooks
+        from operations.selectors import operations_for_member
 
         on_decision_notified(hooks.start_operation_on_notice)
+        # «Οι πράξεις μου» on the business's dashboard, after its applications.
+        register_panel(
+            audience="business",
+            template="operations/_my_operations.html",
+            context=lambda request, business: {
+                "operations": operations_for_member(request.user).filter(business=business)[:10]
+            },
+            order=20,
+        )

@@ -2,7 +2,16 @@
 
 from django.urls import include, path
 
+from operations import views
+
 app_name = "operations"
 urlpatterns: list = [
+    path("mine/", views.my_list, name="my-list"),
+    path("staff/", views.staff_list, name="staff-list"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/modifications/new/", views.modification_new, name="modification-new"),
+    path("modifications/<int:pk>/", views.modification_detail, name="modification"),
+    path("<int:pk>/complete/", views.complete, name="complete"),
+    path("obligation-checks/<int:pk>/", views.obligation_check, name="obligation-check"),
     path("", include("operations.urls_hires")),
 ]

@@ -1,0 +1,35 @@
+"""FilterSets of the operations lists (shared by the HTML lists and, later, the API)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+
+from calls.models import Call
+from operations.models import Operation
+from opske.search import folded_match
+
+
+class OperationFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Αναζήτηση (κωδικός, δικαιούχος, ΑΦΜ)")
+    call = django_filters.ModelChoiceFilter(
+        queryset=Call.objects.order_by("code"), label="Πρόσκληση", empty_label="Όλες"
+    )
+    state = django_filters.ChoiceFilter(
+        choices=Operation.State.choices, label="Κατάσταση", empty_label="Όλες"
+    )
+
+    class Meta:
+        model = Operation
+        fields = ["call", "state"]
+
+    def search(self, qs, name, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        return qs.filter(
+            Q(code__icontains=value)
+            | Q(application__protocol_number__icontains=value)
+            | folded_match("business__search_text", value)
+            | Q(business__afm=value)
+        )
