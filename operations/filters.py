@@ -23,6 +23,13 @@ class OperationFilterSet(django_filters.FilterSet):
         model = Operation
         fields = ["call", "state"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A call's code names it in a select that fits a phone; the title is on the operation page.
+        self.form.fields["call"].label_from_instance = lambda call: call.code
+        for name, field in self.form.fields.items():
+            field.widget.attrs["class"] = "govgr-input" if name == "q" else "govgr-select"
+
     def search(self, qs, name, value):
         value = (value or "").strip()
         if not value:
