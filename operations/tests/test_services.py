@@ -337,3 +337,33 @@ def test_future_final_payment_refused(supervisor):
     assert "final_payment_on" in err.value.fields
     op.refresh_from_db()
     assert op.state == "active"
+
+
+# --- deadlines ----------------------------------------------------------------------------------
+
+
+def test_yearly_check_falls_due_on_the_deadline_engine(supervisor):
+    from opske.deadlines import sweep_due_deadlines
+
+    op = call004_operation(approval_notified_at=_at(datetime.date(2025, 1, 10)))
+    paid = timezone.localdate() - datetime.timedelta(days=2)
+    services.operation_complete(actor=supervisor, operation_id=op.pk, final_payment_on=paid)
+    first = ObligationCheck.objects.get(obligation__operation=op, year=1)
+    sweep_due_deadlines(now=timezone.now() + datetime.timedelta(days=360))
+    first.refresh_from_db()
+    assert first.outcome == "scheduled"  # not before its day has passed
+    sweep_due_deadlines(now=timezone.now() + datetime.timedelta(days=366))
+    first.refresh_from_db()
+    assert first.outcome == "due"
+    assert ObligationCheck.objects.get(obligation__operation=op, year=2).outcome == "scheduled"
+
+
+def test_end_of_implementation_tells_the_beneficiary():
+    from opske.deadlines import sweep_due_deadlines
+
+    op = kya7066_operation()
+    coordinator = coordinator_of(op.business)
+    sweep_due_deadlines(now=timezone.now() + datetime.timedelta(days=30))
+    assert not Notification.objects.filter(kind="operations.implementation_ended").exists()
+    sweep_due_deadlines(now=_at(op.ends_on) + datetime.timedelta(days=1))
+    assert Notification.objects.filter(recipient=coordinator, kind="operations.implementation_ended").exists()
