@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q
 
 from calls.models import Call
-from operations.models import Operation
+from operations.models import Modification, Operation
 from opske.search import folded_match
 
 
@@ -17,6 +17,12 @@ class OperationFilterSet(django_filters.FilterSet):
     )
     state = django_filters.ChoiceFilter(
         choices=Operation.State.choices, label="Κατάσταση", empty_label="Όλες"
+    )
+    pending_modification = django_filters.ChoiceFilter(
+        choices=(("yes", "Με αίτημα τροποποίησης προς απόφαση"),),
+        method="with_pending_modification",
+        label="Τροποποιήσεις",
+        empty_label="Όλες",
     )
 
     class Meta:
@@ -29,6 +35,11 @@ class OperationFilterSet(django_filters.FilterSet):
         self.form.fields["call"].label_from_instance = lambda call: call.code
         for name, field in self.form.fields.items():
             field.widget.attrs["class"] = "govgr-input" if name == "q" else "govgr-select"
+
+    def with_pending_modification(self, qs, name, value):
+        if value != "yes":
+            return qs
+        return qs.filter(modifications__state=Modification.State.SUBMITTED).distinct()
 
     def search(self, qs, name, value):
         value = (value or "").strip()

@@ -105,12 +105,14 @@ def operation_dates(*, call: Call, decision: Decision) -> tuple[datetime.date, d
 def approved_budget(*, call: Call, decision: Decision) -> list[dict]:
     """The approved budget per category: [{"category", "label", "amount"}].
 
-    ΚΥΑ 7066: per position category, from the approval's «per_category» rows (Art. 5.1, 7.3).
-    Call 004: per expense category, the application's budget lines after the committee's cuts
-    (§7.5, §10.2: the approval carries the eligible budget, the cuts stay on the score sheet).
+    The decision's own «per_category» rows when it states them (ΚΥΑ 7066: per position category,
+    Art. 5.1, 7.3). A call 004 decision of the comparative round states only the eligible total:
+    then the application's budget lines per expense category after the committee's cuts (§7.5,
+    §10.2: the cuts stay on the score sheet).
     """
     totals: dict[str, Decimal] = {}
-    if call.evaluation_method == Call.EvaluationMethod.COMPARATIVE:
+    stated = (decision.details or {}).get("per_category") or []
+    if call.evaluation_method == Call.EvaluationMethod.COMPARATIVE and not stated:
         from evaluation.comparative.models import BudgetCut
 
         lines = list(decision.application.budget_lines.all())
@@ -122,12 +124,15 @@ def approved_budget(*, call: Call, decision: Decision) -> list[dict]:
             totals[line.category] = totals.get(line.category, ZERO) + kept
         labels = dict(ExpenseCategory.objects.filter(call=call).values_list("code", "name"))
     else:
-        for row in (decision.details or {}).get("per_category") or []:
+        for row in stated:
             amount = _amount(row.get("amount"))
             if row.get("category") and amount is not None:
                 key = str(row["category"])
                 totals[key] = totals.get(key, ZERO) + amount
-        labels = dict(UnitRate.objects.filter(call=call).values_list("code", "label"))
+        rows = ExpenseCategory if call.evaluation_method == Call.EvaluationMethod.COMPARATIVE else UnitRate
+        labels = dict(
+            rows.objects.filter(call=call).values_list("code", "name" if rows is ExpenseCategory else "label")
+        )
     return [
         {"category": c, "label": labels.get(c, ""), "amount": f"{a:.2f}"} for c, a in sorted(totals.items())
     ]

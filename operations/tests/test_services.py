@@ -367,3 +367,18 @@ def test_end_of_implementation_tells_the_beneficiary():
     assert not Notification.objects.filter(kind="operations.implementation_ended").exists()
     sweep_due_deadlines(now=_at(op.ends_on) + datetime.timedelta(days=1))
     assert Notification.objects.filter(recipient=coordinator, kind="operations.implementation_ended").exists()
+
+
+def test_call004_decision_stating_its_categories_is_what_is_approved():
+    from operations.models import OperationBudgetLine
+
+    op = call004_operation()
+    decision = op.decision
+    decision.details = {**decision.details, "per_category": [{"category": "02.06", "amount": "310000.00"}]}
+    decision.save(update_fields=["details"])
+    OperationBudgetLine.objects.filter(operation=op).delete()
+    from operations.services.core import approved_budget
+
+    rows = approved_budget(call=op.call, decision=decision)
+    assert [(r["category"], r["amount"]) for r in rows] == [("02.06", "310000.00")]
+    assert rows[0]["label"] == "Λοιπός εξοπλισμός"

@@ -75,6 +75,13 @@ def test_lists_are_paginated_filtered_and_count_their_queries(client, django_ass
     assert first.code in only_004 and second.code not in only_004
     by_code = client.get(reverse("operations:staff-list"), {"q": second.code}).content.decode()
     assert second.code in by_code and first.code not in by_code
+    from operations import services
+
+    services.modification_file(
+        actor=coordinator_of(second.business), operation_id=second.pk, type_code="manager", reason="x"
+    )
+    pending = client.get(reverse("operations:staff-list"), {"pending_modification": "yes"}).content.decode()
+    assert second.code in pending and first.code not in pending
     assert client.get(reverse("operations:staff-list"), {"page": "999"}).status_code == 200
     assert client.get(reverse("operations:staff-list"), {"state": "nonsense"}).status_code == 200
     member = coordinator_of(first.business)
