@@ -66,6 +66,30 @@ def operation_get_for_user(*, user, pk) -> Operation:
     return op
 
 
+def operation_deadlines(operation: Operation) -> list[dict]:
+    """The operation's own deadlines on the engine (not cancelled), soonest first, for its page."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from operations.services.core import CALL_DEADLINE, IMPLEMENTATION_END
+    from opske.dates import ATHENS
+    from opske.models import Deadline
+
+    rows = Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(Operation),
+        object_id=str(operation.pk),
+        kind__in=[IMPLEMENTATION_END, CALL_DEADLINE],
+    ).exclude(state=Deadline.State.CANCELLED)
+    return [
+        {
+            "label": d.payload.get("label") or "Λήξη υλοποίησης",
+            "citation": d.payload.get("citation", ""),
+            "due_on": d.due_at.astimezone(ATHENS).date(),
+            "passed": d.state == Deadline.State.FIRED,
+        }
+        for d in rows.order_by("due_at", "pk")
+    ]
+
+
 def modification_get_for_user(*, user, pk) -> Modification:
     op_ids = _scope(user).values("pk")
     mod = (

@@ -92,6 +92,7 @@ def detail(request, pk):
             "versions": list(op.versions.all()),
             "modifications": modifications,
             "obligations": list(op.obligations.all()),
+            "deadlines": selectors.operation_deadlines(op),
             "can_file_modification": op.state == Operation.State.ACTIVE
             and may_file_modifications(user=request.user, operation=op),
             "can_complete": is_staff

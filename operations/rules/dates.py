@@ -73,3 +73,20 @@ def subsidy_programme_end(
     """
     end = add_months(start + datetime.timedelta(days=hiring_days), subsidy_months)
     return min(end, cap) if cap is not None else end
+
+
+def call_deadline_due(
+    *, anchor_on: datetime.date, length: int, unit: str, counting: str = "calendar", roll: bool = False
+) -> datetime.date:
+    """The last day of a call's deadline row counted from the operation's T0 or formal end.
+
+    Πρόσκληση 004 §11.1.Α: the first verification request within 18 months of T0 (T0 15/03/2026
+    → 15/09/2027); the final one within 30 days of the formal end, moved to the next working day
+    (end 30/06/2029 → 30/07/2029, a Monday).
+    """
+    from opske.calendar import deadline_end, next_working_day
+
+    if unit in ("months", "years"):
+        due = add_months(anchor_on, length * (12 if unit == "years" else 1))
+        return next_working_day(due) if roll else due
+    return deadline_end(anchor_on, length, kind=counting, start_next_day=True, roll_to_working_day=roll)

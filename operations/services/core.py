@@ -19,6 +19,11 @@ from opske.deadlines import deadline_cancel, deadline_handler, deadline_schedule
 from opske.notifications import notify
 
 IMPLEMENTATION_END = "operations.implementation_end"
+CALL_DEADLINE = "operations.call_deadline"
+# Call deadline rows that run from the operation's T0 or its formal end and belong here (the
+# hiring window is the hires area's; the duration row is the implementation end itself).
+OPERATION_DEADLINE_KINDS = (CallDeadline.Kind.FIRST_VERIFICATION, CallDeadline.Kind.FINAL_VERIFICATION)
+T0_ANCHORS = (CallDeadline.Anchor.APPROVAL, CallDeadline.Anchor.NOTIFICATION)
 ZERO = Decimal("0.00")
 KYA7066_HIRING_DAYS = 60  # ΚΥΑ 7066 Art. 7.4, when the call has no «hiring» deadline row
 
@@ -179,6 +184,28 @@ def schedule_implementation_end(*, operation: Operation, actor=None) -> None:
         )  # fmt: skip
 
 
+def schedule_call_deadlines(*, operation: Operation, actor=None) -> None:
+    """The call's deadlines counted from this operation's T0 or formal end, on the deadline engine
+    (e.g. Πρόσκληση 004 §11.1.Α: first verification request, final verification request)."""
+    deadline_cancel(obj=operation, kind=CALL_DEADLINE, actor=actor, reason="Νέες ημερομηνίες πράξης")
+    rows = CallDeadline.objects.filter(call_id=operation.call_id, kind__in=OPERATION_DEADLINE_KINDS)
+    for row in rows:
+        if row.anchor in T0_ANCHORS:
+            anchor_on = operation.starts_on
+        elif row.anchor == CallDeadline.Anchor.FORMAL_END:
+            anchor_on = operation.ends_on
+        else:
+            continue
+        if anchor_on is None:
+            continue
+        due = date_rules.call_deadline_due(
+            anchor_on=anchor_on, length=row.length, unit=row.unit, counting=row.counting,
+            roll=row.roll_to_working_day,
+        )  # fmt: skip
+        payload = {"kind": row.kind, "label": row.label or row.get_kind_display(), "citation": row.citation}
+        deadline_schedule(obj=operation, kind=CALL_DEADLINE, due_at=due, actor=actor, payload=payload)
+
+
 def operation_start_from_decision(*, decision: Decision) -> Operation | None:
     """Create the operation of a notified funding decision; a second notice changes nothing."""
     app = decision.application
@@ -219,6 +246,7 @@ def operation_start_from_decision(*, decision: Decision) -> Operation | None:
             )
         version_record(operation=op)
         schedule_implementation_end(operation=op)
+        schedule_call_deadlines(operation=op)
         audit.record(
             actor=None,
             action="operations.operation.started",
@@ -227,6 +255,17 @@ def operation_start_from_decision(*, decision: Decision) -> Operation | None:
                    "ends_on": op.ends_on, "approved_total": op.approved_total, "budget": budget},
         )  # fmt: skip
     return op
+
+
+@deadline_handler(CALL_DEADLINE)
+def call_deadline_passed(deadline, operation) -> None:
+    """The day passed: the row shows as past on the operation page. What missing it means is
+    decided where the act is filed (verification), not here."""
+    if operation is not None:
+        audit.record(
+            actor=None, action="operations.call_deadline.passed", obj=operation,
+            after={"kind": deadline.payload.get("kind"), "due_at": deadline.due_at},
+        )  # fmt: skip
 
 
 @deadline_handler(IMPLEMENTATION_END)

@@ -21,6 +21,7 @@ from operations.services.core import (
     budget_of,
     initial_budget,
     programme_of,
+    schedule_call_deadlines,
     schedule_implementation_end,
     version_record,
 )
@@ -193,6 +194,7 @@ def _apply(*, actor, mod: Modification, op: Operation) -> None:
         op.ends_on, op.no_dismissal_until = moved.ends_on, moved.no_dismissal_until
         op.save(update_fields=["ends_on", "no_dismissal_until"])
         schedule_implementation_end(operation=op, actor=actor)
+        schedule_call_deadlines(operation=op, actor=actor)
     version = version_record(operation=op, modification=mod)
     audit.record(
         actor=actor,

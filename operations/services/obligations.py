@@ -11,7 +11,7 @@ from accounts.models import Role
 from evaluation.services import applicant_users
 from operations.models import Obligation, ObligationCheck, Operation
 from operations.rules import obligations as rules
-from operations.services.core import IMPLEMENTATION_END
+from operations.services.core import CALL_DEADLINE, IMPLEMENTATION_END
 from opske import audit
 from opske.deadlines import deadline_cancel, deadline_handler, deadline_schedule
 from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -57,6 +57,7 @@ def operation_complete(*, actor, operation_id: int, final_payment_on: datetime.d
         op.completed_on = final_payment_on
         op.save(update_fields=["state", "completed_on"])
         deadline_cancel(obj=op, kind=IMPLEMENTATION_END, actor=actor, reason="Η πράξη ολοκληρώθηκε")
+        deadline_cancel(obj=op, kind=CALL_DEADLINE, actor=actor, reason="Η πράξη ολοκληρώθηκε")
         years = rules.long_term_years(op.call.evaluation_method)
         obligation = None
         if years:

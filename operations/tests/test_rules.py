@@ -175,3 +175,18 @@ def test_three_years_from_the_final_payment_with_a_yearly_check():
 def test_only_call004_carries_long_term_obligations():
     assert obligations.long_term_years("comparative") == 3
     assert obligations.long_term_years("fcfs_direct") == 0
+
+
+def test_call004_verification_request_deadlines_from_t0_and_formal_end():
+    # §11.1.Α: first request within 18 months of T0; final within 30 days of the end, rolled.
+    assert dates.call_deadline_due(anchor_on=d(2026, 3, 15), length=18, unit="months") == d(2027, 9, 15)
+    assert dates.call_deadline_due(anchor_on=d(2029, 6, 30), length=30, unit="days", roll=True) == d(
+        2029, 7, 30
+    )
+    # 30 days from 01/03/2029 is Saturday 31/03/2029: rolled to Monday 02/04/2029
+    assert dates.call_deadline_due(anchor_on=d(2029, 3, 1), length=30, unit="days", roll=True) == d(
+        2029, 4, 2
+    )
+    assert dates.call_deadline_due(anchor_on=d(2029, 3, 1), length=30, unit="days", roll=False) == d(
+        2029, 3, 31
+    )

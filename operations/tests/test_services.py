@@ -382,3 +382,17 @@ def test_call004_decision_stating_its_categories_is_what_is_approved():
     rows = approved_budget(call=op.call, decision=decision)
     assert [(r["category"], r["amount"]) for r in rows] == [("02.06", "310000.00")]
     assert rows[0]["label"] == "Λοιπός εξοπλισμός"
+
+
+def test_call004_verification_deadlines_scheduled_from_t0_and_the_end(supervisor):
+    from operations.services.core import CALL_DEADLINE
+
+    op = call004_operation(approval_notified_at=_at(datetime.date(2026, 3, 15)))
+    due = sorted((d.payload["kind"], d.due_at.date()) for d in _deadlines(op, CALL_DEADLINE))
+    # §11.1.Α: first request 18 months after T0; final 30 days after 30/06/2029, a working day.
+    assert due == [
+        ("final_verification", datetime.date(2029, 7, 30)),
+        ("first_verification", datetime.date(2027, 9, 15)),
+    ]
+    services.operation_complete(actor=supervisor, operation_id=op.pk, final_payment_on=timezone.localdate())
+    assert not _deadlines(op, CALL_DEADLINE).exists()
