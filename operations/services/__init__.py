@@ -1,5 +1,23 @@
 """Every write on an operation, one module per area, re-exported here (STYLE.md: apps as packages)."""
 
 from operations.services.core import operation_start_from_decision
+from operations.services.hires import (
+    headcount_check_run,
+    hire_record,
+    hire_record_leaving,
+    position_decide_extension,
+    position_request_extension,
+    position_stop_no_unemployed,
+    positions_create_for_operation,
+)
 
-__all__ = ["operation_start_from_decision"]
+__all__ = [
+    "headcount_check_run",
+    "hire_record",
+    "hire_record_leaving",
+    "operation_start_from_decision",
+    "position_decide_extension",
+    "position_request_extension",
+    "position_stop_no_unemployed",
+    "positions_create_for_operation",
+]

@@ -9,6 +9,7 @@ from django.db import transaction
 from calls.models import Call
 from evaluation.models import Decision
 from operations.models import Operation, OperationBudgetLine
+from operations.services.hires import positions_create_for_operation
 from opske import audit
 from opske.dates import ATHENS
 
@@ -66,4 +67,5 @@ def operation_start_from_decision(*, decision: Decision) -> Operation | None:
             after={"code": op.code, "decision": decision.protocol_number, "starts_on": op.starts_on,
                    "approved_total": op.approved_total},
         )  # fmt: skip
+        positions_create_for_operation(operation=op)
     return op
