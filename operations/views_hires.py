@@ -70,7 +70,7 @@ def overview(request, pk):
             "hires_filter": hires_filter,
             "hiring_deadline": all_positions[0].hiring_deadline if all_positions else None,
             "unfilled": [p for p in all_positions if p.state == Position.State.OPEN],
-            "flagged": [p for p in all_positions if p.unfilled_flagged_at],
+            "flagged": [p for p in all_positions if p.unfilled_flagged_at and p.state == Position.State.OPEN],
             "checks": HeadcountCheck.objects.filter(operation=operation)[:6],
             "recoveries": RecoveryCase.objects.filter(operation=operation).select_related("position"),
             "is_member": selectors.is_member(request.user, operation),
@@ -122,10 +122,18 @@ def hire_new(request, pk, position_pk):
             )
             return redirect("operations:hires", pk=operation.pk)
     status = 422 if request.method == "POST" else 200
+    announcements, unavailable = services.ergani_hires_since_start(actor=request.user, operation=operation)
     return render(
         request,
         "operations/hires/hire_form.html",
-        {"operation": operation, "position": position, "form": form, "replacement": replacement},
+        {
+            "operation": operation,
+            "position": position,
+            "form": form,
+            "replacement": replacement,
+            "announcements": announcements,
+            "ergani_unavailable": unavailable,
+        },
         status=status,
     )
 

@@ -8,7 +8,8 @@ Keyed by the ΑΦΜ/ΑΜΚΑ of `registry_data` so every sandbox tells the same 
   ΛΙΓΝΙΤΗΣ ΤΕΧΝΙΚΗ lost a worker by dismissal (2025-10) and one by resignation (2026-01) and
   hired a replacement (2026-02); ΓΡΕΒΕΝΑ ΞΥΛΟΤΕΧΝΙΚΗ dismissed two in February 2026 (a staff
   reduction for ΚΥΑ 7066 Art. 4.1.2) and, 70 days before today, hired ΜΑΡΙΑ ΠΑΠΑΔΟΠΟΥΛΟΥ on its
-  ΚΥΑ 7066 position (the Ε3 the hires journey records); ΠΑΛΑΙΑ ΕΜΠΟΡΙΚΗ has had no staff since closing in 2023.
+  ΚΥΑ 7066 position (the Ε3 the hires journey records); ΠΑΛΑΙΑ ΕΜΠΟΡΙΚΗ has had no staff
+  since closing in 2023.
 - ΔΥΠΑ: the persons' unemployment registrations (ΚΠΑ2, card, income, children, work history).
   ΑΝΤΩΝΙΟΣ ΝΙΚΟΛΑΟΥ was never registered; ΑΙΚΑΤΕΡΙΝΗ ΔΗΜΗΤΡΙΟΥ and ΕΛΕΝΗ ΓΕΩΡΓΙΑΔΟΥ are
   long-term unemployed; ΜΑΡΙΑ ΠΑΠΑΔΟΠΟΥΛΟΥ has three minor children; ΔΗΜΗΤΡΙΟΣ ΑΘΑΝΑΣΙΟΥ's

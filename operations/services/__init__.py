@@ -2,6 +2,7 @@
 
 from operations.services.core import operation_start_from_decision
 from operations.services.hires import (
+    ergani_hires_since_start,
     headcount_check_run,
     hire_record,
     hire_record_leaving,
@@ -12,6 +13,7 @@ from operations.services.hires import (
 )
 
 __all__ = [
+    "ergani_hires_since_start",
     "headcount_check_run",
     "hire_record",
     "hire_record_leaving",

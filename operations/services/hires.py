@@ -29,7 +29,14 @@ from operations.rules import hires as rules
 from opske import audit
 from opske.dates import ATHENS
 from opske.deadlines import deadline_cancel, deadline_schedule
-from opske.errors import Conflict, NotFound, PermissionDenied, RegistryRefused, ValidationFailed
+from opske.errors import (
+    ApplicationError,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    RegistryRefused,
+    ValidationFailed,
+)
 from opske.notifications import notify
 
 HIRING_DEADLINE_KIND = "operations.hires.hiring_deadline"
@@ -235,7 +242,9 @@ def hire_record(
         )])  # fmt: skip
     submitted_on = _local(operation.application.submitted_at) or operation.starts_on
     since = rules.add_months(referral_date, -rules.LOOKBACK_MONTHS)
-    earlier = [h.hired_on for h in client.hires(afm, submitted_on, hire_date) if h.amka == amka and h != e3]
+    earlier = []
+    if submitted_on < referral_date:  # Art. 4.2.1β: hired between the submission and the referral
+        earlier = [h.hired_on for h in client.hires(afm, submitted_on, referral_date) if h.amka == amka]
     left_here = [(afm, d.left_on) for d in client.departures(afm, since, referral_date) if d.amka == amka]
 
     try:
@@ -388,6 +397,18 @@ def _switch_check(operation: Operation, position: Position, category: str) -> ru
 
 def _cut_total(operation: Operation) -> Decimal:
     return sum((p.cut_amount for p in operation.positions.all()), Decimal("0.00"))
+
+
+def ergani_hires_since_start(*, actor, operation: Operation) -> tuple[list, str]:
+    """The business's Ε3 announcements from the operation's start to today not yet recorded as hires,
+    so the business picks the one it records (the same ΑΜΚΑ and date are then checked)."""
+    try:
+        client = _ergani(operation, actor)
+        found = client.hires(operation.business.afm, operation.starts_on, timezone.localdate())
+    except ApplicationError as exc:
+        return [], exc.message
+    recorded = set(Hire.objects.filter(operation=operation).values_list("amka", "hire_date"))
+    return [h for h in found if (h.amka, h.hired_on) not in recorded], ""
 
 
 # --- leavers and their replacement (Art. 10.2–10.4) ------------------------------------------------

@@ -64,13 +64,24 @@ def test_night_only_contracts_art_4_2_1_gamma():
 
 
 def _facts(**over):
-    base = dict(
-        referral_date=D(2026, 9, 1), submitted_on=D(2026, 7, 1), registered=True,
-        registered_since=D(2025, 1, 13), kpa2_name="ΚΠΑ2 Κοζάνης", individual_approach_completed=True,
-        action_plan_agreed=True, citizenship="GR", previous_employers=(("809616685", D(2024, 12, 31)),),
-        applicant_afms=frozenset({"808982626"}), earlier_hires_by_applicant=(), work_from=T(8, 0),
-        work_to=T(16, 0), declaration_exclusions=True, declaration_other_scheme=True, full_time=True,
-    )  # fmt: skip
+    base = {
+        "referral_date": D(2026, 9, 1),
+        "submitted_on": D(2026, 7, 1),
+        "registered": True,
+        "registered_since": D(2025, 1, 13),
+        "kpa2_name": "ΚΠΑ2 Κοζάνης",
+        "individual_approach_completed": True,
+        "action_plan_agreed": True,
+        "citizenship": "GR",
+        "previous_employers": (("809616685", D(2024, 12, 31)),),
+        "applicant_afms": frozenset({"808982626"}),
+        "earlier_hires_by_applicant": (),
+        "work_from": T(8, 0),
+        "work_to": T(16, 0),
+        "declaration_exclusions": True,
+        "declaration_other_scheme": True,
+        "full_time": True,
+    }
     return rules.ReferralFacts(**{**base, **over})
 
 
@@ -80,18 +91,23 @@ def test_a_clean_referral_has_no_problem_art_4_2_1():
 
 def test_each_exclusion_of_art_4_2_1_is_refused_naming_its_paragraph():
     cases = {
-        "employed_last_12_months": dict(previous_employers=(("808982626", D(2026, 3, 31)),)),  # α1
-        "hired_after_submission": dict(earlier_hires_by_applicant=(D(2026, 8, 1),)),  # β
-        "night_only": dict(work_from=T(22, 0), work_to=T(6, 0)),  # γ
-        "not_full_time": dict(full_time=False),  # δ4, Art. 1.3
-        "not_registered": dict(registered=False),
-        "kpa2_area": dict(kpa2_name="ΚΠΑ2 Θεσσαλονίκης"),
-        "action_plan": dict(action_plan_agreed=False),  # α (first list)
-        "declaration_exclusions": dict(declaration_exclusions=False),
-        "declaration_other_scheme": dict(declaration_other_scheme=False),  # δ1–δ3
+        "employed_last_12_months": {"previous_employers": (("808982626", D(2026, 3, 31)),)},  # α1
+        "hired_after_submission": {"earlier_hires_by_applicant": (D(2026, 8, 1),)},  # β
+        "night_only": {"work_from": T(22, 0), "work_to": T(6, 0)},  # γ
+        "not_full_time": {"full_time": False},  # δ4, Art. 1.3
+        "not_registered": {"registered": False},
+        "kpa2_area": {"kpa2_name": "ΚΠΑ2 Θεσσαλονίκης"},
+        "action_plan": {"action_plan_agreed": False},  # α (first list)
+        "declaration_exclusions": {"declaration_exclusions": False},
+        "declaration_other_scheme": {"declaration_other_scheme": False},  # δ1–δ3
     }
-    articles = {"employed_last_12_months": "4.2.1α1", "hired_after_submission": "4.2.1β", "night_only": "4.2.1γ",
-                "not_full_time": "4.2.1δ4", "action_plan": "4.2.1α"}  # fmt: skip
+    articles = {
+        "employed_last_12_months": "4.2.1α1",
+        "hired_after_submission": "4.2.1β",
+        "night_only": "4.2.1γ",
+        "not_full_time": "4.2.1δ4",
+        "action_plan": "4.2.1α",
+    }
     for code, over in cases.items():
         problems = rules.referral_problems(_facts(**over))
         assert [p.code for p in problems] == [code], code
@@ -119,15 +135,21 @@ def test_replacement_deadline_30_days_plus_one_extension_of_30_art_10_2():
 def test_category_switch_on_replacement_art_10_3_e11_and_its_reverse():
     # E11: 01.22 paid 5 months (5.925,00), replaced by 01.23 for 7 months (5.806,50) → 11.731,50 ≤ 14.220,00
     ok = rules.category_switch_check(
-        approved_total=Decimal("14220.00"), committed_elsewhere=Decimal("0"), paid_on_position=Decimal("5925.00"),
-        remaining_months=7, new_rate=Decimal("829.50"),
-    )  # fmt: skip
+        approved_total=Decimal("14220.00"),
+        committed_elsewhere=Decimal("0"),
+        paid_on_position=Decimal("5925.00"),
+        remaining_months=7,
+        new_rate=Decimal("829.50"),
+    )
     assert ok.ok and ok.projected_total == Decimal("11731.50")
     # reverse: 01.23 paid 5 months (4.147,50) + 7 × 1.185,00 = 12.442,50 > 9.954,00 → refused
     refused = rules.category_switch_check(
-        approved_total=Decimal("9954.00"), committed_elsewhere=Decimal("0"), paid_on_position=Decimal("4147.50"),
-        remaining_months=7, new_rate=Decimal("1185.00"),
-    )  # fmt: skip
+        approved_total=Decimal("9954.00"),
+        committed_elsewhere=Decimal("0"),
+        paid_on_position=Decimal("4147.50"),
+        remaining_months=7,
+        new_rate=Decimal("1185.00"),
+    )
     assert not refused.ok and "10.3" in refused.message and "12.442,50 €" in refused.message
 
 

@@ -27,11 +27,19 @@ NOTIFIED = HIRED - 10 * DAY
 
 def _hire(op, user, **over):
     position = op.positions.get(seq=1)
-    args = dict(
-        actor=user, operation_id=op.pk, position_id=position.pk, amka=PAPADOPOULOU, hire_date=HIRED,
-        referral_number="ΚΠΑ2-ΚΟΖ-2026/118", referral_date=HIRED - 3 * DAY, work_from=T(8, 0), work_to=T(16, 0),
-        declaration_exclusions=True, declaration_other_scheme=True,
-    )  # fmt: skip
+    args = {
+        "actor": user,
+        "operation_id": op.pk,
+        "position_id": position.pk,
+        "amka": PAPADOPOULOU,
+        "hire_date": HIRED,
+        "referral_number": "ΚΠΑ2-ΚΟΖ-2026/118",
+        "referral_date": HIRED - 3 * DAY,
+        "work_from": T(8, 0),
+        "work_to": T(16, 0),
+        "declaration_exclusions": True,
+        "declaration_other_scheme": True,
+    }
     return services.hire_record(**{**args, **over})
 
 
@@ -44,8 +52,10 @@ def _deadlines(obj, kind):
 def test_positions_are_created_at_operation_start_with_the_60_day_deadline(kya7066):
     op, _ = operation_for(kya7066, per_category=(("01.22", 1), ("01.23", 2)), notified_on=NOTIFIED)
     assert [(p.seq, p.category, p.state) for p in op.positions.all()] == [
-        (1, "01.22", "open"), (2, "01.23", "open"), (3, "01.23", "open"),
-    ]  # fmt: skip
+        (1, "01.22", "open"),
+        (2, "01.23", "open"),
+        (3, "01.23", "open"),
+    ]
     assert {p.hiring_deadline for p in op.positions.all()} == {NOTIFIED + 60 * DAY}
     assert _deadlines(op, HIRING_DEADLINE_KIND).get().due_at.date() == NOTIFIED + 60 * DAY
 
