@@ -117,7 +117,7 @@ def hire_new(request, pk, position_pk):
         else:
             messages.success(
                 request,
-                f"Η πρόσληψη της {hire.hire_date:%d/%m/%Y} καταχωρίστηκε μετά τον έλεγχο στο ΕΡΓΑΝΗ (Ε3 "
+                f"Η πρόσληψη της {hire.hire_date:%d/%m/%Y} καταχωρίστηκε μετά τον έλεγχο στο ΕΡΓΑΝΗ (αναγγελία "
                 f"{hire.e3_protocol}) και στο μητρώο ΔΥΠΑ.",
             )
             return redirect("operations:hires", pk=operation.pk)
