@@ -117,8 +117,8 @@ def hire_new(request, pk, position_pk):
         else:
             messages.success(
                 request,
-                f"Η πρόσληψη της {hire.hire_date:%d/%m/%Y} καταχωρίστηκε μετά τον έλεγχο στο ΕΡΓΑΝΗ (αναγγελία "
-                f"{hire.e3_protocol}) και στο μητρώο ΔΥΠΑ.",
+                f"Η πρόσληψη της {hire.hire_date:%d/%m/%Y} καταχωρίστηκε μετά τον έλεγχο στο ΕΡΓΑΝΗ "
+                f"(αναγγελία {hire.e3_protocol}) και στο μητρώο ΔΥΠΑ.",
             )
             return redirect("operations:hires", pk=operation.pk)
     status = 422 if request.method == "POST" else 200

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from operations import selectors_hires
+from operations.models import HeadcountCheck
 from operations.services.hires import full_month_days
 from opske.confirm import confirmation_page, confirmed
 from opske.errors import ApplicationError, NotFound
@@ -110,4 +111,11 @@ def claim_new(request, op_pk, number):
 @login_required
 def claim_receipt(request, pk):
     claim = _or_404(claims.claim_get_for_user, user=request.user, pk=pk)
-    return render(request, "verification/claims/receipt.html", {"claim": claim, "operation": claim.operation})
+    headcount = HeadcountCheck.objects.filter(
+        operation=claim.operation, period_start=claim.period_start, period_end=claim.period_end
+    ).first()
+    return render(
+        request,
+        "verification/claims/receipt.html",
+        {"claim": claim, "operation": claim.operation, "headcount": headcount},
+    )

@@ -622,8 +622,11 @@ def headcount_check_run(
         )
     afm = operation.business.afm
     client = _ergani(operation, actor)
+    # The pre-existing staff: the headcount on submission (Art. 10.1, 10.6: later hires up to the
+    # approval are not committed), never counting a day on or after the operation's start.
     submitted_on = _local(operation.application.submitted_at) or operation.starts_on
-    baseline = client.workforce(afm, submitted_on).headcount
+    baseline_on = min(submitted_on, operation.starts_on - datetime.timedelta(days=1))
+    baseline = client.workforce(afm, baseline_on).headcount
     subsidised = (
         Hire.objects.filter(operation=operation, hire_date__lte=period_end)
         .exclude(position__state__in=[Position.State.STOPPED, Position.State.INTERRUPTED])

@@ -8,6 +8,7 @@ Lives in verification/ (above operations/ in the layers) so it can read the oper
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,12 +19,13 @@ from django.utils import timezone
 from accounts.selectors import user_business_roles
 from operations.models import Hire, Operation
 from operations.rules import hires as rules
-from operations.services.hires import full_month_days
+from operations.services.hires import full_month_days, headcount_check_run
 from opske import audit
-from opske.errors import Conflict, NotFound, ValidationFailed
+from opske.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from verification.models import ClaimMonth, ExpenditureItem, VerificationRequest
 from verification.selection import flag_for_desk_check
 
+logger = logging.getLogger(__name__)
 SCO_TYPE = "unit_cost"  # ΚΥΑ 7066 Art. 5.1.1: a simplified unit cost
 
 
@@ -240,6 +242,14 @@ def claim_submit(
             obj=request,
             after={"period": [period.start, period.end], "items": len(counted), "declared_total": total},
         )
+    # Art. 10.1: the committed staff is checked against ΕΡΓΑΝΗ for every period claimed. A registry
+    # that does not answer does not hold up the claim: staff run the check again from the operation.
+    try:
+        headcount_check_run(
+            actor=actor, operation_id=operation.pk, period_start=period.start, period_end=period.end
+        )
+    except ApplicationError:
+        logger.warning("headcount check of %s for %s–%s not done", operation.code, period.start, period.end)
     return request
 
 
