@@ -28,7 +28,9 @@ def vacant(kya7066):
         referral_number="Σ-1", referral_date=HIRED - DAY, work_from=T(8, 0), work_to=T(16, 0),
         declaration_exclusions=True, declaration_other_scheme=True,
     )  # fmt: skip
-    services.hire_record_leaving(actor=user, hire_id=hire.pk, left_on=timezone.localdate() - DAY, reason="Παραίτηση")
+    services.hire_record_leaving(
+        actor=user, hire_id=hire.pk, left_on=timezone.localdate() - DAY, reason="Παραίτηση"
+    )
     return op, user, op.positions.get()
 
 
@@ -42,6 +44,8 @@ def test_the_head_decides_the_extension_on_a_confirmation_page_art_10_2(vacant, 
     assert client.get(decide).status_code == 404  # the business does not decide
 
     client.force_login(supervisor)
+    overview = client.get(reverse("operations:hires", args=[op.pk])).content.decode()
+    assert "Απόφαση παράτασης" in overview and "Ιστορικό αλλαγών" in overview
     page = client.post(decide, {"grant": "yes", "reason": "Εύλογο"})
     assert page.status_code == 200 and b"confirm-irreversible" in page.content
     position.refresh_from_db()
