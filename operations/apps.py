@@ -8,6 +8,7 @@ class OperationsConfig(AppConfig):
 
     def ready(self):
         from evaluation.hooks import on_decision_notified
-        from operations import handlers_hires, hooks  # noqa: F401 (handlers register on import)
+        from operations import handlers_hires, hooks, panels_hires  # noqa: F401 (handlers register on import)
 
         on_decision_notified(hooks.start_operation_on_notice)
+        panels_hires.register()

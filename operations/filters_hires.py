@@ -36,3 +36,24 @@ class HireFilterSet(django_filters.FilterSet):
     class Meta:
         model = Hire
         fields = ["state"]
+
+
+class PositionWatchFilterSet(django_filters.FilterSet):
+    """Staff list of positions that need attention: unfilled past the hiring deadline, vacant."""
+
+    state = django_filters.ChoiceFilter(
+        label="Κατάσταση θέσης",
+        choices=[(Position.State.OPEN, "Χωρίς πρόσληψη"), (Position.State.VACANT, "Κενή (αντικατάσταση)")],
+        empty_label="Όλες",
+        widget=forms.Select(attrs={"class": "govgr-select"}),
+    )
+    operation = django_filters.CharFilter(
+        field_name="operation__code",
+        lookup_expr="icontains",
+        label="Κωδικός πράξης",
+        widget=forms.TextInput(attrs={"class": "govgr-input"}),
+    )
+
+    class Meta:
+        model = Position
+        fields = ["state", "operation"]

@@ -76,3 +76,19 @@ def hire_get(*, operation: Operation, pk) -> Hire:
     if hire is None:
         raise NotFound("Η πρόσληψη δεν βρέθηκε.")
     return hire
+
+
+def positions_needing_attention(user, *, today) -> QuerySet[Position]:
+    """For staff: positions unfilled after the hiring deadline (Art. 7.4) and vacant ones awaiting
+    replacement (Art. 10.2), soonest deadline first."""
+    if not is_staff_reader(user):
+        return Position.objects.none()
+    from django.db.models import Q
+
+    return (
+        Position.objects.filter(
+            Q(state=Position.State.OPEN, hiring_deadline__lt=today) | Q(state=Position.State.VACANT)
+        )
+        .select_related("operation__business")
+        .order_by("replacement_due", "hiring_deadline", "pk")
+    )

@@ -5,6 +5,7 @@ from django.urls import path
 from operations import views_hires as views
 
 urlpatterns: list = [
+    path("hires/attention/", views.watch, name="hires-watch"),
     path("<int:pk>/hires/", views.overview, name="hires"),
     path("<int:pk>/hires/positions/<int:position_pk>/hire/", views.hire_new, name="hire-new"),
     path("<int:pk>/hires/<int:hire_pk>/leave/", views.hire_leave, name="hire-leave"),

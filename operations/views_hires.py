@@ -10,12 +10,13 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
 from operations import selectors_hires as selectors
 from operations import services
-from operations.filters_hires import HireFilterSet, PositionFilterSet
+from operations.filters_hires import HireFilterSet, PositionFilterSet, PositionWatchFilterSet
 from operations.forms_hires import ExtensionDecisionForm, HeadcountForm, HireForm, LeaveForm, ReasonForm
 from operations.models import HeadcountCheck, Position, RecoveryCase
 from opske.confirm import confirmation_page, confirmed
@@ -304,3 +305,17 @@ def headcount_check(request, pk):
     else:
         (messages.success if check.ok else messages.warning)(request, check.reason)
     return redirect("operations:hires", pk=operation.pk)
+
+
+@login_required
+def watch(request):
+    """Staff: positions past the hiring deadline or awaiting replacement, across operations."""
+    if not selectors.is_staff_reader(request.user):
+        raise Http404("Η σελίδα δεν βρέθηκε.")
+    qs = selectors.positions_needing_attention(request.user, today=timezone.localdate())
+    fs, page = _filtered(request, PositionWatchFilterSet, qs, "w")
+    return render(
+        request,
+        "operations/hires/watch.html",
+        {"positions": page, "filter": fs, "today": timezone.localdate()},
+    )

@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from operations.models import Hire, Operation
 from tests.conftest import DESKTOP, PHONE
-from tests.journey import follow, go, seen, taxisnet_login
+from tests.journey import follow, seen, taxisnet_login
 from verification.models import VerificationRequest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,7 +29,8 @@ def test_grevena_records_a_hire_checked_with_ergani_files_a_two_month_claim_and_
     page = open_context(viewport).new_page()
     taxisnet_login(page, portal_url, "grevena")
 
-    go(page, f"{portal_url}/operations/{operation.pk}/hires/")
+    # From the business's dashboard to its operation's positions.
+    follow(page, page.get_by_role("link", name=f"Θέσεις και προσλήψεις {operation.code}"))
     assert page.locator("#hiring-deadline").inner_text().strip()
     follow(page, page.get_by_role("link", name="Καταχώριση πρόσληψης 1"))
 

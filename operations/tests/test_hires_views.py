@@ -89,3 +89,15 @@ def test_the_overview_lists_with_a_bounded_number_of_queries(vacant, client, dja
     assert page.status_code == 200 and "Αντικατάσταση" in page.content.decode()
     client.force_login(member("804773470"))
     assert client.get(reverse("operations:hires", args=[op.pk])).status_code == 404
+
+
+def test_staff_see_the_positions_past_the_hiring_deadline_and_the_vacant_ones(kya7066, client, supervisor):
+    late, _ = operation_for(kya7066, notified_on=timezone.localdate() - 70 * DAY)
+    in_time, _ = operation_for(kya7066, notified_on=timezone.localdate() - 5 * DAY)
+    url = reverse("operations:hires-watch")
+    client.force_login(member("804773470"))
+    assert client.get(url).status_code == 404
+    client.force_login(supervisor)
+    page = client.get(url).content.decode()
+    assert late.code in page and in_time.code not in page
+    assert late.code not in client.get(url, {"w-state": "vacant"}).content.decode()
