@@ -54,9 +54,9 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "Αφετηρία 60ήμερης προθεσμίας πρόσληψης",
         (("email_sent", "Αποστολή μηνύματος έγκρισης"), ("decision_issued", "Έκδοση εγκριτικής απόφασης")),
         "email_sent",
-        "ΚΥΑ 7066 Άρθ. 7.4 και 7.3 (κενό 2).",
+        "ΚΥΑ 7066 Άρθ. 7.4 και 7.3 (κενό 2): η προθεσμία πρόσληψης των θέσεων της πράξης "
+        "(operations.rules.hires.hiring_anchor).",
         ("fcfs_direct",),
-        pending="operations",
     ),
     GapSetting(
         "never_employed_category",
@@ -65,9 +65,8 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "flag",
         "ΚΥΑ 7066 Άρθ. 5.1.3 (κενό 17).",
         ("fcfs_direct",),
-        # Read by applications.rules.unemployed_category; its caller, the referral of Art. 7.4,
-        # belongs to operations (not built yet).
-        pending="operations",
+        # Read by applications.rules.unemployed_category through the hire's referral check of
+        # Art. 4.2.1/7.4 (operations.services.hires.hire_record).
     ),
     GapSetting(
         "reedit_priority",

@@ -68,9 +68,9 @@ CALL_CONFIG_SCHEMA = {
     "type": "object",
     "properties": {
         # ΚΥΑ 7066 Άρθ. 5.1: the monthly amounts themselves are the unit-rate rows (UnitRate).
-        "unit_cost": _pending(MONEY, "payments"),
+        "unit_cost": MONEY,
         "subsidy_months": {"type": "integer", "minimum": 1},
-        "full_month_days": _pending({"type": "integer", "minimum": 1}, "payments"),
+        "full_month_days": {"type": "integer", "minimum": 1},
         "clearance_threshold": _pending(MONEY, "payments"),
         "de_minimis_ceiling": MONEY,
         "monthly_gross_pay": _pending(MONEY, "payments"),

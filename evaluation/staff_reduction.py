@@ -32,14 +32,20 @@ class StaffReductionView:
     unavailable: str = ""
 
 
-def _credentials(app: Application) -> ErganiCredentials | None:
-    found = ergani_credentials_for(app.business)
+def ergani_credentials(business) -> ErganiCredentials | None:
+    """The business's own ΕΡΓΑΝΗ authorisation, or the sandbox employer account while the
+    sandboxes stand in; None when neither exists (the portal cannot read its staff then)."""
+    found = ergani_credentials_for(business)
     if found is not None:
         return found
     from applications.services import demo_sandbox_ergani_password
 
     password = demo_sandbox_ergani_password()
-    return ErganiCredentials(username=f"ergani-{app.business.afm}", password=password) if password else None
+    return ErganiCredentials(username=f"ergani-{business.afm}", password=password) if password else None
+
+
+def _credentials(app: Application) -> ErganiCredentials | None:
+    return ergani_credentials(app.business)
 
 
 def staff_reduction_for(

@@ -9,7 +9,7 @@ class OperationsConfig(AppConfig):
     def ready(self):
         from accounts.dashboard import register_panel
         from evaluation.hooks import on_decision_notified
-        from operations import hooks
+        from operations import handlers_hires, hooks, panels_hires  # noqa: F401 (handlers register on import)
         from operations.selectors import operations_for_member
 
         on_decision_notified(hooks.start_operation_on_notice)
@@ -22,3 +22,4 @@ class OperationsConfig(AppConfig):
             },
             order=20,
         )
+        panels_hires.register()

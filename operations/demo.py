@@ -41,7 +41,10 @@ from operations.models import Operation
 ACTOR = "load_demo"
 KYA7066_CALL = "kya7066-proslipseis-esdim"
 KYA7066_AFM = "808982626"
-KYA7066_NOTIFIED_DAYS_AGO = 50
+# Served 90 days ago: a two-month period of employment has then ended and its claim is still within
+# the 90 days of ΚΥΑ 7066 Art. 8.1 (the sandbox ΕΡΓΑΝΗ has the hire 70 days ago, inside the 60 days
+# of Art. 7.4; interop.sandboxes.data_people.GREVENA_SUBSIDISED_HIRE). With 50 no period could end.
+KYA7066_NOTIFIED_DAYS_AGO = 90
 CALL004_SUFFIX = "-praxeis-demo"
 CALL004_AFM = "994681285"
 CALL004_NOTIFIED_DAYS_AGO = 120

@@ -159,16 +159,15 @@ def test_pending_settings_keep_their_keys_but_are_hidden_from_the_editor():
     from calls.gaps import GAPS_BY_KEY, gaps_for_method
 
     shown = {g.key for g in gaps_for_method("fcfs_direct")}
-    # the hiring deadline and the referral's category belong to operations; a late claim and the
-    # clawback to payments (issues 12 and 13)
+    # a late claim and the clawback belong to payments (issue 13); the hiring deadline and the
+    # referral's category are read by operations (issue 12) and shown
     for key, capability in (
-        ("hiring_deadline_anchor", "operations"),
-        ("never_employed_category", "operations"),
         ("clawback_reading", "payments"),
         ("late_payment_request", "payments"),
     ):
         assert GAPS_BY_KEY[key].pending == capability and key not in shown
     assert {"headcount_window", "clarification_days_counting", "interoperable_prerequisite_failure"} <= shown
+    assert {"hiring_deadline_anchor", "never_employed_category"} <= shown
 
 
 def test_declared_amounts_are_read_in_greek_notation():

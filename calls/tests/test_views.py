@@ -288,7 +288,7 @@ class _Sink:
 def test_a_pending_setting_is_hidden_from_the_editor_and_its_stored_value_is_kept():
     from calls.forms import CallMainForm, GapForm
 
-    stored = {"hiring_deadline_anchor": "decision_issued", "reedit_priority": "keep"}
+    stored = {"late_payment_request": "block", "reedit_priority": "keep"}
     form = GapForm(
         {
             "gap_reedit_priority": "requeue",
@@ -299,9 +299,9 @@ def test_a_pending_setting_is_hidden_from_the_editor_and_its_stored_value_is_kep
     )
 
     assert form.is_valid(), form.errors
-    assert "gap_hiring_deadline_anchor" not in form.fields
-    assert form.gaps()["hiring_deadline_anchor"] == "decision_issued"  # kept, not reset
-    call = CallFactory(config={"unit_cost": "1185.00", "subsidy_months": 12})
+    assert "gap_late_payment_request" not in form.fields
+    assert form.gaps()["late_payment_request"] == "block"  # kept, not reset
+    call = CallFactory(config={"clearance_threshold": "10000.00", "subsidy_months": 12})
     main = CallMainForm(instance=call)
     assert main.initial["config"] == {"subsidy_months": 12}
     assert "expenditure_eligibility_end" not in main.fields
@@ -312,12 +312,12 @@ def test_a_pending_config_key_typed_into_the_editor_is_refused_with_its_capabili
 
     from calls.forms import CallMainForm
 
-    call = CallFactory(config={"unit_cost": "1185.00"})
+    call = CallFactory(config={"clearance_threshold": "10000.00"})
     form = CallMainForm(instance=call)
-    form.cleaned_data = {"config": {"unit_cost": "1300.00"}}
+    form.cleaned_data = {"config": {"clearance_threshold": "20000.00"}}
     with pytest.raises(ValidationError) as exc:
         form.clean_config()
     form.cleaned_data = {"config": {"subsidy_months": 6}}
 
-    assert "«unit_cost» (payments)" in str(exc.value)
-    assert form.clean_config() == {"unit_cost": "1185.00", "subsidy_months": 6}
+    assert "«clearance_threshold» (payments)" in str(exc.value)
+    assert form.clean_config() == {"clearance_threshold": "10000.00", "subsidy_months": 6}

@@ -342,6 +342,27 @@ def _period(label, start, end, headcount, departures, hires, cover_by, citation)
     )
 
 
+def headcount_period(
+    *,
+    label: str,
+    start: datetime.date,
+    end: datetime.date,
+    headcount_start: int,
+    headcount_end: int,
+    departures: Iterable[Mapping] = (),
+    hires: Iterable[datetime.date] = (),
+    cover_by: str,
+    citation: str,
+) -> StaffPeriod:
+    """One comparison of two headcounts with the departures (4.1.3 counted, 4.1.6 not) and hires
+    between them, as criterion 4(α) does; ΚΥΑ 7066 Art. 10.1–10.2 reuse it during implementation
+    with the committed staff as the first figure (operations.services.hires)."""
+    return _period(
+        label, start, end, {start: headcount_start, end: headcount_end}, list(departures), list(hires),
+        cover_by, citation,
+    )  # fmt: skip
+
+
 def staff_reduction_check(
     *,
     submitted_on: datetime.date,

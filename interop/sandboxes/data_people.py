@@ -7,7 +7,9 @@ Keyed by the ΑΦΜ/ΑΜΚΑ of `registry_data` so every sandbox tells the same 
   are computed from that history, so Ε3/Ε5 and the headcount always agree.
   ΛΙΓΝΙΤΗΣ ΤΕΧΝΙΚΗ lost a worker by dismissal (2025-10) and one by resignation (2026-01) and
   hired a replacement (2026-02); ΓΡΕΒΕΝΑ ΞΥΛΟΤΕΧΝΙΚΗ dismissed two in February 2026 (a staff
-  reduction for ΚΥΑ 7066 Art. 4.1.2); ΠΑΛΑΙΑ ΕΜΠΟΡΙΚΗ has had no staff since closing in 2023.
+  reduction for ΚΥΑ 7066 Art. 4.1.2) and, 70 days before today, hired ΜΑΡΙΑ ΠΑΠΑΔΟΠΟΥΛΟΥ on its
+  ΚΥΑ 7066 position (the Ε3 the hires journey records); ΠΑΛΑΙΑ ΕΜΠΟΡΙΚΗ has had no staff
+  since closing in 2023.
 - ΔΥΠΑ: the persons' unemployment registrations (ΚΠΑ2, card, income, children, work history).
   ΑΝΤΩΝΙΟΣ ΝΙΚΟΛΑΟΥ was never registered; ΑΙΚΑΤΕΡΙΝΗ ΔΗΜΗΤΡΙΟΥ and ΕΛΕΝΗ ΓΕΩΡΓΙΑΔΟΥ are
   long-term unemployed; ΜΑΡΙΑ ΠΑΠΑΔΟΠΟΥΛΟΥ has three minor children; ΔΗΜΗΤΡΙΟΣ ΑΘΑΝΑΣΙΟΥ's
@@ -22,7 +24,7 @@ Every generated ΑΜΚΑ passes its checksum (birth date + Luhn).
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 
 from stdnum import luhn
 
@@ -88,6 +90,11 @@ DEPARTURE_KINDS = {
     "3": ("retirement", "Ε5", "ΑΠΟΧΩΡΗΣΗ ΛΟΓΩ ΣΥΝΤΑΞΙΟΔΟΤΗΣΗΣ"),
     "4": ("death", "Ε5", "ΛΥΣΗ ΛΟΓΩ ΘΑΝΑΤΟΥ"),
 }
+
+
+PAPADOPOULOU = "15038580948"
+GREVENA_SUBSIDISED_HIRE_DAYS_AGO = 70
+GREVENA_SUBSIDISED_HIRE = date.today() - timedelta(days=GREVENA_SUBSIDISED_HIRE_DAYS_AGO)
 
 
 def _d(text: str | None) -> date | None:
@@ -198,6 +205,12 @@ def _grevena() -> list[dict]:
     staff[0]["left_on"], staff[0]["departure_code"] = date(2026, 2, 27), "1"
     staff[1]["left_on"], staff[1]["departure_code"] = date(2026, 2, 27), "1"
     staff.append(_staff_member(afm, 40, "2025-07-01", specialty="818301"))
+    # ΚΥΑ 7066 demo operation: ΜΑΡΙΑ ΠΑΠΑΔΟΠΟΥΛΟΥ (ΚΠΑ2 Κοζάνης, earlier work in retail → 01.23) is
+    # hired on the approved position, a fixed number of days before the day the sandbox starts, so
+    # the first two-month period has ended and its claim is still in time (Art. 8.1).
+    staff.append(
+        _person_employment(PAPADOPOULOU, afm, 41, GREVENA_SUBSIDISED_HIRE.isoformat(), specialty="752201")
+    )
     return staff
 
 

@@ -13,6 +13,7 @@ from calls.models import Call, CallDeadline, ExpenseCategory, UnitRate
 from evaluation.models import Decision
 from operations.models import Operation, OperationBudgetLine, OperationVersion
 from operations.rules import dates as date_rules
+from operations.services.hires import positions_create_for_operation
 from opske import audit
 from opske.dates import ATHENS
 from opske.deadlines import deadline_cancel, deadline_handler, deadline_schedule
@@ -254,6 +255,7 @@ def operation_start_from_decision(*, decision: Decision) -> Operation | None:
             after={"code": op.code, "decision": decision.protocol_number, "starts_on": op.starts_on,
                    "ends_on": op.ends_on, "approved_total": op.approved_total, "budget": budget},
         )  # fmt: skip
+        positions_create_for_operation(operation=op)
     return op
 
 

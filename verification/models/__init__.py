@@ -1,12 +1,14 @@
 """Verification requests (ΔΔΔ), administrative and on-the-spot verification, corrections (ΔΚΔ) and
 the Guidance Ο.3 risk method. One module per area, re-exported here."""
 
+from verification.models.claims_7066 import ClaimMonth
 from verification.models.corrections import Correction
 from verification.models.onsite import OnSiteVerification
 from verification.models.requests import ExpenditureItem, VerificationRequest
 from verification.models.risk import RiskRun, RiskScore
 
 __all__ = [
+    "ClaimMonth",
     "Correction",
     "ExpenditureItem",
     "OnSiteVerification",

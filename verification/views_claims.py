@@ -1,0 +1,121 @@
+"""ΚΥΑ 7066 two-month claim pages: the periods of an operation, the filing form (one line per
+participant-month), and the receipt of each submission."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from operations import selectors_hires
+from operations.models import HeadcountCheck
+from operations.services.hires import full_month_days
+from opske.confirm import confirmation_page, confirmed
+from opske.errors import ApplicationError, NotFound
+from opske.money import format_eur
+from verification.filters_claims import ClaimFilterSet
+from verification.models import VerificationRequest
+from verification.services import claims_7066 as claims
+
+PAGE_SIZE = 20
+
+
+def _or_404(fn, **kwargs):
+    try:
+        return fn(**kwargs)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+def periods(request, op_pk):
+    operation = _or_404(selectors_hires.operation_get_for_user, user=request.user, pk=op_pk)
+    filed = VerificationRequest.objects.filter(
+        operation=operation, kind=VerificationRequest.Kind.PERIOD
+    ).exclude(state=VerificationRequest.State.DRAFT)
+    fs = ClaimFilterSet(request.GET or None, queryset=filed)
+    rows = fs.qs if (not fs.is_bound or fs.is_valid()) else filed.none()
+    return render(
+        request,
+        "verification/claims/periods.html",
+        {
+            "operation": operation,
+            "periods": claims.claim_periods(operation),
+            "filed": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+            "filter": fs,
+            "is_member": selectors_hires.is_member(request.user, operation),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_new(request, op_pk, number):
+    operation = _or_404(selectors_hires.operation_get_for_user, user=request.user, pk=op_pk)
+    if not selectors_hires.is_member(request.user, operation):
+        raise Http404("Η πράξη δεν βρέθηκε.")
+    period = _or_404(claims.claim_period_get, operation=operation, number=number)
+    errors: dict[str, list[str]] = {}
+    general = ""
+    posted = {line.key: request.POST.get(line.key, "") for line in period.lines}
+    if request.method == "POST":
+        try:
+            if not confirmed(request):
+                preview = claims.claim_preview(operation=operation, period=period, days=posted)
+                return confirmation_page(
+                    request,
+                    title="Υποβολή αίτησης καταβολής",
+                    caption=f"{operation.code} · δίμηνο {period.start:%d/%m/%Y}–{period.end:%d/%m/%Y}",
+                    summary=[(label, format_eur(amount)) for label, amount in preview]
+                    + [("Σύνολο", format_eur(sum((a for _, a in preview), start=0)))],
+                    irreversible="Η αίτηση υποβάλλεται μία φορά για το δίμηνο (ΚΥΑ 7066 Άρθ. 8.1) και "
+                    "ενεργοποιεί την επαλήθευση (Άρθ. 8.3).",
+                    button="Οριστική υποβολή",
+                    check_label="Επιβεβαιώνω την υποβολή της αίτησης καταβολής",
+                    cancel_url=reverse("verification:claim-new", args=[operation.pk, number]),
+                )
+            request_obj = claims.claim_submit(
+                actor=request.user, operation_id=operation.pk, period_number=number, days=posted
+            )
+        except ApplicationError as exc:
+            errors, general = exc.fields, exc.message
+        else:
+            messages.success(request, "Η αίτηση καταβολής υποβλήθηκε.")
+            return redirect("verification:claim-receipt", pk=request_obj.pk)
+    rows = [
+        {"line": line, "value": posted.get(line.key, ""), "errors": errors.get(line.key, [])}
+        for line in period.lines
+    ]
+    general_errors = [m for k, v in errors.items() if k not in posted for m in v] or (
+        [general] if general and not errors else []
+    )
+    return render(
+        request,
+        "verification/claims/claim_form.html",
+        {
+            "operation": operation,
+            "period": period,
+            "rows": rows,
+            "general_errors": general_errors,
+            "has_errors": bool(errors or general),
+            "full_month_days": full_month_days(operation.call),
+        },
+        status=422 if (errors or general) else 200,
+    )
+
+
+@login_required
+def claim_receipt(request, pk):
+    claim = _or_404(claims.claim_get_for_user, user=request.user, pk=pk)
+    headcount = HeadcountCheck.objects.filter(
+        operation=claim.operation, period_start=claim.period_start, period_end=claim.period_end
+    ).first()
+    return render(
+        request,
+        "verification/claims/receipt.html",
+        {"claim": claim, "operation": claim.operation, "headcount": headcount},
+    )
