@@ -293,7 +293,7 @@ def _leave_and_request(hired, host, supervisor):
     return employment.host_request_decide(actor=supervisor, request_id=req.pk, approve=True)
 
 
-def test_setting_replacement_contract_length_changes_outcome(hired, host, supervisor, apps):
+def test_setting_replacement_contract_length_changes_outcome(hired, host, supervisor):
     # Default «remaining_months»: started 09/02/2026, last day 15/04/2026 → 3 months used → 9 left.
     req = _leave_and_request(hired, host, supervisor)
     assert req.state == HostRequest.State.APPROVED
