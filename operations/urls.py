@@ -5,4 +5,5 @@ from django.urls import include, path
 app_name = "operations"
 urlpatterns: list = [
     path("", include("operations.urls_hires")),
+    path("", include("operations.urls_questionnaires")),
 ]

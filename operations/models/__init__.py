@@ -2,5 +2,6 @@
 
 from operations.models.core import Operation, OperationBudgetLine
 from operations.models.modifications import Modification
+from operations.models.questionnaires import ParticipantQuestionnaire
 
-__all__ = ["Modification", "Operation", "OperationBudgetLine"]
+__all__ = ["Modification", "Operation", "OperationBudgetLine", "ParticipantQuestionnaire"]
