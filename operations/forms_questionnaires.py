@@ -45,7 +45,10 @@ class QuestionnaireForm(forms.Form):
         label="Ημερομηνία συμπλήρωσης από τον/τη συμμετέχοντα/ουσα (ηη/μμ/εεεε)", **GR_DATE
     )
     in_education = forms.ChoiceField(
-        label="Β. Αμέσως πριν την είσοδο, συμμετείχατε σε εκπαίδευση, κατάρτιση, διά βίου μάθηση, μαθητεία ή πρακτική άσκηση;",
+        label=(
+            "Β. Αμέσως πριν την είσοδο, συμμετείχατε σε εκπαίδευση, κατάρτιση, διά βίου μάθηση, "
+            "μαθητεία ή πρακτική άσκηση;"
+        ),
         choices=YES_NO,
         widget=forms.RadioSelect,
         error_messages={"required": "Απαντήστε στην ερώτηση Β (ΝΑΙ ή ΟΧΙ)."},
@@ -63,7 +66,10 @@ class QuestionnaireForm(forms.Form):
         required=False,
     )
     qualification_gained = forms.ChoiceField(
-        label="Γ. Αποκτήθηκε εξειδίκευση μετά από εξετάσεις πιστοποίησης (κατά τη δράση ή έως 4 εβδομάδες μετά);",
+        label=(
+            "Γ. Αποκτήθηκε εξειδίκευση μετά από εξετάσεις πιστοποίησης "
+            "(κατά τη δράση ή έως 4 εβδομάδες μετά);"
+        ),
         choices=YES_NO,
         widget=forms.RadioSelect,
         required=False,

@@ -63,7 +63,8 @@ def questionnaire_gate(
     reason = (
         "Δεν καταβάλλεται το δίμηνο: το απογραφικό δελτίο "
         + " και ".join(labels[m] for m in missing)
-        + f" δεν συμπληρώθηκε έως και την υποβολή της αίτησης ({request_date:%d/%m/%Y}) (ΚΥΑ 7066 Άρθ. 7.4, 8.6)."
+        + f" δεν συμπληρώθηκε έως και την υποβολή της αίτησης ({request_date:%d/%m/%Y})"
+        + " (ΚΥΑ 7066 Άρθ. 7.4, 8.6)."
     )
     return Gate(tranche, False, "+".join(missing), reason)
 

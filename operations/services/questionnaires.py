@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum.gr import amka as stdnum_amka
 
+from operations.models import Operation, ParticipantQuestionnaire
+from operations.rules.questionnaires import answer_problems, exit_due_on
 from opske import audit
 from opske.calendar import ATHENS
 from opske.errors import Conflict, PermissionDenied, ValidationFailed
-from operations.models import Operation, ParticipantQuestionnaire
-from operations.rules.questionnaires import answer_problems, exit_due_on
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
