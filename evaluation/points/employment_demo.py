@@ -124,5 +124,6 @@ def load(stdout) -> None:
     host = _host_user(PlacementService.objects.get(call=call, code=SERVICE))
     stdout.write(
         f"  evaluation.points: πρόσκληση «{CALL_CODE}» με {Placement.objects.filter(round=rnd).count()} "
-        f"υποδείξεις στην ΟΠΕΚΕΠΕ Αθήνας· στέλεχος υπηρεσίας «{host.username}» → /evaluation/points/employment/.\n"
+        f"υποδείξεις στην ΟΠΕΚΕΠΕ Αθήνας· στέλεχος υπηρεσίας «{host.username}» "
+        "→ /evaluation/points/employment/.\n"
     )
