@@ -50,19 +50,19 @@ class QuestionnaireForm(forms.Form):
             "μαθητεία ή πρακτική άσκηση;"
         ),
         choices=YES_NO,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "govgr-radios__input"}),
         error_messages={"required": "Απαντήστε στην ερώτηση Β (ΝΑΙ ή ΟΧΙ)."},
     )
     education_categories = forms.MultipleChoiceField(
         label="Αν ΝΑΙ, σε ποιες κατηγορίες",
         choices=[(c, CATEGORY_LABELS[c]) for c in ENTRY_CATEGORIES],
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "govgr-checkboxes__input"}),
         required=False,
     )
     education_level = forms.ChoiceField(
         label="Γ. Μορφωτικό επίπεδο κατά την είσοδο (το ανώτερο)",
         choices=[(c, LEVEL_LABELS[c]) for c in EDUCATION_LEVELS],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "govgr-radios__input"}),
         required=False,
     )
     qualification_gained = forms.ChoiceField(
@@ -71,7 +71,7 @@ class QuestionnaireForm(forms.Form):
             "(κατά τη δράση ή έως 4 εβδομάδες μετά);"
         ),
         choices=YES_NO,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "govgr-radios__input"}),
         required=False,
     )
     document = forms.FileField(

@@ -8,12 +8,24 @@ from django.utils import timezone
 from evaluation.points.models import HostRequest, Placement
 from opske.calendar import ATHENS
 
-SELECT = forms.Select(attrs={"class": "govgr-select", "style": "max-width:100%"})
+SELECT = {"class": "govgr-select", "style": "width:100%;max-width:24rem"}
+# Short labels for the filter (the full ones, with their article, are on the rows).
+STATES = [
+    ("referred", "Υποδείχθηκε"),
+    ("hired", "Σε απασχόληση"),
+    ("completed", "Ολοκλήρωσε"),
+    ("left", "Αποχώρησε"),
+    ("replaced", "Αντικαταστάθηκε"),
+    ("declined", "Δεν αποδέχθηκε"),
+    ("excluded", "Αποκλείστηκε"),
+    ("on_hold", "Προσωρινή απώλεια ιδιότητας"),
+    ("host_rejected", "Μη αποδοχή από τον φορέα"),
+]
 
 
 class EmploymentFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
-        label="Κατάσταση", choices=Placement.State.choices, empty_label="Όλες", widget=SELECT
+        label="Κατάσταση", choices=STATES, empty_label="Όλες", widget=forms.Select(attrs=SELECT)
     )
     service = django_filters.CharFilter(
         label="Υπηρεσία (κωδικός)",
@@ -31,7 +43,7 @@ class EmploymentFilter(django_filters.FilterSet):
         choices=[("overdue", "Έληξε η προθεσμία χωρίς Ε3"), ("waiting", "Εκκρεμεί, εντός προθεσμίας")],
         empty_label="Όλες",
         method="filter_e3",
-        widget=SELECT,
+        widget=forms.Select(attrs=SELECT),
     )
 
     class Meta:
@@ -50,7 +62,10 @@ class EmploymentFilter(django_filters.FilterSet):
 
 class HostRequestFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
-        label="Κατάσταση", choices=HostRequest.State.choices, empty_label="Όλες", widget=SELECT
+        label="Κατάσταση",
+        choices=HostRequest.State.choices,
+        empty_label="Όλες",
+        widget=forms.Select(attrs=SELECT),
     )
 
     class Meta:
