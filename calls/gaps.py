@@ -139,7 +139,6 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "remaining_months",
         "ΚΥΑ 16936 Άρθ. 6(8) (ερώτημα 7).",
         ("points_ranking",),
-        pending="operations",  # the replacement's contract belongs to operations, not built yet
     ),
     GapSetting(
         "criterion_aggregation",

@@ -14,4 +14,5 @@ urlpatterns: list = [
     path("<int:pk>/complete/", views.complete, name="complete"),
     path("obligation-checks/<int:pk>/", views.obligation_check, name="obligation-check"),
     path("", include("operations.urls_hires")),
+    path("", include("operations.urls_questionnaires")),
 ]

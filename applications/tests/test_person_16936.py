@@ -227,9 +227,10 @@ def test_pending_settings_are_hidden_from_the_call_editor():
 
     shown = {g.key for g in gaps_for_method("points_ranking")}
     assert GAPS_BY_KEY["absence_divisor"].pending == "payments"
-    assert GAPS_BY_KEY["replacement_contract_length"].pending == "operations"
-    assert {"absence_divisor", "replacement_contract_length"}.isdisjoint(shown)
-    assert {"income_column", "age_rule"} <= shown
+    # The replacement's contract length is read by the replacement rule (evaluation/points): shown.
+    assert GAPS_BY_KEY["replacement_contract_length"].pending == ""
+    assert "absence_divisor" not in shown
+    assert {"income_column", "age_rule", "replacement_contract_length"} <= shown
 
 
 def test_a_person_after_the_deadline_is_told_the_programmes_article():

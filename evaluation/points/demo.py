@@ -82,6 +82,7 @@ def _person(amka: str) -> tuple[Person, User]:
 
 
 def load(stdout) -> None:
+    load_employment(stdout)  # its own call, carried to the placements (employment_demo)
     if Call.objects.filter(code=CALL_CODE).exists():
         return
     call = _call()
@@ -109,3 +110,9 @@ def load(stdout) -> None:
         f"  evaluation.points: πρόσκληση «{CALL_CODE}» με {len(PREFERENCES)} αιτήσεις· "
         "ανοίξτε τη μοριοδότηση στο /evaluation/points/.\n"
     )
+
+
+def load_employment(stdout) -> None:
+    from evaluation.points import employment_demo
+
+    employment_demo.load(stdout)

@@ -1,7 +1,7 @@
 from django import forms
 
 from evaluation.points import rules
-from evaluation.points.models import ProgrammeBar
+from evaluation.points.models import Placement, ProgrammeBar
 from opske.forms import AmountField
 
 
@@ -172,6 +172,112 @@ class BarForm(forms.Form):
     )
     note = forms.CharField(
         label="Σημείωση (έγγραφο, αιτία)",
+        required=False,
+        widget=forms.Textarea(attrs={"class": "govgr-textarea", "rows": 3}),
+    )
+
+
+# --- Employment (ΚΥΑ 16936 Art. 6(4), 6(5), 6(8)–(11), 7(6), 8(1)) ---------------------------
+
+GR_DATE = {
+    "input_formats": ["%d/%m/%Y", "%Y-%m-%d"],
+    "widget": forms.DateInput(attrs={"class": "govgr-input", "placeholder": "ηη/μμ/εεεε"}, format="%d/%m/%Y"),
+    "error_messages": {
+        "required": "Συμπληρώστε την ημερομηνία.",
+        "invalid": "Γράψτε την ημερομηνία ως ηη/μμ/εεεε.",
+    },
+}
+
+
+class NoteReceivedForm(forms.Form):
+    received_on = forms.DateField(
+        label="Ημερομηνία προσκόμισης του συστατικού σημειώματος (ηη/μμ/εεεε)", **GR_DATE
+    )
+
+
+class EmploymentStartForm(forms.Form):
+    e3_protocol = forms.CharField(
+        label="Αριθμός πρωτοκόλλου Ε3 (ΕΡΓΑΝΗ ΙΙ)",
+        max_length=40,
+        widget=forms.TextInput(attrs={"class": "govgr-input"}),
+        error_messages={"required": "Συμπληρώστε τον αριθμό πρωτοκόλλου του Ε3."},
+    )
+    e3_filed_on = forms.DateField(label="Ημερομηνία υποβολής Ε3 (ηη/μμ/εεεε)", **GR_DATE)
+    started_on = forms.DateField(label="Έναρξη απασχόλησης (ηη/μμ/εεεε)", **GR_DATE)
+
+
+DAYS = {
+    "min_value": 0,
+    "max_value": 31,
+    "widget": forms.NumberInput(attrs={"class": "govgr-input govgr-input--width-3", "inputmode": "numeric"}),
+    "error_messages": {
+        "required": "Συμπληρώστε τον αριθμό ημερών.",
+        "invalid": "Γράψτε αριθμό ημερών (π.χ. 21).",
+        "min_value": "Ο αριθμός ημερών δεν μπορεί να είναι αρνητικός.",
+        "max_value": "Ένας μήνας έχει έως 31 ημέρες.",
+    },
+}
+
+
+class AttendanceForm(forms.Form):
+    month = forms.ChoiceField(
+        label="Μήνας",
+        widget=forms.Select(attrs={"class": "govgr-select", "style": "max-width:100%"}),
+        error_messages={"required": "Επιλέξτε μήνα.", "invalid_choice": "Επιλέξτε μήνα από τη λίστα."},
+    )
+    days_worked = forms.IntegerField(label="Ημέρες εργασίας", **DAYS)
+    unjustified_absence_days = forms.IntegerField(
+        label="Ημέρες αδικαιολόγητης απουσίας (περικόπτονται, Άρθ. 7(6))", initial=0, **DAYS
+    )
+    justified_leave_days = forms.IntegerField(
+        label="Ημέρες άδειας, βραχυχρόνιας αναρρωτικής ή ανυπαίτιου κωλύματος (Άρθ. 7(6))", initial=0, **DAYS
+    )
+    note = forms.CharField(
+        label="Παρατηρήσεις",
+        required=False,
+        widget=forms.Textarea(attrs={"class": "govgr-textarea", "rows": 2}),
+    )
+
+    def __init__(self, *args, months=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = [("", "—"), *[(m.isoformat(), f"{m:%m/%Y}") for m in months]]
+
+
+class EmploymentEndForm(forms.Form):
+    end_kind = forms.ChoiceField(
+        label="Λόγος λήξης",
+        choices=[("", "—"), *Placement.EndKind.choices],
+        widget=forms.Select(attrs={"class": "govgr-select", "style": "max-width:100%"}),
+        error_messages={
+            "required": "Επιλέξτε τον λόγο λήξης.",
+            "invalid_choice": "Επιλέξτε λόγο από τη λίστα.",
+        },
+    )
+    ended_on = forms.DateField(label="Τελευταία ημέρα απασχόλησης (ηη/μμ/εεεε)", **GR_DATE)
+    reason = forms.CharField(
+        label="Αιτιολογημένη έκθεση",
+        widget=forms.Textarea(attrs={"class": "govgr-textarea", "rows": 4}),
+        error_messages={"required": "Η αιτιολογία (αιτιολογημένη έκθεση) είναι υποχρεωτική."},
+    )
+
+
+class HostRequestForm(forms.Form):
+    reason = forms.CharField(
+        label="Αιτιολογία του αιτήματος αντικατάστασης",
+        widget=forms.Textarea(attrs={"class": "govgr-textarea", "rows": 3}),
+        error_messages={"required": "Γράψτε την αιτιολογία του αιτήματος."},
+    )
+
+
+class HostRequestDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Απόφαση ΚΠΑ2",
+        choices=[("approve", "Έγκριση αντικατάστασης"), ("refuse", "Απόρριψη")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Επιλέξτε έγκριση ή απόρριψη."},
+    )
+    reasons = forms.CharField(
+        label="Αιτιολόγηση (υποχρεωτική για την απόρριψη)",
         required=False,
         widget=forms.Textarea(attrs={"class": "govgr-textarea", "rows": 3}),
     )

@@ -205,6 +205,19 @@ class Placement(ConcurrentTransitionMixin, models.Model):
         LEFT = "left", "Αποχώρησε"
         REPLACED = "replaced", "Αντικαταστάθηκε"
         HOST_REJECTED = "host_rejected", "Δεν έγινε αποδεκτός/ή από τον φορέα (Άρθ. 6(7))"
+        COMPLETED = "completed", "Ολοκλήρωσε την απασχόληση (Άρθ. 6(11))"
+
+    class EndKind(models.TextChoices):
+        """Why an employment ended early (Art. 6(5), 6(8)–(10)); decides whether the position is refilled."""
+
+        VOLUNTARY = "voluntary", "Οικειοθελής αποχώρηση (Άρθ. 6(5))"
+        SERIOUS_REASON = "serious_reason", "Σπουδαίος υπηρεσιακός λόγος (Άρθ. 6(8))"
+        FORCE_MAJEURE_BENEFICIARY = "force_majeure", "Ανωτέρα βία (Άρθ. 6(8))"
+        FORCE_MAJEURE_HOST = "force_majeure_host", "Ανωτέρα βία που αφορά τον φορέα (Άρθ. 6(9))"
+        OTHER_NOT_BENEFICIARY = (
+            "other_not_beneficiary",
+            "Άλλος λόγος που δεν οφείλεται στον/στην ωφελούμενο/η (Άρθ. 6(10))",
+        )
 
     ACTIVE_STATES = (State.ALLOCATED, State.ON_HOLD, State.REFERRED, State.HIRED)
 
@@ -234,6 +247,16 @@ class Placement(ConcurrentTransitionMixin, models.Model):
         "calls.PlacementService", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     board_decision = models.CharField("απόφαση Δ.Σ. ΔΥΠΑ", max_length=200, blank=True)
+    # Employment (Art. 3(3), 6(4), 6(11)): the day the beneficiary brought the referral note to the
+    # service starts the 60 days for the Ε3; `hired_on` is the start of employment the Ε3 announces.
+    note_brought_on = models.DateField("προσκόμιση συστατικού σημειώματος", null=True, blank=True)
+    e3_due_on = models.DateField("προθεσμία αναγγελίας Ε3", null=True, blank=True)
+    e3_filed_on = models.DateField("ημ. υποβολής Ε3", null=True, blank=True)
+    e3_protocol = models.CharField("αρ. πρωτοκόλλου Ε3", max_length=40, blank=True)
+    contract_months = models.PositiveSmallIntegerField("διάρκεια απασχόλησης (μήνες)", default=12)
+    contract_ends_on = models.DateField("λήξη απασχόλησης", null=True, blank=True)
+    ended_on = models.DateField("τελευταία ημέρα απασχόλησης", null=True, blank=True)
+    end_kind = models.CharField("λόγος λήξης", max_length=24, choices=EndKind.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -288,6 +311,104 @@ class Placement(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=State.HOST_REJECTED, target=State.ALLOCATED)
     def relocate_over_quota(self):
         """Art. 6(7): the Board places the candidate in another placement service, over its quota."""
+
+    @transition(field=state, source=State.HIRED, target=State.COMPLETED)
+    def complete(self):
+        """Art. 6(11): the employment ends by itself when its period passes."""
+
+
+class HostServiceStaff(models.Model):
+    """A staff user of a placement service (Υπηρεσία Τοποθέτησης): records the start of employment,
+    the monthly attendance and its requests for the placements of that service only."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="host_services")
+    service = models.ForeignKey("calls.PlacementService", on_delete=models.CASCADE, related_name="staff")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "στέλεχος υπηρεσίας τοποθέτησης"
+        verbose_name_plural = "στελέχη υπηρεσιών τοποθέτησης"
+        constraints = [models.UniqueConstraint(fields=["user", "service"], name="uniq_host_service_staff")]
+
+    def __str__(self):
+        return f"{self.user} · {self.service.name}"
+
+
+class HostRequest(ConcurrentTransitionMixin, models.Model):
+    """The placement service's request to ΚΠΑ2 for a person to fill a vacated position (Art. 6(5),
+    6(8)): «ενημερώνουν σχετικά το ΚΠΑ2 … και δύνανται να ζητήσουν την αντικατάστασή τους».
+    ΚΠΑ2 approves it (the next candidate of the final table is placed) or refuses it with reasons."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", "Υποβλήθηκε"
+        APPROVED = "approved", "Εγκρίθηκε"
+        REFUSED = "refused", "Απορρίφθηκε"
+
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="host_requests")
+    service = models.ForeignKey("calls.PlacementService", on_delete=models.PROTECT, related_name="+")
+    state = FSMField(
+        "κατάσταση", max_length=10, choices=State.choices, default=State.SUBMITTED, protected=True
+    )
+    reason = models.TextField("αιτιολογία αιτήματος")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reasons = models.TextField("αιτιολόγηση απόφασης ΚΠΑ2", blank=True)
+    replacement = models.OneToOneField(
+        Placement, null=True, blank=True, on_delete=models.PROTECT, related_name="from_request"
+    )
+
+    class Meta:
+        verbose_name = "αίτημα αντικατάστασης υπηρεσίας τοποθέτησης"
+        verbose_name_plural = "αιτήματα αντικατάστασης υπηρεσιών τοποθέτησης"
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # One live request per vacated position: a refused one may be asked again.
+            models.UniqueConstraint(
+                fields=["placement"], condition=~Q(state="refused"), name="uniq_live_host_request"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Αίτημα αντικατάστασης #{self.pk}"
+
+    @transition(field=state, source=State.SUBMITTED, target=State.APPROVED)
+    def approve(self):
+        pass
+
+    @transition(field=state, source=State.SUBMITTED, target=State.REFUSED)
+    def refuse(self):
+        pass
+
+
+class MonthlyAttendance(models.Model):
+    """One month of a hired placement as the placement service records it after the month ends
+    (Art. 8(1)): days worked, unjustified absences (each cuts the gross pay, Art. 7(6)) and
+    justified leave (leave, short sick leave, blameless impediment of arts 657–658 ΑΚ: no cut)."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="attendance")
+    month = models.DateField("μήνας (1η ημέρα)")
+    days_worked = models.PositiveSmallIntegerField("ημέρες εργασίας")
+    unjustified_absence_days = models.PositiveSmallIntegerField("ημέρες αδικαιολόγητης απουσίας", default=0)
+    justified_leave_days = models.PositiveSmallIntegerField("ημέρες δικαιολογημένης άδειας", default=0)
+    note = models.TextField("παρατηρήσεις", blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "μηνιαία παρουσία"
+        verbose_name_plural = "μηνιαίες παρουσίες"
+        ordering = ["placement", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "month"], name="uniq_attendance_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="attendance_month_first_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%m/%Y} · {self.days_worked} ημέρες"
 
 
 class ProgrammeBar(models.Model):

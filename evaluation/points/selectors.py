@@ -111,3 +111,46 @@ def bars_for(*, amka: str = ""):
     """Recorded bars, newest first; filtered by ΑΜΚΑ (staff pages only: ΑΜΚΑ is personal data)."""
     qs = ProgrammeBar.objects.select_related("source_call", "recorded_by").order_by("-recorded_at", "-pk")
     return qs.filter(amka=amka) if amka else qs
+
+
+# --- Employment (placements after the referral) ------------------------------------------------
+
+
+def can_see_employment(user) -> bool:
+    """ΔΥΠΑ/ΚΠΑ2 staff who read the round, and the staff of any placement service."""
+    return bool(can_read(user) or (user.is_authenticated and user.host_services.exists()))
+
+
+def employment_for_user(*, user):
+    """Placements with a referral or later: all of them for ΔΥΠΑ/ΚΠΑ2 staff, only their own
+    service's for a placement service's staff; nothing for anyone else."""
+    qs = Placement.objects.exclude(state=Placement.State.ALLOCATED).select_related(
+        "service", "application", "round__call", "replaces__application"
+    )
+    if can_read(user):
+        return qs.order_by("service__code", "final_rank", "pk")
+    if not user.is_authenticated:
+        return qs.none()
+    return qs.filter(service__staff__user=user).order_by("service__code", "final_rank", "pk")
+
+
+def employment_get_for_user(*, user, pk) -> Placement:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound("Η τοποθέτηση δεν βρέθηκε.") from None
+    p = employment_for_user(user=user).filter(pk=pk).first()
+    if p is None:
+        raise NotFound("Η τοποθέτηση δεν βρέθηκε.")
+    return p
+
+
+def host_requests_for_user(*, user):
+    from evaluation.points.models import HostRequest
+
+    qs = HostRequest.objects.select_related("placement__application", "service", "replacement__application")
+    if can_read(user):
+        return qs.order_by("-requested_at", "-pk")
+    if not user.is_authenticated:
+        return qs.none()
+    return qs.filter(service__staff__user=user).order_by("-requested_at", "-pk")

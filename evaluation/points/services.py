@@ -962,36 +962,6 @@ def placement_refer(
         kpa2_label=(kpa2_label or "")[:120],
         referred_at=timezone.now(),
         referred_by=None if isinstance(actor, str) else actor,
-        then=lambda p: _schedule_hiring_reminder(p, actor),
-    )
-
-
-HIRING_DAYS = 60  # Art. 6(4): Ε3 in ΕΡΓΑΝΗ II within 60 calendar days of the referral note
-
-
-def _schedule_hiring_reminder(placement: Placement, actor) -> None:
-    """Remind the programme's managers on the 60th day if the hiring is still not recorded;
-    `placement_hire` cancels the reminder."""
-    from django.contrib.auth import get_user_model
-
-    referred_on = timezone.localtime(placement.referred_at, ATHENS).date()
-    due = referred_on + datetime.timedelta(days=HIRING_DAYS)
-    managers = get_user_model().objects.filter(role_assignments__role__in=MANAGE_ROLES).distinct()
-    deadline_schedule(
-        obj=placement,
-        kind="opske.reminder",
-        due_at=datetime.datetime.combine(due, datetime.time(8, 0), tzinfo=ATHENS),
-        calendar_kind="calendar",
-        payload={
-            "recipients": list(managers.values_list("pk", flat=True)),
-            "subject": f"Εκκρεμεί η αναγγελία Ε3 — αίτηση {placement.application.protocol_number}",
-            "body": (
-                f"Η υπόδειξη έγινε στις {referred_on:%d/%m/%Y}· η αναγγελία Ε3 στο ΕΡΓΑΝΗ ΙΙ έπρεπε να γίνει "
-                f"έως {due:%d/%m/%Y} (ΚΥΑ 16936 Άρθ. 6(4))."
-            ),
-            "kind": "points_hiring_due",
-        },
-        actor=actor,
     )
 
 
@@ -1046,9 +1016,24 @@ def placement_hire(*, actor, placement_id: int, hired_on: datetime.date):
         reason="",
         citation="ΚΥΑ 16936 Άρθ. 6(4)",
         hired_on=hired_on,
-        then=lambda p: deadline_cancel(
-            obj=p, kind="opske.reminder", actor=actor, reason="Η πρόσληψη καταχωρίστηκε."
-        ),
+        then=lambda p: _employment_started(p, actor),
+    )
+
+
+def _employment_started(p: Placement, actor) -> None:
+    """The 12 months (or a replacement's months) run from the start and end by themselves
+    (Art. 3(3), 6(11)); the Ε3 reminder is no longer needed."""
+    from evaluation.points import employment, employment_rules
+
+    p.contract_ends_on = employment_rules.employment_end(p.hired_on, p.contract_months)
+    p.save(update_fields=["contract_ends_on"])
+    deadline_cancel(obj=p, kind=employment.E3_REMINDER_KIND, actor=actor, reason="Η πρόσληψη καταχωρίστηκε.")
+    deadline_schedule(
+        obj=p,
+        kind=employment.EMPLOYMENT_END_KIND,
+        due_at=p.contract_ends_on,
+        calendar_kind="calendar",
+        actor=actor,
     )
 
 
@@ -1278,6 +1263,15 @@ def placement_replace(*, actor, placement_id: int) -> Placement | None:
             return None
         candidate, preference_rank = found
         rank_of = {c.application_id: rank for rank, c in remaining}
+        from evaluation.points.employment_rules import replacement_contract_months
+
+        # The decision is silent on the replacement's contract (note 002 §5.6 [GAP], question 7).
+        months = replacement_contract_months(
+            gap_value(rnd.call.config, "replacement_contract_length"),
+            replaced_started_on=old.hired_on,
+            replaced_ended_on=old.ended_on,
+            replaced_months=old.contract_months,
+        )
         new = Placement.objects.create(
             round=rnd,
             application_id=candidate.application_id,
@@ -1285,13 +1279,20 @@ def placement_replace(*, actor, placement_id: int) -> Placement | None:
             final_rank=rank_of[candidate.application_id],
             preference_rank=preference_rank,
             replaces=old,
+            contract_months=months,
         )
         audit.record(
             actor=actor,
             action="points.replaced",
             obj=old,
             before=before,
-            after={"state": old.state, "replacement": new.pk, "code": candidate.code, "rank": new.final_rank},
+            after={
+                "state": old.state,
+                "replacement": new.pk,
+                "code": candidate.code,
+                "rank": new.final_rank,
+                "contract_months": months,
+            },
             reason="ΚΥΑ 16936 Άρθ. 6(5), 6(8)",
         )
     return new

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from evaluation.points import views
+from evaluation.points import views_employment as emp
 
 app_name = "points"
 urlpatterns = [
@@ -19,6 +20,18 @@ urlpatterns = [
     path("<int:pk>/placements/", views.placement_list, name="placements"),
     path("<int:pk>/placements/allocate/", views.placements_allocate_view, name="allocate"),
     path("placements/<int:placement_pk>/<str:action>/", views.placement_action, name="placement-action"),
+    # Employment after the referral (Art. 6(4)–(11), 7(6), 8(1)): ΚΠΑ2/ΔΥΠΑ and the services' staff.
+    path("employment/", emp.employment_list, name="employment"),
+    path("employment/requests/", emp.request_list, name="employment-requests"),
+    path(
+        "employment/requests/<int:request_pk>/decide/", emp.request_decide, name="employment-request-decide"
+    ),
+    path("employment/<int:pk>/", emp.employment_detail, name="employment-detail"),
+    path("employment/<int:pk>/note/", emp.note_received, name="employment-note"),
+    path("employment/<int:pk>/start/", emp.employment_start_view, name="employment-start"),
+    path("employment/<int:pk>/attendance/", emp.attendance_new, name="employment-attendance"),
+    path("employment/<int:pk>/end/", emp.employment_end_view, name="employment-end"),
+    path("employment/<int:pk>/request/", emp.host_request_new, name="employment-request"),
     # Public (no login): the posted tables by application code only (Art. 5(6)–(7), 5(9)).
     path("public/<int:pk>/<str:kind>/", views.public_table, name="public-table"),
     # The applicant's own row and objection (Art. 5(8)).

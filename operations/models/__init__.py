@@ -4,6 +4,7 @@ from operations.models.core import Operation, OperationBudgetLine, OperationVers
 from operations.models.hires import HeadcountCheck, Hire, Position, RecoveryCase
 from operations.models.modifications import Modification
 from operations.models.obligations import Obligation, ObligationCheck
+from operations.models.questionnaires import ParticipantQuestionnaire
 
 __all__ = [
     "HeadcountCheck",
@@ -14,6 +15,7 @@ __all__ = [
     "Operation",
     "OperationBudgetLine",
     "OperationVersion",
+    "ParticipantQuestionnaire",
     "Position",
     "RecoveryCase",
 ]

@@ -18,6 +18,7 @@ from operations.services.modifications import (
     modification_objection_decide,
 )
 from operations.services.obligations import obligation_check_record, operation_complete
+from operations.services.questionnaires import questionnaire_record
 
 __all__ = [
     "ergani_hires_since_start",
@@ -35,4 +36,5 @@ __all__ = [
     "position_request_extension",
     "position_stop_no_unemployed",
     "positions_create_for_operation",
+    "questionnaire_record",
 ]

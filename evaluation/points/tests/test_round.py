@@ -407,7 +407,12 @@ def test_managers_are_reminded_on_the_last_day_of_the_examination(provisional, a
     assert "30/04/2026" in reminder.body
 
 
-def test_hiring_reminder_after_sixty_days_is_cancelled_by_the_hiring(final, apps, supervisor, admin_user):
+def test_hiring_reminder_counts_from_the_note_and_is_cancelled_by_the_hiring(
+    final, apps, supervisor, admin_user
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    from evaluation.points import employment
     from opske.models import Deadline
 
     services.placements_allocate(actor=admin_user, round_id=final.pk)
@@ -417,16 +422,19 @@ def test_hiring_reminder_after_sixty_days_is_cancelled_by_the_hiring(final, apps
     active = {"registered": True, "card_status": "active"}
     for p in (maria, katerina):
         services.placement_refer(actor=supervisor, placement_id=p.pk, note="Σημείωμα", register=active)
-    services.placement_hire(actor=supervisor, placement_id=katerina.pk, hired_on=datetime.date.today())
-    # Art. 6(4): 60 calendar days from the referral note; only the one not yet hired still waits.
-    from django.contrib.contenttypes.models import ContentType
-
     on_placements = Deadline.objects.filter(
-        content_type=ContentType.objects.get_for_model(Placement), kind="opske.reminder", state="pending"
+        content_type=ContentType.objects.get_for_model(Placement),
+        kind=employment.E3_REMINDER_KIND,
+        state="pending",
     )
+    # Art. 6(4): the 60 days run from the day the note is brought to the service, not the referral.
+    assert not on_placements.exists()
+    today = datetime.date.today()
+    for p in (maria, katerina):
+        employment.placement_note_received(actor="test", placement_id=p.pk, received_on=today)
+    services.placement_hire(actor=supervisor, placement_id=katerina.pk, hired_on=today)
     pending = on_placements.filter(object_id=str(maria.pk))
     assert pending.count() == 1
-    assert pending.get().payload["kind"] == "points_hiring_due"
     assert not on_placements.filter(object_id=str(katerina.pk)).exists()
 
 
