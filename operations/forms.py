@@ -184,3 +184,25 @@ class ObligationCheckForm(GovgrForm):
         if data.get("outcome") == "breached" and not (data.get("reason") or "").strip():
             self.add_error("reason", "Περιγράψτε την παράβαση.")
         return data
+
+
+class ModificationObjectionForm(GovgrForm):
+    text = forms.CharField(
+        label="Αντιρρήσεις",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Γράψτε τις αντιρρήσεις σας."},
+    )
+
+
+class ObjectionDecisionForm(GovgrForm):
+    outcome = forms.ChoiceField(
+        label="Απόφαση επί των αντιρρήσεων",
+        choices=[("uphold", "Γίνονται δεκτές (έγκριση του αιτήματος)"), ("dismiss", "Απορρίπτονται")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Επιλέξτε απόφαση."},
+    )
+    objection_reason = forms.CharField(
+        label="Αιτιολογία",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Η αιτιολογία είναι υποχρεωτική."},
+    )

@@ -10,13 +10,22 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import role_required
 from operations import selectors, services
 from operations.filters import OperationFilterSet
-from operations.forms import CompleteForm, ModificationDecisionForm, ModificationForm, ObligationCheckForm
+from operations.forms import (
+    CompleteForm,
+    ModificationDecisionForm,
+    ModificationForm,
+    ModificationObjectionForm,
+    ObjectionDecisionForm,
+    ObligationCheckForm,
+)
 from operations.models import Modification, Operation
+from operations.rules.modifications import objection_is_timely
 from operations.services.core import programme_of
 from operations.services.modifications import may_file_modifications, types_for
 from operations.services.obligations import CHECK_ROLES, COMPLETE_ROLES
@@ -165,7 +174,11 @@ def modification_detail(request, pk):
     """The request and its receipt; the supervisor decides here after a confirmation page."""
     mod = selectors.modification_get_for_user(user=request.user, pk=pk)
     op = mod.operation
-    can_decide = request.user.is_staff_member and mod.state == Modification.State.SUBMITTED
+    action = request.POST.get("action", "decide")
+    if request.method == "POST" and action == "object":
+        return _modification_objection(request, mod)
+    if request.method == "POST" and action == "objection_decide":
+        return _objection_decision(request, mod)
     form = ModificationDecisionForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -219,7 +232,23 @@ def modification_detail(request, pk):
                 messages.success(request, "Η απόφαση καταχωρίστηκε και κοινοποιήθηκε στον δικαιούχο.")
                 return redirect("operations:modification", pk=mod.pk)
         status = 400
+    return _render_modification(request, mod, form=form, status=status)
+
+
+def _can_object(request, mod: Modification) -> bool:
+    return (
+        mod.state == Modification.State.REJECTED
+        and objection_is_timely(today=timezone.localdate(), last_day=mod.objection_deadline)
+        and may_file_modifications(user=request.user, operation=mod.operation)
+    )
+
+
+def _render_modification(
+    request, mod, *, form=None, objection_form=None, objection_decision_form=None, status=200
+):
+    op = mod.operation
     types = types_for(op)
+    supervisor = request.user.has_role("supervisor")
     return render(
         request,
         "operations/modification_detail.html",
@@ -229,11 +258,82 @@ def modification_detail(request, pk):
             "type_label": types.get(mod.type_code, ("", mod.type_code))[1],
             "changes": _changes_rows(mod),
             "extension": (mod.changes or {}).get("extension"),
-            "can_decide": can_decide and request.user.has_role("supervisor"),
-            "form": form,
+            "can_decide": request.user.is_staff_member
+            and supervisor
+            and mod.state == Modification.State.SUBMITTED,
+            "form": form or ModificationDecisionForm(),
+            "can_object": _can_object(request, mod),
+            "objection_form": objection_form or ModificationObjectionForm(),
+            "can_decide_objection": supervisor and mod.state == Modification.State.OBJECTED,
+            "objection_decision_form": objection_decision_form or ObjectionDecisionForm(),
         },
         status=status,
     )
+
+
+def _modification_objection(request, mod):
+    """The coordinator objects to a rejection: once, after a confirmation (ΚΥΑ 7066 Art. 9.3)."""
+    if not may_file_modifications(user=request.user, operation=mod.operation):
+        raise PermissionDenied("Αντιρρήσεις υποβάλλει ο συντονιστής του δικαιούχου.")
+    form = ModificationObjectionForm(request.POST)
+    if form.is_valid() and _can_object(request, mod) and not confirmed(request):
+        return confirmation_page(
+            request,
+            title="Υποβολή αντιρρήσεων",
+            caption=mod.protocol_number,
+            summary=[("Αντιρρήσεις", form.cleaned_data["text"])],
+            irreversible="Οι αντιρρήσεις υποβάλλονται μία φορά για την απόρριψη του αιτήματος.",
+            button="Οριστική υποβολή αντιρρήσεων",
+            check_label="Επιβεβαιώνω την υποβολή των αντιρρήσεων",
+            cancel_url=reverse("operations:modification", args=[mod.pk]),
+        )
+    if form.is_valid():
+        try:
+            services.modification_object(
+                actor=request.user, modification_id=mod.pk, text=form.cleaned_data["text"]
+            )
+        except ApplicationError as exc:
+            _fail(request, form, exc)
+        else:
+            messages.success(request, "Οι αντιρρήσεις σας υποβλήθηκαν.")
+            return redirect("operations:modification", pk=mod.pk)
+    return _render_modification(request, mod, objection_form=form, status=400)
+
+
+def _objection_decision(request, mod):
+    if not request.user.has_role("supervisor"):
+        raise PermissionDenied("Επί των αντιρρήσεων αποφασίζει ο/η προϊστάμενος/η.")
+    form = ObjectionDecisionForm(request.POST)
+    if form.is_valid() and not confirmed(request):
+        uphold = form.cleaned_data["outcome"] == "uphold"
+        return confirmation_page(
+            request,
+            title="Απόφαση επί των αντιρρήσεων",
+            caption=mod.protocol_number,
+            summary=[
+                ("Απόφαση", "Γίνονται δεκτές" if uphold else "Απορρίπτονται"),
+                ("Αιτιολογία", form.cleaned_data["objection_reason"]),
+            ],
+            irreversible="Η απόφαση κοινοποιείται στον δικαιούχο"
+            + ("· το αίτημα εγκρίνεται και δημιουργεί νέα έκδοση της πράξης." if uphold else "."),
+            button="Οριστική απόφαση",
+            check_label="Επιβεβαιώνω την απόφαση",
+            cancel_url=reverse("operations:modification", args=[mod.pk]),
+        )
+    if form.is_valid():
+        try:
+            services.modification_objection_decide(
+                actor=request.user,
+                modification_id=mod.pk,
+                uphold=form.cleaned_data["outcome"] == "uphold",
+                reason=form.cleaned_data["objection_reason"],
+            )
+        except ApplicationError as exc:
+            _fail(request, form, exc)
+        else:
+            messages.success(request, "Η απόφαση επί των αντιρρήσεων καταχωρίστηκε.")
+            return redirect("operations:modification", pk=mod.pk)
+    return _render_modification(request, mod, objection_decision_form=form, status=400)
 
 
 # --- completion and long-term obligations --------------------------------------------------------

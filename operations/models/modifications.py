@@ -22,6 +22,8 @@ class Modification(ConcurrentTransitionMixin, models.Model):
         SUBMITTED = "submitted", "Υποβλήθηκε"
         APPROVED = "approved", "Εγκρίθηκε"
         REJECTED = "rejected", "Απορρίφθηκε"
+        OBJECTED = "objected", "Υποβλήθηκαν αντιρρήσεις"
+        REJECTED_FINAL = "rejected_final", "Απορρίφθηκε οριστικά"
 
     operation = models.ForeignKey(
         "operations.Operation", on_delete=models.PROTECT, related_name="modifications"
@@ -34,7 +36,7 @@ class Modification(ConcurrentTransitionMixin, models.Model):
         "χαρακτηρισμός", max_length=10, choices=Characterisation.choices, default=Characterisation.NECESSARY
     )
     state = FSMField(
-        "κατάσταση", max_length=10, choices=State.choices, default=State.SUBMITTED, protected=True
+        "κατάσταση", max_length=16, choices=State.choices, default=State.SUBMITTED, protected=True
     )
     reason = models.TextField("αιτιολόγηση")
     changes = models.JSONField("ζητούμενες αλλαγές", default=dict, blank=True)
@@ -45,6 +47,12 @@ class Modification(ConcurrentTransitionMixin, models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField("αιτιολογία απόφασης", blank=True)
+    # ΚΥΑ 7066 Art. 9.1, 9.3; Πρόσκληση 004 §12.5: objections to a rejection, 10 days.
+    objection_deadline = models.DateField("προθεσμία αντιρρήσεων", null=True, blank=True)
+    objection_text = models.TextField("αντιρρήσεις", blank=True)
+    objected_at = models.DateTimeField(null=True, blank=True)
+    objection_decided_at = models.DateTimeField(null=True, blank=True)
+    objection_reason = models.TextField("αιτιολογία απόφασης επί των αντιρρήσεων", blank=True)
 
     class Meta:
         verbose_name = "αίτημα τροποποίησης"
@@ -63,4 +71,16 @@ class Modification(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=State.SUBMITTED, target=State.REJECTED)
     def reject(self):
+        pass
+
+    @transition(field=state, source=State.REJECTED, target=State.OBJECTED)
+    def object(self):
+        pass
+
+    @transition(field=state, source=State.OBJECTED, target=State.APPROVED)
+    def uphold_objection(self):
+        pass
+
+    @transition(field=state, source=State.OBJECTED, target=State.REJECTED_FINAL)
+    def dismiss_objection(self):
         pass

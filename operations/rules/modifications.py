@@ -234,3 +234,17 @@ def check_budget_change(
                     )
                 )
     return verdict
+
+
+MODIFICATION_OBJECTION_DAYS = 10  # ΚΥΑ 7066 Art. 9.3; Πρόσκληση 004 §12.5
+
+
+def objection_allowed(*, programme: str, severity: str) -> bool:
+    """Who may object to a rejection: ΚΥΑ 7066 Art. 9.1 — any rejected request («Σε περίπτωση
+    απόρριψης του αιτήματος, είναι δυνατή η υποβολή αντιρρήσεων»); Πρόσκληση 004 §12.2, §12.5 —
+    only a rejected major one (a rejected minor one is filed again, «δεν προβλέπονται αντιρρήσεις»)."""
+    return severity == MAJOR if programme == "call004" else True
+
+
+def objection_is_timely(*, today: datetime.date, last_day: datetime.date | None) -> bool:
+    return last_day is not None and today <= last_day

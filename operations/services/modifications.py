@@ -243,6 +243,8 @@ def modification_decide(
             mod.reject()
         mod.decided_by = actor
         mod.decided_at = timezone.now()
+        if not approve and rules.objection_allowed(programme=programme_of(op.call), severity=mod.severity):
+            mod.objection_deadline = objection_deadline_for(op, notified_on=timezone.localdate())
         mod.decision_reason = reason
         mod.save()
         if approve:
@@ -261,16 +263,126 @@ def modification_decide(
             f"Το αίτημα τροποποίησης {mod.protocol_number} της πράξης {op.code} ({label}) {outcome}.",
             f"Αιτιολογία: {reason}",
         ]
-        if not approve and mod.severity == Modification.Severity.MAJOR:
+        if mod.objection_deadline:
             lines.append(
-                "Μπορείτε να υποβάλετε αντιρρήσεις εντός 10 ημερολογιακών ημερών από την επομένη της "
-                "κοινοποίησης (Πρόσκληση 004 §12.5, ΚΥΑ 7066 Άρθ. 9.3)."
+                "Μπορείτε να υποβάλετε αντιρρήσεις στην πύλη έως και τις "
+                f"{mod.objection_deadline:%d/%m/%Y} (Πρόσκληση 004 §12.5, ΚΥΑ 7066 Άρθ. 9.3)."
             )
+        elif not approve:
+            lines.append("Μπορείτε να υποβάλετε νέο αίτημα (Πρόσκληση 004 §12.2).")
         notify(
             recipients=applicant_users(op.application),
             addresses=notice_addresses_for(op.application),
             subject=f"Απόφαση επί του αιτήματος τροποποίησης {mod.protocol_number}",
             body="\n".join(lines),
+            kind=NOTICE_KIND,
+            obj=mod,
+            legal=True,
+            actor=actor,
+        )
+    return mod
+
+
+# --- objections to a rejection -------------------------------------------------------------------
+
+
+def objection_deadline_for(operation: Operation, *, notified_on):
+    """10 calendar days from the day after the notice (ΚΥΑ 7066 Art. 9.3; Πρόσκληση 004 §12.5: the
+    call's «modification_objection» row when it has one)."""
+    from calls.models import CallDeadline
+    from opske.calendar import deadline_end
+
+    row = CallDeadline.objects.filter(
+        call_id=operation.call_id, kind=CallDeadline.Kind.MODIFICATION_OBJECTION
+    ).first()
+    days = row.length if row and row.unit == CallDeadline.Unit.DAYS else rules.MODIFICATION_OBJECTION_DAYS
+    return deadline_end(
+        notified_on,
+        days,
+        kind=row.counting if row else "calendar",
+        start_next_day=True,
+        roll_to_working_day=bool(row and row.roll_to_working_day),
+    )
+
+
+def modification_object(*, actor, modification_id: int, text: str) -> Modification:
+    """The beneficiary objects to a rejection, once, within the deadline."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed("Γράψτε τις αντιρρήσεις σας.", fields={"text": "Υποχρεωτικό πεδίο."})
+    with transaction.atomic():
+        mod = Modification.objects.select_for_update().filter(pk=modification_id).first()
+        if mod is None:
+            raise NotFound("Δεν βρέθηκε το αίτημα τροποποίησης.")
+        op = Operation.objects.select_related("call").get(pk=mod.operation_id)
+        if not may_file_modifications(user=actor, operation=op):
+            raise PermissionDenied("Αντιρρήσεις υποβάλλει ο συντονιστής του δικαιούχου.")
+        if mod.state != Modification.State.REJECTED or mod.objection_deadline is None:
+            raise Conflict("Δεν είναι δυνατή η υποβολή αντιρρήσεων για αυτό το αίτημα.")
+        if not rules.objection_is_timely(today=timezone.localdate(), last_day=mod.objection_deadline):
+            raise Conflict(f"Η προθεσμία αντιρρήσεων έληξε στις {mod.objection_deadline:%d/%m/%Y}.")
+        mod.object()
+        mod.objection_text = text
+        mod.objected_at = timezone.now()
+        mod.save()
+        audit.record(
+            actor=actor, action="operations.modification.objected", obj=mod,
+            before={"state": Modification.State.REJECTED}, after={"state": mod.state, "text": text},
+        )  # fmt: skip
+        notify(
+            recipients=[actor],
+            subject=f"Απόδειξη υποβολής αντιρρήσεων για το αίτημα {mod.protocol_number}",
+            body=f"Οι αντιρρήσεις σας υποβλήθηκαν στις {timezone.localtime(mod.objected_at):%d/%m/%Y %H:%M}.",
+            kind=RECEIPT_KIND,
+            obj=mod,
+            actor=actor,
+        )
+    return mod
+
+
+def modification_objection_decide(*, actor, modification_id: int, uphold: bool, reason: str) -> Modification:
+    """The Head decides on the objections (ΚΥΑ 7066 Art. 9.3); upheld, the request is approved and
+    versions the operation (Πρόσκληση 004 §12.5: «επικαιροποιείται το Τεχνικό Παράρτημα»)."""
+    if not actor.has_role(Role.SUPERVISOR):
+        raise PermissionDenied("Επί των αντιρρήσεων αποφασίζει ο/η προϊστάμενος/η.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            "Αιτιολογήστε την απόφαση.", fields={"reason": "Η αιτιολόγηση είναι υποχρεωτική."}
+        )
+    with transaction.atomic():
+        mod = Modification.objects.select_for_update().filter(pk=modification_id).first()
+        if mod is None:
+            raise NotFound("Δεν βρέθηκε το αίτημα τροποποίησης.")
+        op = (
+            Operation.objects.select_for_update()
+            .select_related("call", "application")
+            .get(pk=mod.operation_id)
+        )
+        if mod.state != Modification.State.OBJECTED:
+            raise Conflict("Δεν εκκρεμούν αντιρρήσεις για αυτό το αίτημα.")
+        if uphold:
+            mod.uphold_objection()
+        else:
+            mod.dismiss_objection()
+        mod.objection_decided_at = timezone.now()
+        mod.objection_reason = reason
+        mod.save()
+        if uphold:
+            _apply(actor=actor, mod=mod, op=op)
+        audit.record(
+            actor=actor, action="operations.modification.objection_decided", obj=mod,
+            before={"state": Modification.State.OBJECTED}, after={"state": mod.state}, reason=reason,
+        )  # fmt: skip
+        notify(
+            recipients=applicant_users(op.application),
+            addresses=notice_addresses_for(op.application),
+            subject=f"Απόφαση επί των αντιρρήσεων για το αίτημα τροποποίησης {mod.protocol_number}",
+            body=(
+                f"Οι αντιρρήσεις για το αίτημα {mod.protocol_number} της πράξης {op.code} "
+                f"{'έγιναν δεκτές· το αίτημα εγκρίνεται' if uphold else 'απορρίφθηκαν'}.\n"
+                f"Αιτιολογία: {reason}"
+            ),
             kind=NOTICE_KIND,
             obj=mod,
             legal=True,

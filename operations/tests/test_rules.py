@@ -190,3 +190,17 @@ def test_call004_verification_request_deadlines_from_t0_and_formal_end():
     assert dates.call_deadline_due(anchor_on=d(2029, 3, 1), length=30, unit="days", roll=False) == d(
         2029, 3, 31
     )
+
+
+def test_objections_to_a_rejection():
+    # ΚΥΑ 7066 Art. 9.1: any rejected request; call 004 §12.5: only a major one.
+    assert mods.objection_allowed(programme="kya7066", severity=mods.MINOR)
+    assert mods.objection_allowed(programme="call004", severity=mods.MAJOR)
+    assert not mods.objection_allowed(programme="call004", severity=mods.MINOR)
+    # 10 days from the day after a notice of 02/06/2025 → last day 12/06/2025
+    from opske.calendar import deadline_end
+
+    last = deadline_end(d(2025, 6, 2), 10, roll_to_working_day=False)
+    assert last == d(2025, 6, 12)
+    assert mods.objection_is_timely(today=d(2025, 6, 12), last_day=last)
+    assert not mods.objection_is_timely(today=d(2025, 6, 13), last_day=last)

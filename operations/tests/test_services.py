@@ -396,3 +396,57 @@ def test_call004_verification_deadlines_scheduled_from_t0_and_the_end(supervisor
     ]
     services.operation_complete(actor=supervisor, operation_id=op.pk, final_payment_on=timezone.localdate())
     assert not _deadlines(op, CALL_DEADLINE).exists()
+
+
+# --- objections to a rejection ------------------------------------------------------------------
+
+
+def test_rejected_major_request_objection_upheld_versions_the_operation(supervisor):
+    op = call004_operation()
+    coordinator = coordinator_of(op.business)
+    mod = services.modification_file(
+        actor=coordinator, operation_id=op.pk, type_code="07", reason="x", budget=SHIFT
+    )
+    services.modification_decide(actor=supervisor, modification_id=mod.pk, approve=False, reason="Ελλιπής")
+    mod.refresh_from_db()
+    # call 004's «modification_objection» row: 10 calendar days from the day after the notice
+    assert mod.objection_deadline == timezone.localdate() + datetime.timedelta(days=10)
+    services.modification_object(
+        actor=coordinator, modification_id=mod.pk, text="Επισυνάπτουμε τις προσφορές."
+    )
+    with pytest.raises(Conflict):
+        services.modification_object(actor=coordinator, modification_id=mod.pk, text="ξανά")
+    services.modification_objection_decide(
+        actor=supervisor, modification_id=mod.pk, uphold=True, reason="Τεκμηριώθηκε"
+    )
+    mod.refresh_from_db()
+    assert mod.state == "approved"
+    assert op.versions.get(number=2).modification_id == mod.pk
+
+
+def test_rejected_minor_call004_request_has_no_objection():
+    op = call004_operation()
+    coordinator = coordinator_of(op.business)
+    mod = services.modification_file(actor=coordinator, operation_id=op.pk, type_code="03", reason="x")
+    boss = UserFactory(roles=[Role.SUPERVISOR])
+    services.modification_decide(
+        actor=boss, modification_id=mod.pk, approve=False, reason="Λείπει το καταστατικό"
+    )
+    mod.refresh_from_db()
+    assert mod.objection_deadline is None
+    with pytest.raises(Conflict):
+        services.modification_object(actor=coordinator, modification_id=mod.pk, text="αντιρρήσεις")
+    assert "νέο αίτημα" in Notification.objects.filter(kind="operations.modification_decided").first().body
+
+
+def test_late_objection_refused(supervisor):
+    op = kya7066_operation()
+    coordinator = coordinator_of(op.business)
+    mod = services.modification_file(actor=coordinator, operation_id=op.pk, type_code="manager", reason="x")
+    services.modification_decide(actor=supervisor, modification_id=mod.pk, approve=False, reason="όχι")
+    Modification.objects.filter(pk=mod.pk).update(
+        objection_deadline=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    with pytest.raises(Conflict) as err:
+        services.modification_object(actor=coordinator, modification_id=mod.pk, text="αντιρρήσεις")
+    assert "έληξε" in err.value.message

@@ -223,3 +223,34 @@ def test_business_dashboard_links_my_operations(client, op004):
 def test_staff_dashboard_links_the_operations_list(client):
     client.force_login(UserFactory(roles=[Role.SUPERVISOR]))
     assert reverse("operations:staff-list") in client.get(reverse("accounts:dashboard")).content.decode()
+
+
+def test_objection_to_a_rejection_through_the_pages(client, supervisor):
+    from operations import services
+
+    op = kya7066_operation()
+    coordinator = coordinator_of(op.business)
+    mod = services.modification_file(actor=coordinator, operation_id=op.pk, type_code="manager", reason="x")
+    services.modification_decide(
+        actor=supervisor, modification_id=mod.pk, approve=False, reason="Λείπει η σύμβαση"
+    )
+    url = reverse("operations:modification", args=[mod.pk])
+    client.force_login(coordinator)
+    assert 'id="object-modification"' in client.get(url).content.decode()
+    empty = client.post(url, {"action": "object", "text": ""})
+    assert empty.status_code == 400 and "text" in empty.context["objection_form"].errors
+    asked = client.post(url, {"action": "object", "text": "Επισυνάπτεται η σύμβαση."})
+    assert 'id="confirm-title"' in asked.content.decode()
+    assert (
+        client.post(
+            url, {"action": "object", "text": "Επισυνάπτεται η σύμβαση.", "confirm": "on"}
+        ).status_code
+        == 302
+    )
+    mod.refresh_from_db()
+    assert mod.state == "objected"
+    client.force_login(supervisor)
+    data = {"action": "objection_decide", "outcome": "dismiss", "objection_reason": "Δεν αλλάζει η κρίση"}
+    assert client.post(url, {**data, "confirm": "on"}).status_code == 302
+    mod.refresh_from_db()
+    assert mod.state == "rejected_final"
