@@ -228,6 +228,12 @@ def hire_record(
             "replacement_late", "hire_date",
             f"Η αντικατάσταση έπρεπε να γίνει έως {position.replacement_due:%d/%m/%Y} (ΚΥΑ 7066 Άρθ. 10.2).",
         ))  # fmt: skip
+    if Hire.objects.filter(amka=amka, hire_date=hire_date).exists():
+        problems.append(rules.Problem(
+            "e3_already_recorded", "amka",
+            f"Η πρόσληψη με ΑΜΚΑ {amka} της {hire_date:%d/%m/%Y} έχει ήδη καταχωριστεί σε θέση πράξης· "
+            "η ίδια αναγγελία Ε3 δεν επιδοτείται δεύτερη φορά (ΚΥΑ 7066 Άρθ. 10.9).",
+        ))  # fmt: skip
     if problems:
         _fail(problems)
 

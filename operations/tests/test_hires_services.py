@@ -202,3 +202,12 @@ def test_headcount_maintenance_is_checked_against_ergani_art_10_1(kya7066):
     )
     # ΕΡΓΑΝΗ: 19 staff after the February dismissals, + the subsidised hire = 20 committed, 20 there
     assert (check.committed, check.actual, check.ok) == (20, 20, True)
+
+
+def test_the_same_e3_cannot_fill_a_second_position(kya7066):
+    op, user = operation_for(kya7066, per_category=(("01.23", 2),), notified_on=NOTIFIED)
+    _hire(op, user)
+    with pytest.raises(ValidationFailed) as exc:
+        _hire(op, user, position_id=op.positions.get(seq=2).pk)
+    assert exc.value.code == "e3_already_recorded" and "amka" in exc.value.fields
+    assert op.positions.get(seq=2).state == Position.State.OPEN

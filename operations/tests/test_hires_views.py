@@ -101,3 +101,22 @@ def test_staff_see_the_positions_past_the_hiring_deadline_and_the_vacant_ones(ky
     page = client.get(url).content.decode()
     assert late.code in page and in_time.code not in page
     assert late.code not in client.get(url, {"w-state": "vacant"}).content.decode()
+
+
+def test_the_operation_page_section_summarises_positions_and_flags_the_unfilled(kya7066, rf):
+    from django.template.loader import render_to_string
+
+    from opske.deadlines import sweep_due_deadlines
+
+    op, user = operation_for(kya7066, notified_on=timezone.localdate() - 61 * DAY)
+    sweep_due_deadlines()
+    request = rf.get("/")
+    request.user = user
+    html = render_to_string(
+        "operations/sections/_hires.html", {"operation": op, "user": user, "request": request}
+    )
+    assert "1 εγκεκριμένη θέση" in html and "χωρίς πρόσληψη μετά την προθεσμία" in html
+    assert (
+        reverse("operations:hires", args=[op.pk]) in html
+        and reverse("verification:claims", args=[op.pk]) in html
+    )
