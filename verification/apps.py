@@ -5,3 +5,17 @@ class VerificationConfig(AppConfig):
     name = "verification"
     verbose_name = "Επαληθεύσεις"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from accounts.dashboard import register_panel
+        from verification.selectors.requests import operations_for_user
+
+        # The beneficiary's verification requests (αιτήματα επαλήθευσης) and staff's list of them.
+        register_panel(
+            audience="business",
+            template="verification/requests/_panel_business.html",
+            context=lambda request, business: {
+                "operations": operations_for_user(request.user).filter(business=business)[:20]
+            },
+            order=20,
+        )

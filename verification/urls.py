@@ -7,4 +7,5 @@ urlpatterns: list = [
     path("", include("verification.urls_check")),
     path("risk/", include("verification.urls_risk")),
     path("onsite/", include("verification.urls_onsite")),
+    path("requests/", include("verification.urls_requests")),
 ]
