@@ -399,12 +399,24 @@ def attachment_delete(*, actor, request_id, attachment_id) -> RequestAttachment:
 
 def missing_documents(req: VerificationRequest) -> list[rules.Problem]:
     """The call's mandatory documents for this request with no current file."""
-    uploaded = set(
-        RequestAttachment.objects.filter(
-            request=req, is_current=True, required_attachment__isnull=False
-        ).values_list("required_attachment_id", flat=True)
+    current = list(
+        RequestAttachment.objects.filter(request=req, is_current=True).values_list(
+            "required_attachment_id", "item_id"
+        )
     )
-    return [
+    uploaded = {doc for doc, _ in current if doc is not None}
+    with_file = {item for _, item in current if item is not None}
+    without_file = [
+        rules.Problem(
+            "item_without_file",
+            "documents",
+            f"Η δαπάνη {i.document_number} ({i.supplier_name}) δεν έχει συνημμένο παραστατικό ή αποδεικτικό "
+            "εξόφλησης (Πρόσκληση 004 Παρ. VI).",
+        )
+        for i in req.items.all()
+        if i.pk not in with_file
+    ]
+    return without_file + [
         rules.Problem(
             "document_missing",
             "documents",
