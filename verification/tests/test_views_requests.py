@@ -277,3 +277,27 @@ def test_staff_cannot_open_a_draft(client):
     op, user, req = _draft(client)
     client.force_login(UserFactory(roles=[Role.VERIFIER]))
     assert client.get(reverse("verification:requests-staff-detail", args=[req.pk])).status_code == 404
+
+
+def test_the_request_page_queries_do_not_grow_with_its_items(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    op, user, req = _draft(client)
+    url = reverse("verification:requests-detail", args=[req.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    client.post(reverse("verification:requests-item-add", args=[req.pk]), _form())
+    one = count()
+    for n in range(2, 6):
+        client.post(
+            reverse("verification:requests-item-add", args=[req.pk]),
+            _form(document_number=f"Β-{n}", amount="100,00", vat="24,00"),
+        )
+    _upload_everything(client, req)
+    assert ExpenditureItem.objects.filter(request=req).count() == 5
+    assert count() <= one + 1  # the documents' list may add its own query once files exist
