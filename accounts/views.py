@@ -61,7 +61,7 @@ ROLE_AREAS = {
     ],
     Role.VERIFIER: [
         ("Πράξεις σε υλοποίηση", "operations:staff-list"),
-        ("Αιτήματα επαλήθευσης", None),
+        ("Αιτήματα επαλήθευσης", "verification:requests-staff"),
         ("Δειγματοληψία και επιτόπιες επαληθεύσεις", None),
         ("Ανάλυση κινδύνου", None),
     ],

@@ -235,6 +235,37 @@ GAP_SETTINGS += (
     ),
 )
 
+# Πρόσκληση 004 §11.1.A, read by verification.rules.requests. «Αιτήματα Ενδιάμεσης Επαλήθευσης …
+# να αφορούν εκτέλεση έργου τουλάχιστον 30% και έως 80%»: the text does not say whether the range
+# is the project's cumulative implementation after the request, or the amount of each request on
+# its own. The note (§8.3) reads it cumulatively, as the «εκτέλεση έργου» of the operation.
+# And §11.1.A on a first request after 18 months: «δύναται να ανακληθεί η Απόφαση Ένταξης» — the
+# text lets the managing body revoke, it does not say the late request is refused.
+GAP_SETTINGS += (
+    GapSetting(
+        key="interim_percent_basis",
+        label="Όρια 30%–80% ενδιάμεσου αιτήματος επαλήθευσης",
+        choices=(
+            ("cumulative", "Σωρευτικά: η συνολική υλοποίηση μετά το αίτημα"),
+            ("each", "Το ποσό κάθε αιτήματος χωριστά"),
+        ),
+        default="cumulative",
+        citation="Πρόσκληση 004 §11.1.A: «εκτέλεση έργου τουλάχιστον 30% και έως 80%».",
+        methods=("comparative",),
+    ),
+    GapSetting(
+        key="late_first_request",
+        label="Πρώτο αίτημα επαλήθευσης μετά την προθεσμία (18 μήνες)",
+        choices=(
+            ("refuse", "Δεν υποβάλλεται"),
+            ("flag", "Υποβάλλεται με επισήμανση για διαδικασία ανάκλησης"),
+        ),
+        default="refuse",
+        citation="Πρόσκληση 004 §11.1.A: «δύναται να ανακληθεί η Απόφαση Ένταξης».",
+        methods=("comparative",),
+    ),
+)
+
 GAPS_BY_KEY = {g.key: g for g in GAP_SETTINGS}
 
 
@@ -254,9 +285,7 @@ def gaps_for_method(method: str, *, include_pending: bool = False) -> list[GapSe
 
 # Call fields the editor would show but nothing reads yet, by the capability that will read them.
 PENDING_CALL_FIELDS: dict[str, str] = {
-    # Πρόσκληση 004 §6.1, ΚΥΑ 7066 Άρθ. 5: the end of expense eligibility is checked when expenses
-    # are verified, which the portal does not do yet.
-    "expenditure_eligibility_end": "verification",
+    # (Πρόσκληση 004 §6.1 `expenditure_eligibility_end` is read by verification.rules.requests.)
 }
 
 

@@ -132,6 +132,23 @@ CALL_CONFIG_SCHEMA = {
             "additionalProperties": False,
         },
         "implementation": {"type": "object"},
+        # Πρόσκληση 004 §11.1.A: the limits of verification requests (αιτήματα επαλήθευσης), read by
+        # verification.rules.requests; percentages of the approved subsidised budget. The months
+        # of the first request and the days of the final one are the call's deadlines
+        # (CallDeadline first_verification / final_verification). A call without this key sets no
+        # percentage or count limit on its requests.
+        "verification_requests": {
+            "type": "object",
+            "properties": {
+                "first_min_percent": NUMBER_STR,
+                "interim_min_percent": NUMBER_STR,
+                "interim_max_percent": NUMBER_STR,
+                "interim_max_count": {"type": "integer", "minimum": 0},
+                "last_interim_months_before_end": {"type": "integer", "minimum": 0},
+                "cash_max_net": MONEY,
+            },
+            "additionalProperties": False,
+        },
         "notes": _pending({"type": "array", "items": {"type": "string"}}, "publication"),
     },
     "additionalProperties": False,

@@ -1003,6 +1003,17 @@ def call004() -> dict:
         ],
         "min_private_share_percent": "25",
         "attachments_total_max_mb": 50,
+        # §11.1.A: first request ≥ 30%; at most two interim requests, each at 30%–80% of the
+        # subsidised object; the second one at the latest 4 months before the formal end.
+        # §11.2: a payment above 500 € net of VAT only through a bank.
+        "verification_requests": {
+            "first_min_percent": "30",
+            "interim_min_percent": "30",
+            "interim_max_percent": "80",
+            "interim_max_count": 2,
+            "last_interim_months_before_end": 4,
+            "cash_max_net": "500.00",
+        },
         "project_duration_months": 40,
         "implementation_end_cap": "2029-06-30",
         "legal_basis": LEGAL_BASIS_004,

@@ -31,6 +31,7 @@ urlpatterns = [
     path("evaluation/", include("evaluation.urls")),
     path("operations/", include("operations.urls")),
     path("verification/", include("verification.urls")),
+    path("api/v1/verification/", include("verification.api.urls")),
     path("payments/", include("payments.urls")),
     path("", include((opske_patterns, "opske"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

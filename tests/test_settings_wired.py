@@ -76,7 +76,12 @@ DESCRIPTIVE_FIELDS = {
 # Row fields whose names are identifiers or labels of the row itself (a code, a name, an order).
 ROW_IDENTIFIERS = {"code", "name", "label", "title", "position", "citation", "description", "group", "kind"}
 # Editor fields this branch wires into rules, held to the (b) contract as well.
-FIELDS_WITH_OUTCOME_TESTS = {"eligible_legal_forms", "eligible_sizes", "max_files"}
+FIELDS_WITH_OUTCOME_TESTS = {
+    "eligible_legal_forms",
+    "eligible_sizes",
+    "max_files",
+    "expenditure_eligibility_end",
+}
 
 
 def _source_files(suffix: str):

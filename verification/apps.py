@@ -7,9 +7,20 @@ class VerificationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from accounts.dashboard import register_panel
         from operations.hooks import open_payment_request_check
+        from verification.selectors.requests import operations_for_user
 
         open_payment_request_check(open_verification_request)
+        # The beneficiary's verification requests (αιτήματα επαλήθευσης) and staff's list of them.
+        register_panel(
+            audience="business",
+            template="verification/requests/_panel_business.html",
+            context=lambda request, business: {
+                "operations": operations_for_user(request.user).filter(business=business)[:20]
+            },
+            order=20,
+        )
 
 
 # States of a verification request that are over: nothing more happens on it. A request in any

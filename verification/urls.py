@@ -8,4 +8,5 @@ urlpatterns: list = [
     path("risk/", include("verification.urls_risk")),
     path("onsite/", include("verification.urls_onsite")),
     path("claims/", include("verification.urls_claims")),
+    path("requests/", include("verification.urls_requests")),
 ]

@@ -4,7 +4,12 @@ the Guidance Ο.3 risk method. One module per area, re-exported here."""
 from verification.models.claims_7066 import ClaimMonth
 from verification.models.corrections import Correction
 from verification.models.onsite import OnSiteVerification
-from verification.models.requests import ExpenditureItem, VerificationRequest
+from verification.models.requests import (
+    ExpenditureItem,
+    PaymentMethod,
+    RequestAttachment,
+    VerificationRequest,
+)
 from verification.models.risk import RiskRun, RiskScore
 
 __all__ = [
@@ -12,6 +17,8 @@ __all__ = [
     "Correction",
     "ExpenditureItem",
     "OnSiteVerification",
+    "PaymentMethod",
+    "RequestAttachment",
     "RiskRun",
     "RiskScore",
     "VerificationRequest",

@@ -49,19 +49,51 @@ class VerificationRequest(ConcurrentTransitionMixin, models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField("χρόνος υποβολής", null=True, blank=True)
+    # The receipt of the submission (Πρόσκληση 004 §11.1.A: «υποβάλλονται ηλεκτρονικά»): a protocol
+    # number, who submitted, and what was submitted (items, totals, files with their SHA-256).
+    protocol_number = models.CharField("αριθμός πρωτοκόλλου", max_length=80, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    receipt = models.JSONField("αποδεικτικό υποβολής", default=dict, blank=True)
+    # What the submission rules noted but did not refuse (e.g. a category over its approved amount).
+    warnings = models.JSONField("επισημάνσεις υποβολής", default=list, blank=True)
 
     class Meta:
         verbose_name = "αίτημα επαλήθευσης (ΔΔΔ)"
         verbose_name_plural = "αιτήματα επαλήθευσης (ΔΔΔ)"
         ordering = ["operation_id", "seq"]
-        constraints = [models.UniqueConstraint(fields=["operation", "seq"], name="uniq_request_seq")]
+        constraints = [
+            models.UniqueConstraint(fields=["operation", "seq"], name="uniq_request_seq"),
+            models.UniqueConstraint(
+                fields=["protocol_number"],
+                condition=~models.Q(protocol_number=""),
+                name="uniq_request_protocol",
+            ),
+        ]
 
     def __str__(self):
         return f"ΔΔΔ {self.seq} · {self.operation}"
 
+    @property
+    def is_editable(self) -> bool:
+        return self.state == self.State.DRAFT
+
     @transition(field=state, source=State.DRAFT, target=State.SUBMITTED)
     def submit(self):
         pass
+
+
+class PaymentMethod(models.TextChoices):
+    """Πρόσκληση 004 §11.2: the accepted ways of paying a supplier (cash only up to 500 € net)."""
+
+    TRANSFER = "transfer", "Τραπεζική μεταφορά"
+    CHEQUE = "cheque", "Επιταγή εταιρικού λογαριασμού"
+    BANK_CHEQUE = "bank_cheque", "Τραπεζική επιταγή"
+    DEPOSIT = "deposit", "Κατάθεση μετρητών σε λογαριασμό προμηθευτή"
+    CARD = "card", "Εταιρική κάρτα"
+    POSTAL = "postal", "Ταχυδρομική επιταγή (ΕΛΤΑ)"
+    CASH = "cash", "Μετρητά"
 
 
 class ExpenditureItem(models.Model):
@@ -75,7 +107,17 @@ class ExpenditureItem(models.Model):
     document_date = models.DateField("ημερομηνία παραστατικού", null=True, blank=True)
     amount = models.DecimalField("καθαρό ποσό (€)", max_digits=14, decimal_places=2)
     vat = models.DecimalField("ΦΠΑ (€)", max_digits=14, decimal_places=2, default=ZERO)
+    # The document's own total, when the beneficiary types it: it must equal net + VAT.
+    total_amount = models.DecimalField(
+        "σύνολο παραστατικού (€)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
     payment_proof = models.CharField("αποδεικτικό εξόφλησης", max_length=200, blank=True)
+    payment_method = models.CharField(
+        "τρόπος εξόφλησης", max_length=20, choices=PaymentMethod.choices, blank=True
+    )
+    payment_date = models.DateField("ημερομηνία εξόφλησης", null=True, blank=True)
+    description = models.CharField("περιγραφή δαπάνης", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
     # Simplified cost options (Guidance Ο.3 §4.3.1.A: the first SCO expenditure is always checked).
     sco_type = models.CharField("επιλογή απλοποιημένου κόστους", max_length=20, blank=True)
     eligible_amount = models.DecimalField(
@@ -90,3 +132,39 @@ class ExpenditureItem(models.Model):
 
     def __str__(self):
         return f"{self.document_number or self.pk} · {self.amount}"
+
+
+def request_attachment_upload_to(instance, filename: str) -> str:
+    return f"verification/{instance.request_id}/{filename}"
+
+
+class RequestAttachment(models.Model):
+    """A document filed with a verification request (Πρόσκληση 004 Παρ. VI «Παραδοτέα πιστοποίησης»):
+    one of the call's documents for payment requests, or the proof of one item (invoice, proof of
+    payment). Deleting one while the request is a draft only marks the row (audit trail)."""
+
+    request = models.ForeignKey(VerificationRequest, on_delete=models.CASCADE, related_name="attachments")
+    item = models.ForeignKey(
+        ExpenditureItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
+    required_attachment = models.ForeignKey(
+        "calls.RequiredAttachment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField("αρχείο", upload_to=request_attachment_upload_to, max_length=300)
+    original_name = models.CharField("όνομα αρχείου", max_length=255)
+    content_type = models.CharField("τύπος", max_length=50)
+    size = models.PositiveBigIntegerField("μέγεθος (bytes)")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("χρόνος ανάρτησης", auto_now_add=True)
+    is_current = models.BooleanField("τρέχον", default=True)
+    deleted_at = models.DateTimeField("χρόνος διαγραφής", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "συνημμένο αιτήματος επαλήθευσης"
+        verbose_name_plural = "συνημμένα αιτημάτων επαλήθευσης"
+        ordering = ["request_id", "uploaded_at", "pk"]
+        indexes = [models.Index(fields=["request", "is_current"])]
+
+    def __str__(self):
+        return self.original_name

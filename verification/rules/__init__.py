@@ -1,0 +1,1 @@
+"""The legal rules of verification/, pure functions citing their articles (one module per area)."""
