@@ -184,7 +184,7 @@ def check_detail(request, pk):
                     request,
                     req,
                     title="Ανάληψη του αιτήματος για διοικητική επαλήθευση",
-                    irreversible="Το αίτημα ανατίθεται σε εσάς· κανείς άλλος επαληθευτής δεν θα μπορεί να το αναλάβει.",
+                    irreversible="Το αίτημα ανατίθεται σε εσάς· κανείς άλλος επαληθευτής δεν θα μπορεί να το αναλάβει.",  # noqa: E501
                     button="Ανάληψη",
                     summary=[("Πράξη", req.operation.code), ("Δηλωθέν ποσό", format_eur(req.declared_total))],
                 )
@@ -197,7 +197,7 @@ def check_detail(request, pk):
                     request,
                     req,
                     title="Αποδοχή χωρίς διοικητική επαλήθευση",
-                    irreversible="Το δηλωθέν ποσό γίνεται «αποδεκτό διαχείρισης» χωρίς έλεγχο (Ο.3 §4.3.1.Α).",
+                    irreversible="Το δηλωθέν ποσό γίνεται «αποδεκτό διαχείρισης» χωρίς έλεγχο (Ο.3 §4.3.1.Α).",  # noqa: E501
                     button="Αποδοχή χωρίς έλεγχο",
                     summary=[("Ποσό", format_eur(req.declared_total))],
                 )
@@ -218,56 +218,78 @@ def check_detail(request, pk):
             marked = [int(x) for x in post.getlist("marked") if x.isdigit()]
             if not confirmed(request):
                 return _confirm(
-                    request, req, title="Επιλογή δείγματος δαπανών",
-                    irreversible="Το δείγμα επιλέγεται μία φορά με αποθηκευμένο σπόρο· μετά μόνο επεκτείνεται με αιτιολόγηση.",
+                    request,
+                    req,
+                    title="Επιλογή δείγματος δαπανών",
+                    irreversible="Το δείγμα επιλέγεται μία φορά με αποθηκευμένο σπόρο· μετά μόνο επεκτείνεται με αιτιολόγηση.",  # noqa: E501
                     button="Επιλογή δείγματος",
-                    summary=[("Ποσοστό", f"{percent}%" if percent is not None else "ελάχιστο του κανόνα"),
-                             ("Επισημασμένες ως ασυνήθιστες", str(len(marked)))],
-                )  # fmt: skip
+                    summary=[
+                        ("Ποσοστό", f"{percent}%" if percent is not None else "ελάχιστο του κανόνα"),
+                        ("Επισημασμένες ως ασυνήθιστες", str(len(marked))),
+                    ],
+                )
             services.sample_draw(
-                actor=request.user, request_id=req.pk, percent=percent,
-                justification=post.get("justification", ""), marked=marked,
-            )  # fmt: skip
+                actor=request.user,
+                request_id=req.pk,
+                percent=percent,
+                justification=post.get("justification", ""),
+                marked=marked,
+            )
             messages.success(request, "Το δείγμα επιλέχθηκε.")
             return redirect("verification:check-sample", pk=req.pk)
         if action == "extend":
             services.sample_extend(
-                actor=request.user, request_id=req.pk, scope=post.get("scope", ""),
-                categories=post.getlist("categories"), reason=post.get("reason", ""),
-            )  # fmt: skip
+                actor=request.user,
+                request_id=req.pk,
+                scope=post.get("scope", ""),
+                categories=post.getlist("categories"),
+                reason=post.get("reason", ""),
+            )
             messages.success(request, "Το δείγμα επεκτάθηκε.")
             return redirect("verification:check-sample", pk=req.pk)
         if action == "finding":
             services.finding_add(
-                actor=request.user, request_id=req.pk, text=post.get("text", ""), item_id=post.get("item") or None,
-                provisions=post.get("provisions", ""), irregularity=post.get("irregularity") == "on",
-            )  # fmt: skip
+                actor=request.user,
+                request_id=req.pk,
+                text=post.get("text", ""),
+                item_id=post.get("item") or None,
+                provisions=post.get("provisions", ""),
+                irregularity=post.get("irregularity") == "on",
+            )
             messages.success(request, "Το εύρημα καταχωρίστηκε.")
             return here
         if action == "draft":
             if not confirmed(request):
                 return _confirm(
-                    request, req, title="Σύνταξη της έκθεσης επαλήθευσης",
-                    irreversible="Η έκθεση υποβάλλεται για έγκριση σε ιεραρχικά ανώτερο πρόσωπο· δεν αλλάζει πια από εσάς, εκτός αν σας επιστραφεί.",
+                    request,
+                    req,
+                    title="Σύνταξη της έκθεσης επαλήθευσης",
+                    irreversible="Η έκθεση υποβάλλεται για έγκριση σε ιεραρχικά ανώτερο πρόσωπο· δεν αλλάζει πια από εσάς, εκτός αν σας επιστραφεί.",  # noqa: E501
                     button="Σύνταξη και υποβολή για έγκριση",
-                )  # fmt: skip
+                )
             services.report_draft(
-                actor=request.user, request_id=req.pk, conclusions=post.get("conclusions", ""),
+                actor=request.user,
+                request_id=req.pk,
+                conclusions=post.get("conclusions", ""),
                 systemic_assessment=post.get("systemic_assessment", ""),
-            )  # fmt: skip
+            )
             messages.success(request, "Η έκθεση συντάχθηκε και υποβλήθηκε για έγκριση.")
             return here
         if action == "approve":
             report = req.desk_check.report
             if not confirmed(request):
                 return _confirm(
-                    request, req, title="Έγκριση της έκθεσης επαλήθευσης",
-                    irreversible="Το αποτέλεσμα κοινοποιείται στον δικαιούχο και αρχίζει η προθεσμία αντιρρήσεων.",
+                    request,
+                    req,
+                    title="Έγκριση της έκθεσης επαλήθευσης",
+                    irreversible="Το αποτέλεσμα κοινοποιείται στον δικαιούχο και αρχίζει η προθεσμία αντιρρήσεων.",  # noqa: E501
                     button="Έγκριση και κοινοποίηση",
-                    summary=[("Δηλωθέν", format_eur(report.declared_total)),
-                             ("Διορθώσεις (ΔΚΔ)", format_eur(report.corrections_total)),
-                             ("Αποδεκτό διαχείρισης", format_eur(report.accepted_total))],
-                )  # fmt: skip
+                    summary=[
+                        ("Δηλωθέν", format_eur(report.declared_total)),
+                        ("Διορθώσεις (ΔΚΔ)", format_eur(report.corrections_total)),
+                        ("Αποδεκτό διαχείρισης", format_eur(report.accepted_total)),
+                    ],
+                )
             services.report_approve(actor=request.user, request_id=req.pk)
             messages.success(request, "Η έκθεση εγκρίθηκε και το αποτέλεσμα κοινοποιήθηκε στον δικαιούχο.")
             return here
@@ -289,16 +311,23 @@ def check_detail(request, pk):
                         changes[item.pk] = (parse_amount(raw), post.get(f"category_{item.pk}", "1"))
             if not confirmed(request):
                 return _confirm(
-                    request, req, title="Απόφαση επί των αντιρρήσεων",
+                    request,
+                    req,
+                    title="Απόφαση επί των αντιρρήσεων",
                     irreversible="Η απόφαση κοινοποιείται στον δικαιούχο και το αίτημα ολοκληρώνεται.",
                     button="Καταχώριση απόφασης",
-                    summary=[("Αντιρρήσεις", "Γίνονται δεκτές" if accepted == "yes" else "Απορρίπτονται"),
-                             ("Αιτιολόγηση", post.get("reasons", ""))],
-                )  # fmt: skip
+                    summary=[
+                        ("Αντιρρήσεις", "Γίνονται δεκτές" if accepted == "yes" else "Απορρίπτονται"),
+                        ("Αιτιολόγηση", post.get("reasons", "")),
+                    ],
+                )
             services.objection_decide(
-                actor=request.user, request_id=req.pk, accepted=accepted == "yes",
-                reasons=post.get("reasons", ""), item_changes=changes,
-            )  # fmt: skip
+                actor=request.user,
+                request_id=req.pk,
+                accepted=accepted == "yes",
+                reasons=post.get("reasons", ""),
+                item_changes=changes,
+            )
             messages.success(request, "Η απόφαση επί των αντιρρήσεων καταχωρίστηκε.")
             return here
         raise _field_error("action", "Άγνωστη ενέργεια.")
@@ -357,24 +386,35 @@ def check_item(request, pk, item_pk):
     correcting = req.state == S.REPORT_DRAFTED
     initial = {}
     if result:
-        initial = {"eligible_amount": result.eligible_amount, "ineligible_reason": result.reason,
-                   "correction_category": result.correction_category}  # fmt: skip
+        initial = {
+            "eligible_amount": result.eligible_amount,
+            "ineligible_reason": result.reason,
+            "correction_category": result.correction_category,
+        }
     form = ItemResultForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             if correcting:
                 services.report_correct(
-                    actor=request.user, request_id=req.pk, item_id=item.pk, eligible_amount=data["eligible_amount"],
-                    reason=data["reason"], ineligible_reason=data["ineligible_reason"],
+                    actor=request.user,
+                    request_id=req.pk,
+                    item_id=item.pk,
+                    eligible_amount=data["eligible_amount"],
+                    reason=data["reason"],
+                    ineligible_reason=data["ineligible_reason"],
                     correction_category=data["correction_category"],
-                )  # fmt: skip
+                )
                 messages.success(request, "Η διόρθωση της έκθεσης καταχωρίστηκε και η έκθεση αναπαράχθηκε.")
             else:
                 services.item_result_record(
-                    actor=request.user, request_id=req.pk, item_id=item.pk, eligible_amount=data["eligible_amount"],
-                    ineligible_reason=data["ineligible_reason"], correction_category=data["correction_category"],
-                )  # fmt: skip
+                    actor=request.user,
+                    request_id=req.pk,
+                    item_id=item.pk,
+                    eligible_amount=data["eligible_amount"],
+                    ineligible_reason=data["ineligible_reason"],
+                    correction_category=data["correction_category"],
+                )
                 messages.success(request, f"Το αποτέλεσμα της δαπάνης {item.document_number} καταχωρίστηκε.")
             return redirect("verification:check-detail", pk=req.pk)
         except ApplicationError as exc:
@@ -382,10 +422,17 @@ def check_item(request, pk, item_pk):
     return render(
         request,
         "verification/check/item.html",
-        {"req": req, "op": req.operation, "item": item, "result": result, "form": form, "correcting": correcting,
-         "check": check},
+        {
+            "req": req,
+            "op": req.operation,
+            "item": item,
+            "result": result,
+            "form": form,
+            "correcting": correcting,
+            "check": check,
+        },
         status=400 if request.method == "POST" else 200,
-    )  # fmt: skip
+    )
 
 
 @require_http_methods(["GET"])
@@ -429,12 +476,15 @@ def beneficiary_result(request, pk):
             if action == "accept":
                 if not confirmed(request):
                     return confirmation_page(
-                        request, title="Αποδοχή του αποτελέσματος επαλήθευσης", caption=f"ΔΔΔ {req.seq}",
-                        irreversible="Με την αποδοχή παραιτείστε από το δικαίωμα υποβολής αντιρρήσεων (Πρόσκληση 004 §11.1.Γ).",
-                        button="Αποδοχή", check_label="Αποδέχομαι το αποτέλεσμα",
+                        request,
+                        title="Αποδοχή του αποτελέσματος επαλήθευσης",
+                        caption=f"ΔΔΔ {req.seq}",
+                        irreversible="Με την αποδοχή παραιτείστε από το δικαίωμα υποβολής αντιρρήσεων (Πρόσκληση 004 §11.1.Γ).",  # noqa: E501
+                        button="Αποδοχή",
+                        check_label="Αποδέχομαι το αποτέλεσμα",
                         cancel_url=reverse("verification:beneficiary-result", args=[req.pk]),
                         summary=[("Αποδεκτό διαχείρισης", format_eur(req.accepted_total))],
-                    )  # fmt: skip
+                    )
                 services.result_accept(actor=request.user, request_id=req.pk)
                 messages.success(
                     request,
@@ -448,12 +498,15 @@ def beneficiary_result(request, pk):
                     raise _field_error("text", "Γράψτε τις αντιρρήσεις σας.")
                 if not confirmed(request):
                     return confirmation_page(
-                        request, title="Υποβολή αντιρρήσεων", caption=f"ΔΔΔ {req.seq}",
+                        request,
+                        title="Υποβολή αντιρρήσεων",
+                        caption=f"ΔΔΔ {req.seq}",
                         irreversible="Οι αντιρρήσεις υποβάλλονται μία φορά και εξετάζονται από την υπηρεσία.",
-                        button="Υποβολή αντιρρήσεων", check_label="Υποβάλλω τις αντιρρήσεις",
+                        button="Υποβολή αντιρρήσεων",
+                        check_label="Υποβάλλω τις αντιρρήσεις",
                         cancel_url=reverse("verification:beneficiary-result", args=[req.pk]),
                         summary=[("Αντιρρήσεις", text)],
-                    )  # fmt: skip
+                    )
                 obj = services.result_object(actor=request.user, request_id=req.pk, text=text)
                 messages.success(
                     request,
@@ -470,9 +523,16 @@ def beneficiary_result(request, pk):
     return render(
         request,
         "verification/check/result.html",
-        {"req": req, "op": req.operation, "check": check, "report": report if report and report.approved_at else None,
-         "explanation": sel.sample_explanation(check) if check and report and report.approved_at else None,
-         "objection": getattr(req, "result_objection", None) if hasattr(req, "result_objection") else None,
-         "error": error, "field_errors": field_errors, "posted": request.POST},
+        {
+            "req": req,
+            "op": req.operation,
+            "check": check,
+            "report": report if report and report.approved_at else None,
+            "explanation": sel.sample_explanation(check) if check and report and report.approved_at else None,
+            "objection": getattr(req, "result_objection", None) if hasattr(req, "result_objection") else None,
+            "error": error,
+            "field_errors": field_errors,
+            "posted": request.POST,
+        },
         status=400 if error else 200,
-    )  # fmt: skip
+    )
