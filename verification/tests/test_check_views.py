@@ -141,3 +141,52 @@ def test_bad_ids_are_404_not_500(client):
     client.force_login(f.verifier())
     assert client.get("/verification/checks/999999/").status_code == 404
     assert client.get("/verification/checks/999999/items/1/").status_code == 404
+
+
+def test_the_result_block_renders_on_any_page_of_the_beneficiary(rf):
+    from django.template import Context, Template
+
+    op, applicant = f.operation()
+    req = f.submitted_request(op, TEN)
+    html = Template("{% load verification_check %}{% verification_result req %}").render(
+        Context({"req": req})
+    )
+    assert 'id="verification-result"' in html and "σε εξέλιξη" in html
+
+
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("verifier", 200),
+        ("supervisor", 200),
+        ("auditor", 200),
+        ("programme_admin", 200),
+        ("evaluator", 403),
+        ("payment_officer", 403),
+    ],
+)
+def test_permission_matrix_of_the_check_pages(client, role, status):
+    from accounts.tests.factories import UserFactory
+
+    op, applicant = f.operation()
+    req = f.submitted_request(op, TEN)
+    client.force_login(UserFactory(roles=[role]))
+    assert client.get(_url("check-queue")).status_code == status
+    assert client.get(_url("check-detail", req.pk)).status_code == status
+    # A staff member is not the beneficiary: its result page is a 404 for them.
+    assert client.get(_url("beneficiary-result", req.pk)).status_code == 404
+
+
+def test_queue_query_count_does_not_grow_with_rows(client, django_assert_max_num_queries):
+    for _ in range(3):
+        op, _a = f.operation()
+        f.submitted_request(op, TEN)
+    client.force_login(f.verifier())
+    with django_assert_max_num_queries(12):
+        page = client.get(_url("check-queue"))
+    assert page.content.decode().count("ΠΡΞ-") >= 3
+    for _ in range(5):
+        op, _a = f.operation()
+        f.submitted_request(op, TEN)
+    with django_assert_max_num_queries(12):
+        client.get(_url("check-queue"))
