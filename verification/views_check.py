@@ -333,13 +333,17 @@ def check_detail(request, pk):
         raise _field_error("action", "Άγνωστη ενέργεια.")
     except ApplicationError as exc:
         extra["error"] = exc.message
+        extra["status"] = exc.http_status
         extra["field_errors"] = {k: v[0] for k, v in exc.fields.items()}
         if action == "checklist":
             extra["checklist_errors"] = extra["field_errors"]
         extra["posted"] = post
         req.refresh_from_db()
         return render(
-            request, "verification/check/detail.html", _workspace_context(request, req, **extra), status=400
+            request,
+            "verification/check/detail.html",
+            _workspace_context(request, req, **extra),
+            status=extra.pop("status", 400),
         )
 
 
@@ -469,7 +473,7 @@ def beneficiary_result(request, pk):
 
         return redirect_to_login(request.get_full_path())
     req = _or_404(sel.request_get_for_beneficiary, user=request.user, pk=pk)
-    error, field_errors = "", {}
+    error, field_errors, status = "", {}, 200
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -517,6 +521,7 @@ def beneficiary_result(request, pk):
             raise _field_error("action", "Άγνωστη ενέργεια.")
         except ApplicationError as exc:
             error, field_errors = exc.message, {k: v[0] for k, v in exc.fields.items()}
+            status = exc.http_status
             req.refresh_from_db()
     check = sel.check_of(req)
     report = getattr(check, "report", None) if check else None
@@ -534,5 +539,5 @@ def beneficiary_result(request, pk):
             "field_errors": field_errors,
             "posted": request.POST,
         },
-        status=400 if error else 200,
+        status=status if error else 200,
     )

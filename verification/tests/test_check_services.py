@@ -285,3 +285,17 @@ def test_setting_verification_checklist_changes_outcome():
         codes.append([i["code"] for i in check.checklist])
     assert codes[0][0] == "004-1" and len(codes[0]) == 8
     assert codes[1] == ["X1"]
+
+
+def test_kya_7066_window_is_thirty_days_when_the_report_proposes_no_correction():
+    from applications.tests.factories import seeded_call
+    from calls import seeds
+
+    call = seeded_call(seeds.kya7066, code_suffix="-vc")
+    assert call.config["verification_objection"]["days_without_correction"] == 30
+    op, _ = f.operation(call)
+    req = f.submitted_request(op, TEN)
+    _checked(req, f.verifier())
+    services.report_approve(actor=f.supervisor(), request_id=req.pk)
+    req.refresh_from_db()
+    assert (req.objection_deadline - timezone.localdate()).days in range(30, 34)

@@ -134,7 +134,23 @@ def test_a_verifier_who_evaluated_sees_the_refusal_on_the_page(client):
     f.evaluated_by(op, v)
     client.force_login(v)
     page = client.post(_url("check-detail", req.pk), {"action": "take", "confirm": "on"})
-    assert page.status_code == 400 and "Σύγκρουση συμφερόντων" in page.content.decode()
+    assert page.status_code == 403 and "Σύγκρουση συμφερόντων" in page.content.decode()
+    req.refresh_from_db()
+    assert req.state == S.SUBMITTED
+
+
+def test_another_verifier_is_refused_with_403_and_nothing_changes(client):
+    op, _ = f.operation()
+    req = f.submitted_request(op, TEN)
+    owner, other = f.verifier(), f.verifier()
+    client.force_login(owner)
+    client.post(_url("check-detail", req.pk), {"action": "take", "confirm": "on"})
+    client.force_login(other)
+    page = client.post(_url("check-detail", req.pk), {"action": "take", "confirm": "on"})
+    assert page.status_code == 409 and "ανέλαβε ήδη" in page.content.decode()
+    page = client.post(_url("check-detail", req.pk), {"action": "draw", "confirm": "on"})
+    assert page.status_code == 403
+    assert not SampleEntry.objects.filter(check_record__request=req).exists()
 
 
 def test_bad_ids_are_404_not_500(client):
