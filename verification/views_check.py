@@ -215,6 +215,13 @@ def check_detail(request, pk):
             return here
         if action == "draw":
             percent = _percent(post.get("percent", ""))
+            items_categories = sorted(
+                set(ExpenditureItem.objects.filter(request=req).values_list("category", flat=True))
+            )
+            per_category = {
+                c: _percent(post.get(f"percent_{n}", ""), field="category_percents")
+                for n, c in enumerate(items_categories, 1)
+            }
             marked = [int(x) for x in post.getlist("marked") if x.isdigit()]
             if not confirmed(request):
                 return _confirm(
@@ -234,6 +241,7 @@ def check_detail(request, pk):
                 percent=percent,
                 justification=post.get("justification", ""),
                 marked=marked,
+                category_percents=per_category,
             )
             messages.success(request, "Το δείγμα επιλέχθηκε.")
             return redirect("verification:check-sample", pk=req.pk)
@@ -353,14 +361,14 @@ def _field_error(field, message):
     return ValidationFailed(message, fields={field: [message]})
 
 
-def _percent(raw: str) -> Decimal | None:
+def _percent(raw: str, field: str = "percent") -> Decimal | None:
     raw = (raw or "").strip().replace(",", ".").rstrip("%")
     if not raw:
         return None
     try:
         return Decimal(raw)
     except Exception:
-        raise _field_error("percent", "Γράψτε το ποσοστό ως αριθμό, π.χ. 20 ή 22,5.") from None
+        raise _field_error(field, "Γράψτε το ποσοστό ως αριθμό, π.χ. 20 ή 22,5.") from None
 
 
 @role_required(*STAFF)

@@ -30,6 +30,8 @@ class DeskCheck(models.Model):
     sample_percent = models.DecimalField(
         "ποσοστό δείγματος (%)", max_digits=5, decimal_places=2, null=True, blank=True
     )
+    # Ο.3 §4.3.1.B(2): a riskier category may get its own percentage, the overall minimum held.
+    sample_category_percents = models.JSONField("ποσοστά ανά κατηγορία", default=dict, blank=True)
     sample_justification = models.TextField("αιτιολόγηση ποσοστού / μεθόδου", blank=True)
     sampled_at = models.DateTimeField(null=True, blank=True)
     conclusions = models.TextField("συμπεράσματα επαλήθευσης", blank=True)

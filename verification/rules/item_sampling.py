@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from opske.money import format_number
 from verification.rules.subprojects import item_check_method
 
 HUNDRED = Decimal("100")
@@ -185,6 +186,7 @@ def draw_sample(
     percent: Decimal | None = None,
     marked: Iterable[int] = (),
     params: SamplingParams = DEFAULT_PARAMS,
+    category_percents: dict[str, Decimal] | None = None,
 ) -> Sample:
     """The items to verify in a selected ΔΔΔ, each with why (see the module docstring).
 
@@ -212,10 +214,11 @@ def draw_sample(
         return sample
 
     percent = percent if percent is not None else minimum_percent(len(items), params)
+    per_category = {c: p for c, p in (category_percents or {}).items() if p is not None}
     sample = Sample(method=method, percent=percent, seed=seed)
     for category, members in groups.items():
         total = sum((i.amount for i in members), ZERO)
-        target = total * percent / HUNDRED
+        target = total * per_category.get(category, percent) / HUNDRED
         chosen: set[int] = set()
         covered = ZERO
         # 1. Mandatory: significant amount (≥ share of the category), largest first; then marked.
@@ -237,8 +240,23 @@ def draw_sample(
             sample.picks.append(Pick(item.id, category, item.amount, RANDOM, draw))
             chosen.add(item.id)
             covered += item.amount
-    sample.coverage = _coverage(groups, sample.picks, percent)
+    sample.coverage = _coverage(groups, sample.picks, percent, per_category)
     return sample
+
+
+def overall_errors(sample: Sample, *, minimum: Decimal) -> list[str]:
+    """Ο.3 §4.3.1.B(2): a category may get its own percentage («σε περίπτωση που κρίνει ότι μια
+    κατηγορία δαπάνης ενέχει μεγαλύτερο κίνδυνο»), «τηρώντας σε κάθε περίπτωση το ελάχιστο
+    συνολικό ποσοστό δαπανών που επαληθεύονται»: the whole sample must still reach the minimum."""
+    total = sum((c.total for c in sample.coverage), ZERO)
+    sampled = sum((c.sampled_total for c in sample.coverage), ZERO)
+    if sample.method != "sample" or not total or sampled * HUNDRED >= total * minimum:
+        return []
+    reached = (sampled * HUNDRED / total).quantize(Decimal("0.01"))
+    return [
+        f"Με τα ποσοστά ανά κατηγορία το δείγμα καλύπτει {format_number(reached)}% του ΔΔΔ· το "
+        f"ελάχιστο συνολικό ποσοστό είναι {format_number(minimum, 0)}% (Ο.3 §4.3.1.Β)."
+    ]
 
 
 def extend_sample(
@@ -255,9 +273,10 @@ def extend_sample(
 
 
 def _coverage(
-    groups: dict[str, list[SampleItem]], picks: list[Pick], percent: Decimal
+    groups: dict[str, list[SampleItem]], picks: list[Pick], percent: Decimal, per_category: dict | None = None
 ) -> list[CategoryCoverage]:
     picked = {p.item_id for p in picks}
+    per_category = per_category or {}
     rows = []
     for category, members in groups.items():
         total = sum((i.amount for i in members), ZERO)
@@ -267,7 +286,7 @@ def _coverage(
                 category=category,
                 items=len(members),
                 total=total,
-                target=(total * percent / HUNDRED).quantize(Decimal("0.01")),
+                target=(total * per_category.get(category, percent) / HUNDRED).quantize(Decimal("0.01")),
                 sampled_items=len(chosen),
                 sampled_total=sum((i.amount for i in chosen), ZERO),
             )
@@ -276,10 +295,10 @@ def _coverage(
 
 
 def coverage_of(
-    items: Iterable[SampleItem], picked: Iterable[int], percent: Decimal
+    items: Iterable[SampleItem], picked: Iterable[int], percent: Decimal, per_category: dict | None = None
 ) -> list[CategoryCoverage]:
     """Coverage per category of the items picked so far (after extensions)."""
-    return _coverage(_by_category(items), [Pick(i, "", ZERO, "") for i in picked], percent)
+    return _coverage(_by_category(items), [Pick(i, "", ZERO, "") for i in picked], percent, per_category)
 
 
 def reason_label(

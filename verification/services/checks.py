@@ -267,6 +267,30 @@ def checklist_save(*, actor, request_id, answers: dict[str, dict]) -> DeskCheck:
 # --- sample -------------------------------------------------------------------------------------
 
 
+def _category_percents(raw, items, method, justification) -> dict[str, Decimal]:
+    """Ο.3 §4.3.1.B(2): own percentages for riskier categories, with the reason recorded."""
+    if method != "sample":
+        return {}
+    known = {i.category for i in items}
+    out = {}
+    for category, value in (raw or {}).items():
+        if value is None:
+            continue
+        if category not in known or value <= 0 or value > 100 or value != value.quantize(Decimal("0.01")):
+            raise ValidationFailed(
+                f"Μη έγκυρο ποσοστό για την κατηγορία «{category}» (0–100%, έως δύο δεκαδικά).",
+                fields={"category_percents": ["Μη έγκυρο ποσοστό κατηγορίας."]},
+            )
+        out[category] = value
+    if out and not justification.strip():
+        raise ValidationFailed(
+            "Αιτιολογήστε τα διαφορετικά ποσοστά ανά κατηγορία "
+            "(Ο.3 §4.3.1.Β: κατηγορία με μεγαλύτερο κίνδυνο).",
+            fields={"justification": ["Συμπληρώστε την αιτιολόγηση."]},
+        )
+    return out
+
+
 def sample_draw(
     *,
     actor,
@@ -275,6 +299,7 @@ def sample_draw(
     justification: str = "",
     marked=(),
     seed: int | None = None,
+    category_percents: dict[str, Decimal] | None = None,
 ) -> DeskCheck:
     """Draw the item sample once, with a stored seed (Ο.3 §4.3.1.B)."""
     with transaction.atomic():
@@ -304,6 +329,7 @@ def sample_draw(
                 "Μία από τις επισημασμένες δαπάνες δεν ανήκει στο αίτημα.",
                 fields={"marked": ["Άγνωστη δαπάνη."]},
             )
+        per_category = _category_percents(category_percents, items, method, justification)
         seed = seed if seed is not None else secrets.randbits(48)
         sample = item_sampling.draw_sample(
             items,
@@ -312,7 +338,13 @@ def sample_draw(
             percent=percent,
             marked=marked,
             params=params,
+            category_percents=per_category,
         )
+        if per_category:
+            minimum = min(sample.percent, item_sampling.minimum_percent(len(items), params))
+            errors = item_sampling.overall_errors(sample, minimum=minimum)
+            if errors:
+                raise ValidationFailed(errors[0], fields={"category_percents": errors})
         SampleEntry.objects.bulk_create(
             [
                 SampleEntry(check_record=check, item_id=p.item_id, reason=p.reason, draw=p.draw)
@@ -322,6 +354,7 @@ def sample_draw(
         check.sample_method = sample.method
         check.sample_seed = seed
         check.sample_percent = sample.percent
+        check.sample_category_percents = {c: str(p) for c, p in per_category.items()}
         check.sample_justification = "\n".join([justification.strip(), *sample.notes]).strip()
         check.sampled_at = timezone.now()
         check.save(
@@ -329,6 +362,7 @@ def sample_draw(
                 "sample_method",
                 "sample_seed",
                 "sample_percent",
+                "sample_category_percents",
                 "sample_justification",
                 "sampled_at",
             ]
@@ -343,6 +377,7 @@ def sample_draw(
                 "percent": str(sample.percent),
                 "items": sorted(sample.item_ids),
                 "marked": sorted(marked),
+                "category_percents": {c: str(p) for c, p in per_category.items()},
             },
             reason=justification,
         )

@@ -299,3 +299,33 @@ def test_kya_7066_window_is_thirty_days_when_the_report_proposes_no_correction()
     services.report_approve(actor=f.supervisor(), request_id=req.pk)
     req.refresh_from_db()
     assert (req.objection_deadline - timezone.localdate()).days in range(30, 34)
+
+
+def test_per_category_percentages_need_a_reason_and_the_overall_minimum():
+    items = [("Α", "100.00")] * 30 + [("Β", "100.00")] * 30
+    op, _ = f.operation()
+    req = f.submitted_request(op, items)
+    v = f.verifier()
+    services.desk_check_take(actor=v, request_id=req.pk)
+    with pytest.raises(ValidationFailed) as exc:
+        services.sample_draw(
+            actor=v, request_id=req.pk, seed=1, category_percents={"Α": D("40"), "Β": D("5")}
+        )
+    assert "justification" in exc.value.fields
+    with pytest.raises(ValidationFailed) as exc:
+        services.sample_draw(
+            actor=v,
+            request_id=req.pk,
+            seed=1,
+            justification="Α πιο επικίνδυνη",
+            category_percents={"Α": D("25"), "Β": D("5")},
+        )
+    assert "category_percents" in exc.value.fields and "16,67%" in exc.value.message
+    check = services.sample_draw(
+        actor=v,
+        request_id=req.pk,
+        seed=1,
+        justification="Α πιο επικίνδυνη",
+        category_percents={"Α": D("40"), "Β": D("5")},
+    )
+    assert check.sample_category_percents == {"Α": "40", "Β": "5"} and check.sample_entries.count() == 14

@@ -111,3 +111,16 @@ def test_subproject_type_of_config_defaults_to_5005():
     assert subproject_type_of_config({}) == "5005"
     assert subproject_type_of_config({"subproject_type": "5003"}) == "5003"
     assert subproject_type_of_config({"subproject_type": "bogus"}) == "5005"
+
+
+def test_a_riskier_category_gets_its_own_percentage_if_the_overall_minimum_holds():
+    # Two categories of 30 × 100,00 € (each item 3,33%: none mandatory): 40% of «Α», 5% of «Β».
+    items = _items(["100"] * 30, "Α") + _items(["100"] * 30, "Β", start=100)
+    sample = s.draw_sample(
+        items, subproject_type="5005", seed=1, category_percents={"Α": D("40"), "Β": D("5")}
+    )
+    by_cat = {c.category: c for c in sample.coverage}
+    assert by_cat["Α"].sampled_total == D("1200") and by_cat["Β"].sampled_total == D("200")
+    assert s.overall_errors(sample, minimum=D("20")) == []  # 1.400 of 6.000 = 23,33%
+    low = s.draw_sample(items, subproject_type="5005", seed=1, category_percents={"Α": D("25"), "Β": D("5")})
+    assert s.overall_errors(low, minimum=D("20"))  # 900 of 6.000 = 15%
