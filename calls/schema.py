@@ -149,6 +149,48 @@ CALL_CONFIG_SCHEMA = {
             },
             "additionalProperties": False,
         },
+        # Guidance Ο.3 §4.3.1.B: the sub-project type decides the items verified in a ΔΔΔ
+        # (verification/rules/subprojects.py documents the choice for state-aid calls).
+        "subproject_type": {
+            "enum": ["5001", "5002", "5003", "5004", "5005", "5007", "5008", "5009", "5011", "5013", "5014"]
+        },
+        # Ο.3 §4.3.1.B(2): sample percentages by amount per expenditure category.
+        "item_sampling": {
+            "type": "object",
+            "properties": {
+                "percent": NUMBER_STR,
+                "many_items_threshold": {"type": "integer", "minimum": 1},
+                "many_items_percent": NUMBER_STR,
+                "reduced_percents": {"type": "array", "items": NUMBER_STR},
+                "mandatory_share": NUMBER_STR,
+            },
+            "additionalProperties": False,
+        },
+        # The administrative verification checklist of the call (answers Ναι / Όχι / Δ.Α.).
+        "verification_checklist": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["code", "text"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "text": {"type": "string"},
+                    "citation": {"type": "string"},
+                },
+            },
+        },
+        # Objections to a verification result: call 004 §11.1.Γ (15 calendar days from the day
+        # after the notice, rolled to a working day); ΚΥΑ 7066 Art. 8.5 (15 with a correction, 30 without).
+        "verification_objection": {
+            "type": "object",
+            "properties": {
+                "days": {"type": "integer", "minimum": 1},
+                "counting": {"enum": ["calendar", "working"]},
+                "roll_to_working_day": {"type": "boolean"},
+                "days_without_correction": NULLABLE_INT,
+            },
+            "additionalProperties": False,
+        },
         "notes": _pending({"type": "array", "items": {"type": "string"}}, "publication"),
     },
     "additionalProperties": False,

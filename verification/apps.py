@@ -9,7 +9,9 @@ class VerificationConfig(AppConfig):
     def ready(self):
         from accounts.dashboard import register_panel
         from operations.hooks import open_payment_request_check
+        from verification import access_check  # noqa: F401 (objection deadline handler, report downloads)
         from verification.selectors.requests import operations_for_user
+        from verification.services import checks  # noqa: F401
 
         open_payment_request_check(open_verification_request)
         # The beneficiary's verification requests (αιτήματα επαλήθευσης) and staff's list of them.

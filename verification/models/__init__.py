@@ -1,6 +1,17 @@
 """Verification requests (ΔΔΔ), administrative and on-the-spot verification, corrections (ΔΚΔ) and
 the Guidance Ο.3 risk method. One module per area, re-exported here."""
 
+from verification.models.checks import (
+    CheckFinding,
+    ChecklistAnswer,
+    DeskCheck,
+    ItemResult,
+    ReportCorrection,
+    ResultObjection,
+    SampleEntry,
+    SampleExtension,
+    VerificationReport,
+)
 from verification.models.claims_7066 import ClaimMonth
 from verification.models.corrections import Correction
 from verification.models.onsite import OnSiteVerification
@@ -13,13 +24,22 @@ from verification.models.requests import (
 from verification.models.risk import RiskRun, RiskScore
 
 __all__ = [
+    "CheckFinding",
+    "ChecklistAnswer",
     "ClaimMonth",
     "Correction",
+    "DeskCheck",
     "ExpenditureItem",
+    "ItemResult",
     "OnSiteVerification",
     "PaymentMethod",
+    "ReportCorrection",
     "RequestAttachment",
+    "ResultObjection",
     "RiskRun",
     "RiskScore",
+    "SampleEntry",
+    "SampleExtension",
+    "VerificationReport",
     "VerificationRequest",
 ]

@@ -22,6 +22,11 @@ class Correction(models.Model):
         "verification.VerificationRequest", null=True, blank=True, on_delete=models.PROTECT,
         related_name="corrections",
     )  # fmt: skip
+    # The item of the ΔΔΔ whose ineligible amount this is (administrative verification, Ο.3 §4.3.2).
+    item = models.ForeignKey(
+        "verification.ExpenditureItem", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="corrections",
+    )  # fmt: skip
     origin = models.CharField("προέλευση", max_length=20, choices=Origin.choices)
     category = models.CharField("κατηγορία ΔΚΔ", max_length=4, default="1")
     horizontal = models.BooleanField("οριζόντια διόρθωση", default=False)

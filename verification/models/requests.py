@@ -21,6 +21,14 @@ class VerificationRequest(ConcurrentTransitionMixin, models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", "Προσωρινή αποθήκευση"
         SUBMITTED = "submitted", "Υποβλήθηκε"
+        # Administrative verification (area «vcheck», verification/models/checks.py).
+        UNDER_CHECK = "under_check", "Σε διοικητική επαλήθευση"
+        REPORT_DRAFTED = "report_drafted", "Έκθεση επαλήθευσης προς έγκριση"
+        REPORT_APPROVED = "report_approved", "Έκθεση εγκρίθηκε · κοινοποιήθηκε στον δικαιούχο"
+        ACCEPTED = "accepted", "Αποδεκτό διαχείρισης"
+        OBJECTED = "objected", "Υποβλήθηκαν αντιρρήσεις"
+        CLOSED = "closed", "Ολοκληρώθηκε (μετά από αντιρρήσεις)"
+        ACCEPTED_WITHOUT_CHECK = "accepted_no_check", "Αποδεκτό χωρίς διοικητική επαλήθευση"
 
     operation = models.ForeignKey(
         "operations.Operation", on_delete=models.PROTECT, related_name="verification_requests"
@@ -58,6 +66,11 @@ class VerificationRequest(ConcurrentTransitionMixin, models.Model):
     receipt = models.JSONField("αποδεικτικό υποβολής", default=dict, blank=True)
     # What the submission rules noted but did not refuse (e.g. a category over its approved amount).
     warnings = models.JSONField("επισημάνσεις υποβολής", default=list, blank=True)
+    # The result served to the beneficiary (call 004 §11.1.Γ; ΚΥΑ 7066 Art. 8.5).
+    result_notified_at = models.DateTimeField("κοινοποίηση αποτελέσματος", null=True, blank=True)
+    objection_deadline = models.DateField("προθεσμία αντιρρήσεων", null=True, blank=True)
+    accepted_at = models.DateTimeField("αποδοχή αποτελέσματος", null=True, blank=True)
+    accepted_how = models.CharField("τρόπος αποδοχής", max_length=20, blank=True)
 
     class Meta:
         verbose_name = "αίτημα επαλήθευσης (ΔΔΔ)"
@@ -81,6 +94,40 @@ class VerificationRequest(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=State.DRAFT, target=State.SUBMITTED)
     def submit(self):
+        pass
+
+    # --- administrative verification (verification.services.checks) ---------------------------
+
+    @transition(field=state, source=State.SUBMITTED, target=State.UNDER_CHECK)
+    def take_for_check(self):
+        pass
+
+    @transition(field=state, source=State.SUBMITTED, target=State.ACCEPTED_WITHOUT_CHECK)
+    def accept_without_check(self):
+        pass
+
+    @transition(field=state, source=State.UNDER_CHECK, target=State.REPORT_DRAFTED)
+    def draft_report(self):
+        pass
+
+    @transition(field=state, source=State.REPORT_DRAFTED, target=State.UNDER_CHECK)
+    def return_report(self):
+        pass
+
+    @transition(field=state, source=State.REPORT_DRAFTED, target=State.REPORT_APPROVED)
+    def approve_report(self):
+        pass
+
+    @transition(field=state, source=State.REPORT_APPROVED, target=State.ACCEPTED)
+    def accept_result(self):
+        pass
+
+    @transition(field=state, source=State.REPORT_APPROVED, target=State.OBJECTED)
+    def object_to_result(self):
+        pass
+
+    @transition(field=state, source=State.OBJECTED, target=State.CLOSED)
+    def close_objection(self):
         pass
 
 

@@ -1,1 +1,3 @@
-"""The legal rules of verification/, pure functions citing their articles (one module per area)."""
+"""The legal rules of verification as pure functions over plain data, one module per area, each
+citing its article (STYLE.md practice 2). Import the module you need, e.g.
+`from verification.rules import item_sampling`."""

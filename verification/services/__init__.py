@@ -1,5 +1,21 @@
 """Every write of verification/, one module per area, re-exported here (STYLE.md: apps as packages)."""
 
+from verification.services.checks import (
+    checklist_save,
+    desk_check_take,
+    finding_add,
+    item_result_record,
+    objection_decide,
+    report_approve,
+    report_correct,
+    report_draft,
+    report_return,
+    request_accept_without_check,
+    result_accept,
+    result_object,
+    sample_draw,
+    sample_extend,
+)
 from verification.services.requests import (
     attachment_delete,
     attachment_upload,
@@ -13,9 +29,23 @@ from verification.services.requests import (
 __all__ = [
     "attachment_delete",
     "attachment_upload",
+    "checklist_save",
+    "desk_check_take",
+    "finding_add",
     "item_add",
     "item_remove",
+    "item_result_record",
     "item_update",
+    "objection_decide",
+    "report_approve",
+    "report_correct",
+    "report_draft",
+    "report_return",
+    "request_accept_without_check",
     "request_create",
     "request_submit",
+    "result_accept",
+    "result_object",
+    "sample_draw",
+    "sample_extend",
 ]
