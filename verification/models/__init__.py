@@ -4,12 +4,13 @@ the Guidance Ο.3 risk method. One module per area, re-exported here."""
 from verification.models.corrections import Correction
 from verification.models.onsite import OnSiteVerification
 from verification.models.requests import ExpenditureItem, VerificationRequest
-from verification.models.risk import RiskRun, RiskScore
+from verification.models.risk import RiskFactorInput, RiskRun, RiskScore
 
 __all__ = [
     "Correction",
     "ExpenditureItem",
     "OnSiteVerification",
+    "RiskFactorInput",
     "RiskRun",
     "RiskScore",
     "VerificationRequest",
