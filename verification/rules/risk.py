@@ -110,10 +110,17 @@ class Factor:
         return CITATION.format(n=self.number)
 
 
-def _pct(part: Decimal, whole: Decimal) -> Decimal | None:
+def _raw_pct(part: Decimal, whole: Decimal) -> Decimal | None:
+    """The percentage a scale compares, unrounded (1.999% is below 2%)."""
     if not whole:
         return None
-    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(Decimal("0.01"))
+    return Decimal(part) * HUNDRED / Decimal(whole)
+
+
+def _pct(part: Decimal, whole: Decimal) -> Decimal | None:
+    """The percentage as shown (two decimals)."""
+    raw = _raw_pct(part, whole)
+    return None if raw is None else raw.quantize(Decimal("0.01"))
 
 
 # --- Beneficiary factors (1–8) -------------------------------------------------------------------
@@ -158,7 +165,7 @@ def factor_1(*, beneficiary_type: str, legal_form: str = "") -> Factor:
 
 def grade_2(corrections: Decimal, accepted: Decimal) -> int:
     """< 2% → 1; 2% έως 5% → 3; > 5% → 5. [INTERP] A = 0 (nothing accepted yet) → 1."""
-    pct = _pct(corrections, accepted)
+    pct = _raw_pct(corrections, accepted)
     if pct is None or pct < 2:
         return 1
     return 3 if pct <= 5 else 5
@@ -322,7 +329,7 @@ def grade_12(budgets: dict[str, Decimal]) -> int:
         return 4
     own = {t: v for t, v in budgets.items() if t not in contract}
     total = sum(budgets.values(), ZERO)
-    share = _pct(sum(own.values(), ZERO), total) or ZERO
+    share = _raw_pct(sum(own.values(), ZERO), total) or ZERO
     return 2 if share <= 10 else 3
 
 
