@@ -224,7 +224,7 @@ def test_ties_at_a_boundary_split_by_code_or_kept_together():
         (2, "high"), (1, "high"), (3, "medium"), (4, "medium"), (5, "low"), (6, "low"),
     ]  # fmt: skip
     together = r.stratify(rows, r.RiskParameters(ties="together"))
-    assert dict((k, s) for k, _t, _rank, s in together)[5] == "medium"
+    assert {k: s for k, _t, _rank, s in together}[5] == "medium"
     assert [rank for _k, _t, rank, _s in split] == [1, 2, 3, 4, 5, 6]
 
 
