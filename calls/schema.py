@@ -132,6 +132,13 @@ CALL_CONFIG_SCHEMA = {
             "additionalProperties": False,
         },
         "implementation": _pending({"type": "object"}, "operations"),
+        # Guidance Ο.3 §4.3.1, Annex I: the 50xx type of the operations' sub-project (factors 9,
+        # 11, 12; Table 1's «last ΔΔΔ» for 5001–5004). Default per programme:
+        # verification.rules.subprojects.
+        "subproject_type": {
+            "type": "string",
+            "enum": ["5001", "5002", "5003", "5004", "5005", "5007", "5008", "5009", "5011", "5013", "5014"],
+        },
         "notes": _pending({"type": "array", "items": {"type": "string"}}, "publication"),
     },
     "additionalProperties": False,
