@@ -39,6 +39,7 @@ ROLE_AREAS = {
         ("Μοριοδότηση και πίνακες ΚΥΑ 16936", "points:round-list"),
         ("Κονσόλα μητρώων και αναμονές", "interop:console"),
         ("Ημερολόγιο ενεργειών (audit)", "opske:audit-list"),
+        ("Εκτίμηση κινδύνου πράξεων (Ο.3)", "verification:risk_index"),
     ],
     Role.EVALUATOR: [
         ("Οι αναθέσεις μου (ουρά αξιολόγησης)", "evaluation:queue"),
@@ -56,11 +57,13 @@ ROLE_AREAS = {
         ("Συγκριτική αξιολόγηση: έγκριση αποτελεσμάτων", "evaluation_comparative:rounds"),
         ("Πίνακες, παραπομπές ΚΠΑ2 και αντικαταστάσεις (ΚΥΑ 16936)", "points:round-list"),
         ("Κονσόλα μητρώων, αναμονές και χειροκίνητοι έλεγχοι", "interop:console"),
+        ("Εκτίμηση κινδύνου πράξεων (Ο.3)", "verification:risk_index"),
     ],
     Role.VERIFIER: [
         ("Αιτήματα επαλήθευσης", None),
         ("Δειγματοληψία και επιτόπιες επαληθεύσεις", None),
-        ("Ανάλυση κινδύνου", None),
+        ("Ανάλυση κινδύνου", "verification:risk_index"),
+        ("ΔΔΔ προς επαλήθευση (Πίνακας 1, Ο.3)", "verification:risk_desk_checks"),
     ],
     Role.PAYMENT_OFFICER: [
         ("Εντολές πληρωμής", None),
@@ -69,6 +72,7 @@ ROLE_AREAS = {
     ],
     Role.AUDITOR: [
         ("Ημερολόγιο ενεργειών (audit, μόνο ανάγνωση)", "opske:audit-list"),
+        ("Εκτίμηση κινδύνου πράξεων (Ο.3, μόνο ανάγνωση)", "verification:risk_index"),
         ("Αιτήσεις ανά πρόσκληση", "applications:staff-list"),
         ("Αποφάσεις", "evaluation:reviews"),
         ("Ενστάσεις", "evaluation:objections"),

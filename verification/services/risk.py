@@ -360,16 +360,12 @@ def risk_factor_input_record(
 ) -> RiskFactorInput:
     """Staff enter a factor the portal cannot compute (§4.2.1); it counts from the next run."""
     if factor in rules.INACTIVE_FACTORS or factor not in rules.ALLOWED_GRADES:
-        raise ValidationFailed(
-            "Ο παράγοντας δεν δέχεται καταχώριση.", code="risk_factor_inactive", fields={"factor": "inactive"}
-        )
+        message = "Ο παράγοντας δεν δέχεται καταχώριση (ο 5 είναι ανενεργός)."
+        raise ValidationFailed(message, code="risk_factor_inactive", fields={"factor": message})
     if grade not in rules.ALLOWED_GRADES[factor]:
         allowed = ", ".join(str(g) for g in rules.ALLOWED_GRADES[factor])
-        raise ValidationFailed(
-            f"Ο βαθμός του παράγοντα {factor} είναι ένας από: {allowed}.",
-            code="risk_factor_grade",
-            fields={"grade": allowed},
-        )
+        message = f"Ο βαθμός του παράγοντα {factor} είναι ένας από: {allowed}."
+        raise ValidationFailed(message, code="risk_factor_grade", fields={"grade": message})
     if (operation is None) == (business is None):
         raise ValidationFailed("Ορίστε πράξη ή δικαιούχο.", code="risk_factor_subject")
     with transaction.atomic():

@@ -34,7 +34,8 @@ def test_run_grades_each_operation_from_its_data_and_splits_ten_into_4_3_3(call)
     user = risk_world.staff_user()
     # op 0: an on-the-spot visit 3 months ago with 30% corrections; op 1: 6 «necessary» modifications
     OnSiteVerification.objects.create(
-        operation=ops[0], serial="ΕΠ-1", semester="2026-H2", started_on=timezone.localdate() - datetime.timedelta(days=92),
+        operation=ops[0], serial="ΕΠ-1", semester="2026-H2",
+        started_on=timezone.localdate() - datetime.timedelta(days=92),
         ended_on=timezone.localdate() - datetime.timedelta(days=90), object="Φυσικό αντικείμενο",
         amount_checked=D("10000.00"), recorded_by=user,
     )  # fmt: skip
