@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-from opske.money import format_eur, format_percent
+from opske.money import format_eur, format_number, format_percent
 from verification.rules.subprojects import ESF_SPECIAL_CASE, OWN_MEANS_TYPES, PUBLIC_CONTRACT_TYPES
 
 ZERO = Decimal("0")
@@ -108,6 +108,21 @@ class Factor:
     @property
     def citation(self) -> str:
         return CITATION.format(n=self.number)
+
+    @property
+    def shown(self) -> str:
+        """The value as the page shows it (amounts in €, percentages, years, months)."""
+        if self.value is None:
+            return "—"
+        if self.staff_entered or not isinstance(self.value, Decimal):
+            return str(self.value)
+        if self.number == 15:
+            return format_eur(self.value)
+        if self.number == 13:
+            return f"{format_number(self.value, 2)} έτη"
+        if self.number == 18:
+            return f"{format_number(self.value, 2)} μήνες"
+        return format_percent(self.value, 2)
 
 
 def _raw_pct(part: Decimal, whole: Decimal) -> Decimal | None:
