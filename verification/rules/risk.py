@@ -15,6 +15,7 @@ stored on every run (§6: the methodology is revised over time).
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -160,6 +161,7 @@ BENEFICIARY_TYPE_GRADES = {
 NGO_FORMS = ("ΑΜΚΕ", "ΜΚΟ", "ΣΩΜΑΤΕΙΟ", "ΙΔΡΥΜΑ", "ΚΟΙΝΣΕΠ", "ΜΗΚΕΡΔΟΣΚΟΠ")
 
 
+@functools.lru_cache(maxsize=256)
 def beneficiary_type_from_legal_form(legal_form: str) -> str:
     compact = "".join(ch for ch in (legal_form or "").upper() if ch.isalnum())
     compact = compact.translate(str.maketrans("ΆΈΉΊΌΎΏΪΫ", "ΑΕΗΙΟΥΩΙΥ"))
@@ -505,7 +507,7 @@ def factor_19(*, corrections: Decimal, checked: Decimal) -> Factor:
 # --- Facts → factors → total ---------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class OperationFacts:
     """What the portal knows about one operation at the time of a run (stored on its score as
     plain JSON, so the explain page recomputes each factor's value and source from it)."""
@@ -543,13 +545,16 @@ class OperationFacts:
     _DATES = ("starts_on", "ends_on", "submitted_on", "last_onsite")
 
     def to_json(self) -> dict:
+        """Plain JSON; values equal to the defaults are left out (a run stores 50,000 of these)."""
         out = {}
-        for name in self.__dataclass_fields__:
+        for name, default in _raw_defaults().items():
             value = getattr(self, name)
-            if name in self._DECIMALS:
+            if value == default:
+                continue
+            if name in _DECIMAL_FIELDS:
                 value = str(value)
-            elif name in self._DATES:
-                value = value.isoformat() if value else None
+            elif name in _DATE_FIELDS:
+                value = value.isoformat()
             elif name == "budgets":
                 value = {k: str(v) for k, v in value.items()}
             elif name == "staff":
@@ -576,6 +581,24 @@ class OperationFacts:
         return cls(**kwargs)
 
 
+_RAW_DEFAULTS: dict = {}
+_DECIMAL_FIELDS = frozenset(OperationFacts._DECIMALS)
+_DATE_FIELDS = frozenset(OperationFacts._DATES)
+
+
+def _raw_defaults() -> dict:
+    if not _RAW_DEFAULTS:
+        blank = OperationFacts()
+        _RAW_DEFAULTS.update({name: getattr(blank, name) for name in OperationFacts.__dataclass_fields__})
+    return _RAW_DEFAULTS
+
+
+@functools.lru_cache(maxsize=1024)
+def _structure_grades(types: tuple[str, ...]) -> tuple[int, int]:
+    """Factors 9 and 11 depend only on the set of sub-project types."""
+    return grade_9(len(set(types))), grade_11(operation_group(types))
+
+
 def _missing_grade(number: int, params: RiskParameters) -> int:
     grades = ALLOWED_GRADES[number]
     return grades[-1] if params.missing_input == "highest" else grades[0]
@@ -584,7 +607,8 @@ def _missing_grade(number: int, params: RiskParameters) -> int:
 def grades(facts: OperationFacts, today: datetime.date, params: RiskParameters = DEFAULT_PARAMETERS) -> list:
     """The 19 grades (index 0 = factor 1; factor 5 None), the set-based run's fast path."""
     f = facts
-    types = list(f.budgets) or []
+    types = tuple(sorted(f.budgets))
+    g9, g11 = _structure_grades(types)
     out = [
         grade_1(f.beneficiary_type),
         grade_2(f.b_corrections, f.b_accepted),
@@ -594,9 +618,9 @@ def grades(facts: OperationFacts, today: datetime.date, params: RiskParameters =
         _missing_grade(6, params),
         grade_7(f.b_open_operations),
         grade_8(f.b_quartile),
-        grade_9(len(set(types))),
+        g9,
         grade_10(f.subprojects),
-        grade_11(operation_group(types)),
+        g11,
         grade_12(f.budgets),
         grade_13((f.ends_on - f.starts_on).days if f.starts_on and f.ends_on else None),
         grade_14(f.starts_on, f.submitted_on),

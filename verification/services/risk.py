@@ -11,12 +11,15 @@ is read per operation.
 from __future__ import annotations
 
 import datetime
+import io
+import json
 import time
 from collections import defaultdict
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import Business
@@ -24,6 +27,7 @@ from applications.models import ClusterPartner
 from calls.models import Call, Programme
 from operations.models import Modification, Operation
 from opske import audit
+from opske.dates import ATHENS
 from opske.errors import ValidationFailed
 from verification.models import (
     Correction,
@@ -36,7 +40,7 @@ from verification.models import (
 from verification.rules import risk as rules
 from verification.rules.subprojects import subproject_type_for_config
 
-ZERO = Decimal("0.00")
+ZERO = Decimal("0")  # the rules' zero: facts equal to the defaults are not stored
 
 
 def current_parameters() -> rules.RiskParameters:
@@ -53,21 +57,13 @@ def population(*, programme_id: int, management_body: str):
     )
 
 
-def _date(value) -> datetime.date | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).date()
-    return value
-
-
 def gather_facts(*, programme_id: int, management_body: str) -> dict[int, tuple[str, rules.OperationFacts]]:
     """operation id → (code, facts), from a fixed number of aggregate queries."""
     ops_q = population(programme_id=programme_id, management_body=management_body)
     ops = list(
-        ops_q.values_list(
+        ops_q.annotate(submitted_on=TruncDate("application__submitted_at", tzinfo=ATHENS)).values_list(
             "id", "code", "business_id", "public_expenditure", "approved_total", "starts_on", "ends_on",
-            "call_id", "application__submitted_at", "business__legal_form",
+            "call_id", "submitted_on", "business__legal_form",
         )
     )  # fmt: skip
     if not ops:
@@ -93,14 +89,16 @@ def gather_facts(*, programme_id: int, management_body: str) -> dict[int, tuple[
     per_biz_declared: dict[int, Decimal] = defaultdict(lambda: ZERO)
     per_biz_accepted: dict[int, Decimal] = defaultdict(lambda: ZERO)
     total_declared = ZERO
-    for op_id, biz_id, declared, declared_decided, accepted in (
+    business_of = dict(Operation.objects.values_list("id", "business_id"))
+    for op_id, declared, declared_decided, accepted in (
         VerificationRequest.objects.exclude(state=VerificationRequest.State.DRAFT)
-        .values("operation_id", "operation__business_id")
+        .values("operation_id")
         .annotate(d=Sum("declared_total"), dd=Sum("declared_total", filter=decided), a=Sum("accepted_total"))
-        .values_list("operation_id", "operation__business_id", "d", "dd", "a")
+        .values_list("operation_id", "d", "dd", "a")
     ):
         per_op_requests[op_id] = (declared_decided or ZERO, accepted or ZERO)
         total_declared += declared or ZERO
+        biz_id = business_of.get(op_id)
         if biz_id is not None:
             per_biz_declared[biz_id] += declared or ZERO
             per_biz_accepted[biz_id] += accepted or ZERO
@@ -187,7 +185,7 @@ def gather_facts(*, programme_id: int, management_body: str) -> dict[int, tuple[
             subprojects=1,
             starts_on=starts,
             ends_on=ends,
-            submitted_on=_date(submitted),
+            submitted_on=submitted,
             public_expenditure=public or ZERO,
             mods_necessary=mods.get(op_id, {}).get(Modification.Characterisation.NECESSARY, 0),
             mods_exogenous=mods.get(op_id, {}).get(Modification.Characterisation.EXOGENOUS, 0),
@@ -200,6 +198,38 @@ def gather_facts(*, programme_id: int, management_body: str) -> dict[int, tuple[
         )
         out[op_id] = (code, facts)
     return out
+
+
+def _copy_scores(run_id: int, rows) -> None:
+    """Write the run's scores with one COPY (PostgreSQL; bulk_create elsewhere). The column list
+    comes from RiskScore._meta, so a field added later must be given here or fail loudly."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        RiskScore.objects.bulk_create(
+            (
+                RiskScore(run_id=run_id, operation_id=o, total=t, rank=r, stratum=s, factors=f)
+                for o, t, r, s, f in rows
+            ),
+            batch_size=2000,
+        )
+        return
+    columns = [f.column for f in RiskScore._meta.concrete_fields if not f.primary_key]
+    expected = ["run_id", "operation_id", "total", "rank", "stratum", "factors"]
+    if columns != expected:
+        raise RuntimeError(f"RiskScore columns changed: {columns}; update _copy_scores")
+    buf = io.StringIO()
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    for op_id, total, rank, stratum, factors in rows:
+        # COPY text format: JSON never holds a raw tab or newline; only its backslashes need doubling.
+        buf.write(
+            f"{run_id}\t{op_id}\t{total}\t{rank}\t{stratum}\t{dumps(factors).replace(chr(92), chr(92) * 2)}\n"
+        )
+    buf.seek(0)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f'COPY "{RiskScore._meta.db_table}" ({", ".join(columns)}) FROM STDIN WITH (FORMAT text)', buf
+        )
 
 
 def _strata_summary(rows) -> dict:
@@ -257,19 +287,18 @@ def risk_run_execute(
             rows = rules.stratify(
                 [(op_id, code, total) for op_id, (code, _g, total) in graded.items()], params
             )
-            RiskScore.objects.bulk_create(
+            _copy_scores(
+                run.pk,
                 (
-                    RiskScore(
-                        run_id=run.pk,
-                        operation_id=op_id,
-                        total=total,
-                        rank=rank,
-                        stratum=stratum,
-                        factors={"grades": graded[op_id][1], "facts": facts[op_id][1].to_json()},
+                    (
+                        op_id,
+                        total,
+                        rank,
+                        stratum,
+                        {"grades": graded[op_id][1], "facts": facts[op_id][1].to_json()},
                     )
                     for op_id, total, rank, stratum in rows
                 ),
-                batch_size=2000,
             )
             run.operations_count = len(rows)
             run.strata = _strata_summary(rows)

@@ -178,3 +178,19 @@ def test_setting_subproject_type_changes_outcome(call):
         flag_for_desk_check(request=VerificationRequest.objects.get(pk=r.pk)).selection_rule for r in reqs
     ]
     assert flagged == ["first", "70%", "last"]
+
+
+def test_tick_runs_the_periods_risk_assessments_once(call):
+    """`make run` without a broker: the tick command runs the beat schedule, including the risk runs."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    risk_world.operations(call, 4)
+    out = StringIO()
+    call_command("tick", stdout=out)
+    assert "risk_runs_due=2" in out.getvalue()
+    kinds = set(RiskRun.objects.filter(programme=call.programme).values_list("kind", flat=True))
+    assert kinds == {"monthly", "semiannual"}
+    call_command("tick", stdout=out)
+    assert RiskRun.objects.filter(programme=call.programme).count() == 2
