@@ -23,8 +23,8 @@ What it does, step by step (every loop bounded in count and time, loopback addre
 7. Then runs the other benchmark modules (tests/bench_evaluation_comparative.py,
    tests/bench_evaluation_points.py, tests/bench_risk.py — the monthly risk run over 50,000
    operations and 500,000 declarations beside a raw-SQL baseline: their `main()`), each in its
-   own interpreter against the bench database and stopped after BENCH_MODULE_TIMEOUT seconds (600), and prints a summary
-   table. `--only surge|comparative|points|risk` runs one of them.
+   own interpreter against the bench database and stopped after BENCH_MODULE_TIMEOUT seconds
+   (600), and prints a summary table. `--only surge|comparative|points|risk` runs one of them.
 
 Environment: BENCH_PG (default postgres://postgres@127.0.0.1:5432), BENCH_CLIENTS (200),
 BENCH_APPLICATIONS (2000), BENCH_WORKERS / BENCH_THREADS (gunicorn), BENCH_MAX_CLIENTS_PER_WORKER
