@@ -4,8 +4,9 @@
 the request whether it is «προς επαλήθευση», by which rule(s) (verification.rules.risk
 `desk_check_rules`), and the stratum and score it was decided on: those of the operation in the
 latest monthly run of its Programme and body (§4.3.1: «εκτίμηση κινδύνου … που εφαρμόζεται κάθε
-μήνα»). [INTERP] An operation not in any run yet (included after the last run) is treated as high
-risk: all its ΔΔΔ are checked until a run ranks it, and its score snapshot stays empty.
+μήνα»), or of the initial run that ranked it after its inclusion (§4.2.2) when that is later.
+[INTERP] An operation not in any run yet (included after the last run) is treated as high risk:
+all its ΔΔΔ are checked until a run ranks it, and its score snapshot stays empty.
 
 Staff may add a ΔΔΔ with a recorded reason (`request_flag_by_staff`): on medium/low operations a
 ΔΔΔ of ≥ 30% of the sub-project budget; in any stratum, because of earlier problems.
@@ -27,9 +28,12 @@ NO_RUN_STRATUM = rules.HIGH
 
 
 def stratum_for(operation) -> tuple[str, int | None]:
-    """(stratum, score) of the operation in its latest monthly run; (high, None) if none yet."""
+    """(stratum, score) of the operation in its latest monthly run — or the initial run that ranked
+    it after inclusion, if later; (high, None) if none yet."""
     score = (
-        RiskScore.objects.filter(operation=operation, run__kind=RiskRun.Kind.MONTHLY)
+        RiskScore.objects.filter(
+            operation=operation, run__kind__in=[RiskRun.Kind.MONTHLY, RiskRun.Kind.INITIAL]
+        )
         .order_by("-run__as_of", "-run_id")
         .values_list("stratum", "total")
         .first()

@@ -348,14 +348,40 @@ def period_for(kind: str, day: datetime.date) -> str:
 
 
 def risk_runs_due(*, today: datetime.date | None = None) -> int:
-    """The scheduled runs of the period not yet done (monthly and six-monthly); returns how many
-    ran. Safe to call every tick: a period already run is skipped with one query."""
+    """The runs due now; returns how many ran. Safe to call every tick (a period already run is
+    skipped with one query):
+    - «initial» (§4.2.2: «αμέσως μετά την ένταξη»): a population with operations included since
+      its last run and whose monthly run of this month is already done gets a run now, so a new
+      operation is ranked before the next month;
+    - «monthly» and «semiannual»: once per calendar month and per half-year."""
     today = today or timezone.localdate()
     done = 0
     pops = populations()
     if not pops:
         return 0
     programmes = Programme.objects.in_bulk({p for p, _b in pops})
+    month = period_for(RiskRun.Kind.MONTHLY, today)
+    monthly_done = set(
+        RiskRun.objects.filter(kind=RiskRun.Kind.MONTHLY, period=month).values_list(
+            "programme_id", "management_body"
+        )
+    )
+    unranked = set(
+        Operation.objects.exclude(state=Operation.State.TERMINATED)
+        .exclude(risk_scores__isnull=False)
+        .values_list("call__programme_id", "management_body")
+        .distinct()
+    )
+    for programme_id, body in pops:
+        if (programme_id, body) in monthly_done and (programme_id, body) in unranked:
+            risk_run_execute(
+                actor="verification.tasks.risk_runs_due",
+                programme=programmes[programme_id],
+                management_body=body,
+                kind=RiskRun.Kind.INITIAL,
+                as_of=today,
+            )
+            done += 1
     for kind in (RiskRun.Kind.MONTHLY, RiskRun.Kind.SEMIANNUAL):
         period = period_for(kind, today)
         have = set(

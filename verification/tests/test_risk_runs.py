@@ -88,7 +88,13 @@ def test_runs_keep_history_and_scheduled_periods_run_once(call):
     assert svc.risk_runs_due(today=datetime.date(2026, 12, 20)) == 0
     assert svc.risk_runs_due(today=datetime.date(2027, 1, 1)) == 2  # new month, new semester (H1)
     assert svc.risk_runs_due(today=datetime.date(2027, 2, 1)) == 1  # only the monthly
-    runs = RiskRun.objects.filter(programme=call.programme)
+    # An operation included after this month's run is ranked by an «initial» run at the next tick.
+    new = risk_world.operations(call, 1)[0]
+    assert svc.risk_runs_due(today=datetime.date(2027, 2, 3)) == 1
+    initial = RiskRun.objects.get(programme=call.programme, kind="initial")
+    assert initial.operations_count == 4 and initial.scores.filter(operation=new).exists()
+    assert svc.risk_runs_due(today=datetime.date(2027, 2, 4)) == 0
+    runs = RiskRun.objects.filter(programme=call.programme).exclude(kind="initial")
     assert sorted(runs.values_list("period", flat=True)) == [
         "2026-12",
         "2026-H2",
@@ -96,7 +102,12 @@ def test_runs_keep_history_and_scheduled_periods_run_once(call):
         "2027-02",
         "2027-H1",
     ]
-    assert RiskScore.objects.filter(run__programme=call.programme).count() == 5 * 3
+    assert (
+        RiskScore.objects.filter(
+            run__programme=call.programme, run__kind__in=["monthly", "semiannual"]
+        ).count()
+        == 5 * 3
+    )
     again = _run(call, period="2027-02")
     assert again.pk == runs.get(period="2027-02").pk
     assert runs.first().parameters["version"] == svc.current_parameters().version
