@@ -40,6 +40,7 @@ ROLE_AREAS = {
         ("Κονσόλα μητρώων και αναμονές", "interop:console"),
         ("Πράξεις σε υλοποίηση", "operations:staff-list"),
         ("Ημερολόγιο ενεργειών (audit)", "opske:audit-list"),
+        ("Εκτίμηση κινδύνου πράξεων (Ο.3)", "verification:risk_index"),
     ],
     Role.EVALUATOR: [
         ("Οι αναθέσεις μου (ουρά αξιολόγησης)", "evaluation:queue"),
@@ -59,13 +60,15 @@ ROLE_AREAS = {
         ("Κονσόλα μητρώων, αναμονές και χειροκίνητοι έλεγχοι", "interop:console"),
         ("Πράξεις: τροποποιήσεις, ολοκλήρωση, μακροχρόνιες υποχρεώσεις", "operations:staff-list"),
         ("Εκθέσεις επαλήθευσης προς έγκριση και αντιρρήσεις", "verification:check-queue"),
+        ("Εκτίμηση κινδύνου πράξεων (Ο.3)", "verification:risk_index"),
     ],
     Role.VERIFIER: [
         ("Πράξεις σε υλοποίηση", "operations:staff-list"),
         ("Αιτήματα επαλήθευσης", "verification:requests-staff"),
         ("Διοικητική επαλήθευση: ουρά ελέγχου", "verification:check-queue"),
         ("Δειγματοληψία και επιτόπιες επαληθεύσεις", None),
-        ("Ανάλυση κινδύνου", None),
+        ("Ανάλυση κινδύνου", "verification:risk_index"),
+        ("ΔΔΔ προς επαλήθευση (Πίνακας 1, Ο.3)", "verification:risk_desk_checks"),
     ],
     Role.PAYMENT_OFFICER: [
         ("Πράξεις σε υλοποίηση", "operations:staff-list"),
@@ -75,6 +78,7 @@ ROLE_AREAS = {
     ],
     Role.AUDITOR: [
         ("Ημερολόγιο ενεργειών (audit, μόνο ανάγνωση)", "opske:audit-list"),
+        ("Εκτίμηση κινδύνου πράξεων (Ο.3, μόνο ανάγνωση)", "verification:risk_index"),
         ("Αιτήσεις ανά πρόσκληση", "applications:staff-list"),
         ("Αποφάσεις", "evaluation:reviews"),
         ("Ενστάσεις", "evaluation:objections"),

@@ -149,10 +149,12 @@ CALL_CONFIG_SCHEMA = {
             },
             "additionalProperties": False,
         },
-        # Guidance Ο.3 §4.3.1.B: the sub-project type decides the items verified in a ΔΔΔ
+        # Guidance Ο.3 §4.3.1.B, Annex I: the sub-project type decides the items verified in a ΔΔΔ,
+        # risk factors 9, 11, 12 and Table 1's «last ΔΔΔ» for 5001–5004
         # (verification/rules/subprojects.py documents the choice for state-aid calls).
         "subproject_type": {
-            "enum": ["5001", "5002", "5003", "5004", "5005", "5007", "5008", "5009", "5011", "5013", "5014"]
+            "type": "string",
+            "enum": ["5001", "5002", "5003", "5004", "5005", "5007", "5008", "5009", "5011", "5013", "5014"],
         },
         # Ο.3 §4.3.1.B(2): sample percentages by amount per expenditure category.
         "item_sampling": {

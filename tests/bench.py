@@ -21,9 +21,10 @@ What it does, step by step (every loop bounded in count and time, loopback addre
    submission) and prints our throughput as a ratio of it.
 
 7. Then runs the other benchmark modules (tests/bench_evaluation_comparative.py,
-   tests/bench_evaluation_points.py: their `main()`), each in its own interpreter against the
-   bench database and stopped after BENCH_MODULE_TIMEOUT seconds (600), and prints a summary
-   table. `--only surge|comparative|points` runs one of them.
+   tests/bench_evaluation_points.py, tests/bench_risk.py — the monthly risk run over 50,000
+   operations and 500,000 declarations beside a raw-SQL baseline: their `main()`), each in its
+   own interpreter against the bench database and stopped after BENCH_MODULE_TIMEOUT seconds
+   (600), and prints a summary table. `--only surge|comparative|points|risk` runs one of them.
 
 Environment: BENCH_PG (default postgres://postgres@127.0.0.1:5432), BENCH_CLIENTS (200),
 BENCH_APPLICATIONS (2000), BENCH_WORKERS / BENCH_THREADS (gunicorn), BENCH_MAX_CLIENTS_PER_WORKER
@@ -729,6 +730,7 @@ def run_surge() -> tuple[int, str]:
 OTHER_BENCHES = {
     "comparative": "tests.bench_evaluation_comparative",
     "points": "tests.bench_evaluation_points",
+    "risk": "tests.bench_risk",
 }
 MODULE_TIMEOUT = int(os.environ.get("BENCH_MODULE_TIMEOUT", "600"))
 _RUNNER = """

@@ -150,6 +150,9 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "opske.tasks.sweep_deadlines", "schedule": 60.0},
     "sweep-outbox": {"task": "opske.tasks.sweep_outbox", "schedule": 120.0},
     "retry-registry-waits": {"task": "interop.tasks.retry_registry_waits", "schedule": 60.0},
+    # Guidance Ο.3 §4.2.2: monthly (desk checks) and six-monthly (on-the-spot) risk runs; the task
+    # runs only the periods not yet done, so an hourly beat is enough and a repeat is a no-op.
+    "risk-runs-due": {"task": "verification.tasks.risk_runs_due", "schedule": 3600.0},
     "purge-idempotency-records": {
         "task": "applications.tasks.purge_idempotency_records",
         "schedule": 86400.0,

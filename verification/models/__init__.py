@@ -21,7 +21,7 @@ from verification.models.requests import (
     RequestAttachment,
     VerificationRequest,
 )
-from verification.models.risk import RiskRun, RiskScore
+from verification.models.risk import RiskFactorInput, RiskRun, RiskScore
 
 __all__ = [
     "CheckFinding",
@@ -36,6 +36,7 @@ __all__ = [
     "ReportCorrection",
     "RequestAttachment",
     "ResultObjection",
+    "RiskFactorInput",
     "RiskRun",
     "RiskScore",
     "SampleEntry",

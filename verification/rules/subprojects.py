@@ -59,3 +59,21 @@ def item_check_method(subproject_type: str) -> str:
     if subproject_type in SECOND_LEVEL_TYPES:
         return "second_level"
     return "sample"
+
+
+# --- the names the risk method reads (verification/rules/risk.py, selection.py) ---------------------
+
+PUBLIC_CONTRACT_TYPES = frozenset({"5001", "5002", "5003", "5004"})
+OWN_MEANS_TYPES = frozenset({"5005", "5007"})
+ESF_SPECIAL_CASE = "5011"
+
+
+def subproject_type_for_config(config: dict | None, evaluation_method: str = "") -> str:
+    """The same reading from a bare configuration (the risk run reads calls in bulk). The method
+    does not change the default: see the module docstring for why ΚΥΑ 7066 is not 5011."""
+    return subproject_type_of_config(config)
+
+
+def is_public_contract(subproject_type: str) -> bool:
+    """Sub-projects implemented exclusively through public contracts, types 5001–5004 (§4.3.1.A)."""
+    return subproject_type in PUBLIC_CONTRACT_TYPES
