@@ -10,7 +10,10 @@ from verification.rules import onsite as r
 D = Decimal
 
 
-def _pop(n, *, spend=D("1000.00"), strata=("high", "medium", "low")):
+THOUSAND = D("1000.00")
+
+
+def _pop(n, *, spend=THOUSAND, strata=("high", "medium", "low")):
     """n operations «ΠΡ-01»…, scores n…1, strata in equal thirds by score (high first)."""
     third = -(-n // 3)
     return [
@@ -249,7 +252,13 @@ def test_at_least_ten_percent_of_operations_without_financial_execution():
 
 def test_replacement_only_of_a_random_pick_by_the_same_stratum():
     new = r.Candidate(9, "ΠΡ-09", D("1.00"), "medium", 3, "g9")
-    ok = dict(old_stratum="medium", new=new, in_sample={1}, in_population_b={1, 9}, sample_groups={"g1"})
+    ok = {
+        "old_stratum": "medium",
+        "new": new,
+        "in_sample": {1},
+        "in_population_b": {1, 9},
+        "sample_groups": {"g1"},
+    }
     assert r.replacement_problems(old_reason=r.RANDOM, reason="insufficient_implementation", **ok) == {}
     assert r.replacement_problems(old_reason=r.RANDOM, reason="missing_type_group", **ok) == {}
     assert "__all__" in r.replacement_problems(
