@@ -374,7 +374,11 @@ def onsite_plan_record(
     if errs:
         raise ValidationFailed(fields=errs)
     with transaction.atomic():
-        s = OnSiteSelection.objects.select_for_update().select_related("sample").get(pk=selection.pk)
+        s = (
+            OnSiteSelection.objects.select_for_update(of=("self",))
+            .select_related("sample")
+            .get(pk=selection.pk)
+        )
         if s.sample.state != OnSiteSample.State.DRAWN:
             raise Conflict("Το πρόγραμμα έχει υποβληθεί για έγκριση: δεν αλλάζει.")
         if not s.active:
@@ -670,7 +674,7 @@ def onsite_provisional_issue(*, actor, visit: OnSiteVerification, conclusion: st
         raise ValidationFailed(fields={"conclusion": ["Γράψτε το συμπέρασμα της προσωρινής έκθεσης."]})
     with transaction.atomic():
         visit = (
-            OnSiteVerification.objects.select_for_update()
+            OnSiteVerification.objects.select_for_update(of=("self",))
             .select_related("operation__call", "operation__business")
             .get(pk=visit.pk)
         )
@@ -786,7 +790,7 @@ def onsite_final_approve(*, actor, visit: OnSiteVerification) -> OnSiteVerificat
     _need(actor, Role.SUPERVISOR, message="Η οριστική έκθεση εγκρίνεται από προϊστάμενο.")
     with transaction.atomic():
         visit = (
-            OnSiteVerification.objects.select_for_update()
+            OnSiteVerification.objects.select_for_update(of=("self",))
             .select_related("operation__call", "operation__business")
             .get(pk=visit.pk)
         )
