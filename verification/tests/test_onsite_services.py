@@ -88,7 +88,7 @@ def test_draw_stores_a_reproducible_sample_with_reasons(call, people):
     reasons = sorted(sample.selections.values_list("reason", "stratum"))
     assert reasons.count(("top_score", "high")) == 1 and reasons.count(("random", "high")) == 1
     assert reasons.count(("random", "medium")) == 1 and reasons.count(("random", "low")) == 1
-    assert [s for s in sample.steps if s[0] == "4.4.1"][0][1].startswith("Εξαμηνιαία εκτίμηση")
+    assert next(s for s in sample.steps if s[0] == "4.4.1")[1].startswith("Εξαμηνιαία εκτίμηση")
     # Anyone can re-draw from the stored seed and populations and get the same operations.
     pop = onsite_population(programme=call.programme, management_body="", semester=SEM)
     again = rules.draw_sample(
