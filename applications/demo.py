@@ -151,46 +151,54 @@ def load(stdout) -> None:
         business = _business(afm)
         if Application.objects.filter(call=call, business=business).exists():
             continue
-        user = _owner(business, spec["email"])
-        app = services.application_create(actor=user, call_id=call.pk, business_afm=afm)
-        services.application_save_step(
-            actor=user, application_id=app.pk, step="general", payload={"email": spec["email"]}
-        )
-        positions = [
-            {
-                "specialty": specialty,
-                "qualifications": qualifications,
-                "category": category,
-                "persons": persons,
-                "place_label": "Έδρα",
-                "place_region": business.region,
-                "place_regional_unit": business.regional_unit,
-                "place_municipality": business.municipality,
-            }
-            for specialty, qualifications, category, persons in spec["positions"]
-        ]
-        services.application_save_step(
-            actor=user, application_id=app.pk, step="positions", payload={"positions": positions}
-        )
-        services.application_save_step(
-            actor=user, application_id=app.pk, step="de_minimis", payload={"declared": True, "grants": []}
-        )
-        services.application_save_step(
-            actor=user,
-            application_id=app.pk,
-            step="declarations",
-            payload={"solemn": True, "data_processing": True},
-        )
-        _store_registry(app, business)
-        _upload_demo_attachments(user, app)
-        if spec["submit"]:
-            services.application_submit(actor=user, application_id=app.pk)
+        demo_application(call, business, spec)
         created += 1
     stamp = timezone.localtime().strftime("%d/%m/%Y %H:%M")
     if created:
         stdout.write(f"  applications: {created} αιτήσεις επίδειξης ΚΥΑ 7066 ({stamp}).\n")
     else:
         stdout.write("  applications: οι αιτήσεις επίδειξης υπάρχουν ήδη.\n")
+
+
+def demo_application(call: Call, business: Business, spec: dict) -> Application:
+    """A ΚΥΑ 7066 application built through the applicant's own services: steps, registry answers
+    (the demo world's, in-process), placeholder documents and, when `spec["submit"]`, final
+    submission. Also used by operations/demo.py for the demo operation."""
+    user = _owner(business, spec["email"])
+    app = services.application_create(actor=user, call_id=call.pk, business_afm=business.afm)
+    services.application_save_step(
+        actor=user, application_id=app.pk, step="general", payload={"email": spec["email"]}
+    )
+    positions = [
+        {
+            "specialty": specialty,
+            "qualifications": qualifications,
+            "category": category,
+            "persons": persons,
+            "place_label": "Έδρα",
+            "place_region": business.region,
+            "place_regional_unit": business.regional_unit,
+            "place_municipality": business.municipality,
+        }
+        for specialty, qualifications, category, persons in spec["positions"]
+    ]
+    services.application_save_step(
+        actor=user, application_id=app.pk, step="positions", payload={"positions": positions}
+    )
+    services.application_save_step(
+        actor=user, application_id=app.pk, step="de_minimis", payload={"declared": True, "grants": []}
+    )
+    services.application_save_step(
+        actor=user,
+        application_id=app.pk,
+        step="declarations",
+        payload={"solemn": True, "data_processing": True},
+    )
+    _store_registry(app, business)
+    _upload_demo_attachments(user, app)
+    if spec["submit"]:
+        app = services.application_submit(actor=user, application_id=app.pk)
+    return app
 
 
 def _upload_demo_attachments(user, app) -> None:

@@ -30,8 +30,9 @@ def fetch_deminimis(afm: str, as_on: str):
     return DeminimisClient().single_undertaking_aid(afm, datetime.date.fromisoformat(as_on), regulation=None)
 
 
-def publish_to_diavgeia(decision_id: int):
-    """Render the PDF if the worker has not yet (idempotent), then publish; returns the ΑΔΑ."""
+def publish_to_diavgeia(decision_id: int, *, session=None):
+    """Render the PDF if the worker has not yet (idempotent), then publish; returns the ΑΔΑ.
+    `session`: the demo loader's in-process transport (interop.inprocess), else a real one."""
     from evaluation.models import Decision
     from opske.models import GeneratedDocument
     from opske.pdf import document_render
@@ -43,7 +44,7 @@ def publish_to_diavgeia(decision_id: int):
         document.refresh_from_db()
     with document.file.open("rb") as fh:
         pdf = fh.read()
-    published = DiavgeiaClient().publish(
+    published = DiavgeiaClient(session=session).publish(
         {
             "protocolNumber": decision.protocol_number,
             "subject": decision.subject,
