@@ -39,6 +39,7 @@ ROLE_AREAS = {
         ("Μοριοδότηση και πίνακες ΚΥΑ 16936", "points:round-list"),
         ("Κονσόλα μητρώων και αναμονές", "interop:console"),
         ("Ημερολόγιο ενεργειών (audit)", "opske:audit-list"),
+        ("Επιτόπιες επαληθεύσεις (δείγματα, προγράμματα, εκθέσεις)", "verification:onsite-index"),
     ],
     Role.EVALUATOR: [
         ("Οι αναθέσεις μου (ουρά αξιολόγησης)", "evaluation:queue"),
@@ -73,6 +74,7 @@ ROLE_AREAS = {
         ("Αιτήσεις ανά πρόσκληση", "applications:staff-list"),
         ("Αποφάσεις", "evaluation:reviews"),
         ("Ενστάσεις", "evaluation:objections"),
+        ("Επιτόπιες επαληθεύσεις (μόνο ανάγνωση)", "verification:onsite-index"),
     ],
 }
 

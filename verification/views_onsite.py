@@ -6,6 +6,8 @@ refusal as the service's Greek message at its field, with what was typed kept.
 
 from __future__ import annotations
 
+import importlib.util
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -73,7 +75,9 @@ def _filtered(filterset):
 
 
 def _risk_page_url() -> str:
-    """The risk area's page, if that area is built (engineer «risk»); else empty."""
+    """The risk area's page, offered only if that area's service is built; else empty."""
+    if importlib.util.find_spec("verification.services.risk") is None:
+        return ""
     for name in ("verification:risk-index", "verification:risk-runs", "verification:risk"):
         try:
             return reverse(name)
@@ -269,6 +273,10 @@ def draw(request):
                 ),
                 ("Εξαιρέσεις", str(len(exclusions))),
                 ("Υποχρεωτικές επιλογές", str(len(mandatory))),
+                (
+                    "Χωρίς εκτελεσμένο οικονομικό αντικείμενο (§4.4.8)",
+                    f"{len(no_exec)} → τυχαία τουλάχιστον 10%",
+                ),
                 (
                     "Εκτίμηση κινδύνου",
                     f"#{pop.run.pk} της {pop.run.as_of:%d/%m/%Y}"

@@ -157,7 +157,7 @@ def onsite_sample_draw(
     steps = list(result.steps)
     if pop.run is None:
         steps.insert(
-            1,
+            0,
             (
                 "4.4.1",
                 "Δεν υπάρχει εξαμηνιαία εκτίμηση κινδύνου για το πρόγραμμα και τον φορέα: όλες οι "
@@ -166,7 +166,7 @@ def onsite_sample_draw(
         )
     else:
         steps.insert(
-            1, ("4.4.1", f"Εξαμηνιαία εκτίμηση κινδύνου της {pop.run.as_of:%d/%m/%Y} (#{pop.run.pk}).")
+            0, ("4.4.1", f"Εξαμηνιαία εκτίμηση κινδύνου της {pop.run.as_of:%d/%m/%Y} (#{pop.run.pk}).")
         )
     by_stratum: dict[str, list] = {}
     for c in result.population_b:

@@ -323,3 +323,64 @@ def test_draw_page_confirms_then_draws(client, call, people):
     assert r.status_code == 302 and r["Location"].endswith(f"/samples/{sample.pk}/")
     page = client.get(r["Location"]).content.decode()
     assert "Σημαντικά προβλήματα" in page and "κλήρωση #1" in page
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("verifier", 200),
+        ("supervisor", 200),
+        ("programme_admin", 200),
+        ("auditor", 200),
+        ("evaluator", 403),
+        ("payment_officer", 403),
+    ],
+)
+def test_who_opens_the_onsite_pages(client, db, role, status):
+    client.force_login(f.staff(role))
+    assert client.get("/verification/onsite/").status_code == status
+    assert client.get("/verification/onsite/reliability/").status_code == status
+    draw = client.get("/verification/onsite/draw/").status_code
+    assert draw == (200 if role in ("verifier", "supervisor", "programme_admin") else 403)
+
+
+def test_visit_list_query_count_does_not_grow_with_rows(client, call, people, django_assert_max_num_queries):
+    ops = _ops(call, 6)
+    day = timezone.now().date()
+    for op in ops:
+        services.onsite_visit_record(
+            actor=people["verifier"],
+            operation=op,
+            semester=SEM,
+            started_on=day,
+            ended_on=day,
+            object_text="Υποέργο 1",
+        )
+    client.force_login(people["auditor"])
+    with django_assert_max_num_queries(12):
+        r = client.get("/verification/onsite/visits/?semester=2026-h2")
+    assert r.status_code == 200 and r.content.decode().count("ΕΠΕ-") >= 6
+
+
+def test_operation_page_section_lists_the_beneficiarys_own_visits(call, people):
+    from django.template.loader import render_to_string
+
+    (op,) = _ops(call, 1)
+    day = timezone.now().date()
+    v = services.onsite_visit_record(
+        actor=people["verifier"],
+        operation=op,
+        semester=SEM,
+        started_on=day,
+        ended_on=day,
+        object_text="Υποέργο 1",
+    )
+    services.onsite_provisional_issue(actor=people["verifier"], visit=v, conclusion="Χωρίς ευρήματα")
+    html = render_to_string(
+        "operations/sections/_onsite.html", {"operation": op, "user": f.beneficiary_of(op)}
+    )
+    assert v.serial in html and "σχόλια έως" in html
+    stranger = render_to_string(
+        "operations/sections/_onsite.html", {"operation": op, "user": f.beneficiary_of(f.operation(call))}
+    )
+    assert v.serial not in stranger
