@@ -71,6 +71,18 @@ def selection_get_for_staff(*, user, pk) -> OnSiteSelection:
     return sel
 
 
+def operation_get_for_onsite_staff(*, user, pk) -> Operation:
+    """An operation a staff writer may record a visit on (staff see every operation)."""
+    op = (
+        Operation.objects.filter(pk=_int(pk)).select_related("call").first()
+        if is_onsite_writer(user)
+        else None
+    )
+    if op is None:
+        raise NotFound("Η πράξη δεν βρέθηκε.")
+    return op
+
+
 def _owned_operations(user) -> Q:
     return Q(
         operation__business__memberships__user=user,

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from operations.models import Operation
 from opske.confirm import confirmation_page, confirmed
 from opske.errors import ApplicationError, NotFound
 from opske.money import format_eur
@@ -469,7 +468,9 @@ def visit_new(request):
         selection = _or_404(sel.selection_get_for_staff, user=request.user, pk=request.GET["selection"])
         operation = selection.operation
     elif request.GET.get("operation"):
-        operation = Operation.objects.filter(pk=_int_or_404(request.GET["operation"])).first()
+        operation = _or_404(
+            sel.operation_get_for_onsite_staff, user=request.user, pk=request.GET["operation"]
+        )
     if operation is None:
         raise Http404("Επιλέξτε πράξη του προγράμματος επιτόπιων επαληθεύσεων.")
     initial = {
@@ -505,13 +506,6 @@ def visit_new(request):
         {"form": form, "operation": operation, "selection": selection},
         status=400 if form.errors else 200,
     )
-
-
-def _int_or_404(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404("Δεν βρέθηκε.") from None
 
 
 def _visit_context(request, visit, **forms):

@@ -384,3 +384,39 @@ def test_operation_page_section_lists_the_beneficiarys_own_visits(call, people):
         "operations/sections/_onsite.html", {"operation": op, "user": f.beneficiary_of(f.operation(call))}
     )
     assert v.serial not in stranger
+
+
+def test_plan_and_replace_pages_keep_input_and_refuse_at_the_field(client, call, people):
+    ops = _ops(call, 30)
+    f.semiannual_run([(op, 100 - i) for i, op in enumerate(ops)])
+    client.force_login(people["verifier"])
+    r = client.post(
+        "/verification/onsite/draw/",
+        {
+            "programme": call.programme.pk,
+            "semester": SEM,
+            f"choice_{ops[0].pk}": "m:nonsense",
+            f"note_{ops[0].pk}": "x",
+        },
+    )
+    assert r.status_code == 400 and "Άγνωστη κατηγορία" in r.content.decode()
+    assert not OnSiteSample.objects.exists()
+    sample = services.onsite_sample_draw(
+        actor=people["verifier"], programme=call.programme, management_body="", semester=SEM, seed=11
+    )
+    s = sample.selections.filter(reason="random").first()
+    r = client.post(
+        f"/verification/onsite/selections/{s.pk}/plan/",
+        {"planned_from": "2027-02-10", "planned_to": "2027-02-01", "planned_object": "Υποέργο 3", "team": ""},
+    )
+    body = r.content.decode()
+    assert r.status_code == 400 and "πριν από την έναρξη" in body and "Συμπληρώστε το κλιμάκιο." in body
+    assert "Υποέργο 3" in body  # what was typed is kept
+    r = client.post(
+        f"/verification/onsite/selections/{s.pk}/replace/",
+        {"replacement": "99999", "reason": "bogus", "note": ""},
+    )
+    assert r.status_code == 400 and s.sample.selections.filter(reason="replacement").count() == 0
+    assert client.get("/verification/onsite/selections/abc/plan/").status_code == 404
+    assert client.get("/verification/onsite/visits/new/?operation=abc").status_code == 404
+    assert client.get("/verification/onsite/samples/999999/").status_code == 404
