@@ -628,6 +628,13 @@ def _beneficiaries(operation: Operation) -> list:
     ]
 
 
+def _visit_url(visit: OnSiteVerification) -> str:
+    from django.conf import settings
+    from django.urls import reverse
+
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('verification:onsite-visit', args=[visit.pk])}"
+
+
 def _report_context(visit: OnSiteVerification, *, final: bool) -> dict:
     op = visit.operation
     findings = list(visit.findings.all())
@@ -705,7 +712,9 @@ def onsite_provisional_issue(*, actor, visit: OnSiteVerification, conclusion: st
             subject=f"Προσωρινή έκθεση επιτόπιας επαλήθευσης {visit.serial}",
             body=(
                 f"Εκδόθηκε η προσωρινή έκθεση της επιτόπιας επαλήθευσης {visit.serial} της πράξης "
-                f"{visit.operation}. Μπορείτε να υποβάλετε σχόλια στην πύλη έως και {visit.comments_due:%d/%m/%Y}."  # noqa: E501
+                f"{visit.operation}. Μπορείτε να υποβάλετε σχόλια στην πύλη "
+                f"έως και {visit.comments_due:%d/%m/%Y}: "
+                f"{_visit_url(visit)}"
             ),
             kind="verification.onsite_provisional",
             obj=visit,
@@ -820,7 +829,10 @@ def onsite_final_approve(*, actor, visit: OnSiteVerification) -> OnSiteVerificat
         notify(
             recipients=_beneficiaries(visit.operation),
             subject=f"Οριστική έκθεση επιτόπιας επαλήθευσης {visit.serial}",
-            body=f"Εγκρίθηκε η οριστική έκθεση της επιτόπιας επαλήθευσης {visit.serial} της πράξης {visit.operation}.",  # noqa: E501
+            body=(
+                f"Εγκρίθηκε η οριστική έκθεση της επιτόπιας επαλήθευσης {visit.serial} της πράξης "
+                f"{visit.operation}: {_visit_url(visit)}"
+            ),
             kind="verification.onsite_final",
             obj=visit,
             actor=actor,
