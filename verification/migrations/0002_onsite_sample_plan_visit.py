@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='onsiteverification',
             name='state',
-            field=django_fsm.FSMField(choices=[('recorded', 'Καταχωρίστηκε (α/α ελέγχου)'), ('provisional', 'Προσωρινή έκθεση: σχόλια δικαιούχου'), ('comments_closed', 'Έληξε το διάστημα σχολίων'), ('final_submitted', 'Οριστική έκθεση προς έγκριση'), ('final_approved', 'Οριστική έκθεση εγκρίθηκε')], default='recorded', max_length=20, protected=True, verbose_name='κατάσταση'),
+            field=django_fsm.FSMField(choices=[('recorded', 'Καταχωρίστηκε (α/α ελέγχου)'), ('provisional', 'Προσωρινή έκθεση: σχόλια δικαιούχου'), ('comments_closed', 'Έκλεισε το διάστημα σχολίων'), ('final_submitted', 'Οριστική έκθεση προς έγκριση'), ('final_approved', 'Οριστική έκθεση εγκρίθηκε')], default='recorded', max_length=20, protected=True, verbose_name='κατάσταση'),
         ),
         migrations.CreateModel(
             name='OnSiteFinding',

@@ -182,7 +182,7 @@ class OnSiteVerification(ConcurrentTransitionMixin, models.Model):
     class State(models.TextChoices):
         RECORDED = "recorded", "Καταχωρίστηκε (α/α ελέγχου)"
         PROVISIONAL = "provisional", "Προσωρινή έκθεση: σχόλια δικαιούχου"
-        COMMENTS_CLOSED = "comments_closed", "Έληξε το διάστημα σχολίων"
+        COMMENTS_CLOSED = "comments_closed", "Έκλεισε το διάστημα σχολίων"
         FINAL_SUBMITTED = "final_submitted", "Οριστική έκθεση προς έγκριση"
         FINAL_APPROVED = "final_approved", "Οριστική έκθεση εγκρίθηκε"
 
