@@ -69,6 +69,7 @@ def test_verifier_draws_the_semester_sample_plans_visits_and_the_supervisor_appr
     why = verifier.locator(f"#selections tr:has-text('{op.code}')").inner_text()
     assert "χωρίς εκτελεσμένο οικονομικό αντικείμενο" in why and "κλήρωση #1" in why
     assert "§4.4.8" in verifier.locator("#steps").inner_text()
+    assert verifier.locator("#reproduces").inner_text().startswith("✓")
 
     # The plan (Form Ε.ΙΙ_7_1): a bad date pair is refused at the field, then recorded.
     follow(verifier, verifier.get_by_role("link", name=f"Προγραμματισμός {op.code}"))

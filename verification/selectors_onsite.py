@@ -231,3 +231,34 @@ def today() -> datetime.date:
     from opske.dates import ATHENS
 
     return timezone.now().astimezone(ATHENS).date()
+
+
+def _candidate(row: dict) -> rules.Candidate:
+    return rules.Candidate(
+        row["operation"],
+        row["code"],
+        Decimal(row["expenditure"]),
+        row["stratum"],
+        row["score"],
+        row.get("group", ""),
+    )
+
+
+def sample_reproduces(sample: OnSiteSample) -> bool:
+    """Re-run the draw from what the sample stored (populations, staff choices, seed): the same
+    operations for the same reasons, in the same order of draws (Ο.3 §4.4, auditability)."""
+    picks = sample.initial_picks
+    result = rules.draw_sample(
+        candidates=[_candidate(r) for r in sample.population_a],
+        reliability=None if sample.first_use else sample.reliability,
+        seed=sample.seed,
+        exclusions={r["operation"]: r["excluded"] for r in sample.population_a if r.get("excluded")},
+        mandatory={p["operation"]: p["detail"] for p in picks if p["reason"] == rules.MANDATORY},
+        judgmental=[p["operation"] for p in picks if p["reason"] == rules.JUDGMENTAL],
+        no_execution=[_candidate(r) for r in sample.no_execution_population],
+    )
+    again = [
+        {"operation": p.operation_id, "reason": p.reason, "detail": p.detail, "draw": p.draw}
+        for p in result.picks
+    ]
+    return again == picks

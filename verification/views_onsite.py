@@ -332,6 +332,7 @@ def sample_detail(request, pk):
             "semester_label": rules.semester_label(sample.semester),
             "covered": sum((s.expenditure for s in active if s.reason != rules.MANDATORY), rules.ZERO),
             "planned_all": all(s.is_planned for s in active),
+            "reproduces": sel.sample_reproduces(sample),
             "return_form": ReasonForm(),
         },
     )

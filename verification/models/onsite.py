@@ -91,6 +91,8 @@ class OnSiteSample(ConcurrentTransitionMixin, models.Model):
     no_execution_population = models.JSONField("πράξεις χωρίς οικονομικό αντικείμενο", default=list)
     allocation = models.JSONField("κατανομή Πίνακα 2", default=dict)
     steps = models.JSONField("τεκμηρίωση βημάτων", default=list)  # [[step, text], ...]
+    # The draw as made (before any step-6 replacement): [{"operation", "reason", "detail", "draw"}].
+    initial_picks = models.JSONField("αρχική κλήρωση", default=list)
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     drawn_at = models.DateTimeField(auto_now_add=True)
     plan_submitted_by = models.ForeignKey(

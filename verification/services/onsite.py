@@ -210,6 +210,10 @@ def onsite_sample_draw(
                     else {}
                 ),
                 steps=[list(s) for s in steps],
+                initial_picks=[
+                    {"operation": p.operation_id, "reason": p.reason, "detail": p.detail, "draw": p.draw}
+                    for p in result.picks
+                ],
                 drawn_by=actor,
             )
             OnSiteSelection.objects.bulk_create(

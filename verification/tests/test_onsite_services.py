@@ -14,7 +14,7 @@ from opske.models import GeneratedDocument
 from verification import services
 from verification.models import Correction, OnSiteSample, OnSiteVerification
 from verification.rules import onsite as rules
-from verification.selectors_onsite import onsite_population
+from verification.selectors_onsite import onsite_population, sample_reproduces
 from verification.tests import factories_onsite as f
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +100,10 @@ def test_draw_stores_a_reproducible_sample_with_reasons(call, people):
     assert sorted(p.operation_id for p in again.picks) == sorted(
         sample.selections.values_list("operation_id", flat=True)
     )
+    assert sample_reproduces(sample)
+    tampered = OnSiteSample.objects.get(pk=sample.pk)
+    tampered.seed += 1
+    assert not sample_reproduces(tampered)
     with pytest.raises(Conflict):
         services.onsite_sample_draw(
             actor=people["verifier"], programme=call.programme, management_body="", semester=SEM, seed=1
