@@ -41,6 +41,7 @@ ROLE_AREAS = {
         ("Πράξεις σε υλοποίηση", "operations:staff-list"),
         ("Ημερολόγιο ενεργειών (audit)", "opske:audit-list"),
         ("Εκτίμηση κινδύνου πράξεων (Ο.3)", "verification:risk_index"),
+        ("Επιτόπιες επαληθεύσεις (δείγματα, προγράμματα, εκθέσεις)", "verification:onsite-index"),
     ],
     Role.EVALUATOR: [
         ("Οι αναθέσεις μου (ουρά αξιολόγησης)", "evaluation:queue"),
@@ -61,12 +62,13 @@ ROLE_AREAS = {
         ("Πράξεις: τροποποιήσεις, ολοκλήρωση, μακροχρόνιες υποχρεώσεις", "operations:staff-list"),
         ("Εκθέσεις επαλήθευσης προς έγκριση και αντιρρήσεις", "verification:check-queue"),
         ("Εκτίμηση κινδύνου πράξεων (Ο.3)", "verification:risk_index"),
+        ("Επιτόπιες επαληθεύσεις: προγράμματα και εκθέσεις προς έγκριση", "verification:onsite-index"),
     ],
     Role.VERIFIER: [
         ("Πράξεις σε υλοποίηση", "operations:staff-list"),
         ("Αιτήματα επαλήθευσης", "verification:requests-staff"),
         ("Διοικητική επαλήθευση: ουρά ελέγχου", "verification:check-queue"),
-        ("Δειγματοληψία και επιτόπιες επαληθεύσεις", None),
+        ("Δειγματοληψία και επιτόπιες επαληθεύσεις", "verification:onsite-index"),
         ("Ανάλυση κινδύνου", "verification:risk_index"),
         ("ΔΔΔ προς επαλήθευση (Πίνακας 1, Ο.3)", "verification:risk_desk_checks"),
     ],
@@ -83,6 +85,7 @@ ROLE_AREAS = {
         ("Αποφάσεις", "evaluation:reviews"),
         ("Ενστάσεις", "evaluation:objections"),
         ("Πράξεις", "operations:staff-list"),
+        ("Επιτόπιες επαληθεύσεις (μόνο ανάγνωση)", "verification:onsite-index"),
     ],
 }
 

@@ -11,7 +11,7 @@ class VerificationConfig(AppConfig):
         from operations.hooks import open_payment_request_check
         from verification import access_check  # noqa: F401 (objection deadline handler, report downloads)
         from verification.selectors.requests import operations_for_user
-        from verification.services import checks  # noqa: F401
+        from verification.services import checks, onsite  # noqa: F401 (deadline handlers, report downloads)
 
         open_payment_request_check(open_verification_request)
         # The beneficiary's verification requests (αιτήματα επαλήθευσης) and staff's list of them.
@@ -25,10 +25,10 @@ class VerificationConfig(AppConfig):
         )
 
 
-# States of a verification request that are over: nothing more happens on it. A request in any
+# States of a verification request that are over (its result accepted, its objection closed): A request in any
 # other state past the draft is «open» for the rule on major modifications (ΚΥΑ 7066 Art. 9.2 ΙΙ,
 # Πρόσκληση 004 §12.3).
-CLOSED_STATES = ("closed", "withdrawn", "cancelled")
+CLOSED_STATES = ("accepted", "accepted_no_check", "closed", "withdrawn", "cancelled")
 
 
 def open_verification_request(operation) -> bool:

@@ -1,5 +1,19 @@
-"""Pages of one area, included by the app's urls.py (kept apart so areas are built in parallel)."""
+"""Pages of the on-the-spot area (Guidance Ο.3 §4.4), mounted at /verification/onsite/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from verification import views_onsite as v
+
+urlpatterns: list = [
+    path("", v.index, name="onsite-index"),
+    path("reliability/", v.reliability, name="onsite-reliability"),
+    path("draw/", v.draw, name="onsite-draw"),
+    path("samples/<int:pk>/", v.sample_detail, name="onsite-sample"),
+    path("samples/<int:pk>/submit/", v.plan_submit, name="onsite-plan-submit"),
+    path("samples/<int:pk>/decide/", v.plan_decide, name="onsite-plan-decide"),
+    path("selections/<int:pk>/plan/", v.plan, name="onsite-plan"),
+    path("selections/<int:pk>/replace/", v.replace, name="onsite-replace"),
+    path("visits/", v.visits, name="onsite-visits"),
+    path("visits/new/", v.visit_new, name="onsite-visit-new"),
+    path("visits/<int:pk>/", v.visit_detail, name="onsite-visit"),
+]

@@ -14,7 +14,13 @@ from verification.models.checks import (
 )
 from verification.models.claims_7066 import ClaimMonth
 from verification.models.corrections import Correction
-from verification.models.onsite import OnSiteVerification
+from verification.models.onsite import (
+    OnSiteFinding,
+    OnSiteSample,
+    OnSiteSelection,
+    OnSiteVerification,
+    ReliabilityRating,
+)
 from verification.models.requests import (
     ExpenditureItem,
     PaymentMethod,
@@ -31,8 +37,12 @@ __all__ = [
     "DeskCheck",
     "ExpenditureItem",
     "ItemResult",
+    "OnSiteFinding",
+    "OnSiteSample",
+    "OnSiteSelection",
     "OnSiteVerification",
     "PaymentMethod",
+    "ReliabilityRating",
     "ReportCorrection",
     "RequestAttachment",
     "ResultObjection",
