@@ -316,10 +316,17 @@ def claim_timing_problem(*, period_end: datetime.date, today: datetime.date) -> 
 # --- leavers, replacement and the category switch (Art. 10) -------------------------------------
 
 
-def replacement_due(left_on: datetime.date, *, extended: bool = False) -> datetime.date:
+def replacement_due(
+    left_on: datetime.date, *, extended: bool = False, action_end: datetime.date | None = None
+) -> datetime.date:
     """Art. 10.2: replace within 30 days, once extensible by 30 on request and the Head's decision.
-    Left 31/03/2026 → 30/04/2026; extended → 30/05/2026."""
-    return left_on + datetime.timedelta(days=REPLACEMENT_DAYS + (EXTENSION_DAYS if extended else 0))
+    Left 31/03/2026 → 30/04/2026; extended → 30/05/2026. Art. 10.5: a reduction in the month
+    before the end of the action is replaced by its end (action ending 09/07/2026, left 20/06/2026
+    → 09/07/2026)."""
+    due = left_on + datetime.timedelta(days=REPLACEMENT_DAYS + (EXTENSION_DAYS if extended else 0))
+    if action_end is not None and add_months(action_end, -1) <= left_on <= action_end:
+        return min(due, action_end)
+    return due
 
 
 def served_months(hire_date: datetime.date, left_on: datetime.date) -> int:

@@ -433,7 +433,7 @@ def hire_record_leaving(*, actor, hire_id: int, left_on: datetime.date, reason: 
             "Η τελευταία ημέρα απασχόλησης είναι μεταξύ της πρόσληψης και της σήμερον.",
             fields={"left_on": ["Η τελευταία ημέρα απασχόλησης είναι μεταξύ της πρόσληψης και της σήμερον."]},
         )
-    due = rules.replacement_due(left_on)
+    due = rules.replacement_due(left_on, action_end=_action_end(hire))
     with transaction.atomic():
         Hire.objects.filter(pk=hire.pk).update(
             state=Hire.State.LEFT, left_on=left_on, leaving_reason=reason[:200]
@@ -451,6 +451,12 @@ def hire_record_leaving(*, actor, hire_id: int, left_on: datetime.date, reason: 
         )
     hire.refresh_from_db()
     return hire
+
+
+def _action_end(hire: Hire) -> datetime.date:
+    """The end of the subsidised employment on the position (Art. 5.1.1), or the operation's end."""
+    months = rules.subsidy_months(hire.hire_date, hire.months or rules.SUBSIDY_MONTHS)
+    return hire.operation.ends_on or months[-1].end
 
 
 def position_request_extension(*, actor, position_id: int, reason: str) -> Position:
@@ -503,7 +509,10 @@ def position_decide_extension(*, actor, position_id: int, grant: bool, reason: s
         position.extension = Position.Extension.GRANTED if grant else Position.Extension.REFUSED
         position.extension_decided_by = actor
         if grant:
-            position.replacement_due = rules.replacement_due(position.vacated_on, extended=True)
+            last = position.hires.filter(state=Hire.State.LEFT).order_by("-left_on").first()
+            position.replacement_due = rules.replacement_due(
+                position.vacated_on, extended=True, action_end=_action_end(last) if last else None
+            )
             deadline_cancel(obj=position, kind=REPLACEMENT_DUE_KIND, actor=actor, reason="παράταση")
             deadline_schedule(
                 obj=position, kind=REPLACEMENT_DUE_KIND, due_at=position.replacement_due, actor=actor

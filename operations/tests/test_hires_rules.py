@@ -132,6 +132,11 @@ def test_replacement_deadline_30_days_plus_one_extension_of_30_art_10_2():
     assert rules.replacement_due(D(2026, 3, 31), extended=True) == D(2026, 5, 30)
 
 
+def test_a_reduction_in_the_last_month_is_replaced_by_the_end_of_the_action_art_10_5():
+    assert rules.replacement_due(D(2026, 6, 20), action_end=D(2026, 7, 9)) == D(2026, 7, 9)
+    assert rules.replacement_due(D(2026, 5, 20), action_end=D(2026, 7, 9)) == D(2026, 6, 19)
+
+
 def test_category_switch_on_replacement_art_10_3_e11_and_its_reverse():
     # E11: 01.22 paid 5 months (5.925,00), replaced by 01.23 for 7 months (5.806,50) → 11.731,50 ≤ 14.220,00
     ok = rules.category_switch_check(
