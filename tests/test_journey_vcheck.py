@@ -147,3 +147,75 @@ def test_verifier_checks_supervisor_approves_cluster_objects_supervisor_decides(
     go(c, f"{portal_url}/verification/{req.pk}/result/")
     assert "Απορρίφθηκαν" in c.locator("#my-objection").inner_text()
     seen(c)
+
+
+GREVENA_AFM = "808982626"
+
+
+def _submitted_claim_of_the_demo_grevena() -> VerificationRequest:
+    """A ΚΥΑ 7066 two-month claim: one 01.23 hire, two months at the unit cost (Art. 5.1, 8.1)."""
+    op = Operation.objects.get(business__afm=GREVENA_AFM)
+    req = VerificationRequest.objects.create(
+        operation=op,
+        seq=1,
+        kind=VerificationRequest.Kind.PERIOD,
+        state=VerificationRequest.State.SUBMITTED,
+        period_start=op.starts_on,
+        period_end=op.starts_on + datetime.timedelta(days=59),
+        declared_total=Decimal("1659.00"),
+        selected=True,
+        selection_rule="first",
+        created_by=op.application.applicant_user,
+        submitted_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    for n in (1, 2):
+        ExpenditureItem.objects.create(
+            request=req,
+            category="01.23",
+            supplier_name="Μισθοδοσία θέσης 1",
+            document_number=f"ΑΠΔ-{n}",
+            amount=Decimal("829.50"),
+            payment_proof=f"Μισθοδοτική κατάσταση μήνα {n}",
+        )
+    return req
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
+def test_kya7066_claim_is_verified_in_full_and_the_business_accepts(open_context, portal_url, viewport):
+    call_command("load_demo", stdout=io.StringIO())
+    req = _submitted_claim_of_the_demo_grevena()
+
+    v = open_context(viewport).new_page()
+    staff_login(v, portal_url, "verifier")
+    go(v, f"{portal_url}/verification/checks/?q={req.operation.code}")
+    follow(v, v.locator("#check-queue a").first)
+    follow(v, v.get_by_role("button", name="Ανάληψη για επαλήθευση"))
+    for radio in v.locator('input[type="radio"][value="yes"]').all():
+        radio.check()
+    follow(v, v.get_by_role("button", name="Αποθήκευση λίστας ελέγχου"))
+    follow(v, v.get_by_role("button", name="Επιλογή δείγματος"), url="**/sample/")
+    # Two months of 829,50 € are each ≥ 10% of their category: both mandatory, 100% covered.
+    assert v.locator("#sample-items tbody tr").count() == 2
+    follow(v, v.get_by_role("link", name="Επιστροφή στην επαλήθευση"))
+    while v.get_by_role("link", name=re.compile("^Καταχώριση αποτελέσματος")).count():
+        follow(v, v.get_by_role("link", name=re.compile("^Καταχώριση αποτελέσματος")).first)
+        v.get_by_label("Επιλέξιμο ποσό (€)").fill("829,50")
+        follow(v, v.get_by_role("button", name="Καταχώριση αποτελέσματος"))
+    follow(v, v.get_by_role("button", name="Υποβολή έκθεσης για έγκριση"))
+
+    s = open_context(viewport).new_page()
+    staff_login(s, portal_url, "supervisor")
+    go(s, f"{portal_url}/verification/checks/{req.pk}/")
+    follow(s, s.get_by_role("button", name="Έγκριση έκθεσης"))
+    req.refresh_from_db()
+    # Art. 8.5: no financial correction → 30 calendar days to object.
+    assert req.state == VerificationRequest.State.REPORT_APPROVED and req.accepted_total == Decimal("1659.00")
+    assert (req.objection_deadline - timezone.localdate()).days >= 30
+
+    b = open_context(viewport).new_page()
+    taxisnet_login(b, portal_url, "grevena")
+    go(b, f"{portal_url}/verification/{req.pk}/result/")
+    follow(b, b.get_by_role("button", name="Αποδοχή του αποτελέσματος"))
+    assert "Αποδεχθήκατε το αποτέλεσμα" in b.content()
+    req.refresh_from_db()
+    assert req.state == VerificationRequest.State.ACCEPTED and req.accepted_how == "beneficiary"

@@ -117,6 +117,10 @@ def _workspace_context(request, req, **extra):
         "min_percent": None,
         "reduced_percents": [],
     }
+    if req.state == S.SUBMITTED and user.has_role(Role.VERIFIER):
+        from evaluation.selectors import users_who_evaluated
+
+        ctx["conflict"] = rules.conflict_of_interest(user.pk, users_who_evaluated(req.operation.application))
     if check:
         answers = {a.code: a for a in check.answers.all()}
         posted = extra.pop("posted_answers", None)

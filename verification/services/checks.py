@@ -125,6 +125,14 @@ def beneficiary_users(req: VerificationRequest) -> list:
     ]
 
 
+def _notice_addresses(req: VerificationRequest) -> list[str]:
+    """Where the result is served: the addresses a legal notice about the application goes to
+    (call 004 §11.1.Γ: the beneficiary's and the coordinator's registered e-mail; ΚΥΑ 7066 Art. 8.5)."""
+    from evaluation.services import notice_addresses_for
+
+    return notice_addresses_for(req.operation.application)
+
+
 def _is_beneficiary(actor, req: VerificationRequest) -> bool:
     from applications.selectors import applications_for_user
 
@@ -962,6 +970,7 @@ def report_approve(*, actor, request_id) -> VerificationReport:
             kind=RESULT_NOTICE_KIND,
             obj=req,
             legal=True,
+            addresses=_notice_addresses(req),
             actor=actor,
         )
     return report
@@ -1124,6 +1133,7 @@ def objection_decide(
             kind="verification.objection_decided",
             obj=req,
             legal=True,
+            addresses=_notice_addresses(req),
             actor=actor,
         )
     return obj

@@ -90,6 +90,11 @@ def test_sample_item_results_and_report_give_the_accepted_total():
     assert req.objection_deadline >= timezone.now().date() + datetime.timedelta(days=15)
     corr = Correction.objects.get(request=req)
     assert corr.origin == "administrative" and corr.amount == D("1000.00") and corr.item_id
+    # The beneficiary is served the result (a legal notice in its inbox) with the deadline.
+    from opske.models import Notification
+
+    notice = Notification.objects.get(recipient=applicant, kind="verification.result")
+    assert notice.is_legal_notice and req.objection_deadline.strftime("%d/%m/%Y") in notice.body
 
 
 def test_the_drafter_cannot_approve_even_with_the_supervisor_role():

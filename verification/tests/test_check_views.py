@@ -133,6 +133,8 @@ def test_a_verifier_who_evaluated_sees_the_refusal_on_the_page(client):
     v = f.verifier()
     f.evaluated_by(op, v)
     client.force_login(v)
+    page = client.get(_url("check-detail", req.pk)).content.decode()
+    assert 'id="conflict"' in page and "Ανάληψη για επαλήθευση" not in page
     page = client.post(_url("check-detail", req.pk), {"action": "take", "confirm": "on"})
     assert page.status_code == 403 and "Σύγκρουση συμφερόντων" in page.content.decode()
     req.refresh_from_db()
@@ -206,3 +208,16 @@ def test_queue_query_count_does_not_grow_with_rows(client, django_assert_max_num
         f.submitted_request(op, TEN)
     with django_assert_max_num_queries(12):
         client.get(_url("check-queue"))
+
+
+def test_a_request_not_selected_is_accepted_without_check_from_its_page(client):
+    op, applicant = f.operation()
+    req = f.submitted_request(op, TEN, selected=False)
+    client.force_login(f.verifier())
+    page = client.get(_url("check-detail", req.pk)).content.decode()
+    assert "Αποδοχή χωρίς διοικητική επαλήθευση" in page and "Ανάληψη για επαλήθευση" not in page
+    client.post(_url("check-detail", req.pk), {"action": "accept_no_check", "confirm": "on"})
+    req.refresh_from_db()
+    assert req.state == S.ACCEPTED_WITHOUT_CHECK and req.accepted_total == Decimal("50000.00")
+    client.force_login(applicant)
+    assert "χωρίς διοικητική επαλήθευση" in client.get(_url("beneficiary-result", req.pk)).content.decode()
