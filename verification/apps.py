@@ -8,7 +8,9 @@ class VerificationConfig(AppConfig):
 
     def ready(self):
         from accounts.dashboard import register_panel
-        from verification.selectors.requests import operations_for_user
+        from opske.pdf import document_access
+        from verification.models import VerificationRequest
+        from verification.selectors.requests import can_download_receipt, operations_for_user
 
         # The beneficiary's verification requests (αιτήματα επαλήθευσης) and staff's list of them.
         register_panel(
@@ -19,3 +21,6 @@ class VerificationConfig(AppConfig):
             },
             order=20,
         )
+
+        # Who may download a request's receipt PDF: the beneficiary's members and staff readers.
+        document_access(VerificationRequest)(can_download_receipt)

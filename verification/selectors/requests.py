@@ -68,7 +68,7 @@ def requests_for_user(user, *, operation: Operation | None = None) -> QuerySet[V
 
 def _detail(qs: QuerySet[VerificationRequest]) -> QuerySet[VerificationRequest]:
     current = RequestAttachment.objects.filter(is_current=True).select_related("required_attachment")
-    related = ("operation__call", "operation__business", "operation__application")
+    related = ("operation__call", "operation__business", "operation__application", "receipt_document")
     return qs.select_related(*related).prefetch_related(
         Prefetch("items", queryset=ExpenditureItem.objects.order_by("pk").prefetch_related(
             Prefetch("attachments", queryset=current, to_attr="current_attachments"))),
@@ -110,6 +110,14 @@ def request_get_for_staff(*, user, pk) -> VerificationRequest:
     if req is None:
         raise NotFound("Το αίτημα επαλήθευσης δεν βρέθηκε.")
     return req
+
+
+def can_download_receipt(user, req: VerificationRequest) -> bool:
+    """Access hook for opske.pdf: the beneficiary's members, and staff readers once submitted."""
+    return (
+        requests_for_user(user).filter(pk=req.pk).exists()
+        or request_list_for_staff(user=user).filter(pk=req.pk).exists()
+    )
 
 
 def attachment_get_for_user(*, user, request_id, pk) -> RequestAttachment:

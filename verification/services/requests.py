@@ -27,6 +27,7 @@ from opske.dates import to_athens
 from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opske.money import format_eur
 from opske.notifications import notify
+from opske.pdf import document_request
 from verification import selection
 from verification.models import ExpenditureItem, PaymentMethod, RequestAttachment, VerificationRequest
 from verification.rules import requests as rules
@@ -463,6 +464,7 @@ def _receipt(req: VerificationRequest, total: Decimal, rows, warnings) -> dict:
     return {
         "protocol_number": req.protocol_number,
         "submitted_at": to_athens(req.submitted_at).isoformat(),
+        "submitted_at_display": to_athens(req.submitted_at).strftime("%d/%m/%Y %H:%M:%S"),
         "operation": req.operation.code,
         "kind": req.get_kind_display(),
         "total": str(total),
@@ -473,6 +475,7 @@ def _receipt(req: VerificationRequest, total: Decimal, rows, warnings) -> dict:
                 "supplier_afm": i.supplier_afm,
                 "document_number": i.document_number,
                 "document_date": i.document_date.isoformat() if i.document_date else None,
+                "document_date_display": i.document_date.strftime("%d/%m/%Y") if i.document_date else "",
                 "amount": str(i.amount),
                 "vat": str(i.vat),
             }
@@ -524,6 +527,13 @@ def request_submit(*, actor, request_id) -> VerificationRequest:
         req.warnings = [{"code": w.code, "field": w.field, "message": w.message} for w in warnings]
         req.submit()
         req.receipt = _receipt(req, facts["total"], facts["rows"], warnings)
+        req.receipt_document = document_request(
+            obj=req,
+            kind="verification_request_receipt",
+            template="verification/pdf/receipt.html",
+            context={**req.receipt, "business": str(req.operation.business or "")},
+            actor=actor,
+        )
         req.save()
         selection.flag_for_desk_check(request=req)
         audit.record(
