@@ -311,3 +311,24 @@ def test_the_request_page_queries_do_not_grow_with_its_items(client):
     _upload_everything(client, req)
     assert ExpenditureItem.objects.filter(request=req).count() == 5
     assert count() <= one + 1  # the documents' list may add its own query once files exist
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.VERIFIER, 200),
+        (Role.PAYMENT_OFFICER, 200),
+        (Role.AUDITOR, 200),
+        (Role.PROGRAMME_ADMIN, 200),
+        (Role.SUPERVISOR, 200),
+        (Role.API_CLIENT, 403),
+    ],
+)
+def test_who_reads_the_staff_pages(client, role, status):
+    (req,) = _submitted(1)
+    client.force_login(UserFactory(roles=[role]))
+    assert client.get(reverse("verification:requests-staff")).status_code == status
+    detail = client.get(reverse("verification:requests-staff-detail", args=[req.pk]))
+    assert detail.status_code == status
+    # Staff read; they never reach the beneficiary's editing pages.
+    assert client.get(reverse("verification:requests-detail", args=[req.pk])).status_code == 404
