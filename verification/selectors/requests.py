@@ -185,6 +185,25 @@ def category_rows(req: VerificationRequest) -> list[rules.CategoryRow]:
 
 def category_labels(operation: Operation) -> dict[str, str]:
     """The labels of the call's expense categories (ΟΠΣΚΕ code → name) for the approved lines."""
+    return {code: row["name"] for code, row in expense_categories(operation).items()}
+
+
+def expense_categories(operation: Operation) -> dict[str, dict]:
+    """The call's expense categories (ΟΠΣΚΕ code → personnel flag, flat rate), read once per request."""
     from calls.models import ExpenseCategory
 
-    return dict(ExpenseCategory.objects.filter(call_id=operation.call_id).values_list("code", "name"))
+    cached = getattr(operation, "_expense_categories", None)
+    if cached is None:
+        cached = {
+            row["code"]: row
+            for row in ExpenseCategory.objects.filter(call_id=operation.call_id).values(
+                "code", "name", "is_personnel", "flat_rate_percent"
+            )
+        }
+        operation._expense_categories = cached
+    return cached
+
+
+def flat_rate_categories(operation: Operation) -> frozenset[str]:
+    """Categories paid as a flat rate (09.02 indirect costs, Πρόσκληση 004 §6.1): no invoice."""
+    return frozenset(code for code, row in expense_categories(operation).items() if row["flat_rate_percent"])
