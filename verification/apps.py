@@ -9,8 +9,10 @@ class VerificationConfig(AppConfig):
     def ready(self):
         from accounts.dashboard import register_panel
         from operations.hooks import open_payment_request_check
+        from opske.pdf import document_access
         from verification import access_check  # noqa: F401 (objection deadline handler, report downloads)
-        from verification.selectors.requests import operations_for_user
+        from verification.models import VerificationRequest
+        from verification.selectors.requests import can_download_receipt, operations_for_user
         from verification.services import checks, onsite  # noqa: F401 (deadline handlers, report downloads)
 
         open_payment_request_check(open_verification_request)
@@ -23,6 +25,9 @@ class VerificationConfig(AppConfig):
             },
             order=20,
         )
+
+        # Who may download a request's receipt PDF: the beneficiary's members and staff readers.
+        document_access(VerificationRequest)(can_download_receipt)
 
 
 # States of a verification request that are over (its result accepted, its objection closed): A request in any

@@ -38,15 +38,16 @@ class GreekDateField(forms.CharField):
 class ItemForm(forms.Form):
     category = forms.ChoiceField(label=_("Κατηγορία δαπάνης"))
     description = forms.CharField(label=_("Περιγραφή δαπάνης"), max_length=300, required=False)
-    supplier_name = forms.CharField(label=_("Προμηθευτής"), max_length=300)
+    # Required by the service except for a flat-rate category (09.02), which has no invoice.
+    supplier_name = forms.CharField(label=_("Προμηθευτής"), max_length=300, required=False)
     supplier_afm = forms.CharField(
         label=_("ΑΦΜ προμηθευτή"),
         max_length=12,
         required=False,
         widget=forms.TextInput(attrs={**INPUT, "inputmode": "numeric", "autocomplete": "off"}),
     )
-    document_number = forms.CharField(label=_("Αριθμός παραστατικού"), max_length=60)
-    document_date = GreekDateField(label=_("Ημερομηνία παραστατικού"))
+    document_number = forms.CharField(label=_("Αριθμός παραστατικού"), max_length=60, required=False)
+    document_date = GreekDateField(label=_("Ημερομηνία παραστατικού"), required=False)
     amount = AmountField(label=_("Καθαρό ποσό (€)"), max_digits=14)
     vat = AmountField(label=_("ΦΠΑ (€)"), max_digits=14, required=False)
     total_amount = AmountField(

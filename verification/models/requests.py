@@ -64,6 +64,9 @@ class VerificationRequest(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     receipt = models.JSONField("αποδεικτικό υποβολής", default=dict, blank=True)
+    receipt_document = models.ForeignKey(
+        "opske.GeneratedDocument", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # What the submission rules noted but did not refuse (e.g. a category over its approved amount).
     warnings = models.JSONField("επισημάνσεις υποβολής", default=list, blank=True)
     # The result served to the beneficiary (call 004 §11.1.Γ; ΚΥΑ 7066 Art. 8.5).

@@ -398,6 +398,34 @@ def item_problems(
     return problems
 
 
+CENT = Decimal("0.01")
+
+
+def indirect_cost_problems(
+    *, category: str, rate_percent: Decimal, personnel: Decimal, indirect: Decimal, reading: str = "exact"
+) -> list[Problem]:
+    """Πρόσκληση 004 §6.1 (09.02): indirect costs are a flat 15% of the direct personnel costs,
+    claimed in every request that includes personnel and paid in proportion to them. `reading` is
+    the call's «indirect_cost_rule» (calls.gaps): exactly 15% (0,01 € tolerance) or at most 15%.
+
+    Worked example: personnel 40.000,00 € → 09.02 of 6.000,00 € accepted; 5.000,00 € refused when
+    «exact», accepted when «at_most»; 6.000,02 € refused under both."""
+    expected = (personnel * rate_percent / HUNDRED).quantize(CENTS)
+    ok = indirect <= expected + CENT if reading == "at_most" else abs(indirect - expected) <= CENT
+    if ok:
+        return []
+    how = "έως" if reading == "at_most" else "ακριβώς"
+    return [
+        Problem(
+            "indirect_cost_mismatch",
+            "items",
+            f"Έμμεσες δαπάνες {category}: {how} {format_percent(rate_percent)} των δαπανών προσωπικού του "
+            f"αιτήματος ({format_eur(personnel)}), δηλαδή {format_eur(expected)}· δηλώνονται "
+            f"{format_eur(indirect)} (Πρόσκληση 004 §6.1).",
+        )
+    ]
+
+
 def eligibility_window(
     *,
     application_submitted_on: datetime.date | None,

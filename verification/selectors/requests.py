@@ -68,7 +68,7 @@ def requests_for_user(user, *, operation: Operation | None = None) -> QuerySet[V
 
 def _detail(qs: QuerySet[VerificationRequest]) -> QuerySet[VerificationRequest]:
     current = RequestAttachment.objects.filter(is_current=True).select_related("required_attachment")
-    related = ("operation__call", "operation__business", "operation__application")
+    related = ("operation__call", "operation__business", "operation__application", "receipt_document")
     return qs.select_related(*related).prefetch_related(
         Prefetch("items", queryset=ExpenditureItem.objects.order_by("pk").prefetch_related(
             Prefetch("attachments", queryset=current, to_attr="current_attachments"))),
@@ -110,6 +110,14 @@ def request_get_for_staff(*, user, pk) -> VerificationRequest:
     if req is None:
         raise NotFound("Το αίτημα επαλήθευσης δεν βρέθηκε.")
     return req
+
+
+def can_download_receipt(user, req: VerificationRequest) -> bool:
+    """Access hook for opske.pdf: the beneficiary's members, and staff readers once submitted."""
+    return (
+        requests_for_user(user).filter(pk=req.pk).exists()
+        or request_list_for_staff(user=user).filter(pk=req.pk).exists()
+    )
 
 
 def attachment_get_for_user(*, user, request_id, pk) -> RequestAttachment:
@@ -177,6 +185,25 @@ def category_rows(req: VerificationRequest) -> list[rules.CategoryRow]:
 
 def category_labels(operation: Operation) -> dict[str, str]:
     """The labels of the call's expense categories (ΟΠΣΚΕ code → name) for the approved lines."""
+    return {code: row["name"] for code, row in expense_categories(operation).items()}
+
+
+def expense_categories(operation: Operation) -> dict[str, dict]:
+    """The call's expense categories (ΟΠΣΚΕ code → personnel flag, flat rate), read once per request."""
     from calls.models import ExpenseCategory
 
-    return dict(ExpenseCategory.objects.filter(call_id=operation.call_id).values_list("code", "name"))
+    cached = getattr(operation, "_expense_categories", None)
+    if cached is None:
+        cached = {
+            row["code"]: row
+            for row in ExpenseCategory.objects.filter(call_id=operation.call_id).values(
+                "code", "name", "is_personnel", "flat_rate_percent"
+            )
+        }
+        operation._expense_categories = cached
+    return cached
+
+
+def flat_rate_categories(operation: Operation) -> frozenset[str]:
+    """Categories paid as a flat rate (09.02 indirect costs, Πρόσκληση 004 §6.1): no invoice."""
+    return frozenset(code for code, row in expense_categories(operation).items() if row["flat_rate_percent"])

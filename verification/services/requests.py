@@ -27,6 +27,7 @@ from opske.dates import to_athens
 from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opske.money import format_eur
 from opske.notifications import notify
+from opske.pdf import document_request
 from verification import selection
 from verification.models import ExpenditureItem, PaymentMethod, RequestAttachment, VerificationRequest
 from verification.rules import requests as rules
@@ -153,7 +154,7 @@ def request_set_kind(*, actor, request_id, kind: str) -> VerificationRequest:
     return req
 
 
-def _clean_item(data: dict) -> dict:
+def _clean_item(data: dict, *, flat_rate: frozenset[str] = frozenset()) -> dict:
     """The item's values as the model holds them; the ΑΦΜ checked (digits and check digit)."""
     clean = {k: data.get(k) for k in ITEM_FIELDS}
     for k in (
@@ -174,14 +175,16 @@ def _clean_item(data: dict) -> dict:
             validate_afm(afm)
         except DjangoValidationError as exc:
             errors["supplier_afm"] = list(exc.messages)
+    # A flat-rate category (09.02 indirect costs, Πρόσκληση 004 §6.1) needs no invoice.
+    flat = clean["category"] in flat_rate
     for required, message in (
         ("supplier_name", "Συμπληρώστε τον προμηθευτή."),
         ("document_number", "Συμπληρώστε τον αριθμό του παραστατικού."),
         ("category", "Επιλέξτε την κατηγορία δαπάνης."),
     ):
-        if not clean[required]:
+        if not clean[required] and not (flat and required != "category"):
             errors[required] = [message]
-    if clean["document_date"] is None:
+    if clean["document_date"] is None and not flat:
         errors["document_date"] = ["Συμπληρώστε την ημερομηνία του παραστατικού (ΗΗ/ΜΜ/ΕΕΕΕ)."]
     if clean["amount"] is None:
         errors["amount"] = ["Συμπληρώστε το καθαρό ποσό."]
@@ -241,7 +244,7 @@ def item_add(*, actor, request_id, data: dict) -> ExpenditureItem:
     with transaction.atomic():
         req = _locked_request(actor, request_id)
         _require_draft(req)
-        clean = _clean_item(data)
+        clean = _clean_item(data, flat_rate=selectors.flat_rate_categories(req.operation))
         _check_item(req, clean)
         item = ExpenditureItem.objects.create(request=req, **clean)
         _refresh_total(req)
@@ -256,7 +259,7 @@ def item_update(*, actor, request_id, item_id, data: dict) -> ExpenditureItem:
         item = ExpenditureItem.objects.filter(request=req, pk=item_id).first()
         if item is None:
             raise NotFound("Η δαπάνη δεν βρέθηκε.")
-        clean = _clean_item(data)
+        clean = _clean_item(data, flat_rate=selectors.flat_rate_categories(req.operation))
         _check_item(req, clean, exclude_item=item.pk)
         before = _item_snapshot(item)
         for k, v in clean.items():
@@ -450,10 +453,35 @@ def submission_check(req: VerificationRequest, *, now: datetime.datetime | None 
         item_count=len(items),
         limits=limits,
     )
+    problems += _indirect_costs(req, items)
     problems += missing_documents(req)
     rows = selectors.category_rows(req)
     warnings += rules.category_warnings(rows)
     return problems, warnings, {"total": total, "earlier": earlier, "rows": rows, "limits": limits}
+
+
+def _indirect_costs(req: VerificationRequest, items) -> list[rules.Problem]:
+    """Πρόσκληση 004 §6.1: the approved flat-rate line (09.02) against the personnel claimed."""
+    from calls.gaps import gap_value
+
+    op = req.operation
+    approved = {line.category for line in op.budget_lines.all()}
+    rows = selectors.expense_categories(op)
+    personnel_codes = {code for code, row in rows.items() if row["is_personnel"]}
+    personnel = sum((i.amount for i in items if i.category in personnel_codes), ZERO)
+    problems: list[rules.Problem] = []
+    for code, row in rows.items():
+        if row["flat_rate_percent"] is None or code not in approved or not personnel_codes & approved:
+            continue
+        indirect = sum((i.amount for i in items if i.category == code), ZERO)
+        problems += rules.indirect_cost_problems(
+            category=code,
+            rate_percent=row["flat_rate_percent"],
+            personnel=personnel,
+            indirect=indirect,
+            reading=gap_value(op.call.config, "indirect_cost_rule"),
+        )
+    return problems
 
 
 def _receipt(req: VerificationRequest, total: Decimal, rows, warnings) -> dict:
@@ -463,6 +491,7 @@ def _receipt(req: VerificationRequest, total: Decimal, rows, warnings) -> dict:
     return {
         "protocol_number": req.protocol_number,
         "submitted_at": to_athens(req.submitted_at).isoformat(),
+        "submitted_at_display": to_athens(req.submitted_at).strftime("%d/%m/%Y %H:%M:%S"),
         "operation": req.operation.code,
         "kind": req.get_kind_display(),
         "total": str(total),
@@ -473,6 +502,7 @@ def _receipt(req: VerificationRequest, total: Decimal, rows, warnings) -> dict:
                 "supplier_afm": i.supplier_afm,
                 "document_number": i.document_number,
                 "document_date": i.document_date.isoformat() if i.document_date else None,
+                "document_date_display": i.document_date.strftime("%d/%m/%Y") if i.document_date else "",
                 "amount": str(i.amount),
                 "vat": str(i.vat),
             }
@@ -524,6 +554,13 @@ def request_submit(*, actor, request_id) -> VerificationRequest:
         req.warnings = [{"code": w.code, "field": w.field, "message": w.message} for w in warnings]
         req.submit()
         req.receipt = _receipt(req, facts["total"], facts["rows"], warnings)
+        req.receipt_document = document_request(
+            obj=req,
+            kind="verification_request_receipt",
+            template="verification/pdf/receipt.html",
+            context={**req.receipt, "business": str(req.operation.business or "")},
+            actor=actor,
+        )
         req.save()
         selection.flag_for_desk_check(request=req)
         audit.record(

@@ -245,3 +245,23 @@ def test_a_category_claimed_over_its_remaining_approved_amount_is_flagged():
     assert [w.field for w in warnings] == ["02.19"]
     assert "υπέρβαση 0,01 €" in warnings[0].message
     assert rows[1].remaining_after == D("0.00") and not rows[1].over
+
+
+def test_indirect_costs_are_15_percent_of_the_personnel_claimed():
+    # Personnel 40.000,00 € → 09.02 = 6.000,00 € (Πρόσκληση 004 §6.1).
+    def codes(indirect, reading="exact"):
+        return [
+            p.code
+            for p in rules.indirect_cost_problems(
+                category="09.02",
+                rate_percent=D("15"),
+                personnel=D("40000.00"),
+                indirect=D(indirect),
+                reading=reading,
+            )
+        ]
+
+    assert codes("6000.00") == [] and codes("6000.01") == []
+    assert codes("5000.00") == ["indirect_cost_mismatch"]
+    assert codes("5000.00", reading="at_most") == []
+    assert codes("6000.02") == codes("6000.02", reading="at_most") == ["indirect_cost_mismatch"]

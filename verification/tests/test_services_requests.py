@@ -354,3 +354,22 @@ def test_setting_late_first_request_changes_outcome():
     _gap(op.call, "late_first_request", "flag")
     req = services.request_submit(actor=user, request_id=req.pk)
     assert [w["code"] for w in req.warnings] == ["first_late"]
+
+
+def test_indirect_costs_follow_the_personnel_claimed_and_need_no_invoice():
+    lines = (
+        ("01.10", "Μισθολογικό κόστος", D("100000.00")),
+        ("09.02", "Έμμεσες δαπάνες", D("15000.00")),
+        ("04.22", "Υπηρεσίες", D("85000.00")),
+    )
+    op, user = _operation(lines=lines)
+    req = services.request_create(actor=user, operation_id=op.pk)
+    _ready(user, req, _item(category="01.10", amount=D("60000.00"), vat=D("0.00")))
+    assert any("9.000,00 €" in m and "09.02" in m for m in _submit_problems(user, req))
+
+    flat = {"category": "09.02", "amount": D("9000.00"), "vat": None}
+    item = services.item_add(actor=user, request_id=req.pk, data=flat)  # no supplier, no document
+    services.attachment_upload(
+        actor=user, request_id=req.pk, file=pdf_file("υπολογισμός.pdf"), item_id=item.pk
+    )
+    assert services.request_submit(actor=user, request_id=req.pk).declared_total == D("69000.00")

@@ -144,7 +144,7 @@ def _upload_everything(client, req):
             )
 
 
-def test_submit_asks_for_confirmation_then_shows_the_receipt(client):
+def test_submit_asks_for_confirmation_then_shows_the_receipt(client, django_capture_on_commit_callbacks):
     op, user, req = _draft(client)
     client.post(reverse("verification:requests-item-add", args=[req.pk]), _form())
     _upload_everything(client, req)
@@ -154,12 +154,22 @@ def test_submit_asks_for_confirmation_then_shows_the_receipt(client):
     assert ask.status_code == 200 and 'id="confirm-irreversible"' in ask.content.decode()
     assert VerificationRequest.objects.get(pk=req.pk).state == VerificationRequest.State.DRAFT
 
-    done = client.post(submit, {"confirm": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(submit, {"confirm": "on"})
     req.refresh_from_db()
     assert req.state == VerificationRequest.State.SUBMITTED
     assert done.status_code == 302 and done.url == reverse("verification:requests-receipt", args=[req.pk])
     receipt = client.get(done.url).content.decode()
     assert req.protocol_number in receipt and "60.000,00 €" in receipt
+    # The receipt PDF (opske.pdf, rendered after commit) for the beneficiary, not for another business.
+    pdf = reverse("opske:document-download", args=[req.receipt_document_id])
+    assert pdf in receipt
+    download = client.get(pdf)
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    _other, stranger = _operation()
+    client.force_login(stranger)
+    assert client.get(pdf).status_code in (403, 404)
+    client.force_login(user)
     # The operation page's section lists it.
     section = render_to_string("operations/sections/_verification.html", {"operation": op, "user": user})
     assert req.protocol_number in section and "Νέο αίτημα επαλήθευσης" in section
@@ -301,3 +311,24 @@ def test_the_request_page_queries_do_not_grow_with_its_items(client):
     _upload_everything(client, req)
     assert ExpenditureItem.objects.filter(request=req).count() == 5
     assert count() <= one + 1  # the documents' list may add its own query once files exist
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.VERIFIER, 200),
+        (Role.PAYMENT_OFFICER, 200),
+        (Role.AUDITOR, 200),
+        (Role.PROGRAMME_ADMIN, 200),
+        (Role.SUPERVISOR, 200),
+        (Role.API_CLIENT, 403),
+    ],
+)
+def test_who_reads_the_staff_pages(client, role, status):
+    (req,) = _submitted(1)
+    client.force_login(UserFactory(roles=[role]))
+    assert client.get(reverse("verification:requests-staff")).status_code == status
+    detail = client.get(reverse("verification:requests-staff-detail", args=[req.pk]))
+    assert detail.status_code == status
+    # Staff read; they never reach the beneficiary's editing pages.
+    assert client.get(reverse("verification:requests-detail", args=[req.pk])).status_code == 404
