@@ -125,3 +125,19 @@ def test_desk_check_list_and_staff_selection_with_reason(client, world):
     assert done.status_code == 302
     req = VerificationRequest.objects.get(pk=reqs[1].pk)
     assert req.selected and req.selection_rule == "staff" and "Ευρήματα στο 1ο ΔΔΔ" in req.selection_reason
+
+
+def test_run_page_reads_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
+    call, ops = world
+    user = _staff("ver5", Role.SUPERVISOR)
+    from verification.services.risk import risk_run_execute
+
+    run = risk_run_execute(actor=user, programme=call.programme, management_body="", kind="monthly")
+    client.force_login(user)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("verification:risk_run", args=[run.pk]))
+    assert page.status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("verification:risk_desk_checks")).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("verification:risk_explain", args=[ops[3].pk])).status_code == 200
