@@ -1157,7 +1157,12 @@ def decision_record_published(*, decision: Decision, ada: str, url: str = "") ->
             lines.append(f"- {reason}")
         lines.append((d.details or {}).get("objection_text", ""))
         lines.append(
-            "Η ημερομηνία αποστολής του παρόντος αποτελεί την ημερομηνία κοινοποίησης (ΚΥΑ 7066 Άρθ. 7.3)."
+            "Η ημερομηνία αποστολής του παρόντος αποτελεί την ημερομηνία κοινοποίησης "
+            + (
+                "(Πρόσκληση 004 §10.3· άρθ. 19 ν. 2690/1999)."
+                if app.call.evaluation_method == Call.EvaluationMethod.COMPARATIVE
+                else "(ΚΥΑ 7066 Άρθ. 7.3)."
+            )
         )
         notify(
             recipients=applicant_users(app),
