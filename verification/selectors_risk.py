@@ -59,13 +59,14 @@ def run_get(user, *, pk: int) -> RiskRun:
 
 
 def run_scores(run: RiskRun):
+    # No .only(): Operation and Call are FSM models whose state fields are read on load, so a
+    # deferred state costs one query per row.
     return (
         RiskScore.objects.filter(run=run)
         .select_related("operation", "operation__call")
-        .only("pk", "total", "rank", "stratum", "run_id", "operation__code", "operation__title",
-              "operation__call__code", "operation__call__title", "operation__id")
+        .defer("factors")
         .order_by("rank")
-    )  # fmt: skip
+    )
 
 
 def runs_history(user, *, programme_id: int, body: str):

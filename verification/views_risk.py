@@ -57,10 +57,11 @@ def _fail(form, exc: ApplicationError):
 @role_required(*sel.READ_ROLES)
 def index(request):
     """Per Programme and management body: the latest monthly and six-monthly run's strata."""
+    page, query = _page(request, sel.populations_with_latest(request.user))
     return render(
         request,
         "verification/risk/index.html",
-        {"populations": sel.populations_with_latest(request.user), "can_act": sel.can_act(request.user),
+        {"populations": page.object_list, "page": page, "query": query, "can_act": sel.can_act(request.user),
          "run_form": RiskRunForm()},
     )  # fmt: skip
 

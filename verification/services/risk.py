@@ -366,12 +366,21 @@ def risk_runs_due(*, today: datetime.date | None = None) -> int:
             "programme_id", "management_body"
         )
     )
-    unranked = set(
-        Operation.objects.exclude(state=Operation.State.TERMINATED)
-        .exclude(risk_scores__isnull=False)
-        .values_list("call__programme_id", "management_body")
-        .distinct()
-    )
+    # Cheap enough for every tick: the newest operation and the newest run per population.
+    newest_op = {
+        (p, b): at
+        for p, b, at in Operation.objects.exclude(state=Operation.State.TERMINATED)
+        .values("call__programme_id", "management_body")
+        .annotate(at=Max("created_at"))
+        .values_list("call__programme_id", "management_body", "at")
+    }
+    newest_run = {
+        (p, b): at
+        for p, b, at in RiskRun.objects.values("programme_id", "management_body")
+        .annotate(at=Max("created_at"))
+        .values_list("programme_id", "management_body", "at")
+    }
+    unranked = {key for key, at in newest_op.items() if key in newest_run and at > newest_run[key]}
     for programme_id, body in pops:
         if (programme_id, body) in monthly_done and (programme_id, body) in unranked:
             risk_run_execute(

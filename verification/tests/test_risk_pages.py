@@ -125,3 +125,76 @@ def test_desk_check_list_and_staff_selection_with_reason(client, world):
     assert done.status_code == 302
     req = VerificationRequest.objects.get(pk=reqs[1].pk)
     assert req.selected and req.selection_rule == "staff" and "Ευρήματα στο 1ο ΔΔΔ" in req.selection_reason
+
+
+def test_run_page_reads_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
+    call, ops = world
+    user = _staff("ver5", Role.SUPERVISOR)
+    from verification.services.risk import risk_run_execute
+
+    run = risk_run_execute(actor=user, programme=call.programme, management_body="", kind="monthly")
+    client.force_login(user)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("verification:risk_run", args=[run.pk]))
+    assert page.status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("verification:risk_desk_checks")).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("verification:risk_explain", args=[ops[3].pk])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("role", "read", "act"),
+    [
+        (Role.VERIFIER, 200, True),
+        (Role.SUPERVISOR, 200, True),
+        (Role.PROGRAMME_ADMIN, 200, True),
+        (Role.AUDITOR, 200, False),
+        (Role.EVALUATOR, 403, False),
+        (Role.PAYMENT_OFFICER, 403, False),
+    ],
+)
+def test_role_matrix_on_the_risk_pages(client, world, role, read, act):
+    call, ops = world
+    client.force_login(_staff(f"u-{role}", role))
+    for name, args in (("risk_index", []), ("risk_explain", [ops[0].pk]), ("risk_desk_checks", [])):
+        assert client.get(reverse(f"verification:{name}", args=args)).status_code == read
+    entry = client.get(reverse("verification:risk_factor_input", args=[ops[0].pk]))
+    assert entry.status_code == (200 if act else 403)
+    posted = client.post(
+        reverse("verification:risk_run_now"),
+        {"programme": call.programme_id, "kind": "monthly", "confirm": "on"},
+    )
+    assert posted.status_code == (302 if act else 403)
+    assert RiskRun.objects.exists() is act
+
+
+def test_operation_page_section_shows_the_score_to_staff_only(world):
+    from django.template.loader import render_to_string
+
+    from verification.services.risk import risk_run_execute
+
+    call, ops = world
+    staff = _staff("sec", Role.VERIFIER)
+    empty = render_to_string("operations/sections/_risk.html", {"operation": ops[0], "user": staff})
+    assert "Δεν έχει βαθμολογηθεί ακόμη" in empty
+    run = risk_run_execute(actor=staff, programme=call.programme, management_body="", kind="monthly")
+    score = run.scores.get(operation=ops[0])
+    html = render_to_string("operations/sections/_risk.html", {"operation": ops[0], "user": staff})
+    assert f"<strong>{score.total}</strong>" in html
+    assert reverse("verification:risk_explain", args=[ops[0].pk]) in html
+    business_user = User.objects.create_user(username="biz2", password="x", kind=User.Kind.TAXISNET)
+    assert "Εκτίμηση κινδύνου" not in render_to_string(
+        "operations/sections/_risk.html", {"operation": ops[0], "user": business_user}
+    )
+
+
+def test_parameters_from_settings_change_the_split_and_are_stored_on_the_run(world, settings):
+    from verification.services.risk import risk_run_execute
+
+    call, _ops = world
+    staff = _staff("par", Role.VERIFIER)
+    settings.OPSKE_RISK_PARAMETERS = {"version": "ΔΑ-2027", "remainder": "lower"}
+    run = risk_run_execute(actor=staff, programme=call.programme, management_body="", kind="monthly")
+    assert {k: v["count"] for k, v in run.strata.items()} == {"high": 3, "medium": 3, "low": 4}
+    assert run.parameters_version == "ΔΑ-2027" and run.parameters["remainder"] == "lower"
