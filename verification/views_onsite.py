@@ -6,14 +6,12 @@ refusal as the service's Greek message at its field, with what was typed kept.
 
 from __future__ import annotations
 
-import importlib.util
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
@@ -74,15 +72,8 @@ def _filtered(filterset):
 
 
 def _risk_page_url() -> str:
-    """The risk area's page, offered only if that area's service is built; else empty."""
-    if importlib.util.find_spec("verification.services.risk") is None:
-        return ""
-    for name in ("verification:risk-index", "verification:risk-runs", "verification:risk"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return ""
+    """The risk area's page, where the semi-annual run that stratifies population B is made."""
+    return reverse("verification:risk_index")
 
 
 # --- index and reliability rating -----------------------------------------------------------------

@@ -50,12 +50,14 @@ def test_run_grades_each_operation_from_its_data_and_splits_ten_into_4_3_3(call)
         reason="οριζόντια",
         recorded_by=user,
     )
-    for _ in range(6):
+    for n in range(1, 7):
         m = Modification.objects.create(
-            operation=ops[1], severity="major", reason="αλλαγή", submitted_by=user
+            operation=ops[1], number=n, severity="major", reason="αλλαγή", submitted_by=user
         )
         Modification.objects.filter(pk=m.pk).update(state="approved")
-    Modification.objects.create(operation=ops[1], severity="minor", reason="υπό εξέταση", submitted_by=user)
+    Modification.objects.create(
+        operation=ops[1], number=7, severity="minor", reason="υπό εξέταση", submitted_by=user
+    )
     risk_world.declarations([ops[2]], 1, amount=D("10000.00"), accepted=lambda i, j: D("9900.00"))  # 1% → 3
 
     run = _run(call)
@@ -163,7 +165,8 @@ def test_beneficiary_factors_read_all_its_operations(call):
 def test_setting_subproject_type_changes_outcome(call):
     ops = risk_world.operations(call, 1, budgets=lambda i: D("100000.00"))
     run = _run(call)
-    assert RiskScore.objects.get(run=run).factors["grades"][11] == 5  # default 5011: ESF+ special case
+    # Default 5005 (own-means grant, verification/rules/subprojects.py): factor 12's own-means grade.
+    assert RiskScore.objects.get(run=run).factors["grades"][11] == 4
     from calls.models import Call
 
     Call.objects.filter(pk=call.pk).update(config={**call.config, "subproject_type": "5002"})
