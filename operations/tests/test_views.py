@@ -285,3 +285,21 @@ def test_operation_page_query_budget(client, op004, django_assert_max_num_querie
     client.force_login(coordinator_of(op004.business))
     with django_assert_max_num_queries(25):
         assert client.get(reverse("operations:detail", args=[op004.pk])).status_code == 200
+
+
+def test_extension_page_with_confirmation(client, supervisor):
+    op = call004_operation(approval_notified_at=timezone.now() - datetime.timedelta(days=500))
+    url = reverse("operations:extend", args=[op.pk])
+    client.force_login(supervisor)
+    assert url in client.get(reverse("operations:detail", args=[op.pk])).content.decode()
+    late = client.post(url, {"new_end": "01/07/2029", "reason": "Τροπ. 2/2028"})
+    assert late.status_code == 400 and "30/06/2029" in late.context["form"].errors["new_end"][0]
+    new_end = op.ends_on + datetime.timedelta(days=60)
+    data = {"new_end": new_end.strftime("%d/%m/%Y"), "reason": "Τροπ. 2/2028"}
+    assert 'id="confirm-title"' in client.post(url, data).content.decode()
+    assert client.post(url, {**data, "confirm": "on"}).status_code == 302
+    op.refresh_from_db()
+    assert op.ends_on == new_end
+    assert client.get(url).status_code == 200
+    client.force_login(UserFactory(roles=[Role.AUDITOR]))
+    assert client.get(url).status_code == 403
