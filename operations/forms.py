@@ -206,3 +206,20 @@ class ObjectionDecisionForm(GovgrForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Η αιτιολογία είναι υποχρεωτική."},
     )
+
+
+class ExtendForm(GovgrForm):
+    new_end = forms.DateField(
+        input_formats=DATE_INPUT_FORMATS,
+        label="Νέα λήξη υλοποίησης",
+        help_text="ηη/μμ/εεεε· έως την ημερομηνία που ορίζει η πρόσκληση (Πρόσκληση 004 §6.5.2).",
+        error_messages={
+            "required": "Συμπληρώστε την ημερομηνία.",
+            "invalid": "Γράψτε την ημερομηνία ως ηη/μμ/εεεε.",
+        },
+    )
+    reason = forms.CharField(
+        label="Τροποποίηση της πρόσκλησης που χορηγεί την παράταση",
+        max_length=250,
+        error_messages={"required": "Υποχρεωτικό πεδίο."},
+    )

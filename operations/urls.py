@@ -12,6 +12,7 @@ urlpatterns: list = [
     path("<int:pk>/modifications/new/", views.modification_new, name="modification-new"),
     path("modifications/<int:pk>/", views.modification_detail, name="modification"),
     path("<int:pk>/complete/", views.complete, name="complete"),
+    path("<int:pk>/extend/", views.extend, name="extend"),
     path("obligation-checks/<int:pk>/", views.obligation_check, name="obligation-check"),
     path("", include("operations.urls_hires")),
     path("", include("operations.urls_questionnaires")),

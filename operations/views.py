@@ -18,6 +18,7 @@ from operations import selectors, services
 from operations.filters import OperationFilterSet
 from operations.forms import (
     CompleteForm,
+    ExtendForm,
     ModificationDecisionForm,
     ModificationForm,
     ModificationObjectionForm,
@@ -25,8 +26,9 @@ from operations.forms import (
     ObligationCheckForm,
 )
 from operations.models import Modification, Operation
+from operations.rules.dates import extension_problem
 from operations.rules.modifications import objection_is_timely
-from operations.services.core import programme_of
+from operations.services.core import parse_iso_date, programme_of
 from operations.services.modifications import may_file_modifications, types_for
 from operations.services.obligations import CHECK_ROLES, COMPLETE_ROLES
 from opske.confirm import confirmation_page, confirmed
@@ -104,6 +106,10 @@ def detail(request, pk):
             "deadlines": selectors.operation_deadlines(op),
             "can_file_modification": op.state == Operation.State.ACTIVE
             and may_file_modifications(user=request.user, operation=op),
+            "can_extend": is_staff
+            and op.state == Operation.State.ACTIVE
+            and programme_of(op.call) == "call004"
+            and request.user.has_role(*COMPLETE_ROLES),
             "can_complete": is_staff
             and op.state == Operation.State.ACTIVE
             and request.user.has_role(*COMPLETE_ROLES),
@@ -369,6 +375,56 @@ def complete(request, pk):
                 return redirect("operations:detail", pk=op.pk)
         status = 400
     return render(request, "operations/complete.html", {"operation": op, "form": form}, status=status)
+
+
+@role_required(*COMPLETE_ROLES)
+@require_http_methods(["GET", "POST"])
+def extend(request, pk):
+    """Call 004 after its 2nd amendment: an extension granted by amending the call, recorded here."""
+    op = selectors.operation_get_for_user(user=request.user, pk=pk)
+    form = ExtendForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            new_end = form.cleaned_data["new_end"]
+            problem = extension_problem(
+                current_end=op.ends_on,
+                requested_end=new_end,
+                cap=parse_iso_date((op.call.config or {}).get("implementation_end_cap")),
+            )
+            if problem:
+                form.add_error("new_end", problem)
+        if form.is_valid():
+            new_end = form.cleaned_data["new_end"]
+            if not confirmed(request):
+                return confirmation_page(
+                    request,
+                    title="Παράταση υλοποίησης",
+                    caption=op.code,
+                    summary=[
+                        ("Τρέχουσα λήξη", op.ends_on.strftime("%d/%m/%Y") if op.ends_on else "—"),
+                        ("Νέα λήξη", new_end.strftime("%d/%m/%Y")),
+                        ("Τροποποίηση πρόσκλησης", form.cleaned_data["reason"]),
+                    ],
+                    irreversible="Η νέα λήξη γίνεται νέα έκδοση των εγκεκριμένων στοιχείων της πράξης.",
+                    button="Καταχώριση παράτασης",
+                    check_label="Επιβεβαιώνω την παράταση",
+                    cancel_url=reverse("operations:detail", args=[op.pk]),
+                )
+            try:
+                services.operation_extend(
+                    actor=request.user,
+                    operation_id=op.pk,
+                    new_end=new_end,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ApplicationError as exc:
+                _fail(request, form, exc)
+            else:
+                messages.success(request, "Η παράταση καταχωρίστηκε.")
+                return redirect("operations:detail", pk=op.pk)
+        status = 400
+    return render(request, "operations/extend.html", {"operation": op, "form": form}, status=status)
 
 
 @role_required(*CHECK_ROLES)

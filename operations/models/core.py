@@ -94,6 +94,8 @@ class OperationVersion(models.Model):
     modification = models.OneToOneField(
         "operations.Modification", null=True, blank=True, on_delete=models.PROTECT, related_name="version"
     )
+    # Why a version not made by a modification exists (e.g. a call 004 extension by amendment).
+    note = models.CharField("αιτία", max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

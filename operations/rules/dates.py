@@ -90,3 +90,19 @@ def call_deadline_due(
         due = add_months(anchor_on, length * (12 if unit == "years" else 1))
         return next_working_day(due) if roll else due
     return deadline_end(anchor_on, length, kind=counting, start_next_day=True, roll_to_working_day=roll)
+
+
+def extension_problem(
+    *, current_end: datetime.date | None, requested_end: datetime.date, cap: datetime.date | None
+) -> str:
+    """Πρόσκληση 004 §6.5.2 as amended (2η τροποποίηση Α.1): after the amendment an extension is
+    granted by amending the call, never past 30/06/2029 «συμπεριλαμβανομένης της παράτασης».
+    Returns the refusal, or "" when the new end is acceptable."""
+    if current_end is not None and requested_end <= current_end:
+        return f"Η νέα λήξη πρέπει να είναι μετά την τρέχουσα ({current_end:%d/%m/%Y})."
+    if cap is not None and requested_end > cap:
+        return (
+            f"Η λήξη, μαζί με την παράταση, δεν μπορεί να υπερβαίνει τις {cap:%d/%m/%Y} "
+            "(Πρόσκληση 004 §6.5.2)."
+        )
+    return ""

@@ -1,6 +1,6 @@
 """Every write on an operation, one module per area, re-exported here (STYLE.md: apps as packages)."""
 
-from operations.services.core import operation_start_from_decision
+from operations.services.core import operation_extend, operation_start_from_decision
 from operations.services.hires import (
     ergani_hires_since_start,
     headcount_check_run,
@@ -31,6 +31,7 @@ __all__ = [
     "modification_objection_decide",
     "obligation_check_record",
     "operation_complete",
+    "operation_extend",
     "operation_start_from_decision",
     "position_decide_extension",
     "position_request_extension",

@@ -56,7 +56,7 @@ def _local_date(moment: datetime.datetime | None) -> datetime.date | None:
     return moment.astimezone(ATHENS).date() if moment else None
 
 
-def _parse_iso(value) -> datetime.date | None:
+def parse_iso_date(value) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(str(value)) if value else None
     except ValueError:
@@ -92,7 +92,7 @@ def operation_dates(*, call: Call, decision: Decision) -> tuple[datetime.date, d
         return start, date_rules.implementation_end(
             start=start,
             duration_months=int(months),
-            cap=_parse_iso(config.get("implementation_end_cap")),
+            cap=parse_iso_date(config.get("implementation_end_cap")),
         )
     hiring = CallDeadline.objects.filter(call=call, kind=CallDeadline.Kind.HIRING).first()
     return notified, date_rules.subsidy_programme_end(
@@ -156,7 +156,7 @@ def initial_budget(operation: Operation) -> dict[str, Decimal]:
     return {row["category"]: Decimal(row["amount"]) for row in first.budget}
 
 
-def version_record(*, operation: Operation, modification=None) -> OperationVersion:
+def version_record(*, operation: Operation, modification=None, note: str = "") -> OperationVersion:
     """Freeze the operation's approved data as its next version."""
     last = operation.versions.order_by("-number").values_list("number", flat=True).first() or 0
     labels = {line.category: line.label for line in operation.budget_lines.all()}
@@ -172,6 +172,7 @@ def version_record(*, operation: Operation, modification=None) -> OperationVersi
             for c, a in sorted(budget_of(operation).items())
         ],
         modification=modification,
+        note=note[:300],
     )
 
 
@@ -292,3 +293,44 @@ def implementation_period_ended(deadline, operation) -> None:
         kind="operations.implementation_ended",
         obj=operation,
     )
+
+
+def operation_extend(*, actor, operation_id: int, new_end: datetime.date, reason: str) -> Operation:
+    """Record a call 004 extension granted by amending the call (2nd amendment Α.1: «με e-mail
+    προς τον ΕΦ», not an ΟΠΣΚΕ modification request): the end moves, never past the call's cap, and
+    the operation gets a new version."""
+    from accounts.models import Role
+    from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+
+    if not actor.has_role(Role.PROGRAMME_ADMIN, Role.SUPERVISOR):
+        raise PermissionDenied("Την παράταση καταχωρίζει ο/η προϊστάμενος/η ή ο διαχειριστής.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("Σημειώστε την τροποποίηση της πρόσκλησης που χορηγεί την παράταση.",
+                               fields={"reason": "Υποχρεωτικό πεδίο."})  # fmt: skip
+    with transaction.atomic():
+        op = Operation.objects.select_for_update().select_related("call").filter(pk=operation_id).first()
+        if op is None:
+            raise NotFound("Δεν βρέθηκε η πράξη.")
+        if op.state != Operation.State.ACTIVE or programme_of(op.call) != "call004":
+            raise Conflict(
+                "Η παράταση με τροποποίηση της πρόσκλησης αφορά πράξεις της Πρόσκλησης 004 σε υλοποίηση."
+            )
+        problem = date_rules.extension_problem(
+            current_end=op.ends_on,
+            requested_end=new_end,
+            cap=parse_iso_date((op.call.config or {}).get("implementation_end_cap")),
+        )
+        if problem:
+            raise ValidationFailed(problem, fields={"new_end": problem})
+        before = op.ends_on
+        op.ends_on = new_end
+        op.save(update_fields=["ends_on"])
+        schedule_implementation_end(operation=op, actor=actor)
+        schedule_call_deadlines(operation=op, actor=actor)
+        version = version_record(operation=op, note=f"Παράταση: {reason}")
+        audit.record(
+            actor=actor, action="operations.operation.extended", obj=op,
+            before={"ends_on": before}, after={"ends_on": new_end, "version": version.number}, reason=reason,
+        )  # fmt: skip
+    return op

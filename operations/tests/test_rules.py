@@ -204,3 +204,14 @@ def test_objections_to_a_rejection():
     assert last == d(2025, 6, 12)
     assert mods.objection_is_timely(today=d(2025, 6, 12), last_day=last)
     assert not mods.objection_is_timely(today=d(2025, 6, 13), last_day=last)
+
+
+def test_call004_extension_never_past_the_cap():
+    cap = d(2029, 6, 30)
+    assert dates.extension_problem(current_end=d(2028, 11, 10), requested_end=d(2029, 3, 10), cap=cap) == ""
+    assert "30/06/2029" in dates.extension_problem(
+        current_end=d(2028, 11, 10), requested_end=d(2029, 7, 1), cap=cap
+    )
+    assert "μετά την τρέχουσα" in dates.extension_problem(
+        current_end=d(2028, 11, 10), requested_end=d(2028, 11, 10), cap=cap
+    )

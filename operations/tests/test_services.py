@@ -450,3 +450,37 @@ def test_late_objection_refused(supervisor):
     with pytest.raises(Conflict) as err:
         services.modification_object(actor=coordinator, modification_id=mod.pk, text="αντιρρήσεις")
     assert "έληξε" in err.value.message
+
+
+def test_call004_extension_by_call_amendment_versions_the_end_never_past_the_cap(supervisor):
+    from operations.services.core import CALL_DEADLINE
+
+    op = call004_operation(approval_notified_at=_at(datetime.date(2025, 7, 10)))
+    assert op.ends_on == datetime.date(2028, 11, 10)
+    with pytest.raises(ValidationFailed) as err:
+        services.operation_extend(
+            actor=supervisor, operation_id=op.pk, new_end=datetime.date(2029, 7, 1), reason="x"
+        )
+    assert "30/06/2029" in err.value.fields["new_end"][0]
+    services.operation_extend(
+        actor=supervisor,
+        operation_id=op.pk,
+        new_end=datetime.date(2029, 3, 10),
+        reason="Τροποποίηση πρόσκλησης 3/2028",
+    )
+    op.refresh_from_db()
+    assert op.ends_on == datetime.date(2029, 3, 10)
+    v2 = op.versions.get(number=2)
+    assert v2.ends_on == datetime.date(2029, 3, 10) and v2.modification is None and "3/2028" in v2.note
+    assert _deadlines(op, IMPLEMENTATION_END).get().due_at.date() == datetime.date(2029, 3, 10)
+    final = [d for d in _deadlines(op, CALL_DEADLINE) if d.payload["kind"] == "final_verification"]
+    # 10/03 + 30 days = Monday 09/04/2029, Easter Monday: the next working day 10/04/2029
+    assert final[0].due_at.date() == datetime.date(2029, 4, 10)
+
+
+def test_kya7066_extension_is_a_modification_not_a_call_amendment(supervisor):
+    op = kya7066_operation()
+    with pytest.raises(Conflict):
+        services.operation_extend(
+            actor=supervisor, operation_id=op.pk, new_end=op.ends_on + datetime.timedelta(days=5), reason="x"
+        )

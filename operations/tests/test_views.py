@@ -254,3 +254,52 @@ def test_objection_to_a_rejection_through_the_pages(client, supervisor):
     assert client.post(url, {**data, "confirm": "on"}).status_code == 302
     mod.refresh_from_db()
     assert mod.state == "rejected_final"
+
+
+@pytest.mark.parametrize(
+    "role, detail, staff_list, complete",
+    [
+        (Role.PROGRAMME_ADMIN, 200, 200, 200),
+        (Role.SUPERVISOR, 200, 200, 200),
+        (Role.VERIFIER, 200, 200, 403),
+        (Role.PAYMENT_OFFICER, 200, 200, 403),
+        (Role.AUDITOR, 200, 200, 403),
+        (Role.EVALUATOR, 403, 403, 403),
+        (Role.COMMITTEE_MEMBER, 403, 403, 403),
+    ],
+)
+def test_permission_matrix_of_the_staff_pages(client, op004, role, detail, staff_list, complete):
+    client.force_login(UserFactory(roles=[role]))
+    assert client.get(reverse("operations:detail", args=[op004.pk])).status_code == detail
+    assert client.get(reverse("operations:staff-list")).status_code == staff_list
+    assert client.get(reverse("operations:complete", args=[op004.pk])).status_code == complete
+    assert client.get(reverse("operations:modification-new", args=[op004.pk])).status_code in (403, 404)
+
+
+def test_anonymous_is_sent_to_login(client, op004):
+    answer = client.get(reverse("operations:detail", args=[op004.pk]))
+    assert answer.status_code == 302 and "login" in answer.url
+
+
+def test_operation_page_query_budget(client, op004, django_assert_max_num_queries):
+    client.force_login(coordinator_of(op004.business))
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("operations:detail", args=[op004.pk])).status_code == 200
+
+
+def test_extension_page_with_confirmation(client, supervisor):
+    op = call004_operation(approval_notified_at=timezone.now() - datetime.timedelta(days=500))
+    url = reverse("operations:extend", args=[op.pk])
+    client.force_login(supervisor)
+    assert url in client.get(reverse("operations:detail", args=[op.pk])).content.decode()
+    late = client.post(url, {"new_end": "01/07/2029", "reason": "Τροπ. 2/2028"})
+    assert late.status_code == 400 and "30/06/2029" in late.context["form"].errors["new_end"][0]
+    new_end = op.ends_on + datetime.timedelta(days=60)
+    data = {"new_end": new_end.strftime("%d/%m/%Y"), "reason": "Τροπ. 2/2028"}
+    assert 'id="confirm-title"' in client.post(url, data).content.decode()
+    assert client.post(url, {**data, "confirm": "on"}).status_code == 302
+    op.refresh_from_db()
+    assert op.ends_on == new_end
+    assert client.get(url).status_code == 200
+    client.force_login(UserFactory(roles=[Role.AUDITOR]))
+    assert client.get(url).status_code == 403
