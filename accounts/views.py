@@ -37,6 +37,7 @@ ROLE_AREAS = {
         ("Έλεγχος β' επιπέδου και αποφάσεις", "evaluation:reviews"),
         ("Συγκριτική αξιολόγηση (πίνακες κατάταξης)", "evaluation_comparative:rounds"),
         ("Μοριοδότηση και πίνακες ΚΥΑ 16936", "points:round-list"),
+        ("Απασχόληση ωφελουμένων ΚΥΑ 16936 (Ε3, παρουσίες, λήξη)", "points:employment"),
         ("Κονσόλα μητρώων και αναμονές", "interop:console"),
         ("Ημερολόγιο ενεργειών (audit)", "opske:audit-list"),
     ],
@@ -55,6 +56,7 @@ ROLE_AREAS = {
         ("Ενστάσεις", "evaluation:objections"),
         ("Συγκριτική αξιολόγηση: έγκριση αποτελεσμάτων", "evaluation_comparative:rounds"),
         ("Πίνακες, παραπομπές ΚΠΑ2 και αντικαταστάσεις (ΚΥΑ 16936)", "points:round-list"),
+        ("Αιτήματα αντικατάστασης των υπηρεσιών τοποθέτησης (ΚΥΑ 16936)", "points:employment-requests"),
         ("Κονσόλα μητρώων, αναμονές και χειροκίνητοι έλεγχοι", "interop:console"),
     ],
     Role.VERIFIER: [

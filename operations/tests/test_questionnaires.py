@@ -189,3 +189,20 @@ def test_pages_scope_to_the_business_and_show_errors_at_the_field(operation):
     assert client.get(reverse("operations:questionnaires", args=[operation.pk])).status_code == 404
     client.logout()
     assert client.get(reverse("operations:questionnaires", args=[operation.pk])).status_code == 302
+
+
+def test_the_operation_section_and_the_business_dashboard_link_to_the_questionnaires(operation, rf):
+    from django.template.loader import render_to_string
+
+    owner = member(LIGNITIS)
+    request = rf.get("/")
+    request.user = owner
+    section = render_to_string(
+        "operations/sections/_questionnaires.html",
+        {"operation": operation, "user": owner, "request": request},
+    )
+    url = reverse("operations:questionnaires", args=[operation.pk])
+    assert url in section and "Άρθ. 7.4" in section
+    client = Client()
+    client.force_login(owner)
+    assert url in client.get(reverse("accounts:dashboard")).content.decode()

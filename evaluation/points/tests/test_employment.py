@@ -359,3 +359,46 @@ def test_bad_dates_are_refused_at_the_field_and_change_nothing(referred, host):
     assert referred.note_brought_on is None
     filtered = client.get(reverse("points:employment"), {"e3": "overdue", "state": "nonsense"})
     assert filtered.status_code == 200
+
+
+def test_request_and_decision_pass_through_their_confirmation_pages(hired, host, supervisor):
+    employment.employment_end(
+        actor=host, placement_id=hired.pk, ended_on=D(2026, 4, 15), end_kind="voluntary", reason="Παραίτηση."
+    )
+    client = Client()
+    client.force_login(host)
+    url = reverse("points:employment-request", args=[hired.pk])
+    first = client.post(url, {"reason": "Κενή θέση ΔΕ."})
+    assert first.status_code == 200 and "confirm-irreversible" in first.content.decode()
+    assert not HostRequest.objects.exists()  # nothing before the confirmation
+    assert client.post(url, {"reason": "Κενή θέση ΔΕ.", "confirm": "on"}).status_code == 302
+    req = HostRequest.objects.get()
+    # The service cannot decide its own request; ΚΠΑ2 can, after confirming.
+    decide = reverse("points:employment-request-decide", args=[req.pk])
+    assert client.get(decide).status_code == 403
+    client.force_login(supervisor)
+    assert decide in client.get(reverse("points:employment-requests")).content.decode()
+    refused = client.post(decide, {"outcome": "refuse", "reasons": ""})
+    assert "υποχρεωτική" in refused.content.decode()
+    client.post(decide, {"outcome": "approve"})
+    req.refresh_from_db()
+    assert req.state == HostRequest.State.SUBMITTED
+    assert client.post(decide, {"outcome": "approve", "confirm": "on"}).status_code == 302
+    req.refresh_from_db()
+    assert req.state == HostRequest.State.APPROVED and req.replacement.contract_months == 9
+
+
+def test_the_employment_list_reads_a_fixed_number_of_queries(hired, host, django_assert_max_num_queries):
+    client = Client()
+    client.force_login(host)
+    with django_assert_max_num_queries(12):
+        answer = client.get(reverse("points:employment"), {"state": "hired"})
+    assert answer.status_code == 200 and hired.application.protocol_number in answer.content.decode()
+
+
+def test_the_service_staff_dashboard_links_to_its_employment_pages(host):
+    client = Client()
+    client.force_login(host)
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert 'id="panel-host-service"' in page and reverse("points:employment") in page
+    assert "Δεν σας έχει ανατεθεί ακόμη ρόλος" not in page
