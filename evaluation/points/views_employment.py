@@ -444,3 +444,32 @@ def request_decide(request, request_pk):
                 messages.success(request, "Η απόφαση καταχωρίστηκε και η υπηρεσία ενημερώθηκε.")
                 return redirect("points:employment-requests")
     return render(request, "evaluation/points/employment/decide.html", {"req": req, "form": form})
+
+
+@login_required
+@_guard
+def employment_certificate(request, pk):
+    """Art. 6(11): at the end the service gives the beneficiary a Βεβαίωση Χρόνου Απασχόλησης."""
+    from django.http import HttpResponse
+
+    from opske import audit
+    from opske.pdf import render_pdf
+
+    p = _placement(request, pk)
+    employment.require_host(request.user, p)
+    if p.hired_on is None or p.ended_on is None:
+        return _forbidden(request, "Η βεβαίωση εκδίδεται με τη λήξη της απασχόλησης (ΚΥΑ 16936 Άρθ. 6(11)).")
+    person = p.application.person
+    name = f"{person.last_name} {person.first_name}".strip() if person else p.application.protocol_number
+    pdf = render_pdf(
+        "evaluation/points/pdf/employment_certificate.html", {"p": p, "name": name, "today": _today()}
+    )
+    audit.record(
+        actor=request.user,
+        action="points.employment_certificate_issued",
+        obj=p,
+        reason="ΚΥΑ 16936 Άρθ. 6(11)",
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="vevaiosi-{p.application.protocol_number}.pdf"'
+    return response

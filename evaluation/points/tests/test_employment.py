@@ -402,3 +402,15 @@ def test_the_service_staff_dashboard_links_to_its_employment_pages(host):
     page = client.get(reverse("accounts:dashboard")).content.decode()
     assert 'id="panel-host-service"' in page and reverse("points:employment") in page
     assert "Δεν σας έχει ανατεθεί ακόμη ρόλος" not in page
+
+
+def test_the_certificate_of_employment_is_issued_once_the_employment_ended(hired, host):
+    client = Client()
+    client.force_login(host)
+    url = reverse("points:employment-certificate", args=[hired.pk])
+    assert client.get(url).status_code == 403  # still employed
+    sweep_due_deadlines(now=at(D(2027, 2, 9), 0, 1))  # Art. 6(11): ended by itself on 08/02/2027
+    answer = client.get(url)
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    assert answer.content.startswith(b"%PDF")
+    assert AuditEvent.objects.filter(action="points.employment_certificate_issued").exists()
