@@ -129,6 +129,10 @@ def employment_detail(request, pk):
             and p.end_kind not in employment.NOT_REFILLED
             and not p.host_requests.exclude(state=HostRequest.State.REFUSED).exists(),
             "months": _open_months(p, today) if is_host else [],
+            "can_relocate": selectors.can_manage(request.user)
+            and p.state == Placement.State.LEFT
+            and p.end_kind in employment.NOT_REFILLED
+            and not Placement.objects.filter(relocated_from=p).exists(),
         },
     )
 
@@ -473,3 +477,53 @@ def employment_certificate(request, pk):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="vevaiosi-{p.application.protocol_number}.pdf"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_guard
+def relocate_after_end(request, pk):
+    """ΚΠΑ2/ΔΥΠΑ records the Board's decision placing the beneficiary elsewhere (Art. 6(9)–(10))."""
+    p = _placement(request, pk)
+    if not selectors.can_manage(request.user):
+        return _forbidden(request, "Την τοποθέτηση σε άλλη υπηρεσία καταχωρίζει η ΔΥΠΑ (απόφαση Δ.Σ.).")
+    services_ = list(p.round.call.placement_services.exclude(pk=p.service_id).values_list("code", "name"))
+    form = forms.RelocateAfterEndForm(request.POST if request.method == "POST" else None, services_=services_)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not confirmed(request):
+            return confirmation_page(
+                request,
+                title="Τοποθέτηση σε άλλη υπηρεσία με απόφαση του Δ.Σ.",
+                caption=p.application.protocol_number,
+                summary=[
+                    ("Υπηρεσία", dict(services_).get(data["service_code"], "")),
+                    ("Απόφαση Δ.Σ.", data["board_decision"]),
+                ],
+                irreversible="Ο/Η ωφελούμενος/η τοποθετείται καθ' υπέρβαση των θέσεων της νέας υπηρεσίας "
+                "για τους μήνες που απομένουν· η παλιά θέση δεν καλύπτεται (ΚΥΑ 16936 Άρθ. 6(9)–(10)). "
+                "Δεν αναιρείται.",
+                button="Οριστική καταχώριση",
+                check_label="Επιβεβαιώνω την τοποθέτηση",
+                cancel_url=_detail_url(p),
+            )
+        try:
+            new = employment.placement_relocate_after_end(actor=request.user, placement_id=p.pk, **data)
+        except ApplicationError as exc:
+            _errors_at_fields(form, exc)
+        else:
+            messages.success(
+                request, f"Τοποθετήθηκε στην υπηρεσία «{new.service.name}» για {new.contract_months} μήνες."
+            )
+            return redirect(_detail_url(new))
+    return _form_page(
+        request,
+        p,
+        form,
+        title="Τοποθέτηση σε άλλη υπηρεσία (Άρθ. 6(9)–(10))",
+        intro="Μετά από πρόωρη λήξη για λόγο που δεν οφείλεται στον/στην ωφελούμενο/η, η θέση δεν "
+        "καλύπτεται· "
+        "ο/η ωφελούμενος/η τοποθετείται με απόφαση του Δ.Σ. της ΔΥΠΑ σε αντίστοιχη θέση άλλης υπηρεσίας, "
+        "καθ' υπέρβαση των θέσεών της και με τη σύμφωνη γνώμη της.",
+        button="Συνέχεια",
+    )

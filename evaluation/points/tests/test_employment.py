@@ -414,3 +414,56 @@ def test_the_certificate_of_employment_is_issued_once_the_employment_ended(hired
     assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
     assert answer.content.startswith(b"%PDF")
     assert AuditEvent.objects.filter(action="points.employment_certificate_issued").exists()
+
+
+def test_after_the_hosts_force_majeure_the_board_places_the_beneficiary_elsewhere(hired, host, supervisor):
+    employment.employment_end(
+        actor=host,
+        placement_id=hired.pk,
+        ended_on=D(2026, 4, 15),
+        end_kind=Placement.EndKind.FORCE_MAJEURE_HOST,
+        reason="Πυρκαγιά στο κτίριο της υπηρεσίας.",
+    )
+    other = Call.objects.get(pk=hired.round.call_id).placement_services.exclude(pk=hired.service_id).first()
+    args = {
+        "actor": supervisor,
+        "placement_id": hired.pk,
+        "service_code": other.code,
+        "board_decision": "12/3/2026",
+    }
+    with pytest.raises(ValidationFailed) as exc:
+        employment.placement_relocate_after_end(**args, consent=False)
+    assert "consent" in exc.value.fields
+    with pytest.raises(ValidationFailed):
+        employment.placement_relocate_after_end(**{**args, "service_code": hired.service.code}, consent=True)
+    with pytest.raises(PermissionDenied):
+        employment.placement_relocate_after_end(**{**args, "actor": host}, consent=True)
+    new = employment.placement_relocate_after_end(**args, consent=True)
+    # Over the new service's quota, for the 9 months she did not use (started 09/02, left 15/04).
+    assert (new.service, new.state, new.over_quota, new.contract_months) == (
+        other,
+        Placement.State.REFERRED,
+        True,
+        9,
+    )
+    assert new.relocated_from_id == hired.pk and new.application_id == hired.application_id
+    with pytest.raises(Conflict):
+        employment.placement_relocate_after_end(**args, consent=True)
+    assert Notification.objects.filter(
+        kind="points_relocated_after_end", recipient=hired.application.applicant_user
+    ).exists()
+
+
+def test_a_voluntary_departure_is_not_relocated_by_the_board(hired, host, supervisor):
+    employment.employment_end(
+        actor=host, placement_id=hired.pk, ended_on=D(2026, 4, 15), end_kind="voluntary", reason="Παραίτηση."
+    )
+    other = Call.objects.get(pk=hired.round.call_id).placement_services.exclude(pk=hired.service_id).first()
+    with pytest.raises(Conflict):
+        employment.placement_relocate_after_end(
+            actor=supervisor,
+            placement_id=hired.pk,
+            service_code=other.code,
+            board_decision="1/2026",
+            consent=True,
+        )
