@@ -206,3 +206,29 @@ def test_the_operation_section_and_the_business_dashboard_link_to_the_questionna
     client = Client()
     client.force_login(owner)
     assert url in client.get(reverse("accounts:dashboard")).content.decode()
+
+
+def test_the_recorded_questionnaires_gate_the_first_tranche_only(operation):
+    from operations.selectors_questionnaires import tranche_gate
+
+    owner = member(LIGNITIS)
+    first = tranche_gate(
+        operation=operation, amka=AMKA, tranche=1, last_tranche=6, request_date=D(2026, 5, 4)
+    )
+    assert (first.payable, first.missing) == (False, "entry")
+    questionnaire_record(
+        actor=owner, operation_id=operation.pk, amka=AMKA, kind="entry",
+        participation_date=D(2026, 3, 2), completed_on=D(2026, 5, 4), answers=ENTRY_ANSWERS,
+    )  # fmt: skip
+    assert tranche_gate(
+        operation=operation, amka=AMKA, tranche=1, last_tranche=6, request_date=D(2026, 5, 4)
+    ).payable
+    assert not tranche_gate(
+        operation=operation, amka=AMKA, tranche=1, last_tranche=6, request_date=D(2026, 5, 3)
+    ).payable  # completed the day after that request
+    assert tranche_gate(
+        operation=operation, amka=AMKA, tranche=2, last_tranche=6, request_date=D(2026, 7, 1)
+    ).payable
+    assert not tranche_gate(
+        operation=operation, amka=AMKA, tranche=6, last_tranche=6, request_date=D(2027, 3, 1)
+    ).payable  # no exit form yet
