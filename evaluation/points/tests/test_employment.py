@@ -293,23 +293,20 @@ def _leave_and_request(hired, host, supervisor):
     return employment.host_request_decide(actor=supervisor, request_id=req.pk, approve=True)
 
 
-def test_setting_replacement_contract_length_changes_outcome(hired, host, supervisor):
-    # Default «remaining_months»: started 09/02/2026, last day 15/04/2026 → 3 months used → 9 left.
+@pytest.mark.parametrize("setting, months", [(None, 9), ("remaining_months", 9), ("full_12", 12)])
+def test_setting_replacement_contract_length_changes_outcome(hired, host, supervisor, setting, months):
+    # Started 09/02/2026, last day 15/04/2026 → 3 months used: the default «remaining_months» gives
+    # the replacement the 9 left; «full_12» a full year (note 002 §5.6 [GAP], question 7).
+    if setting:
+        call = Call.objects.get(pk=hired.round.call_id)
+        gaps = {**(call.config or {}).get("gaps", {}), "replacement_contract_length": setting}
+        call.config = {**(call.config or {}), "gaps": gaps}
+        call.save(update_fields=["config"])
     req = _leave_and_request(hired, host, supervisor)
     assert req.state == HostRequest.State.APPROVED
-    assert req.replacement.contract_months == 9 and req.replacement.replaces_id == hired.pk
+    assert req.replacement.contract_months == months and req.replacement.replaces_id == hired.pk
     assert Notification.objects.filter(kind="points_host_request_decided", recipient=host).exists()
-
-
-def test_setting_replacement_contract_length_full_12_gives_a_full_year(hired, host, supervisor):
-    call = Call.objects.get(pk=hired.round.call_id)
-    call.config = {
-        **(call.config or {}),
-        "gaps": {**(call.config or {}).get("gaps", {}), "replacement_contract_length": "full_12"},
-    }
-    call.save(update_fields=["config"])
-    req = _leave_and_request(hired, host, supervisor)
-    assert req.replacement.contract_months == 12
+    assert AuditEvent.objects.get(action="points.replaced").after["contract_months"] == months
 
 
 def test_a_refusal_needs_reasons_and_the_service_may_ask_again(hired, host, supervisor):
