@@ -58,3 +58,15 @@ def tranche_gate(*, operation: Operation, amka: str, tranche: int, last_tranche:
         entry_completed_on=done.get("entry"),
         exit_completed_on=done.get("exit"),
     )
+
+
+def replacement_questionnaire_problem(*, operation: Operation, replaced_amka: str) -> str:
+    """For a replacement of a hire (Art. 9.2): are the replaced person's entry and exit forms there?"""
+    from operations.rules.questionnaires import replacement_problem
+
+    done = dict(
+        ParticipantQuestionnaire.objects.filter(operation=operation, amka=replaced_amka).values_list(
+            "kind", "completed_on"
+        )
+    )
+    return replacement_problem(entry_completed_on=done.get("entry"), exit_completed_on=done.get("exit"))
