@@ -23,3 +23,20 @@ class OperationsConfig(AppConfig):
             order=20,
         )
         panels_hires.register()
+
+        def questionnaire_operations(request, business):
+            from operations.models import Operation
+
+            return {
+                "operations": Operation.objects.filter(
+                    business=business, call__evaluation_method="fcfs_direct"
+                ).order_by("-starts_on")
+            }
+
+        # ΚΥΑ 7066 Annex 6: the business records its participants' entry and exit questionnaires.
+        register_panel(
+            audience="business",
+            template="operations/questionnaires/_panel.html",
+            context=questionnaire_operations,
+            order=40,
+        )

@@ -38,3 +38,35 @@ def questionnaire_summary(operation: Operation) -> dict:
 def mask_amka(amka: str) -> str:
     """Lists show only the last four digits; the full ΑΜΚΑ stays on the record's own page."""
     return "•••••••" + (amka or "")[-4:]
+
+
+def tranche_gate(*, operation: Operation, amka: str, tranche: int, last_tranche: int, request_date):
+    """The Annex 6 gate of one participant's two-month tranche, from what the business recorded:
+    for the claims of ΚΥΑ 7066 Art. 8 (a missing entry form costs tranche 1, a missing exit form
+    the last; operations.rules.questionnaires.questionnaire_gate)."""
+    from operations.rules.questionnaires import questionnaire_gate
+
+    done = dict(
+        ParticipantQuestionnaire.objects.filter(operation=operation, amka=amka).values_list(
+            "kind", "completed_on"
+        )
+    )
+    return questionnaire_gate(
+        tranche=tranche,
+        last_tranche=last_tranche,
+        request_date=request_date,
+        entry_completed_on=done.get("entry"),
+        exit_completed_on=done.get("exit"),
+    )
+
+
+def replacement_questionnaire_problem(*, operation: Operation, replaced_amka: str) -> str:
+    """For a replacement of a hire (Art. 9.2): are the replaced person's entry and exit forms there?"""
+    from operations.rules.questionnaires import replacement_problem
+
+    done = dict(
+        ParticipantQuestionnaire.objects.filter(operation=operation, amka=replaced_amka).values_list(
+            "kind", "completed_on"
+        )
+    )
+    return replacement_problem(entry_completed_on=done.get("entry"), exit_completed_on=done.get("exit"))

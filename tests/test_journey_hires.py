@@ -20,13 +20,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 GREVENA = "808982626"
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
-def test_grevena_records_a_hire_checked_with_ergani_files_a_two_month_claim_and_sees_the_receipt(
-    open_context, portal_url, viewport
-):
-    call_command("load_demo", stdout=io.StringIO())
+def record_hire_and_file_claim(page, portal_url) -> VerificationRequest:
+    """grevena records its hire and files the first two-month claim through its pages; also the
+    starting point of the desk-check journey of ΚΥΑ 7066 (test_journey_vcheck)."""
     operation = Operation.objects.get(business__afm=GREVENA, call__evaluation_method="fcfs_direct")
-    page = open_context(viewport).new_page()
     taxisnet_login(page, portal_url, "grevena")
 
     # From the business's dashboard to its operation's positions.
@@ -87,3 +84,13 @@ def test_grevena_records_a_hire_checked_with_ergani_files_a_two_month_claim_and_
     assert "663,60 €" in page.locator("#receipt-items").inner_text()
     assert page.confirmations == ["Υποβολή αίτησης καταβολής"]
     seen(page)
+    return claim
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
+def test_grevena_records_a_hire_checked_with_ergani_files_a_two_month_claim_and_sees_the_receipt(
+    open_context, portal_url, viewport
+):
+    call_command("load_demo", stdout=io.StringIO())
+    claim = record_hire_and_file_claim(open_context(viewport).new_page(), portal_url)
+    assert claim.kind == "period" and claim.items.count() == 2

@@ -44,7 +44,10 @@ def test_service_records_start_and_attendance_and_is_reminded_after_the_e3_deadl
     today = timezone.localdate()
     host = open_context(viewport).new_page()
     staff_login(host, portal_url, "ypiresia")
-    go(host, f"{portal_url}/evaluation/points/employment/")
+    follow(
+        host,
+        host.locator("#panel-host-service").get_by_role("link", name="Απασχόληση ωφελουμένων", exact=False),
+    )
     assert first.application.protocol_number in host.locator("main").inner_text()
 
     # The first beneficiary brought the note 70 days ago; the Ε3 went in 69 days ago, the start with it.
@@ -108,7 +111,7 @@ def test_business_records_an_entry_questionnaire(open_context, portal_url, viewp
     operation = Operation.objects.get(business__afm=KYA7066_AFM)
     page = open_context(viewport).new_page()
     taxisnet_login(page, portal_url, "grevena")
-    go(page, f"{portal_url}/operations/{operation.pk}/questionnaires/")
+    follow(page, page.locator("#panel-questionnaires").get_by_role("link", name=operation.code, exact=False))
     follow(page, page.get_by_role("link", name="Νέο δελτίο εισόδου"))
     page.get_by_label("ΑΜΚΑ συμμετέχοντα").fill("3001966092")  # ten digits: refused at the field
     page.get_by_label("Ημερομηνία εισόδου", exact=False).fill(

@@ -3,12 +3,11 @@ verification request (call 004), fills the checklist, draws and reads the item s
 ineligible amount, drafts the report; the supervisor approves it; the cluster objects within the
 15 days; the supervisor decides the objection. At 1280 and 390 px, axe-core on every page.
 
-The starting point — a submitted ΔΔΔ of the demo cluster operation — is written before the first
-page: the filing pages (area «vreq») are not on main yet, and the demo holds no request. Nothing is
-written between pages.
+Each journey starts where the beneficiary's own journey ends: the cluster files its first request
+through its pages (tests/test_journey_vreq.py), grevena records its hire and files its two-month
+claim (tests/test_journey_hires.py). Nothing is written outside the pages.
 """
 
-import datetime
 import io
 import re
 from decimal import Decimal
@@ -18,41 +17,15 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
-from operations.models import Operation
+from opske.money import format_number, parse_amount
 from tests.conftest import DESKTOP, PHONE
 from tests.journey import follow, go, seen, staff_login, taxisnet_login
-from verification.models import Correction, ExpenditureItem, VerificationRequest
+from tests.test_journey_hires import record_hire_and_file_claim
+from tests.test_journey_vreq import file_first_request
+from verification.models import Correction, VerificationRequest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CLUSTER_AFM = "994681285"
-
-
-def _submitted_request_of_the_demo_cluster() -> VerificationRequest:
-    op = Operation.objects.get(business__afm=CLUSTER_AFM)
-    amounts = [("01.09", "6000.00")] + [("01.09", "4888.89")] * 8 + [("01.09", "4888.88")]
-    amounts += [("02.06", "12500.00"), ("02.06", "3100.00"), ("02.06", "2400.00")]
-    req = VerificationRequest.objects.create(
-        operation=op,
-        seq=1,
-        kind=VerificationRequest.Kind.FIRST,
-        state=VerificationRequest.State.SUBMITTED,
-        declared_total=sum((Decimal(a) for _c, a in amounts), Decimal("0.00")),
-        selected=True,
-        selection_rule="first",
-        created_by=op.application.applicant_user,
-        submitted_at=timezone.now() - datetime.timedelta(days=3),
-    )
-    for n, (category, amount) in enumerate(amounts, 1):
-        ExpenditureItem.objects.create(
-            request=req,
-            category=category,
-            supplier_name=f"Προμηθευτής {n} ΑΕ",
-            document_number=f"ΤΠΥ-{n:03d}",
-            document_date=datetime.date(2026, 1, n),
-            amount=Decimal(amount),
-            payment_proof=f"Έμβασμα {n}",
-        )
-    return req
 
 
 def _amount(text: str) -> str:
@@ -64,13 +37,13 @@ def test_verifier_checks_supervisor_approves_cluster_objects_supervisor_decides(
     open_context, portal_url, viewport
 ):
     call_command("load_demo", stdout=io.StringIO())
-    req = _submitted_request_of_the_demo_cluster()
+    req = file_first_request(open_context(viewport).new_page(), portal_url)
     assert not User.objects.get(username="verifier").evaluation_assignments.exists()
 
     # The verifier takes the request, answers the checklist and draws the sample.
     v = open_context(viewport).new_page()
     staff_login(v, portal_url, "verifier")
-    follow(v, v.get_by_role("link", name="Αιτήματα επαλήθευσης"))
+    follow(v, v.get_by_role("link", name="Διοικητική επαλήθευση: ουρά ελέγχου"))
     follow(v, v.locator("#check-queue a").first)
     follow(v, v.get_by_role("button", name="Ανάληψη για επαλήθευση"))
     assert "Αναλάβατε" in v.content()
@@ -79,21 +52,21 @@ def test_verifier_checks_supervisor_approves_cluster_objects_supervisor_decides(
     follow(v, v.get_by_role("button", name="Αποθήκευση λίστας ελέγχου"))
     follow(v, v.get_by_role("button", name="Επιλογή δείγματος"), url="**/sample/")
     text = v.locator("main").inner_text()
-    assert "Υποχρεωτική: ποσό ≥ 10" in text and "Τυχαία επιλογή #1" in text
+    assert "Υποχρεωτική: ποσό ≥ 10" in text  # each invoice is ≥ 10% of its category (Ο.3 §4.3.1.B)
     assert "Κάλυψη ανά κατηγορία" in text
     follow(v, v.get_by_role("link", name="Επιστροφή στην επαλήθευση"))
 
-    # Item results: the 6.000,00 € invoice is cut by 1.000,00 €, the others accepted in full.
+    # Item results: the first invoice is cut by 1.000,00 €, the others accepted in full.
     first = True
     while v.get_by_role("link", name=re.compile("^Καταχώριση αποτελέσματος")).count():
         follow(v, v.get_by_role("link", name=re.compile("^Καταχώριση αποτελέσματος")).first)
         declared = _amount(v.locator("#declared").inner_text())
         if first:
-            assert declared == "6.000,00"
-            v.get_by_label("Επιλέξιμο ποσό (€)").fill("6.000,001")
+            v.get_by_label("Επιλέξιμο ποσό (€)").fill(declared + "1")
             follow(v, v.get_by_role("button", name="Καταχώριση αποτελέσματος"))
             assert "δύο δεκαδικά" in v.content()  # refused at the field, nothing saved
-            v.get_by_label("Επιλέξιμο ποσό (€)").fill("5.000,00")
+            cut = parse_amount(declared) - Decimal("1000.00")
+            v.get_by_label("Επιλέξιμο ποσό (€)").fill(format_number(cut))
             v.get_by_label("Αιτιολογία μη επιλέξιμου ποσού").fill(
                 "Μέρος του τιμολογίου αφορά δαπάνη εκτός φυσικού αντικειμένου."
             )
@@ -129,7 +102,7 @@ def test_verifier_checks_supervisor_approves_cluster_objects_supervisor_decides(
     assert deadline.strftime("%d/%m/%Y") in c.content()
     follow(c, c.get_by_role("button", name="Υποβολή αντιρρήσεων"))
     assert "Γράψτε τις αντιρρήσεις σας" in c.content()  # empty: refused at the field
-    c.get_by_label("Αντιρρήσεις").fill("Το τιμολόγιο ΤΠΥ-001 αφορά εξ ολοκλήρου εγκεκριμένο παραδοτέο.")
+    c.get_by_label("Αντιρρήσεις").fill("Το τιμολόγιο αφορά εξ ολοκλήρου εγκεκριμένο παραδοτέο.")
     follow(c, c.get_by_role("button", name="Υποβολή αντιρρήσεων"))
     assert "Οι αντιρρήσεις σας υποβλήθηκαν" in c.content()
     req.refresh_from_db()
@@ -152,38 +125,10 @@ def test_verifier_checks_supervisor_approves_cluster_objects_supervisor_decides(
 GREVENA_AFM = "808982626"
 
 
-def _submitted_claim_of_the_demo_grevena() -> VerificationRequest:
-    """A ΚΥΑ 7066 two-month claim: one 01.23 hire, two months at the unit cost (Art. 5.1, 8.1)."""
-    op = Operation.objects.get(business__afm=GREVENA_AFM)
-    req = VerificationRequest.objects.create(
-        operation=op,
-        seq=1,
-        kind=VerificationRequest.Kind.PERIOD,
-        state=VerificationRequest.State.SUBMITTED,
-        period_start=op.starts_on,
-        period_end=op.starts_on + datetime.timedelta(days=59),
-        declared_total=Decimal("1659.00"),
-        selected=True,
-        selection_rule="first",
-        created_by=op.application.applicant_user,
-        submitted_at=timezone.now() - datetime.timedelta(days=1),
-    )
-    for n in (1, 2):
-        ExpenditureItem.objects.create(
-            request=req,
-            category="01.23",
-            supplier_name="Μισθοδοσία θέσης 1",
-            document_number=f"ΑΠΔ-{n}",
-            amount=Decimal("829.50"),
-            payment_proof=f"Μισθοδοτική κατάσταση μήνα {n}",
-        )
-    return req
-
-
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
 def test_kya7066_claim_is_verified_in_full_and_the_business_accepts(open_context, portal_url, viewport):
     call_command("load_demo", stdout=io.StringIO())
-    req = _submitted_claim_of_the_demo_grevena()
+    req = record_hire_and_file_claim(open_context(viewport).new_page(), portal_url)
 
     v = open_context(viewport).new_page()
     staff_login(v, portal_url, "verifier")
@@ -194,12 +139,12 @@ def test_kya7066_claim_is_verified_in_full_and_the_business_accepts(open_context
         radio.check()
     follow(v, v.get_by_role("button", name="Αποθήκευση λίστας ελέγχου"))
     follow(v, v.get_by_role("button", name="Επιλογή δείγματος"), url="**/sample/")
-    # Two months of 829,50 € are each ≥ 10% of their category: both mandatory, 100% covered.
+    # Two months (829,50 € and 663,60 €) are each ≥ 10% of their category: both mandatory.
     assert v.locator("#sample-items tbody tr").count() == 2
     follow(v, v.get_by_role("link", name="Επιστροφή στην επαλήθευση"))
     while v.get_by_role("link", name=re.compile("^Καταχώριση αποτελέσματος")).count():
         follow(v, v.get_by_role("link", name=re.compile("^Καταχώριση αποτελέσματος")).first)
-        v.get_by_label("Επιλέξιμο ποσό (€)").fill("829,50")
+        v.get_by_label("Επιλέξιμο ποσό (€)").fill(_amount(v.locator("#declared").inner_text()))
         follow(v, v.get_by_role("button", name="Καταχώριση αποτελέσματος"))
     follow(v, v.get_by_role("button", name="Υποβολή έκθεσης για έγκριση"))
 
@@ -209,7 +154,7 @@ def test_kya7066_claim_is_verified_in_full_and_the_business_accepts(open_context
     follow(s, s.get_by_role("button", name="Έγκριση έκθεσης"))
     req.refresh_from_db()
     # Art. 8.5: no financial correction → 30 calendar days to object.
-    assert req.state == VerificationRequest.State.REPORT_APPROVED and req.accepted_total == Decimal("1659.00")
+    assert req.state == VerificationRequest.State.REPORT_APPROVED and req.accepted_total == Decimal("1493.10")
     assert (req.objection_deadline - timezone.localdate()).days >= 30
 
     b = open_context(viewport).new_page()

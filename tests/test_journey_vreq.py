@@ -42,14 +42,11 @@ def _add_item(page, *, category, supplier, afm, number, date, net, vat, method="
     seen(page)
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
-def test_cluster_files_its_first_verification_request_and_reads_the_receipt(
-    open_context, portal_url, viewport
-):
-    call_command("load_demo", stdout=io.StringIO())
+def file_first_request(page, portal_url) -> VerificationRequest:
+    """The cluster files the first verification request of its demo operation through its pages
+    and reaches the receipt; also the starting point of the desk-check journey (test_journey_vcheck)."""
     operation = Operation.objects.get(business__afm=CLUSTER_AFM)
     assert operation.approved_total > 0 and operation.budget_lines.count() == 3
-    page = open_context(viewport).new_page()
     taxisnet_login(page, portal_url, "cluster")
 
     # The cluster opens its operation from its space and starts a new verification request.
@@ -109,6 +106,16 @@ def test_cluster_files_its_first_verification_request_and_reads_the_receipt(
     assert "125.000,00 €" in page.locator("#receipt-total").inner_text()
     assert req.selected is True and "first" in req.selection_rule.split("+")
     assert page.locator("#receipt-pdf").get_by_role("link", name="Λήψη αποδεικτικού (PDF)").count() == 1
+    return req
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
+def test_cluster_files_its_first_verification_request_and_reads_the_receipt(
+    open_context, portal_url, viewport
+):
+    call_command("load_demo", stdout=io.StringIO())
+    page = open_context(viewport).new_page()
+    req = file_first_request(page, portal_url)
     follow(page, page.get_by_role("link", name="Επιστροφή στο αίτημα"))
     assert "Υποβλήθηκε" in page.locator("#request-state").inner_text()
 

@@ -528,3 +528,94 @@ def host_staff_grant(*, actor, user, service) -> HostServiceStaff:
                 after={"user": user.pk, "service": service.code},
             )
     return member
+
+
+# --- The Board's relocation after an early end not due to the beneficiary (Art. 6(9)–(10)) -------
+
+
+def placement_relocate_after_end(
+    *, actor, placement_id: int, service_code: str, board_decision: str, consent: bool
+) -> Placement:
+    """«Ο ωφελούμενος τοποθετείται, με απόφαση του Δ.Σ. της Δ.ΥΠ.Α., σε αντίστοιχη θέση άλλης
+    Υπηρεσίας Τοποθέτησης, βάσει της αίτησής του ή άλλης επιλογής του, καθ' υπέρβαση του
+    εγκεκριμένου … αριθμού θέσεων και με τη σύμφωνη γνώμη της νέας Υπηρεσίας Τοποθέτησης»: a new
+    placement in the other service for the months left of their 12; it starts with a new note and Ε3."""
+    require_manager(actor)
+    errors: dict[str, list[str]] = {}
+    board_decision = (board_decision or "").strip()
+    if not board_decision:
+        errors["board_decision"] = ["Συμπληρώστε την απόφαση του Δ.Σ. της ΔΥΠΑ (Άρθ. 6(9)–(10))."]
+    if not consent:
+        errors["consent"] = ["Απαιτείται η σύμφωνη γνώμη της νέας υπηρεσίας τοποθέτησης (Άρθ. 6(9)–(10))."]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    with transaction.atomic():
+        old = _locked(placement_id)
+        if old.state != Placement.State.LEFT or old.end_kind not in NOT_REFILLED:
+            raise Conflict(
+                "Η τοποθέτηση σε άλλη υπηρεσία με απόφαση του Δ.Σ. αφορά πρόωρη λήξη που δεν οφείλεται "
+                "στον/στην ωφελούμενο/η (Άρθ. 6(9)–(10)).",
+                code="bad_state",
+            )
+        if Placement.objects.filter(relocated_from=old).exists():
+            raise Conflict(
+                "Ο/Η ωφελούμενος/η έχει ήδη τοποθετηθεί σε άλλη υπηρεσία.", code="already_relocated"
+            )
+        service = old.round.call.placement_services.filter(code=service_code).first()
+        if service is None or service.pk == old.service_id:
+            raise ValidationFailed(
+                fields={"service_code": ["Επιλέξτε άλλη υπηρεσία τοποθέτησης της πρόσκλησης."]}
+            )
+        prefs = list(old.application.placement_preferences or [])
+        months = rules.replacement_contract_months(
+            "remaining_months",
+            replaced_started_on=old.hired_on,
+            replaced_ended_on=old.ended_on,
+            replaced_months=old.contract_months,
+        )
+        new = Placement.objects.create(
+            round=old.round,
+            application=old.application,
+            service=service,
+            final_rank=old.final_rank,
+            preference_rank=prefs.index(service_code) + 1 if service_code in prefs else 0,
+            state=Placement.State.REFERRED,
+            referral_note=f"Απόφαση Δ.Σ. ΔΥΠΑ {board_decision} (ΚΥΑ 16936 Άρθ. 6(9)–(10))."[:4000],
+            referred_at=timezone.now(),
+            referred_by=None if isinstance(actor, str) else actor,
+            over_quota=True,
+            board_decision=board_decision[:200],
+            contract_months=months,
+            relocated_from=old,
+        )
+        recipients = list(_host_users(service.pk))
+        if old.application.applicant_user_id:
+            recipients.append(old.application.applicant_user)
+        notify(
+            recipients=recipients,
+            subject=f"Τοποθέτηση σε άλλη υπηρεσία — αίτηση {_code(old)}",
+            body=(
+                f"Με απόφαση του Δ.Σ. της ΔΥΠΑ ({board_decision}) ο/η ωφελούμενος/η τοποθετείται "
+                "στην υπηρεσία "
+                f"«{service.name}» καθ' υπέρβαση των εγκεκριμένων θέσεων, με τη σύμφωνη γνώμη της, για τους "
+                f"{months} μήνες που απομένουν (ΚΥΑ 16936 Άρθ. 6(9)–(10))."
+            ),
+            kind="points_relocated_after_end",
+            obj=new,
+            legal=True,
+            actor=actor,
+        )
+        audit.record(
+            actor=actor,
+            action="points.relocated_after_end",
+            obj=new,
+            after={
+                "from": old.pk,
+                "service": service.code,
+                "board_decision": board_decision,
+                "consent": True,
+                "contract_months": months,
+            },
+            reason="ΚΥΑ 16936 Άρθ. 6(9)–(10)",
+        )
+    return new

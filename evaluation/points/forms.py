@@ -281,3 +281,30 @@ class HostRequestDecisionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"class": "govgr-textarea", "rows": 3}),
     )
+
+
+class RelocateAfterEndForm(forms.Form):
+    """Art. 6(9)–(10): the Board places the beneficiary in another service, over its quota."""
+
+    service_code = forms.ChoiceField(
+        label="Νέα υπηρεσία τοποθέτησης",
+        widget=forms.Select(attrs={"class": "govgr-select", "style": "width:100%;max-width:30rem"}),
+        error_messages={
+            "required": "Επιλέξτε υπηρεσία.",
+            "invalid_choice": "Επιλέξτε υπηρεσία από τη λίστα.",
+        },
+    )
+    board_decision = forms.CharField(
+        label="Απόφαση Δ.Σ. ΔΥΠΑ (αριθμός/ημερομηνία)",
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "govgr-input"}),
+        error_messages={"required": "Συμπληρώστε την απόφαση του Δ.Σ. (Άρθ. 6(9)–(10))."},
+    )
+    consent = forms.BooleanField(
+        label="Η νέα υπηρεσία τοποθέτησης έδωσε σύμφωνη γνώμη",
+        error_messages={"required": "Απαιτείται η σύμφωνη γνώμη της νέας υπηρεσίας (Άρθ. 6(9)–(10))."},
+    )
+
+    def __init__(self, *args, services_=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service_code"].choices = [("", "—"), *services_]

@@ -257,6 +257,11 @@ class Placement(ConcurrentTransitionMixin, models.Model):
     contract_ends_on = models.DateField("λήξη απασχόλησης", null=True, blank=True)
     ended_on = models.DateField("τελευταία ημέρα απασχόλησης", null=True, blank=True)
     end_kind = models.CharField("λόγος λήξης", max_length=24, choices=EndKind.choices, blank=True)
+    # Art. 6(9)–(10): after an early end not due to the beneficiary, the Board places them in another
+    # service over its quota with that service's consent; the new placement points to the old one.
+    relocated_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="relocated_to"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -266,7 +271,13 @@ class Placement(ConcurrentTransitionMixin, models.Model):
         constraints = [
             # A candidate is placed at most once per round: one who declined is deleted from the
             # final table (Art. 6(5)) and is never offered another position.
-            models.UniqueConstraint(fields=["round", "application"], name="uniq_points_placement"),
+            # (A Board relocation after an early end not due to them, Art. 6(9)–(10), is their one
+            # further placement: it carries `relocated_from`.)
+            models.UniqueConstraint(
+                fields=["round", "application"],
+                condition=Q(relocated_from__isnull=True),
+                name="uniq_points_placement",
+            ),
         ]
 
     def __str__(self):

@@ -32,6 +32,8 @@ urlpatterns = [
     path("employment/<int:pk>/attendance/", emp.attendance_new, name="employment-attendance"),
     path("employment/<int:pk>/end/", emp.employment_end_view, name="employment-end"),
     path("employment/<int:pk>/request/", emp.host_request_new, name="employment-request"),
+    path("employment/<int:pk>/relocate/", emp.relocate_after_end, name="employment-relocate"),
+    path("employment/<int:pk>/certificate.pdf", emp.employment_certificate, name="employment-certificate"),
     # Public (no login): the posted tables by application code only (Art. 5(6)–(7), 5(9)).
     path("public/<int:pk>/<str:kind>/", views.public_table, name="public-table"),
     # The applicant's own row and objection (Art. 5(8)).

@@ -129,6 +129,10 @@ def employment_detail(request, pk):
             and p.end_kind not in employment.NOT_REFILLED
             and not p.host_requests.exclude(state=HostRequest.State.REFUSED).exists(),
             "months": _open_months(p, today) if is_host else [],
+            "can_relocate": selectors.can_manage(request.user)
+            and p.state == Placement.State.LEFT
+            and p.end_kind in employment.NOT_REFILLED
+            and not Placement.objects.filter(relocated_from=p).exists(),
         },
     )
 
@@ -215,7 +219,7 @@ def employment_start_view(request, pk):
                     ),
                 ],
                 irreversible="Η πρόσληψη καταχωρίζεται, η ΔΥΠΑ ενημερώνεται (ΚΥΑ 16936 Άρθ. 6(4)) και η "
-                "απασχόληση λήγει αυτοδικαίως στη λήξη της (Άρθ. 6(11)). Η καταχώριση δεν αναιρείται.",
+                "απασχόληση λήγει αυτοδικαίως στη λήξη της (Άρθ. 6(11)).",
                 button="Οριστική καταχώριση έναρξης",
                 check_label="Επιβεβαιώνω την έναρξη απασχόλησης",
                 cancel_url=_detail_url(p),
@@ -316,7 +320,7 @@ def employment_end_view(request, pk):
                         if kind in employment.NOT_REFILLED
                         else ". Η υπηρεσία μπορεί να ζητήσει αντικατάσταση (Άρθ. 6(5), 6(8))"
                     )
-                    + ". Η καταχώριση δεν αναιρείται."
+                    + "."
                 ),
                 button="Οριστική καταχώριση λήξης",
                 check_label="Επιβεβαιώνω τη λήξη της απασχόλησης",
@@ -424,8 +428,7 @@ def request_decide(request, request_pk):
                     "Άρθ. 6(5)), για τη διάρκεια που ορίζει η πρόσκληση."
                     if approve
                     else "Το αίτημα απορρίπτεται και η υπηρεσία ενημερώνεται."
-                )
-                + " Η απόφαση δεν αναιρείται.",
+                ),
                 button="Οριστική καταχώριση απόφασης",
                 check_label="Επιβεβαιώνω την απόφαση",
                 cancel_url=reverse("points:employment-requests"),
@@ -444,3 +447,81 @@ def request_decide(request, request_pk):
                 messages.success(request, "Η απόφαση καταχωρίστηκε και η υπηρεσία ενημερώθηκε.")
                 return redirect("points:employment-requests")
     return render(request, "evaluation/points/employment/decide.html", {"req": req, "form": form})
+
+
+@login_required
+@_guard
+def employment_certificate(request, pk):
+    """Art. 6(11): at the end the service gives the beneficiary a Βεβαίωση Χρόνου Απασχόλησης."""
+    from django.http import HttpResponse
+
+    from opske import audit
+    from opske.pdf import render_pdf
+
+    p = _placement(request, pk)
+    employment.require_host(request.user, p)
+    if p.hired_on is None or p.ended_on is None:
+        return _forbidden(request, "Η βεβαίωση εκδίδεται με τη λήξη της απασχόλησης (ΚΥΑ 16936 Άρθ. 6(11)).")
+    person = p.application.person
+    name = f"{person.last_name} {person.first_name}".strip() if person else p.application.protocol_number
+    pdf = render_pdf(
+        "evaluation/points/pdf/employment_certificate.html", {"p": p, "name": name, "today": _today()}
+    )
+    audit.record(
+        actor=request.user,
+        action="points.employment_certificate_issued",
+        obj=p,
+        reason="ΚΥΑ 16936 Άρθ. 6(11)",
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="vevaiosi-{p.application.protocol_number}.pdf"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_guard
+def relocate_after_end(request, pk):
+    """ΚΠΑ2/ΔΥΠΑ records the Board's decision placing the beneficiary elsewhere (Art. 6(9)–(10))."""
+    p = _placement(request, pk)
+    if not selectors.can_manage(request.user):
+        return _forbidden(request, "Την τοποθέτηση σε άλλη υπηρεσία καταχωρίζει η ΔΥΠΑ (απόφαση Δ.Σ.).")
+    services_ = list(p.round.call.placement_services.exclude(pk=p.service_id).values_list("code", "name"))
+    form = forms.RelocateAfterEndForm(request.POST if request.method == "POST" else None, services_=services_)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not confirmed(request):
+            return confirmation_page(
+                request,
+                title="Τοποθέτηση σε άλλη υπηρεσία με απόφαση του Δ.Σ.",
+                caption=p.application.protocol_number,
+                summary=[
+                    ("Υπηρεσία", dict(services_).get(data["service_code"], "")),
+                    ("Απόφαση Δ.Σ.", data["board_decision"]),
+                ],
+                irreversible="Ο/Η ωφελούμενος/η τοποθετείται καθ' υπέρβαση των θέσεων της νέας υπηρεσίας "
+                "για τους μήνες που απομένουν· η παλιά θέση δεν καλύπτεται (ΚΥΑ 16936 Άρθ. 6(9)–(10)).",
+                button="Οριστική καταχώριση",
+                check_label="Επιβεβαιώνω την τοποθέτηση",
+                cancel_url=_detail_url(p),
+            )
+        try:
+            new = employment.placement_relocate_after_end(actor=request.user, placement_id=p.pk, **data)
+        except ApplicationError as exc:
+            _errors_at_fields(form, exc)
+        else:
+            messages.success(
+                request, f"Τοποθετήθηκε στην υπηρεσία «{new.service.name}» για {new.contract_months} μήνες."
+            )
+            return redirect(_detail_url(new))
+    return _form_page(
+        request,
+        p,
+        form,
+        title="Τοποθέτηση σε άλλη υπηρεσία (Άρθ. 6(9)–(10))",
+        intro="Μετά από πρόωρη λήξη για λόγο που δεν οφείλεται στον/στην ωφελούμενο/η, η θέση δεν "
+        "καλύπτεται· "
+        "ο/η ωφελούμενος/η τοποθετείται με απόφαση του Δ.Σ. της ΔΥΠΑ σε αντίστοιχη θέση άλλης υπηρεσίας, "
+        "καθ' υπέρβαση των θέσεών της και με τη σύμφωνη γνώμη της.",
+        button="Συνέχεια",
+    )

@@ -114,3 +114,22 @@ def answer_problems(kind: str, answers: dict) -> dict[str, str]:
     if kind == "exit" and answers.get("qualification_gained") not in (True, False):
         errors["qualification_gained"] = "Απαντήστε αν αποκτήθηκε εξειδίκευση (Γ)."
     return errors
+
+
+def replacement_problem(
+    *, entry_completed_on: datetime.date | None, exit_completed_on: datetime.date | None
+) -> str:
+    """Art. 9.2: «Σε περίπτωση αντικατάστασης επιχορηγούμενου εργαζόμενου … πρέπει να ελέγχεται ότι
+    έχει συμπληρωθεί το Απογραφικό Δελτίο Εισόδου/Εξόδου του ανέργου-ωφελούμενου που
+    αντικαταστάθηκε.» Empty when both forms of the person replaced are there; else what is missing."""
+    missing = [
+        label
+        for label, done in (("εισόδου", entry_completed_on), ("εξόδου", exit_completed_on))
+        if done is None
+    ]
+    if not missing:
+        return ""
+    return (
+        "Λείπει το απογραφικό δελτίο " + " και ".join(missing) + " του/της ωφελούμενου/ης που αντικαθίσταται "
+        "(ΚΥΑ 7066 Άρθ. 9.2, 7.4)."
+    )

@@ -98,6 +98,14 @@ def test_middle_tranches_are_not_gated_and_a_single_period_needs_both():
         )
 
 
+def test_a_replacement_needs_both_forms_of_the_person_replaced():
+    from operations.rules.questionnaires import replacement_problem
+
+    assert replacement_problem(entry_completed_on=D(2026, 3, 2), exit_completed_on=D(2026, 6, 1)) == ""
+    problem = replacement_problem(entry_completed_on=D(2026, 3, 2), exit_completed_on=None)
+    assert "εξόδου" in problem and "εισόδου" not in problem and "9.2" in problem
+
+
 def test_exit_form_limit_is_four_weeks_after_the_exit():
     assert exit_due_on(D(2026, 6, 30)) == D(2026, 7, 28)
 
@@ -189,3 +197,70 @@ def test_pages_scope_to_the_business_and_show_errors_at_the_field(operation):
     assert client.get(reverse("operations:questionnaires", args=[operation.pk])).status_code == 404
     client.logout()
     assert client.get(reverse("operations:questionnaires", args=[operation.pk])).status_code == 302
+
+
+def test_the_operation_section_and_the_business_dashboard_link_to_the_questionnaires(operation, rf):
+    from django.template.loader import render_to_string
+
+    owner = member(LIGNITIS)
+    request = rf.get("/")
+    request.user = owner
+    section = render_to_string(
+        "operations/sections/_questionnaires.html",
+        {"operation": operation, "user": owner, "request": request},
+    )
+    url = reverse("operations:questionnaires", args=[operation.pk])
+    assert url in section and "Άρθ. 7.4" in section
+    client = Client()
+    client.force_login(owner)
+    assert url in client.get(reverse("accounts:dashboard")).content.decode()
+
+
+def test_the_recorded_questionnaires_gate_the_first_tranche_only(operation):
+    from operations.selectors_questionnaires import tranche_gate
+
+    owner = member(LIGNITIS)
+    first = tranche_gate(
+        operation=operation, amka=AMKA, tranche=1, last_tranche=6, request_date=D(2026, 5, 4)
+    )
+    assert (first.payable, first.missing) == (False, "entry")
+    questionnaire_record(
+        actor=owner, operation_id=operation.pk, amka=AMKA, kind="entry",
+        participation_date=D(2026, 3, 2), completed_on=D(2026, 5, 4), answers=ENTRY_ANSWERS,
+    )  # fmt: skip
+    assert tranche_gate(
+        operation=operation, amka=AMKA, tranche=1, last_tranche=6, request_date=D(2026, 5, 4)
+    ).payable
+    assert not tranche_gate(
+        operation=operation, amka=AMKA, tranche=1, last_tranche=6, request_date=D(2026, 5, 3)
+    ).payable  # completed the day after that request
+    assert tranche_gate(
+        operation=operation, amka=AMKA, tranche=2, last_tranche=6, request_date=D(2026, 7, 1)
+    ).payable
+    assert not tranche_gate(
+        operation=operation, amka=AMKA, tranche=6, last_tranche=6, request_date=D(2027, 3, 1)
+    ).payable  # no exit form yet
+
+
+def test_an_exit_form_after_the_entry_is_recorded_and_a_late_one_is_flagged(operation):
+    owner = member(LIGNITIS)
+    questionnaire_record(
+        actor=owner, operation_id=operation.pk, amka=AMKA, kind="entry",
+        participation_date=D(2026, 3, 2), completed_on=D(2026, 3, 5), answers=ENTRY_ANSWERS,
+    )  # fmt: skip
+    exit_ = questionnaire_record(
+        actor=owner, operation_id=operation.pk, amka=AMKA, kind="exit",
+        participation_date=D(2026, 6, 30), completed_on=D(2026, 8, 3),
+        answers={"in_education": True, "education_categories": ["B.5"], "qualification_gained": False},
+    )  # fmt: skip
+    assert exit_.answers == {
+        "in_education": True,
+        "education_categories": ["B.5"],
+        "qualification_gained": False,
+    }
+    client = Client()
+    client.force_login(owner)
+    page = client.get(
+        reverse("operations:questionnaire-detail", args=[operation.pk, exit_.pk])
+    ).content.decode()
+    assert "28/07/2026" in page and "μετά το όριο των 4 εβδομάδων" in page

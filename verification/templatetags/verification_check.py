@@ -13,7 +13,8 @@ register = template.Library()
 
 
 @register.inclusion_tag("verification/check/_result_for_beneficiary.html", takes_context=True)
-def verification_result(context, req):
+def verification_result(context, req, embedded=False):
+    """`embedded`: on the request's own page, which already shows its facts."""
     check = sel.check_of(req)
     report = getattr(check, "report", None) if check else None
     approved = report if report is not None and report.approved_at else None
@@ -21,6 +22,7 @@ def verification_result(context, req):
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
         "req": req,
+        "embedded": embedded,
         "op": req.operation,
         "report": approved,
         "explanation": sel.sample_explanation(check) if approved else None,

@@ -293,23 +293,20 @@ def _leave_and_request(hired, host, supervisor):
     return employment.host_request_decide(actor=supervisor, request_id=req.pk, approve=True)
 
 
-def test_setting_replacement_contract_length_changes_outcome(hired, host, supervisor):
-    # Default «remaining_months»: started 09/02/2026, last day 15/04/2026 → 3 months used → 9 left.
+@pytest.mark.parametrize("setting, months", [(None, 9), ("remaining_months", 9), ("full_12", 12)])
+def test_setting_replacement_contract_length_changes_outcome(hired, host, supervisor, setting, months):
+    # Started 09/02/2026, last day 15/04/2026 → 3 months used: the default «remaining_months» gives
+    # the replacement the 9 left; «full_12» a full year (note 002 §5.6 [GAP], question 7).
+    if setting:
+        call = Call.objects.get(pk=hired.round.call_id)
+        gaps = {**(call.config or {}).get("gaps", {}), "replacement_contract_length": setting}
+        call.config = {**(call.config or {}), "gaps": gaps}
+        call.save(update_fields=["config"])
     req = _leave_and_request(hired, host, supervisor)
     assert req.state == HostRequest.State.APPROVED
-    assert req.replacement.contract_months == 9 and req.replacement.replaces_id == hired.pk
+    assert req.replacement.contract_months == months and req.replacement.replaces_id == hired.pk
     assert Notification.objects.filter(kind="points_host_request_decided", recipient=host).exists()
-
-
-def test_setting_replacement_contract_length_full_12_gives_a_full_year(hired, host, supervisor):
-    call = Call.objects.get(pk=hired.round.call_id)
-    call.config = {
-        **(call.config or {}),
-        "gaps": {**(call.config or {}).get("gaps", {}), "replacement_contract_length": "full_12"},
-    }
-    call.save(update_fields=["config"])
-    req = _leave_and_request(hired, host, supervisor)
-    assert req.replacement.contract_months == 12
+    assert AuditEvent.objects.get(action="points.replaced").after["contract_months"] == months
 
 
 def test_a_refusal_needs_reasons_and_the_service_may_ask_again(hired, host, supervisor):
@@ -359,3 +356,111 @@ def test_bad_dates_are_refused_at_the_field_and_change_nothing(referred, host):
     assert referred.note_brought_on is None
     filtered = client.get(reverse("points:employment"), {"e3": "overdue", "state": "nonsense"})
     assert filtered.status_code == 200
+
+
+def test_request_and_decision_pass_through_their_confirmation_pages(hired, host, supervisor):
+    employment.employment_end(
+        actor=host, placement_id=hired.pk, ended_on=D(2026, 4, 15), end_kind="voluntary", reason="Παραίτηση."
+    )
+    client = Client()
+    client.force_login(host)
+    url = reverse("points:employment-request", args=[hired.pk])
+    first = client.post(url, {"reason": "Κενή θέση ΔΕ."})
+    assert first.status_code == 200 and "confirm-irreversible" in first.content.decode()
+    assert not HostRequest.objects.exists()  # nothing before the confirmation
+    assert client.post(url, {"reason": "Κενή θέση ΔΕ.", "confirm": "on"}).status_code == 302
+    req = HostRequest.objects.get()
+    # The service cannot decide its own request; ΚΠΑ2 can, after confirming.
+    decide = reverse("points:employment-request-decide", args=[req.pk])
+    assert client.get(decide).status_code == 403
+    client.force_login(supervisor)
+    assert decide in client.get(reverse("points:employment-requests")).content.decode()
+    refused = client.post(decide, {"outcome": "refuse", "reasons": ""})
+    assert "υποχρεωτική" in refused.content.decode()
+    client.post(decide, {"outcome": "approve"})
+    req.refresh_from_db()
+    assert req.state == HostRequest.State.SUBMITTED
+    assert client.post(decide, {"outcome": "approve", "confirm": "on"}).status_code == 302
+    req.refresh_from_db()
+    assert req.state == HostRequest.State.APPROVED and req.replacement.contract_months == 9
+
+
+def test_the_employment_list_reads_a_fixed_number_of_queries(hired, host, django_assert_max_num_queries):
+    client = Client()
+    client.force_login(host)
+    with django_assert_max_num_queries(12):
+        answer = client.get(reverse("points:employment"), {"state": "hired"})
+    assert answer.status_code == 200 and hired.application.protocol_number in answer.content.decode()
+
+
+def test_the_service_staff_dashboard_links_to_its_employment_pages(host):
+    client = Client()
+    client.force_login(host)
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert 'id="panel-host-service"' in page and reverse("points:employment") in page
+    assert "Δεν σας έχει ανατεθεί ακόμη ρόλος" not in page
+
+
+def test_the_certificate_of_employment_is_issued_once_the_employment_ended(hired, host):
+    client = Client()
+    client.force_login(host)
+    url = reverse("points:employment-certificate", args=[hired.pk])
+    assert client.get(url).status_code == 403  # still employed
+    sweep_due_deadlines(now=at(D(2027, 2, 9), 0, 1))  # Art. 6(11): ended by itself on 08/02/2027
+    answer = client.get(url)
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    assert answer.content.startswith(b"%PDF")
+    assert AuditEvent.objects.filter(action="points.employment_certificate_issued").exists()
+
+
+def test_after_the_hosts_force_majeure_the_board_places_the_beneficiary_elsewhere(hired, host, supervisor):
+    employment.employment_end(
+        actor=host,
+        placement_id=hired.pk,
+        ended_on=D(2026, 4, 15),
+        end_kind=Placement.EndKind.FORCE_MAJEURE_HOST,
+        reason="Πυρκαγιά στο κτίριο της υπηρεσίας.",
+    )
+    other = Call.objects.get(pk=hired.round.call_id).placement_services.exclude(pk=hired.service_id).first()
+    args = {
+        "actor": supervisor,
+        "placement_id": hired.pk,
+        "service_code": other.code,
+        "board_decision": "12/3/2026",
+    }
+    with pytest.raises(ValidationFailed) as exc:
+        employment.placement_relocate_after_end(**args, consent=False)
+    assert "consent" in exc.value.fields
+    with pytest.raises(ValidationFailed):
+        employment.placement_relocate_after_end(**{**args, "service_code": hired.service.code}, consent=True)
+    with pytest.raises(PermissionDenied):
+        employment.placement_relocate_after_end(**{**args, "actor": host}, consent=True)
+    new = employment.placement_relocate_after_end(**args, consent=True)
+    # Over the new service's quota, for the 9 months she did not use (started 09/02, left 15/04).
+    assert (new.service, new.state, new.over_quota, new.contract_months) == (
+        other,
+        Placement.State.REFERRED,
+        True,
+        9,
+    )
+    assert new.relocated_from_id == hired.pk and new.application_id == hired.application_id
+    with pytest.raises(Conflict):
+        employment.placement_relocate_after_end(**args, consent=True)
+    assert Notification.objects.filter(
+        kind="points_relocated_after_end", recipient=hired.application.applicant_user
+    ).exists()
+
+
+def test_a_voluntary_departure_is_not_relocated_by_the_board(hired, host, supervisor):
+    employment.employment_end(
+        actor=host, placement_id=hired.pk, ended_on=D(2026, 4, 15), end_kind="voluntary", reason="Παραίτηση."
+    )
+    other = Call.objects.get(pk=hired.round.call_id).placement_services.exclude(pk=hired.service_id).first()
+    with pytest.raises(Conflict):
+        employment.placement_relocate_after_end(
+            actor=supervisor,
+            placement_id=hired.pk,
+            service_code=other.code,
+            board_decision="1/2026",
+            consent=True,
+        )
