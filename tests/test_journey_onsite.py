@@ -55,6 +55,7 @@ def test_verifier_draws_the_semester_sample_plans_visits_and_the_supervisor_appr
     go(verifier, f"{portal_url}/verification/onsite/")
     follow(verifier, verifier.get_by_role("link", name="Κλήρωση δείγματος εξαμήνου"))
     verifier.get_by_label("Πρόγραμμα").select_option(label=op.call.programme.title)
+    verifier.get_by_label("Φορέας διαχείρισης (ΔΑ/ΕΦ)").select_option(op.management_body)
     verifier.get_by_label("Εξάμηνο").fill(semester)
     follow(verifier, verifier.get_by_role("button", name="Συνέχεια"))
     assert "Δεν υπάρχει εξαμηνιαία εκτίμηση κινδύνου" in verifier.locator("#risk-run").inner_text()
@@ -65,9 +66,8 @@ def test_verifier_draws_the_semester_sample_plans_visits_and_the_supervisor_appr
             box.check()
     else:
         assert verifier.locator("#population-a-empty").count() == 1
-        assert verifier.locator(
-            f"#noexec_{op.pk}"
-        ).is_checked()  # no end date: cannot wait for a later semester
+        # Its hires last beyond the semester, so it is not pre-ticked: the verifier includes it (§4.4.8).
+        verifier.locator(f"#noexec_{op.pk}").check()
     follow(
         verifier, verifier.get_by_role("button", name="Έλεγχος και κλήρωση")
     )  # confirmation, then the draw

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from calls.models import Programme
+from operations.models import Operation
 from opske.forms import AmountField
 from verification.models import OnSiteFinding, OnSiteVerification
 from verification.rules import onsite as rules
@@ -78,12 +79,13 @@ class DrawScopeForm(forms.Form):
         },
         widget=forms.Select(attrs={"class": "govgr-select"}),
     )
-    management_body = forms.CharField(
+    management_body = forms.ChoiceField(
         label="Φορέας διαχείρισης (ΔΑ/ΕΦ)",
         required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"class": "govgr-input"}),
-        help_text="Όπως είναι καταχωρισμένος στις πράξεις· κενό για τις πράξεις χωρίς ΕΦ.",
+        choices=(),
+        widget=forms.Select(attrs={"class": "govgr-select"}),
+        help_text="Οι φορείς των πράξεων του προγράμματος (Ο.3 §4.2.2: δείγμα ανά πρόγραμμα και φορέα).",
+        error_messages={"invalid_choice": "Επιλέξτε φορέα από τη λίστα."},
     )
     semester = forms.CharField(
         label="Εξάμηνο",
@@ -97,6 +99,15 @@ class DrawScopeForm(forms.Form):
         super().__init__(*args, **kwargs)
         if programmes is not None:
             self.fields["programme"].queryset = programmes
+        bodies = (
+            Operation.objects.filter(
+                call__programme__in=programmes if programmes is not None else Programme.objects.all()
+            )
+            .order_by("management_body")
+            .values_list("management_body", flat=True)
+            .distinct()
+        )
+        self.fields["management_body"].choices = [(b, b or "— χωρίς φορέα —") for b in bodies] or [("", "—")]
         if not self.is_bound:
             today = timezone.now().date()
             self.initial.setdefault("semester", rules.semester_of(today))

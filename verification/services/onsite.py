@@ -478,8 +478,9 @@ def onsite_plan_approve(
 
 def _next_serial(year: int) -> str:
     """α/α ελέγχου «ΕΠΕ-2026-0001», one sequence per year, taken under a lock (no gaps, no twins)."""
-    with connection.cursor() as cur:
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", [7_000_000 + year])
+    if connection.vendor == "postgresql":  # SQLite (the embedded default) serialises writers anyway
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [7_000_000 + year])
     prefix = f"ΕΠΕ-{year}-"
     last = (
         OnSiteVerification.objects.filter(serial__startswith=prefix)
