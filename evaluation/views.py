@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,7 +35,10 @@ from evaluation.models import Assignment, Decision, Evaluation, Objection
 from evaluation.rules import objection_is_timely
 from interop.waiting import open_waits_for
 from opske.confirm import confirmation_page, confirmed
-from opske.errors import ApplicationError, NotFound
+from opske.errors import ApplicationError
+from opske.views_util import or_404 as _or_404
+from opske.views_util import paginate
+from opske.views_util import show_refusal as _fail
 
 PAGE_SIZE = 20
 MISSING_FINDING = (
@@ -45,31 +47,8 @@ MISSING_FINDING = (
 )
 
 
-def _or_404(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
-def _fail(request, form, exc: ApplicationError):
-    """Show a service refusal: on its fields when the form has them, else as a page message."""
-    placed = False
-    for field, msgs in exc.fields.items():
-        if form is not None and field in form.fields:
-            for m in msgs:
-                form.add_error(field, m)
-            placed = True
-    if form is not None and not placed:
-        form.add_error(None, exc.message)
-    elif form is None:
-        messages.error(request, exc.message)
-
-
 def _page(request, qs):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), query.urlencode()
+    return paginate(request, qs, PAGE_SIZE)
 
 
 # --- evaluator ---------------------------------------------------------------------------------

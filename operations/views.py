@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,28 +33,14 @@ from operations.services.obligations import CHECK_ROLES, COMPLETE_ROLES
 from opske.confirm import confirmation_page, confirmed
 from opske.errors import ApplicationError
 from opske.money import format_eur
+from opske.views_util import paginate
+from opske.views_util import show_refusal as _fail
 
 PAGE_SIZE = 20
 
 
 def _page(request, qs):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), query.urlencode()
-
-
-def _fail(request, form, exc: ApplicationError):
-    """A service refusal on its fields when the form has them, else above the form."""
-    placed = False
-    for name, msgs in exc.fields.items():
-        if form is not None and name in form.fields:
-            for m in msgs:
-                form.add_error(name, m)
-            placed = True
-    if form is not None and not placed:
-        form.add_error(None, exc.message)
-    elif form is None:
-        messages.error(request, exc.message)
+    return paginate(request, qs, PAGE_SIZE)
 
 
 # --- lists ---------------------------------------------------------------------------------------

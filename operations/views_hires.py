@@ -20,29 +20,11 @@ from operations.filters_hires import HireFilterSet, PositionFilterSet, PositionW
 from operations.forms_hires import ExtensionDecisionForm, HeadcountForm, HireForm, LeaveForm, ReasonForm
 from operations.models import HeadcountCheck, Position, RecoveryCase
 from opske.confirm import confirmation_page, confirmed
-from opske.errors import ApplicationError, NotFound
+from opske.errors import ApplicationError
+from opske.views_util import or_404 as _or_404
+from opske.views_util import show_refusal as _fail
 
 PAGE_SIZE = 20
-
-
-def _or_404(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
-def _fail(request, form, exc: ApplicationError):
-    placed = False
-    for field, msgs in exc.fields.items():
-        if form is not None and field in form.fields:
-            for m in msgs:
-                form.add_error(field, m)
-            placed = True
-    if form is not None and not placed:
-        form.add_error(None, exc.message)
-    elif form is None:
-        messages.error(request, exc.message)
 
 
 def _filtered(request, filterset_class, qs, prefix):

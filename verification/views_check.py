@@ -20,9 +20,10 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Role
 from accounts.permissions import role_required
 from opske.confirm import confirmation_page, confirmed
-from opske.errors import ApplicationError, NotFound
+from opske.errors import ApplicationError
 from opske.forms import AmountField, AmountInput
 from opske.money import format_eur
+from opske.views_util import or_404 as _or_404
 from verification import selectors_check as sel
 from verification import services
 from verification.filters_check import CheckQueueFilterSet
@@ -34,13 +35,6 @@ from verification.services.checks import report_problems
 S = VerificationRequest.State
 STAFF = (Role.VERIFIER, Role.SUPERVISOR, Role.PROGRAMME_ADMIN, Role.AUDITOR)
 PAGE_SIZE = 20
-
-
-def _or_404(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
 
 
 class ItemResultForm(forms.Form):

@@ -15,20 +15,14 @@ from operations import selectors_hires
 from operations.models import HeadcountCheck
 from operations.services.hires import full_month_days
 from opske.confirm import confirmation_page, confirmed
-from opske.errors import ApplicationError, NotFound
+from opske.errors import ApplicationError
 from opske.money import format_eur
+from opske.views_util import or_404 as _or_404
 from verification.filters_claims import ClaimFilterSet
 from verification.models import VerificationRequest
 from verification.services import claims_7066 as claims
 
 PAGE_SIZE = 20
-
-
-def _or_404(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
 
 
 @login_required

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,8 +16,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Role
 from accounts.permissions import role_required
 from opske.confirm import confirmation_page, confirmed
-from opske.errors import ApplicationError, NotFound
+from opske.errors import ApplicationError
 from opske.money import format_eur
+from opske.views_util import or_404 as _or_404
+from opske.views_util import paginate
+from opske.views_util import show_refusal as _fail
 from verification import selectors_onsite as sel
 from verification import services
 from verification.filters_onsite import OnSiteSampleFilterSet, OnSiteVisitFilterSet
@@ -41,30 +43,8 @@ READ = sel.STAFF_READ
 WRITE = sel.STAFF_WRITE
 
 
-def _or_404(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
-def _fail(request, form, exc: ApplicationError):
-    placed = False
-    for field, msgs in exc.fields.items():
-        if form is not None and field in form.fields:
-            for m in msgs:
-                form.add_error(field, m)
-            placed = True
-    if form is not None and not placed:
-        form.add_error(None, exc.message)
-    elif form is None:
-        messages.error(request, exc.message)
-
-
 def _page(request, qs):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), query.urlencode()
+    return paginate(request, qs, PAGE_SIZE)
 
 
 def _filtered(filterset):

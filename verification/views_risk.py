@@ -5,7 +5,6 @@ declarations «προς επαλήθευση» with the rule that selected them.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +13,9 @@ from django.views.decorators.http import require_http_methods
 from accounts.permissions import role_required
 from calls.models import Programme
 from opske.confirm import confirmation_page, confirmed
-from opske.errors import ApplicationError, NotFound
+from opske.errors import ApplicationError
+from opske.views_util import or_404 as _or_404
+from opske.views_util import paginate
 from verification import selection
 from verification import selectors_risk as sel
 from verification.filters_risk import DeskCheckFilterSet, RiskRunFilterSet, RiskScoreFilterSet
@@ -27,16 +28,7 @@ PAGE_SIZE = 25
 
 
 def _page(request, qs):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), query.urlencode()
-
-
-def _or_404(fn, *args, **kwargs):
-    try:
-        return fn(*args, **kwargs)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return paginate(request, qs, PAGE_SIZE)
 
 
 def _filtered(filterset):

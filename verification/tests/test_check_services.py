@@ -147,8 +147,6 @@ def test_another_verifier_cannot_write_on_a_check_taken():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_verifiers_taking_the_same_request_at_once_only_one_wins():
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         pytest.skip("Η δοκιμή ταυτοχρονισμού χρειάζεται PostgreSQL.")
     op, _ = f.operation()

@@ -1,0 +1,40 @@
+"""Small pieces every app's browser views share: the 404 of a scoped read, a service refusal shown at
+its fields, and a page of a list with the rest of the query string kept."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+
+from opske.errors import ApplicationError, NotFound
+
+
+def or_404(fn, *args, **kwargs):
+    """Call a permission-scoped selector; its NotFound (another party's object) becomes a 404."""
+    try:
+        return fn(*args, **kwargs)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def show_refusal(request, form, exc: ApplicationError) -> None:
+    """A service refusal on its fields when the form has them, else above the form (or, with no
+    form, as a page message)."""
+    placed = False
+    for field, msgs in exc.fields.items():
+        if form is not None and field in form.fields:
+            for m in msgs:
+                form.add_error(field, m)
+            placed = True
+    if form is not None and not placed:
+        form.add_error(None, exc.message)
+    elif form is None:
+        messages.error(request, exc.message)
+
+
+def paginate(request, qs, per_page: int):
+    """(page, query string without «page») for a paginated list with its filters kept."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return Paginator(qs, per_page).get_page(request.GET.get("page")), query.urlencode()
