@@ -283,28 +283,15 @@ class HostRequestDecisionForm(forms.Form):
     )
 
 
-class RelocateAfterEndForm(forms.Form):
-    """Art. 6(9)–(10): the Board places the beneficiary in another service, over its quota."""
-
-    service_code = forms.ChoiceField(
-        label="Νέα υπηρεσία τοποθέτησης",
-        widget=forms.Select(attrs={"class": "govgr-select", "style": "width:100%;max-width:30rem"}),
-        error_messages={
-            "required": "Επιλέξτε υπηρεσία.",
-            "invalid_choice": "Επιλέξτε υπηρεσία από τη λίστα.",
-        },
-    )
-    board_decision = forms.CharField(
-        label="Απόφαση Δ.Σ. ΔΥΠΑ (αριθμός/ημερομηνία)",
-        max_length=200,
-        widget=forms.TextInput(attrs={"class": "govgr-input"}),
-        error_messages={"required": "Συμπληρώστε την απόφαση του Δ.Σ. (Άρθ. 6(9)–(10))."},
-    )
-    consent = forms.BooleanField(
-        label="Η νέα υπηρεσία τοποθέτησης έδωσε σύμφωνη γνώμη",
-        error_messages={"required": "Απαιτείται η σύμφωνη γνώμη της νέας υπηρεσίας (Άρθ. 6(9)–(10))."},
-    )
+class RelocateAfterEndForm(RelocateForm):
+    """Art. 6(9)–(10): the Board places the beneficiary in another service, over its quota. The same
+    three answers as Art. 6(7), cited by their own article."""
 
     def __init__(self, *args, services_=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["service_code"].choices = [("", "—"), *services_]
+        super().__init__(*args, services_=services_, **kwargs)
+        service, board, consent = (self.fields[k] for k in ("service_code", "board_decision", "consent"))
+        service.label = "Νέα υπηρεσία τοποθέτησης"
+        service.widget.attrs["style"] = "width:100%;max-width:30rem"
+        board.error_messages["required"] = "Συμπληρώστε την απόφαση του Δ.Σ. (Άρθ. 6(9)–(10))."
+        consent.label = "Η νέα υπηρεσία τοποθέτησης έδωσε σύμφωνη γνώμη"
+        consent.error_messages["required"] = "Απαιτείται η σύμφωνη γνώμη της νέας υπηρεσίας (Άρθ. 6(9)–(10))."
