@@ -464,3 +464,18 @@ def test_a_voluntary_departure_is_not_relocated_by_the_board(hired, host, superv
             board_decision="1/2026",
             consent=True,
         )
+
+
+def test_the_relocation_after_an_end_cites_art_6_9_10_and_the_one_over_quota_art_6_7():
+    from evaluation.points.forms import RelocateAfterEndForm, RelocateForm
+
+    services_ = [("S1", "Υπηρεσία 1")]
+    after = RelocateAfterEndForm({"service_code": "S1"}, services_=services_)
+    over = RelocateForm({"service_code": "S1"}, services_=services_)
+
+    assert not after.is_valid() and not over.is_valid()
+    assert after.errors["consent"] == ["Απαιτείται η σύμφωνη γνώμη της νέας υπηρεσίας (Άρθ. 6(9)–(10))."]
+    assert after.errors["board_decision"] == ["Συμπληρώστε την απόφαση του Δ.Σ. (Άρθ. 6(9)–(10))."]
+    assert over.errors["consent"] == ["Απαιτείται η σύμφωνη γνώμη της υπηρεσίας τοποθέτησης (Άρθ. 6(7))."]
+    assert after.fields["service_code"].label == "Νέα υπηρεσία τοποθέτησης"
+    assert over.fields["service_code"].label.startswith("Υπηρεσία τοποθέτησης")
