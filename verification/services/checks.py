@@ -25,6 +25,7 @@ from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opske.money import format_eur
 from opske.notifications import notify
 from opske.pdf import document_request
+from verification import hooks
 from verification.models import (
     CheckFinding,
     ChecklistAnswer,
@@ -218,6 +219,7 @@ def request_accept_without_check(*, actor, request_id, reason: str = "") -> Veri
         req.accepted_at = timezone.now()
         req.accepted_how = "no_check"
         _save(req)
+        hooks.result_final(req)
         audit.record(
             actor=actor,
             action="verification.request.accepted_without_check",
@@ -999,6 +1001,7 @@ def result_accept(*, actor, request_id) -> VerificationRequest:
         req.accepted_at = timezone.now()
         req.accepted_how = "beneficiary"
         _save(req)
+        hooks.result_final(req)
         deadline_cancel(obj=req, kind=OBJECTION_WINDOW_KIND, actor=actor, reason="αποδοχή από τον δικαιούχο")
         audit.record(
             actor=actor,
@@ -1060,6 +1063,7 @@ def objection_window_passed(deadline, req) -> None:
         req.accepted_at = timezone.now()
         req.accepted_how = "window_passed"
         _save(req)
+        hooks.result_final(req)
         audit.record(
             actor=SWEEPER_ACTOR,
             action="verification.result.accepted_by_lapse",
@@ -1114,6 +1118,7 @@ def objection_decide(
         req.accepted_at = timezone.now()
         req.accepted_how = "objection_decided"
         _save(req)
+        hooks.result_final(req)
         _render_report(req, report, actor)
         audit.record(
             actor=actor,

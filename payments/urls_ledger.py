@@ -1,0 +1,5 @@
+"""Browser pages of payments/, area «ledger» (included by payments/urls.py)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
