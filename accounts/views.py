@@ -41,6 +41,7 @@ ROLE_AREAS = {
         ("Κονσόλα μητρώων και αναμονές", "interop:console"),
         ("Πράξεις σε υλοποίηση", "operations:staff-list"),
         ("Ημερολόγιο ενεργειών (audit)", "opske:audit-list"),
+        ("Προϋπολογισμός, δεσμεύσεις και δείκτες ανά πρόσκληση", "payments:ledger-index"),
         ("Εκτίμηση κινδύνου πράξεων (Ο.3)", "verification:risk_index"),
         ("Επιτόπιες επαληθεύσεις (δείγματα, προγράμματα, εκθέσεις)", "verification:onsite-index"),
     ],
@@ -65,6 +66,7 @@ ROLE_AREAS = {
         ("Εκθέσεις επαλήθευσης προς έγκριση και αντιρρήσεις", "verification:check-queue"),
         ("Εκτίμηση κινδύνου πράξεων (Ο.3)", "verification:risk_index"),
         ("Επιτόπιες επαληθεύσεις: προγράμματα και εκθέσεις προς έγκριση", "verification:onsite-index"),
+        ("Προϋπολογισμός, δεσμεύσεις και δείκτες ανά πρόσκληση", "payments:ledger-index"),
     ],
     Role.VERIFIER: [
         ("Πράξεις σε υλοποίηση", "operations:staff-list"),
@@ -79,6 +81,7 @@ ROLE_AREAS = {
         ("Εντολές πληρωμής", None),
         ("Προκαταβολές και ενδιάμεσες πληρωμές", None),
         ("Ανακτήσεις", None),
+        ("Προϋπολογισμός, δεσμεύσεις και δείκτες ανά πρόσκληση", "payments:ledger-index"),
     ],
     Role.AUDITOR: [
         ("Ημερολόγιο ενεργειών (audit, μόνο ανάγνωση)", "opske:audit-list"),
@@ -88,6 +91,7 @@ ROLE_AREAS = {
         ("Ενστάσεις", "evaluation:objections"),
         ("Πράξεις", "operations:staff-list"),
         ("Επιτόπιες επαληθεύσεις (μόνο ανάγνωση)", "verification:onsite-index"),
+        ("Προϋπολογισμός, δεσμεύσεις και δείκτες ανά πρόσκληση (μόνο ανάγνωση)", "payments:ledger-index"),
     ],
 }
 

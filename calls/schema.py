@@ -74,7 +74,8 @@ CALL_CONFIG_SCHEMA = {
         "clearance_threshold": _pending(MONEY, "payments"),
         "de_minimis_ceiling": MONEY,
         "monthly_gross_pay": _pending(MONEY, "payments"),
-        "positions_target": _pending({"type": "integer", "minimum": 0}, "operations"),
+        # ΚΥΑ 7066 Art. 1.3, 2.19: the output indicator's target (EECO02), read by the ledger report.
+        "positions_target": {"type": "integer", "minimum": 0},
         "points_grid": POINTS_GRID_SCHEMA,
         # ΚΥΑ 16936 Art. 4(1)(γ) εδ. β': categories whose positions are administrative staff.
         "administrative_categories": {"type": "array", "items": {"enum": ["ΠΕ", "ΤΕ", "ΔΕ", "ΥΕ"]}},

@@ -27,6 +27,25 @@ def payment_request_open(operation) -> bool:
     return any(check(operation) for check in _OPEN_PAYMENT_REQUEST_CHECKS)
 
 
+# (operation, amount, source, actor) -> None: the operation's approved total just went down by
+# `amount` (ΚΥΑ 7066 Art. 10.4: a position cut), inside that change's transaction and before its
+# audit event. payments/apps.py registers the ledger's decommitment.
+TotalLoweredHook = Callable[..., None]
+_TOTAL_LOWERED_HOOKS: list[TotalLoweredHook] = []
+
+
+def on_approved_total_lowered(fn: TotalLoweredHook) -> TotalLoweredHook:
+    """Register `fn(operation, *, amount, source, actor)`; the same function twice keeps one."""
+    if all(f.__qualname__ != fn.__qualname__ or f.__module__ != fn.__module__ for f in _TOTAL_LOWERED_HOOKS):
+        _TOTAL_LOWERED_HOOKS.append(fn)
+    return fn
+
+
+def approved_total_lowered(operation, *, amount, source: str, actor=None) -> None:
+    for hook in list(_TOTAL_LOWERED_HOOKS):
+        hook(operation, amount=amount, source=source, actor=actor)
+
+
 def start_operation_on_notice(decision) -> None:
     """A notified funding decision starts the operation, in the notice's own transaction."""
     services.operation_start_from_decision(decision=decision)

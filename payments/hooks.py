@@ -1,6 +1,7 @@
 """payments/ reacts to verification's final results (verification/hooks.py) and to evaluation's
-notices (evaluation/hooks.py): the first opens the DRAFT payment the result gives a right to, the
-second books the operation's commitment on the ledger."""
+notices (evaluation/hooks.py) and to operations' lowered approved totals (operations/hooks.py): the
+first opens the DRAFT payment the result gives a right to, the second books the operation's
+commitment on the ledger, the third releases what a cut took off it."""
 
 from __future__ import annotations
 
@@ -40,8 +41,11 @@ def commit_operation_on_notice(decision) -> None:
     from operations.models import Operation
 
     operation = Operation.objects.filter(decision=decision).select_related("call", "application").first()
-    if operation is None:
-        return
-    amount = operation.public_expenditure or operation.approved_total
-    if amount and not operation.ledger_balances.exists():
-        ledger.commit(ledger.booking_for(operation), amount, source=f"operation:{operation.pk}")
+    if operation is not None:
+        ledger.commit_operation(operation)
+
+
+def decommit_lowered_total(operation, *, amount, source: str, actor=None) -> None:
+    """operations/hooks.py: the operation's approved total went down (ΚΥΑ 7066 Art. 10.4 cut): the
+    ledger releases that much of its commitment and lowers its ceiling."""
+    ledger.operation_total_lowered(operation, amount=amount, source=source, by=actor)

@@ -1,5 +1,12 @@
 """Browser pages of payments/, area «ledger» (included by payments/urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from payments import views_ledger
+
+urlpatterns: list = [
+    path("ledger/", views_ledger.index, name="ledger-index"),
+    path("ledger/<int:pk>/", views_ledger.call_report, name="ledger-call"),
+    path("ledger/<int:pk>/movements/", views_ledger.movements, name="ledger-movements"),
+    path("ledger/<int:pk>/ledger.xlsx", views_ledger.export_xlsx, name="ledger-xlsx"),
+]

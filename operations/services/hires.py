@@ -546,6 +546,15 @@ def _cut(position: Position, operation: Operation, actor) -> Decimal:
     OperationBudgetLine.objects.filter(operation=operation, category=position.category).update(
         amount=F("amount") - cut
     )
+    if cut > 0:
+        from operations.hooks import approved_total_lowered
+
+        approved_total_lowered(
+            operation,
+            amount=cut,
+            source=f"position:{position.pk}",
+            actor=actor if getattr(actor, "pk", None) else None,
+        )
     return cut
 
 

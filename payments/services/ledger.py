@@ -131,16 +131,55 @@ def commit(booking: Booking, amount, *, source: str, by=None) -> None:
 
 
 @transaction.atomic
-def decommit(booking: Booking, amount, *, source: str, by=None) -> None:
-    """Release part of a commitment (positions cut, operation revoked, final amount lower)."""
+def decommit(booking: Booking, amount, *, source: str, by=None, lower_ceiling: bool = False) -> None:
+    """Release part of a commitment (positions cut, operation revoked, final amount lower).
+
+    With `lower_ceiling` the operation's own ceiling falls by the same amount (its approved total
+    went down: ΚΥΑ 7066 Art. 10.4, «never above the approved total»), never below what it was paid;
+    the call's, pool's and year's ceilings stay: the released money is theirs to commit again."""
     value = _positive(amount)
     for row in _rows(booking):
-        updated = LedgerBalance.objects.filter(pk=row.pk, committed__gte=value).update(
-            committed=F("committed") - value
-        )
+        changes = {"committed": F("committed") - value}
+        condition = {"committed__gte": value}
+        if lower_ceiling and row.scope == Scope.OPERATION:
+            changes["ceiling"] = F("ceiling") - value
+            condition["ceiling__gte"] = F("paid") - F("recovered") + value
+        updated = LedgerBalance.objects.filter(pk=row.pk, **condition).update(**changes)
         if not updated:
             raise Conflict("Η αποδέσμευση υπερβαίνει το δεσμευμένο ποσό.", code="ledger_decommit")
         _entry(row, Kind.DECOMMIT, value, source=source, by=by)
+
+
+def operation_commitment(operation):
+    """What an operation commits on the ledger: its public expenditure, else its approved total."""
+    return operation.public_expenditure or operation.approved_total
+
+
+def commit_operation(operation, *, by=None) -> bool:
+    """Book the operation's commitment once (the notice's hook, the demo); False when it is booked.
+
+    The operation row is locked first, so two callers never both find it unbooked."""
+    from operations.models import Operation
+
+    with transaction.atomic():
+        Operation.objects.select_for_update().filter(pk=operation.pk).first()
+        if LedgerEntry.objects.filter(balance__operation=operation, kind=Kind.COMMIT).exists():
+            return False
+        amount = operation_commitment(operation)
+        if not amount:
+            return False
+        commit(booking_for(operation), amount, source=f"operation:{operation.pk}", by=by)
+    return True
+
+
+def operation_total_lowered(operation, *, amount, source: str, by=None) -> None:
+    """The operation's approved total went down by `amount` (a position cut, a lower budget): its
+    commitment and ceiling follow, as far as it was committed."""
+    value = Decimal(amount).quantize(Decimal("0.01"))
+    row = LedgerBalance.objects.filter(scope=Scope.OPERATION, operation=operation).first()
+    release = min(value, row.committed) if row is not None else ZERO
+    if release > 0:
+        decommit(booking_for(operation), release, source=source, by=by, lower_ceiling=True)
 
 
 def book_payment(payment: Payment, *, by=None, on: datetime.date | None = None) -> None:
