@@ -7,9 +7,13 @@ from django import forms
 
 from payments.models import LedgerBalance, LedgerEntry
 
+# The kinds as a select that fits a phone (the full names are on each row).
+KIND_CHOICES = [(k, "Αντιλογισμός πληρωμής" if k == LedgerEntry.Kind.PAYMENT_REVERSAL else label)
+                for k, label in LedgerEntry.Kind.choices]  # fmt: skip
+
 
 class LedgerEntryFilterSet(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=LedgerEntry.Kind.choices, label="Κίνηση", empty_label="Όλες")
+    kind = django_filters.ChoiceFilter(choices=KIND_CHOICES, label="Κίνηση", empty_label="Όλες")
     scope = django_filters.ChoiceFilter(
         method="in_scope", choices=LedgerBalance.Scope.choices, label="Εύρος", empty_label=None,
         help_text="Κάθε κίνηση λογίζεται σε κάθε εύρος που αγγίζει· η πρόσκληση τις δείχνει μία φορά.",
@@ -35,6 +39,7 @@ class LedgerEntryFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         for name, f in self.form.fields.items():
             f.widget.attrs["class"] = "govgr-select" if name in ("kind", "scope") else "govgr-input"
+            f.widget.attrs["style"] = "max-width:100%"  # a long choice never widens a phone's page
 
     def in_scope(self, qs, name, value):
         if (self.form.cleaned_data.get("operation") or "").strip():
