@@ -261,3 +261,14 @@ def test_the_xlsx_carries_the_amounts_as_euro_numbers(client, booked):
     moves = wb["Κινήσεις"]
     assert sorted(moves.cell(row=r, column=2).value for r in (2, 3)) == ["Δέσμευση", "Πληρωμή"]
     assert wb["Δείκτης EECO02"]["C2"].value == 1
+
+
+def test_the_demo_step_books_each_operations_commitment_once(kya7066_hired):
+    from payments import demo_ledger
+
+    call, op, *_ = kya7066_hired
+    out = io.StringIO()
+    demo_ledger.load(out)
+    demo_ledger.load(out)
+    assert LedgerEntry.objects.filter(balance__operation=op, kind="commit").count() == 1
+    assert "1 νέες" in out.getvalue() and "0 νέες" in out.getvalue()
