@@ -272,3 +272,15 @@ def test_the_demo_step_books_each_operations_commitment_once(kya7066_hired):
     demo_ledger.load(out)
     assert LedgerEntry.objects.filter(balance__operation=op, kind="commit").count() == 1
     assert "1 νέες" in out.getvalue() and "0 νέες" in out.getvalue()
+
+
+def test_a_decisions_notice_starts_the_operation_and_commits_it_once():
+    from evaluation.hooks import decision_notified
+    from operations.tests.factories import kya7066_operation
+
+    op = kya7066_operation()  # started by operations' service; the notice's hooks run on top
+    decision_notified(op.decision)
+    decision_notified(op.decision)  # a second notice changes nothing
+    row = LedgerBalance.objects.get(scope="operation", operation=op)
+    assert row.committed == D("24174.00") and row.entries.filter(kind="commit").count() == 1
+    assert LedgerBalance.objects.get(scope="call", call=op.call).committed == D("24174.00")
