@@ -28,6 +28,8 @@ def ledger_xlsx(report: dict, entries) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
+    from payments.services.ledger_reports import source_label
+
     wb = Workbook(write_only=True)
 
     def sheet(title, headers, rows, numeric_from):
@@ -68,7 +70,7 @@ def ledger_xlsx(report: dict, entries) -> bytes:
                 e.get_kind_display(),
                 e.balance.get_scope_display(),
                 e.balance.operation.code if e.balance.operation_id else "",
-                e.source,
+                source_label(e),
                 e.amount,
             ]
             for e in entries[:MAX_MOVEMENTS]

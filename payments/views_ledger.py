@@ -48,6 +48,8 @@ def movements(request, pk):
     call = _call(pk)
     filterset, qs = _filtered(request, call)
     page, query = paginate(request, qs, PER_PAGE)
+    for entry in page.object_list:
+        entry.cause = reports.source_label(entry)
     return render(
         request,
         "payments/ledger/movements.html",

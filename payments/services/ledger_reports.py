@@ -190,6 +190,23 @@ def movements(call: Call):
     )
 
 
+SOURCE_LABELS = {
+    "operation": "Απόφαση ένταξης / έγκρισης της πράξης",
+    "position": "Περικοπή θέσης (ΚΥΑ 7066 Άρθ. 10.4)",
+    "payment": "Πληρωμή",
+    "recovery": "Ανάκτηση",
+}
+
+
+def source_label(entry: LedgerEntry) -> str:
+    """What caused a movement, in words: «operation:3» is the operation's approval decision."""
+    if entry.payment_id:
+        return f"Πληρωμή {entry.payment.code}"
+    prefix, _, rest = (entry.source or "").partition(":")
+    label = SOURCE_LABELS.get(prefix)
+    return f"{label} (#{rest})" if label and rest else (entry.source or "—")
+
+
 # --- output indicator: ΚΥΑ 7066 EECO02 (Art. 1.3, 2.19) -------------------------------------------
 
 MONTHS_GR = ["Ιαν", "Φεβ", "Μαρ", "Απρ", "Μάι", "Ιουν", "Ιουλ", "Αύγ", "Σεπ", "Οκτ", "Νοέ", "Δεκ"]

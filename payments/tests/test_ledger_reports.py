@@ -234,6 +234,7 @@ def test_movements_are_filtered_and_bad_dates_are_refused_at_the_field(
     with django_assert_max_num_queries(15):
         page = client.get(url).content.decode()
     assert page.count('data-kind="commit"') == 1 and page.count('data-kind="payment"') == 1  # the call's row
+    assert "Απόφαση ένταξης / έγκρισης της πράξης" in page and f"Πληρωμή {op.code}/ΠΛΗ-1" in page
     page = client.get(url, {"kind": "payment", "scope": "year"}).content.decode()
     assert page.count('data-kind="payment"') == 1 and 'data-kind="commit"' not in page
     page = client.get(url, {"operation": op.code}).content.decode()
