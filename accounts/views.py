@@ -43,6 +43,8 @@ ROLE_AREAS = {
         ("Ημερολόγιο ενεργειών (audit)", "opske:audit-list"),
         ("Εκτίμηση κινδύνου πράξεων (Ο.3)", "verification:risk_index"),
         ("Επιτόπιες επαληθεύσεις (δείγματα, προγράμματα, εκθέσεις)", "verification:onsite-index"),
+        ("Πληρωμές: έλεγχος και έγκριση", "payments:queue"),
+        ("Όρια έγκρισης πληρωμών", "payments:limits"),
     ],
     Role.EVALUATOR: [
         ("Οι αναθέσεις μου (ουρά αξιολόγησης)", "evaluation:queue"),
@@ -65,6 +67,7 @@ ROLE_AREAS = {
         ("Εκθέσεις επαλήθευσης προς έγκριση και αντιρρήσεις", "verification:check-queue"),
         ("Εκτίμηση κινδύνου πράξεων (Ο.3)", "verification:risk_index"),
         ("Επιτόπιες επαληθεύσεις: προγράμματα και εκθέσεις προς έγκριση", "verification:onsite-index"),
+        ("Πληρωμές: έλεγχος και έγκριση", "payments:queue"),
     ],
     Role.VERIFIER: [
         ("Πράξεις σε υλοποίηση", "operations:staff-list"),
@@ -76,6 +79,7 @@ ROLE_AREAS = {
     ],
     Role.PAYMENT_OFFICER: [
         ("Πράξεις σε υλοποίηση", "operations:staff-list"),
+        ("Πληρωμές: έλεγχος και έγκριση", "payments:queue"),
         ("Εντολές πληρωμής", None),
         ("Προκαταβολές και ενδιάμεσες πληρωμές", None),
         ("Ανακτήσεις", None),
@@ -88,6 +92,7 @@ ROLE_AREAS = {
         ("Ενστάσεις", "evaluation:objections"),
         ("Πράξεις", "operations:staff-list"),
         ("Επιτόπιες επαληθεύσεις (μόνο ανάγνωση)", "verification:onsite-index"),
+        ("Πληρωμές (μόνο ανάγνωση)", "payments:queue"),
     ],
 }
 

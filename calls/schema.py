@@ -71,7 +71,7 @@ CALL_CONFIG_SCHEMA = {
         "unit_cost": MONEY,
         "subsidy_months": {"type": "integer", "minimum": 1},
         "full_month_days": {"type": "integer", "minimum": 1},
-        "clearance_threshold": _pending(MONEY, "payments"),
+        "clearance_threshold": MONEY,  # payments.services.flow.clearance_required (ΚΥΑ 7066 Art. 8.2 §2)
         "de_minimis_ceiling": MONEY,
         "monthly_gross_pay": _pending(MONEY, "payments"),
         "positions_target": _pending({"type": "integer", "minimum": 0}, "operations"),
