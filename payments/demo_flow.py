@@ -21,6 +21,7 @@ from operations.demo import KYA7066_AFM
 from operations.models import Operation
 from operations.rules.hires import month_amount
 from operations.services.hires import call_rate, full_month_days
+from opske.money import format_eur
 from payments.models import ApprovalLimit, Payment
 from payments.programmes import Line
 from payments.services import core, flow
@@ -49,7 +50,7 @@ def period_lines(operation: Operation) -> list[Line]:
             lines.append(
                 Line(
                     f"Θέση {position.seq} ({position.category}) · μήνας {month}: "
-                    f"{rate} € × {min(DEMO_DAYS, full)}/{full} ημέρες",
+                    f"{format_eur(rate)} × {min(DEMO_DAYS, full)}/{full} ημέρες",
                     amount,
                     "ΚΥΑ 7066 Άρθ. 5.1.3, 8.1",
                     {
