@@ -44,6 +44,8 @@ ROLE_AREAS = {
         ("Προϋπολογισμός, δεσμεύσεις και δείκτες ανά πρόσκληση", "payments:ledger-index"),
         ("Εκτίμηση κινδύνου πράξεων (Ο.3)", "verification:risk_index"),
         ("Επιτόπιες επαληθεύσεις (δείγματα, προγράμματα, εκθέσεις)", "verification:onsite-index"),
+        ("Πληρωμές: έλεγχος και έγκριση", "payments:queue"),
+        ("Όρια έγκρισης πληρωμών", "payments:limits"),
     ],
     Role.EVALUATOR: [
         ("Οι αναθέσεις μου (ουρά αξιολόγησης)", "evaluation:queue"),
@@ -67,6 +69,7 @@ ROLE_AREAS = {
         ("Εκτίμηση κινδύνου πράξεων (Ο.3)", "verification:risk_index"),
         ("Επιτόπιες επαληθεύσεις: προγράμματα και εκθέσεις προς έγκριση", "verification:onsite-index"),
         ("Προϋπολογισμός, δεσμεύσεις και δείκτες ανά πρόσκληση", "payments:ledger-index"),
+        ("Πληρωμές: έλεγχος και έγκριση", "payments:queue"),
     ],
     Role.VERIFIER: [
         ("Πράξεις σε υλοποίηση", "operations:staff-list"),
@@ -78,6 +81,7 @@ ROLE_AREAS = {
     ],
     Role.PAYMENT_OFFICER: [
         ("Πράξεις σε υλοποίηση", "operations:staff-list"),
+        ("Πληρωμές: έλεγχος και έγκριση", "payments:queue"),
         ("Εντολές πληρωμής", None),
         ("Προκαταβολές και ενδιάμεσες πληρωμές", None),
         ("Ανακτήσεις", None),
@@ -92,6 +96,7 @@ ROLE_AREAS = {
         ("Πράξεις", "operations:staff-list"),
         ("Επιτόπιες επαληθεύσεις (μόνο ανάγνωση)", "verification:onsite-index"),
         ("Προϋπολογισμός, δεσμεύσεις και δείκτες ανά πρόσκληση (μόνο ανάγνωση)", "payments:ledger-index"),
+        ("Πληρωμές (μόνο ανάγνωση)", "payments:queue"),
     ],
 }
 

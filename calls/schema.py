@@ -71,7 +71,7 @@ CALL_CONFIG_SCHEMA = {
         "unit_cost": MONEY,
         "subsidy_months": {"type": "integer", "minimum": 1},
         "full_month_days": {"type": "integer", "minimum": 1},
-        "clearance_threshold": _pending(MONEY, "payments"),
+        "clearance_threshold": MONEY,  # payments.services.flow.clearance_required (ΚΥΑ 7066 Art. 8.2 §2)
         "de_minimis_ceiling": MONEY,
         "monthly_gross_pay": _pending(MONEY, "payments"),
         # ΚΥΑ 7066 Art. 1.3, 2.19: the output indicator's target (EECO02), read by the ledger report.

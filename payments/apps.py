@@ -16,3 +16,19 @@ class PaymentsConfig(AppConfig):
         on_decision_notified(hooks.commit_operation_on_notice)
         on_result_final(hooks.open_payment_for_request)
         on_approved_total_lowered(hooks.decommit_lowered_total)
+        self._ready_flow()
+
+    def _ready_flow(self):
+        """Area «flow»: who downloads a payment's documents, and «Οι πληρωμές μου» on the
+        business's dashboard."""
+        from accounts.dashboard import register_panel
+        from payments import selectors_flow  # registers the document access hook on import
+        from payments.models import Payment
+
+        def my_payments(request, business):
+            qs = selectors_flow.payments_for_business(request.user, business).order_by("-created_at", "-pk")
+            return {"payments": qs[:10], "waiting": qs.filter(state=Payment.State.DRAFT).count()}
+
+        register_panel(
+            audience="business", template="payments/flow/_panel.html", context=my_payments, order=25
+        )

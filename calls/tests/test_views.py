@@ -301,7 +301,7 @@ def test_a_pending_setting_is_hidden_from_the_editor_and_its_stored_value_is_kep
     assert form.is_valid(), form.errors
     assert "gap_late_payment_request" not in form.fields
     assert form.gaps()["late_payment_request"] == "block"  # kept, not reset
-    call = CallFactory(config={"clearance_threshold": "10000.00", "subsidy_months": 12})
+    call = CallFactory(config={"positions_target": 1000, "subsidy_months": 12})
     main = CallMainForm(instance=call)
     assert main.initial["config"] == {"subsidy_months": 12}
     # Read by verification.rules.requests since the verification requests were built: shown.
@@ -313,12 +313,12 @@ def test_a_pending_config_key_typed_into_the_editor_is_refused_with_its_capabili
 
     from calls.forms import CallMainForm
 
-    call = CallFactory(config={"clearance_threshold": "10000.00"})
+    call = CallFactory(config={"positions_target": 1000})
     form = CallMainForm(instance=call)
-    form.cleaned_data = {"config": {"clearance_threshold": "20000.00"}}
+    form.cleaned_data = {"config": {"positions_target": 2000}}
     with pytest.raises(ValidationError) as exc:
         form.clean_config()
     form.cleaned_data = {"config": {"subsidy_months": 6}}
 
-    assert "«clearance_threshold» (payments)" in str(exc.value)
-    assert form.clean_config() == {"clearance_threshold": "10000.00", "subsidy_months": 6}
+    assert "«positions_target» (operations)" in str(exc.value)
+    assert form.clean_config() == {"positions_target": 1000, "subsidy_months": 6}

@@ -1,6 +1,7 @@
 """Payments, the budget ledger, payment orders and recoveries (issue 13). One module per area,
 re-exported here."""
 
+from payments.models.flow import PaymentDocument, PaymentSubmission
 from payments.models.ledger import LedgerBalance, LedgerEntry
 from payments.models.orders import PaymentOrder, PaymentOrderLine
 from payments.models.payments import ApprovalLimit, Payment, PaymentApproval
@@ -11,6 +12,8 @@ __all__ = [
     "LedgerEntry",
     "Payment",
     "PaymentApproval",
+    "PaymentDocument",
     "PaymentOrder",
     "PaymentOrderLine",
+    "PaymentSubmission",
 ]
