@@ -65,6 +65,7 @@ ROLE_AREAS = {
         ("Εκθέσεις επαλήθευσης προς έγκριση και αντιρρήσεις", "verification:check-queue"),
         ("Εκτίμηση κινδύνου πράξεων (Ο.3)", "verification:risk_index"),
         ("Επιτόπιες επαληθεύσεις: προγράμματα και εκθέσεις προς έγκριση", "verification:onsite-index"),
+        ("Εντολές πληρωμής (μόνο ανάγνωση)", "payments:orders"),
     ],
     Role.VERIFIER: [
         ("Πράξεις σε υλοποίηση", "operations:staff-list"),
@@ -76,7 +77,7 @@ ROLE_AREAS = {
     ],
     Role.PAYMENT_OFFICER: [
         ("Πράξεις σε υλοποίηση", "operations:staff-list"),
-        ("Εντολές πληρωμής", None),
+        ("Εντολές πληρωμής", "payments:orders"),
         ("Προκαταβολές και ενδιάμεσες πληρωμές", None),
         ("Ανακτήσεις", None),
     ],
@@ -88,6 +89,7 @@ ROLE_AREAS = {
         ("Ενστάσεις", "evaluation:objections"),
         ("Πράξεις", "operations:staff-list"),
         ("Επιτόπιες επαληθεύσεις (μόνο ανάγνωση)", "verification:onsite-index"),
+        ("Εντολές πληρωμής (μόνο ανάγνωση)", "payments:orders"),
     ],
 }
 
