@@ -34,12 +34,16 @@ def orderable_payments(user):
 
 def orders_for(user):
     _check(user)
-    return PaymentOrder.objects.annotate(
-        line_count=Count("lines"),
-        total=Sum("lines__amount"),
-        paid_count=Count("lines", filter=Q(lines__status=PaymentOrderLine.Status.PAID)),
-        failed_count=Count("lines", filter=Q(lines__status=PaymentOrderLine.Status.FAILED)),
-    ).select_related("created_by")
+    return (
+        PaymentOrder.objects.annotate(
+            line_count=Count("lines"),
+            total=Sum("lines__amount"),
+            paid_count=Count("lines", filter=Q(lines__status=PaymentOrderLine.Status.PAID)),
+            failed_count=Count("lines", filter=Q(lines__status=PaymentOrderLine.Status.FAILED)),
+        )
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def order_get_for_user(*, user, pk: int) -> PaymentOrder:
