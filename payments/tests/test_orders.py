@@ -346,3 +346,24 @@ def test_a_draft_order_is_cancelled_and_its_payments_return_to_approved(payer, c
     order2 = exported(payer, [p])
     with pytest.raises(Conflict):
         orders.order_cancel(actor=payer, order_id=order2.pk, reason="x")
+
+
+def test_the_sandbox_bank_answers_over_http(payer, call, settings):
+    import requests
+
+    order, _ = _three(payer, call)
+    url = f"{settings.INTEROP_BASE_URL}/bank/status-report"
+    answer = requests.post(url, params={"format": "camt054"}, data=pain001_of(order), timeout=10)
+    assert answer.status_code == 200
+    outcome = orders.order_read_report(actor=payer, order_id=order.pk, content=answer.content)
+    assert (outcome.kind, outcome.paid, outcome.failed) == ("camt054", 2, 1)
+    refused = requests.post(url, data=b"<Document xmlns='urn:other'/>", timeout=10)
+    assert refused.status_code == 400
+
+
+def test_a_camt054_of_another_account_is_refused(payer, call):
+    order, _ = _three(payer, call)
+    camt = bank.status_report(pain001_of(order), fmt="camt054").replace(
+        b"GR5701000230000000000470123", b"GR1502601300000123400567890"
+    )
+    assert "GR15 **** 7890" in _refused(payer, order, camt, "bank_file_other_account")
