@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import role_required
@@ -196,7 +197,7 @@ def order_download(request, pk, file_id):
     response = HttpResponse(
         bytes(f.content), content_type=CONTENT_TYPES.get(f.kind, "application/octet-stream")
     )
-    response["Content-Disposition"] = f'attachment; filename="{f.filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, f.filename)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -27,6 +27,7 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt
 from lxml import etree
 
@@ -226,7 +227,7 @@ def report_page(request):
         return HttpResponse(page, status=400)
     stem = (upload.name or "order").rsplit(".", 1)[0]
     response = HttpResponse(answer, content_type="application/xml")
-    response["Content-Disposition"] = f'attachment; filename="{stem}-{fmt}.xml"'
+    response["Content-Disposition"] = content_disposition_header(True, f"{stem}-{fmt}.xml")
     return response
 
 
