@@ -378,5 +378,6 @@ def record_payment(request, registry_id: str, reference: str):
 urlpatterns = [
     path("undertakings/<str:afm>/awards", undertaking_awards, name="undertaking-awards"),
     path("awards", register_award, name="register-award"),
-    path("awards/<str:registry_id>/payments/<str:reference>", record_payment, name="record-payment"),
+    # A payment code holds «/» (ΠΡΞ-…/ΠΛΗ-1): the reference is the rest of the path.
+    path("awards/<str:registry_id>/payments/<path:reference>", record_payment, name="record-payment"),
 ]
