@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from urllib.parse import quote
 
 from .base import RegistryClient, cached_result
 
@@ -38,6 +39,7 @@ class Award:
     nuts: str
     ada: str
     status: str
+    paid_amount: Decimal = Decimal("0.00")  # what the granting authority reported as disbursed
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,16 @@ class SingleUndertakingAid:
     members: tuple[UndertakingMember, ...]
     awards: tuple[Award, ...]
     total_gge: Decimal
+    total_paid: Decimal = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class PaymentRecord:
+    registry_id: str
+    payment_reference: str
+    paid_amount: Decimal
+    total_paid: Decimal  # every payment recorded on the grant so far
+    created: bool  # False when the register already had this payment (a retried update)
 
 
 @dataclass(frozen=True)
@@ -130,6 +142,7 @@ class DeminimisClient(RegistryClient):
             )
             total = sum((a.gge_amount for a in awards), Decimal("0.00"))
             reported = Decimal(str(body["total_gge"]))
+            total_paid = sum((a.paid_amount for a in awards), Decimal("0.00"))
         except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
             raise self.malformed(f"λείπει ή είναι άκυρο το πεδίο {exc}") from exc
         # Our own arithmetic is the one a decision rests on; a register that disagrees with
@@ -147,6 +160,7 @@ class DeminimisClient(RegistryClient):
             members=members,
             awards=awards,
             total_gge=total,
+            total_paid=total_paid,
         )
 
     @staticmethod
@@ -169,6 +183,7 @@ class DeminimisClient(RegistryClient):
             nuts=str(a.get("nuts") or ""),
             ada=str(a.get("ada") or ""),
             status=str(a.get("status") or ""),
+            paid_amount=Decimal(str(a.get("paid_amount") or "0.00")),
         )
 
     # -- writes -------------------------------------------------------------------------------
@@ -226,6 +241,36 @@ class DeminimisClient(RegistryClient):
                 raise self.malformed(f"λείπει το πεδίο {exc}") from exc
 
         return self.call("register_grant", beneficiary_afm, run)
+
+    def record_payment(
+        self, *, registry_id: str, payment_reference: str, paid_amount: Decimal, paid_on: datetime.date
+    ) -> PaymentRecord:
+        """Tell the register what a payment on the grant `registry_id` actually paid. Idempotent by
+        `payment_reference` (the payment's own code): a retry after a timeout records nothing twice."""
+        payload = {"paid_amount": f"{Decimal(paid_amount):.2f}", "paid_on": paid_on.isoformat()}
+        award, ref = quote(registry_id, safe=""), quote(payment_reference, safe="")
+        url = f"{self.base_url}/awards/{award}/payments/{ref}"
+
+        def run(ctx):
+            response = self.http(ctx, "PUT", url, json=payload, headers=self._headers())
+            if response.status_code == 404:
+                raise self.refused(
+                    "deminimis_unknown_grant", f"το μητρώο δεν έχει την καταχώριση {registry_id}."
+                )
+            self._raise_for_errors(response)
+            body = self.json_body(response)
+            try:
+                return PaymentRecord(
+                    registry_id=str(body["registry_id"]),
+                    payment_reference=str(body["payment_reference"]),
+                    paid_amount=Decimal(str(body["paid_amount"])),
+                    total_paid=Decimal(str(body["total_paid"])),
+                    created=bool(body.get("created")),
+                )
+            except (KeyError, TypeError, InvalidOperation) as exc:
+                raise self.malformed(f"λείπει ή είναι άκυρο το πεδίο {exc}") from exc
+
+        return self.call("record_payment", registry_id, run)
 
     # -- errors -------------------------------------------------------------------------------
     def _raise_for_errors(self, response) -> None:

@@ -107,3 +107,22 @@ def end_of_day_athens(d: datetime.date) -> datetime.datetime:
     zone; daylight saving is handled by the zone database.
     """
     return datetime.datetime.combine(d, datetime.time.max, tzinfo=ATHENS)
+
+
+@lru_cache(maxsize=16)
+def _target2_closing_days(year: int) -> frozenset[datetime.date]:
+    # The ECB's TARGET2 closing days: 1 January, (Western) Good Friday and Easter Monday, 1 May,
+    # 25 and 26 December (`holidays` financial calendar «ECB»).
+    return frozenset(holidays.financial_holidays("ECB", years=year).keys())
+
+
+def is_payment_day(d: datetime.date) -> bool:
+    """A day a SEPA credit transfer can be executed from a Greek account: a Greek working day
+    that is also a TARGET2 business day (Western Easter may fall on a Greek working day)."""
+    return is_working_day(d) and d not in _target2_closing_days(d.year)
+
+
+def next_payment_day(d: datetime.date) -> datetime.date:
+    while not is_payment_day(d):
+        d += datetime.timedelta(days=1)
+    return d

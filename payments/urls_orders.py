@@ -1,5 +1,15 @@
 """Browser pages of payments/, area «orders» (included by payments/urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from payments import views_orders as views
+
+urlpatterns: list = [
+    path("orders/", views.order_list, name="orders"),
+    path("orders/new/", views.order_new, name="order-new"),
+    path("orders/<int:pk>/", views.order_detail, name="order-detail"),
+    path("orders/<int:pk>/export/", views.order_export, name="order-export"),
+    path("orders/<int:pk>/files/<int:file_id>/", views.order_download, name="order-file"),
+    path("orders/<int:pk>/report/", views.order_report, name="order-report"),
+    path("orders/<int:pk>/cancel/", views.order_cancel, name="order-cancel"),
+]

@@ -33,6 +33,18 @@ Award record::
     retried registration never makes a duplicate); the same reference with different amounts,
     beneficiary or date answers 409.
 
+``PUT /awards/<registry_id>/payments/<payment_reference>`` ``{"paid_amount": "1659.00", "paid_on":
+    "YYYY-MM-DD"}``
+    What a payment on the grant actually paid (issue 13 «de minimis at payment»), one record per
+    payment of the granting authority, keyed by its own reference (so a retried update is the same
+    record: 200 ``created: false``; the same reference with another amount answers 409). Answer
+    201 ``{"registry_id", "payment_reference", "paid_amount", "total_paid", "created": true}``.
+    From then on the award, wherever it is returned (the cumulation read above included), carries
+    ``paid_amount`` (the sum of its payments, "0.00" before any) and ``payments`` [{"payment_reference",
+    "paid_amount", "paid_on"}], and the cumulation answer a ``total_paid``. The gross grant
+    equivalent stays the amount granted (the aid counts when the right to it arises, Art. 3(4)); the
+    paid figures are what the register knows was really disbursed. 404 for an unknown registry_id.
+
 Errors: 400/409/422 ``{"errors": [{"field": "…", "code": "…", "message": "…"}]}``; 401 ``{"errors":
 [{"code": "unauthorized", …}]}``. Switch "error" answers 422 with the switch's code, except the
 codes ``malformed`` (a non-JSON body) and ``mismatch`` (an answer about another ΑΦΜ).
@@ -64,6 +76,7 @@ DE_MINIMIS_REGULATIONS = frozenset(
 _REF_KEY = "sandbox:deminimis:ref:{}"
 _INDEX_KEY = "sandbox:deminimis:refs"
 _SEQ_KEY = "sandbox:deminimis:seq"
+_PAID_KEY = "sandbox:deminimis:paid:{}"
 _REQUIRED = (
     "external_reference",
     "measure_code",
@@ -161,8 +174,10 @@ def undertaking_awards(request, afm: str):
         if regulation != "de_minimis" and award["regulation"] != regulation:
             continue
         awards.append(award)
+    awards = [_with_payments(a) for a in awards]
     awards.sort(key=lambda a: a["grant_date"])
     total = sum((Decimal(a["gge_amount"]) for a in awards), Decimal("0.00"))
+    total_paid = sum((Decimal(a["paid_amount"]) for a in awards), Decimal("0.00"))
     body = {
         "beneficiary_afm": "000000000" if switched == "mismatch" else afm,
         "single_undertaking_group_id": group_id,
@@ -171,9 +186,24 @@ def undertaking_awards(request, afm: str):
         "members": [{"afm": m, "name": company_name(m), "link": link} for m, link in members],
         "awards": awards,
         "total_gge": f"{total:.2f}",
+        "total_paid": f"{total_paid:.2f}",
         "currency": "EUR",
     }
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+def _payments_of(registry_id: str) -> dict:
+    return cache.get(_PAID_KEY.format(registry_id)) or {}
+
+
+def _with_payments(award: dict) -> dict:
+    payments = _payments_of(award.get("registry_id") or "")
+    paid = sum((Decimal(p["paid_amount"]) for p in payments.values()), Decimal("0.00"))
+    return {
+        **award,
+        "paid_amount": f"{paid:.2f}",
+        "payments": [{"payment_reference": ref, **p} for ref, p in sorted(payments.items())],
+    }
 
 
 def _validate_award(data: dict) -> list[tuple[str, str, str]]:
@@ -287,7 +317,67 @@ def register_award(request):
     )
 
 
+def _award_by_registry_id(registry_id: str) -> dict | None:
+    for award in _registered_awards() + _demo_awards(timezone.localdate()):
+        if award.get("registry_id") == registry_id:
+            return award
+    return None
+
+
+@csrf_exempt
+@sandbox_endpoint("deminimis")
+def record_payment(request, registry_id: str, reference: str):
+    if request.method != "PUT":
+        return _errors(405, ("", "method_not_allowed", "Επιτρέπεται μόνο PUT."))
+    if not _authorised(request):
+        return _errors(401, ("", "unauthorized", "Λείπει ή δεν είναι έγκυρο το διακριτικό πρόσβασης."))
+    switched = _switch_error(request)
+    if switched is not None and switched != "mismatch":
+        return switched
+    if _award_by_registry_id(registry_id) is None:
+        return _errors(404, ("registry_id", "not_found", f"Δεν υπάρχει καταχώριση {registry_id}."))
+    try:
+        data = json.loads(request.body or b"{}")
+        amount = Decimal(str(data["paid_amount"]))
+        paid_on = datetime.date.fromisoformat(str(data["paid_on"]))
+    except (ValueError, KeyError, TypeError, InvalidOperation):
+        return _errors(
+            400, ("paid_amount", "invalid", "Απαιτούνται paid_amount (θετικό ποσό) και paid_on (ΕΕΕΕ-ΜΜ-ΗΗ).")
+        )
+    if not amount.is_finite() or amount <= 0:
+        return _errors(400, ("paid_amount", "invalid_amount", "Το ποσό πληρωμής πρέπει να είναι θετικό."))
+    record = {"paid_amount": f"{amount:.2f}", "paid_on": paid_on.isoformat()}
+    key = _PAID_KEY.format(registry_id)
+    # A sandbox's read-modify-write: two payments of one grant recorded in the same instant could
+    # lose one, which the portal's retry of a still-PENDING report would then restore.
+    payments = _payments_of(registry_id)
+    existing = payments.get(reference)
+    if existing is not None and existing != record:
+        return _errors(
+            409,
+            ("payment_reference", "conflict", f"Η πληρωμή {reference} έχει ήδη καταχωριστεί με άλλο ποσό."),
+        )
+    created = existing is None
+    if created:
+        payments[reference] = record
+        cache.set(key, payments, timeout=None)
+    total = sum((Decimal(p["paid_amount"]) for p in payments.values()), Decimal("0.00"))
+    return JsonResponse(
+        {
+            "registry_id": registry_id,
+            "payment_reference": reference,
+            "paid_amount": record["paid_amount"],
+            "total_paid": f"{total:.2f}",
+            "created": created,
+        },
+        status=201 if created else 200,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
 urlpatterns = [
     path("undertakings/<str:afm>/awards", undertaking_awards, name="undertaking-awards"),
     path("awards", register_award, name="register-award"),
+    # A payment code holds «/» (ΠΡΞ-…/ΠΛΗ-1): the reference is the rest of the path.
+    path("awards/<str:registry_id>/payments/<path:reference>", record_payment, name="record-payment"),
 ]

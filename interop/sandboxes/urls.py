@@ -6,7 +6,7 @@ Each registry's sandbox lives in its own module with its own `urlpatterns`, moun
 
 from django.urls import include, path
 
-from interop.sandboxes import aade, clearance, deminimis, diavgeia, dypa, ergani, gemi, gsis, idika
+from interop.sandboxes import aade, bank, clearance, deminimis, diavgeia, dypa, ergani, gemi, gsis, idika
 
 app_name = "sandbox"
 urlpatterns = [
@@ -19,4 +19,5 @@ urlpatterns = [
     path("clearance/", include((clearance.urlpatterns, "clearance"))),
     path("gemi/", include((gemi.urlpatterns, "gemi"))),
     path("diavgeia/", include((diavgeia.urlpatterns, "diavgeia"))),
+    path("bank/", include((bank.urlpatterns, "bank"))),
 ]

@@ -184,6 +184,15 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# --- Payment orders (payments/services/orders.py) ------------------------------------------
+# The paying service's account: the debtor (Dbtr / DbtrAcct) of every pain.001 the portal exports.
+# The demo account is a Bank of Greece one (bank code 010, BIC BNGRGRAA), as a public body's is.
+PAYMENT_DEBTOR = {
+    "name": env("PAYMENT_DEBTOR_NAME", default="ΥΠΗΡΕΣΙΑ ΠΛΗΡΩΜΩΝ ΚΡΑΤΙΚΩΝ ΕΝΙΣΧΥΣΕΩΝ"),
+    "iban": env("PAYMENT_DEBTOR_IBAN", default="GR5701000230000000000470123"),
+    "bic": env("PAYMENT_DEBTOR_BIC", default="BNGRGRAA"),
+}
+
 # --- Registries (interop) -----------------------------------------------------------------
 # The registry sandboxes are part of the portal in development and tests; production points each
 # registry at the state's endpoint through its own *_URL key and turns the sandboxes off.

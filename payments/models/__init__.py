@@ -4,10 +4,13 @@ re-exported here."""
 from payments.models.flow import PaymentDocument, PaymentSubmission
 from payments.models.ledger import LedgerBalance, LedgerEntry
 from payments.models.orders import PaymentOrder, PaymentOrderLine
+from payments.models.orders_bank import BankFile, DeminimisPaidReport
 from payments.models.payments import ApprovalLimit, Payment, PaymentApproval
 
 __all__ = [
     "ApprovalLimit",
+    "BankFile",
+    "DeminimisPaidReport",
     "LedgerBalance",
     "LedgerEntry",
     "Payment",
