@@ -1,12 +1,15 @@
 """Payments, the budget ledger, payment orders and recoveries (issue 13). One module per area,
 re-exported here."""
 
+from payments.models.guarantees import BankGuarantee, GuaranteeReduction
 from payments.models.ledger import LedgerBalance, LedgerEntry
 from payments.models.orders import PaymentOrder, PaymentOrderLine
 from payments.models.payments import ApprovalLimit, Payment, PaymentApproval
 
 __all__ = [
     "ApprovalLimit",
+    "BankGuarantee",
+    "GuaranteeReduction",
     "LedgerBalance",
     "LedgerEntry",
     "Payment",
