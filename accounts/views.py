@@ -77,7 +77,7 @@ ROLE_AREAS = {
     Role.PAYMENT_OFFICER: [
         ("Πράξεις σε υλοποίηση", "operations:staff-list"),
         ("Εντολές πληρωμής", None),
-        ("Προκαταβολές και ενδιάμεσες πληρωμές", None),
+        ("Προκαταβολές και ενδιάμεσες πληρωμές", "payments:guarantees"),
         ("Ανακτήσεις", None),
     ],
     Role.AUDITOR: [

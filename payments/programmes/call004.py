@@ -174,9 +174,16 @@ def interim_plan(request) -> PaymentPlan | None:
         return None  # only certifies expenditure against the advance (or past the 2 payments)
     lines = [_aid_line(a) for a in cert.aid]
     if out.offset:
-        lines.append(Line("Συμψηφισμός με την προκαταβολή", -out.offset, "Πρόσκληση 004 §11.3.Α"))
+        lines.append(
+            Line(
+                "Συμψηφισμός με την προκαταβολή",
+                -out.offset,
+                "Πρόσκληση 004 §11.3.Α",
+                {"kind": "advance_offset"},
+            )
+        )
     if out.cut:
-        lines.append(Line(f"Περικοπή: {rules.CUT_80}", -out.cut, "Πρόσκληση 004 §11.3.Β"))
+        lines.append(Line(f"Περικοπή: {rules.CUT_80}", -out.cut, "Πρόσκληση 004 §11.3.Β", {"kind": "cut_80"}))
     return PaymentPlan(
         kind=Payment.Kind.INTERIM, lines=tuple(lines), warnings=(*cert.warnings, *out.warnings)
     )
