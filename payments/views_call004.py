@@ -15,7 +15,7 @@ from accounts.permissions import role_required
 from operations import selectors as operation_selectors
 from opske.confirm import confirmation_page, confirmed
 from opske.errors import ApplicationError
-from opske.money import format_eur
+from opske.money import AmountError, format_eur, parse_amount
 from opske.views_util import paginate, show_refusal
 from payments import selectors_call004 as selectors
 from payments.filters_call004 import GuaranteeFilterSet
@@ -155,8 +155,16 @@ def final_open(request, pk):
     if problem:
         messages.error(request, problem)
         return redirect("operations:detail", pk=op.pk)
+    raw_rate = (request.POST.get("discount_rate") or "").strip()
+    rate = None
+    if raw_rate:
+        try:
+            rate = parse_amount(raw_rate)
+        except AmountError as exc:
+            messages.error(request, f"Επιτόκιο αναφοράς: {exc.message}")
+            return redirect("operations:detail", pk=op.pk)
     if not confirmed(request):
-        plan = provider.final_plan(op)
+        plan = provider.final_plan(op, discount_rate=rate)
         return confirmation_page(
             request,
             title="Άνοιγμα αποπληρωμής",
@@ -168,7 +176,7 @@ def final_open(request, pk):
             cancel_url=reverse("operations:detail", args=[op.pk]),
         )
     try:
-        payment = services.final_payment_open(actor=request.user, operation_id=op.pk)
+        payment = services.final_payment_open(actor=request.user, operation_id=op.pk, discount_rate=rate)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

@@ -189,14 +189,47 @@ def interim_plan(request) -> PaymentPlan | None:
     )
 
 
-def final_plan(operation) -> PaymentPlan | None:
+def _discount_cut(operation, *, amount, final_aid, eligible_total, requests, rate_percent, on) -> Decimal:
+    """What §11.3 «Προεξόφληση» takes off the final payment when an advance was paid: payments
+    and eligible costs at their value on the grant date (the decision's notice), at the reference
+    rate given by staff (rules.discounted_final_cap)."""
+    from payments.models import Payment
+
+    live = Payment.objects.filter(operation=operation, kind__in=[Payment.Kind.ADVANCE, Payment.Kind.INTERIM])
+    live = list(live.exclude(state__in=LIVE_EXCLUDED))
+    if not any(p.kind == Payment.Kind.ADVANCE for p in live) or eligible_total <= 0:
+        return ZERO
+    notified = operation.decision.notified_at
+    grant = notified.date() if notified else operation.starts_on
+    paid = [(p.paid_on or p.created_at.date(), p.amount) for p in live]
+    costs = []
+    for req in requests:
+        for item in req.items.all():
+            value = item.eligible_amount if item.eligible_amount is not None else item.amount
+            costs.append((item.payment_date or item.document_date or on, value))
+    cap = rules.discounted_final_cap(
+        payments=paid,
+        costs=costs,
+        max_intensity_percent=final_aid * rules.HUNDRED / eligible_total,
+        grant_date=grant,
+        final_on=on,
+        rate_percent=rate_percent,
+    )
+    return max(rules.money(amount - cap), ZERO)
+
+
+def final_plan(operation, *, discount_rate=None, on=None) -> PaymentPlan | None:
     """Αποπληρωμή (§11.3.Γ): the public aid on the final certified eligible cost (all accepted
-    requests of the operation, per category) minus everything paid before."""
+    requests of the operation, per category) minus everything paid before; with an advance and a
+    reference rate given, discounted to the grant date (§11.3 «αναγωγή»)."""
+    from django.utils import timezone
+
     from payments.models import Payment
 
     eligible: dict[str, Decimal] = {}
     warnings: list[str] = []
-    for req in operation.verification_requests.filter(state__in=FINAL_RESULT_STATES).order_by("seq"):
+    requests = list(operation.verification_requests.filter(state__in=FINAL_RESULT_STATES).order_by("seq"))
+    for req in requests:
         by_category, notes = eligible_of(req)
         warnings += notes
         for c, v in by_category.items():
@@ -215,6 +248,25 @@ def final_plan(operation) -> PaymentPlan | None:
         lines.append(
             Line("Καταβλήθηκαν ήδη (προκαταβολή και ενδιάμεσες καταβολές)", -paid, "Πρόσκληση 004 §11.3")
         )
+    if discount_rate is not None and out.amount > 0:
+        cut = _discount_cut(
+            operation,
+            amount=out.amount,
+            final_aid=out.capped_aid,
+            eligible_total=sum(eligible.values(), ZERO),
+            requests=requests,
+            rate_percent=discount_rate,
+            on=on or timezone.localdate(),
+        )
+        if cut:
+            lines.append(
+                Line("Περικοπή λόγω αναγωγής σε παρούσα αξία (προκαταβολή)", -cut, "Πρόσκληση 004 §11.3",
+                     {"kind": "discounting", "rate": str(discount_rate)})
+            )  # fmt: skip
+            warnings.append(
+                f"Αναγωγή στην αξία κατά τη χορήγηση με επιτόκιο αναφοράς {discount_rate}%: "
+                f"περικοπή {rules.format_eur(cut)} ώστε να μη γίνει υπέρβαση της έντασης (§11.3)."
+            )
     if pos.funding_warning:
         warnings.insert(0, pos.funding_warning)
     return PaymentPlan(kind=Payment.Kind.FINAL, lines=tuple(lines), warnings=(*warnings, *out.warnings))

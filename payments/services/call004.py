@@ -354,9 +354,15 @@ def final_payment_problem(operation) -> str | None:
     return None
 
 
-def final_payment_open(*, actor, operation_id) -> Payment:
+def final_payment_open(*, actor, operation_id, discount_rate: Decimal | None = None) -> Payment:
     """Open the final payment of a completed operation: the rest of the public aid on the final
-    certified eligible cost (provider.final_plan)."""
+    certified eligible cost (provider.final_plan), discounted at `discount_rate` (the reference
+    rate at the grant date, %) when an advance was paid (§11.3)."""
+    if discount_rate is not None and not (ZERO <= discount_rate < Decimal("100")):
+        raise ValidationFailed(
+            "Το επιτόκιο αναφοράς είναι ποσοστό από 0 έως 100.",
+            fields={"discount_rate": ["Μη έγκυρο ποσοστό."]},
+        )
     if not actor.has_role(*FINAL_ROLES):
         raise PermissionDenied("Την αποπληρωμή ανοίγει υπάλληλος πληρωμών ή προϊστάμενος.")
     with transaction.atomic():
@@ -364,7 +370,7 @@ def final_payment_open(*, actor, operation_id) -> Payment:
         problem = final_payment_problem(op)
         if problem:
             raise Conflict(problem, code="final_payment_not_allowed")
-        plan = provider.final_plan(op)
+        plan = provider.final_plan(op, discount_rate=discount_rate)
         return create_payment(
             call=op.call,
             operation=op,

@@ -262,3 +262,22 @@ def test_staff_guarantees_list_filters_and_paginates(client, op, coordinator, dj
     assert "ΕΕ-77/2026" in page.content.decode()
     assert "ΕΕ-77/2026" not in client.get(url, {"state": "released"}).content.decode()
     assert "ΕΕ-77/2026" in client.get(url, {"q": op.code, "issuer": ISSUER}).content.decode()
+
+
+def test_final_payment_discounted_after_an_advance(op, coordinator):
+    # Advance 46.000 paid on the grant date (T0 = today − 100); the whole budget certified in the
+    # final request, paid 5 days ago; 115.000 of aid. Undiscounted: 115.000 − 46.000 = 69.000.
+    # At 5%: 115.000 × 1,05^(5/365) − 46.000 × 1,05^(100/365) = 68.457,87 → cut 542,13 €.
+    g = _advance(op, coordinator)
+    Payment.objects.filter(pk=g.advance_id).update(paid_on=op.starts_on)
+    items = [(c, amount, amount) for c, amount in op.budget_lines.values_list("category", "amount")]
+    _final_result(op, items, seq=1, final=True)
+    staff = UserFactory(roles=[Role.SUPERVISOR, Role.PAYMENT_OFFICER])
+    operation_complete(actor=staff, operation_id=op.pk, final_payment_on=timezone.localdate())
+    op.refresh_from_db()
+    assert provider.final_plan(op).amount == D("69000.00")
+    with pytest.raises(ValidationFailed):
+        services.final_payment_open(actor=staff, operation_id=op.pk, discount_rate=D("-1"))
+    final = services.final_payment_open(actor=staff, operation_id=op.pk, discount_rate=D("5"))
+    assert final.amount == D("68457.87")
+    assert final.breakdown[-1]["kind"] == "discounting" and final.breakdown[-1]["amount"] == "-542.13"
