@@ -94,7 +94,7 @@ class AidLine:
     def label(self) -> str:
         return (
             f"Κατηγορία {self.category}: επιλέξιμο {format_eur(self.eligible)} × "
-            f"{str(self.percent.normalize()).replace('.', ',')}%"
+            f"{format(self.percent.normalize(), 'f').replace('.', ',')}%"
         )
 
 

@@ -248,3 +248,10 @@ def test_discounting_lowers_the_final_payment_after_an_early_advance():
     }
     assert r.discounted_final_cap(**kw, rate_percent=D("5")) == D("395.00")
     assert r.discounted_final_cap(**kw, rate_percent=D("0")) == D("400.00")
+
+
+def test_line_label_shows_the_percentage_in_greek_notation():
+    lines = r.category_aid({"01.10": D("120000"), "04.03": D("1000")}, SEED_CATEGORIES, size="medium",
+                           research={"04.03": [("industrial", True)]})  # fmt: skip
+    assert lines[0].label == "Κατηγορία 01.10: επιλέξιμο 120.000,00 € × 50%"
+    assert lines[1].label.endswith("× 75%")
