@@ -281,3 +281,36 @@ def test_final_payment_discounted_after_an_advance(op, coordinator):
     final = services.final_payment_open(actor=staff, operation_id=op.pk, discount_rate=D("5"))
     assert final.amount == D("68457.87")
     assert final.breakdown[-1]["kind"] == "discounting" and final.breakdown[-1]["amount"] == "-542.13"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_advance_requests_open_one_advance():
+    # The operation row is locked first (services._locked_operation): the second request waits,
+    # then sees the first advance and is refused at its field.
+    import threading
+
+    from django.db import connection
+
+    op = operation_004(starts_on=timezone.localdate() - datetime.timedelta(days=100))
+    user = member_of(op.business)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def run():
+        try:
+            barrier.wait()
+            _advance(op, user)
+            outcomes.append("ok")
+        except ValidationFailed as exc:
+            outcomes.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["advance_exists", "ok"]
+    assert Payment.objects.filter(operation=op, kind=Payment.Kind.ADVANCE).count() == 1
+    assert BankGuarantee.objects.filter(operation=op).count() == 1
