@@ -32,3 +32,9 @@ class PaymentsConfig(AppConfig):
         register_panel(
             audience="business", template="payments/flow/_panel.html", context=my_payments, order=25
         )
+
+        # Πρόσκληση 004: the provider (registers itself), then the guarantee's offset (§11.3.Α).
+        from payments.programmes import call004  # noqa: F401
+        from payments.services.call004 import guarantee_offset_for_request
+
+        on_result_final(guarantee_offset_for_request)

@@ -1,16 +1,38 @@
 """Payments, the budget ledger, payment orders and recoveries (issue 13). One module per area,
 re-exported here."""
 
-from payments.models.flow import PaymentDocument, PaymentSubmission
-from payments.models.ledger import LedgerBalance, LedgerEntry
-from payments.models.orders import PaymentOrder, PaymentOrderLine
-from payments.models.orders_bank import BankFile, DeminimisPaidReport
-from payments.models.payments import ApprovalLimit, Payment, PaymentApproval
+from payments.models.flow import (
+    PaymentDocument,
+    PaymentSubmission,
+)
+from payments.models.guarantees import (
+    BankGuarantee,
+    GuaranteeReduction,
+)
+from payments.models.ledger import (
+    LedgerBalance,
+    LedgerEntry,
+)
+from payments.models.orders import (
+    PaymentOrder,
+    PaymentOrderLine,
+)
+from payments.models.orders_bank import (
+    BankFile,
+    DeminimisPaidReport,
+)
+from payments.models.payments import (
+    ApprovalLimit,
+    Payment,
+    PaymentApproval,
+)
 
 __all__ = [
     "ApprovalLimit",
     "BankFile",
+    "BankGuarantee",
     "DeminimisPaidReport",
+    "GuaranteeReduction",
     "LedgerBalance",
     "LedgerEntry",
     "Payment",
