@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from operations import selectors_hires
@@ -56,8 +57,31 @@ def claim_new(request, op_pk, number):
     errors: dict[str, list[str]] = {}
     general = ""
     posted = {line.key: request.POST.get(line.key, "") for line in period.lines}
+    documents = claims.claim_documents(operation, period)
     if request.method == "POST":
+        # Art. 8.2: the documents are kept on the period's draft claim as soon as they are sent,
+        # so a refused filing (or the confirmation step) does not lose them.
+        for doc in documents:
+            upload = request.FILES.get(f"doc_{doc.pk}")
+            if upload is None:
+                continue
+            try:
+                claims.claim_document_upload(
+                    actor=request.user,
+                    operation_id=operation.pk,
+                    period_number=number,
+                    required_attachment_id=doc.pk,
+                    file=upload,
+                )
+            except ApplicationError as exc:
+                for key, msgs in exc.fields.items():
+                    errors.setdefault(key, []).extend(msgs)
+    if request.method == "POST" and not errors:
         try:
+            missing = claims.claim_missing_documents(operation, period)
+            if missing:
+                errors.update(missing)
+                raise ApplicationError(next(iter(missing.values()))[0])
             if not confirmed(request):
                 preview = claims.claim_preview(operation=operation, period=period, days=posted)
                 return confirmation_page(
@@ -76,7 +100,7 @@ def claim_new(request, op_pk, number):
                 actor=request.user, operation_id=operation.pk, period_number=number, days=posted
             )
         except ApplicationError as exc:
-            errors, general = exc.fields, exc.message
+            errors, general = {**errors, **exc.fields}, exc.message
         else:
             messages.success(request, "Η αίτηση καταβολής υποβλήθηκε.")
             return redirect("verification:claim-receipt", pk=request_obj.pk)
@@ -84,9 +108,15 @@ def claim_new(request, op_pk, number):
         {"line": line, "value": posted.get(line.key, ""), "errors": errors.get(line.key, [])}
         for line in period.lines
     ]
-    general_errors = [m for k, v in errors.items() if k not in posted for m in v] or (
+    files = claims.claim_document_files(operation, period)
+    doc_rows = [
+        {"doc": d, "files": files.get(d.pk, []), "errors": errors.get(f"doc_{d.pk}", [])} for d in documents
+    ]
+    doc_keys = {f"doc_{d.pk}" for d in documents}
+    general_errors = [m for k, v in errors.items() if k not in posted and k not in doc_keys for m in v] or (
         [general] if general and not errors else []
     )
+    timing = claims.claim_timing(operation, period, timezone.localdate())
     return render(
         request,
         "verification/claims/claim_form.html",
@@ -94,6 +124,8 @@ def claim_new(request, op_pk, number):
             "operation": operation,
             "period": period,
             "rows": rows,
+            "doc_rows": doc_rows,
+            "late_warning": timing.message if timing.late else "",
             "general_errors": general_errors,
             "has_errors": bool(errors or general),
             "full_month_days": full_month_days(operation.call),

@@ -2,6 +2,7 @@
 re-exported here."""
 
 from payments.models.ledger import LedgerBalance, LedgerEntry
+from payments.models.objections import PaymentObjection
 from payments.models.orders import PaymentOrder, PaymentOrderLine
 from payments.models.payments import ApprovalLimit, Payment, PaymentApproval
 
@@ -11,6 +12,7 @@ __all__ = [
     "LedgerEntry",
     "Payment",
     "PaymentApproval",
+    "PaymentObjection",
     "PaymentOrder",
     "PaymentOrderLine",
 ]
