@@ -52,6 +52,7 @@ ROLE_AREAS = {
         ("Οι αναθέσεις μου (ουρά αξιολόγησης)", "evaluation:queue"),
         ("Βαθμολόγηση και κατάταξη επιτροπής", "evaluation_comparative:rounds"),
         ("Ενστάσεις", "evaluation:objections"),
+        ("Αντιρρήσεις επί πληρωμών (ΚΥΑ 7066 Άρθ. 8.5)", "payments:kya7066-objections"),
     ],
     Role.SUPERVISOR: [
         ("Αναθέσεις αιτήσεων σε αξιολογητές", "evaluation:assign-queue"),
@@ -65,6 +66,7 @@ ROLE_AREAS = {
         ("Εκθέσεις επαλήθευσης προς έγκριση και αντιρρήσεις", "verification:check-queue"),
         ("Εκτίμηση κινδύνου πράξεων (Ο.3)", "verification:risk_index"),
         ("Επιτόπιες επαληθεύσεις: προγράμματα και εκθέσεις προς έγκριση", "verification:onsite-index"),
+        ("Αντιρρήσεις επί πληρωμών (ΚΥΑ 7066 Άρθ. 8.5)", "payments:kya7066-objections"),
     ],
     Role.VERIFIER: [
         ("Πράξεις σε υλοποίηση", "operations:staff-list"),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from calls.gaps import gap_value
 from operations import selectors_hires
 from operations.models import HeadcountCheck
 from operations.services.hires import full_month_days
@@ -21,6 +22,7 @@ from opske.money import format_eur
 from opske.views_util import or_404 as _or_404
 from verification.filters_claims import ClaimFilterSet
 from verification.models import VerificationRequest
+from verification.rules import claims_7066 as claim_rules
 from verification.services import claims_7066 as claims
 
 PAGE_SIZE = 20
@@ -43,6 +45,8 @@ def periods(request, op_pk):
             "filed": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
             "filter": fs,
             "is_member": selectors_hires.is_member(request.user, operation),
+            # Art. 8.1 (gap 3): with «flag» a late claim may still be filed, with a warning
+            "late_flag": gap_value(operation.call.config, "late_payment_request") == claim_rules.LATE_FLAG,
         },
     )
 

@@ -215,7 +215,8 @@ def claim_document_upload(*, actor, operation_id: int, period_number: int, requi
     period = claim_period_get(operation, period_number)
     if period.request is not None:
         raise Conflict(
-            "Η αίτηση καταβολής του διμήνου έχει ήδη υποβληθεί· υποβάλλεται μία ανά δίμηνο (ΚΥΑ 7066 Άρθ. 8.1).",
+            "Η αίτηση καταβολής του διμήνου έχει ήδη υποβληθεί· υποβάλλεται μία ανά δίμηνο "
+            "(ΚΥΑ 7066 Άρθ. 8.1).",
             code="claim_duplicate",
         )
     try:
