@@ -173,7 +173,8 @@ def test_a_financial_correction_gives_15_days_from_the_day_after(kya7066):
     item = payment.verification_request.items.first()
     Correction.objects.create(
         operation=op, request=payment.verification_request, item=item,
-        origin=Correction.Origin.ADMINISTRATIVE, amount=D("10.00"), category="1", reason="ΑΠΔ", recorded_by=user,
+        origin=Correction.Origin.ADMINISTRATIVE, amount=D("10.00"), category="1", reason="ΑΠΔ",
+        recorded_by=user,
     )  # fmt: skip
     window = objection_services.objection_window(payment)
     assert window.has_correction and opened_plus(window, 15) <= window.deadline < opened_plus(window, 30)
