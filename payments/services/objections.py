@@ -127,9 +127,7 @@ def objection_get_for_user(*, user, pk) -> PaymentObjection:
 
 
 def _is_staff(user) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False) and getattr(user, "role", "") in {r.value for r in Role}
-    )
+    return bool(getattr(user, "is_authenticated", False) and user.is_staff_member)
 
 
 def _is_beneficiary(user, payment: Payment) -> bool:
@@ -138,14 +136,18 @@ def _is_beneficiary(user, payment: Payment) -> bool:
 
 
 def _examiner(actor) -> None:
-    if getattr(actor, "role", "") not in {r.value for r in EXAMINER_ROLES}:
+    if not getattr(actor, "is_authenticated", False) or not actor.has_role(*EXAMINER_ROLES):
         raise PermissionDenied("Τις αντιρρήσεις εξετάζουν η Π.ΕΠ.Ε.Ε. και η Κ.ΕΠ.Ε.Ε. (ΚΥΑ 7066 Άρθ. 8.5).")
 
 
 def _examiners() -> list:
     from accounts.models import User
 
-    return list(User.objects.filter(role__in=[r.value for r in EXAMINER_ROLES], is_active=True))
+    return list(
+        User.objects.filter(
+            role_assignments__role__in=[r.value for r in EXAMINER_ROLES], is_active=True
+        ).distinct()
+    )
 
 
 def _locked(objection_id) -> PaymentObjection:

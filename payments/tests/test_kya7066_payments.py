@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Role, RoleAssignment, User
 from applications.tests.factories import load_world, member, seeded_call
 from calls import seeds
 from calls.models import Call
@@ -41,7 +41,9 @@ def kya7066(db):
 
 
 def _staff(username, role):
-    return User.objects.create_user(username=username, password="x", role=role, kind=User.Kind.STAFF)
+    user = User.objects.create_user(username=username, password="x", kind=User.Kind.STAFF)
+    RoleAssignment.objects.create(user=user, role=role)
+    return user
 
 
 def _operation(call):
