@@ -240,3 +240,20 @@ def test_which_claims_need_which_documents_art_8_2():
     assert not claim_document_applies("τελική αίτηση", first=True, final=False)
     assert claim_document_applies("κάθε αίτηση", first=False, final=False)
     assert claim_document_applies("", first=False, final=False)
+
+
+def test_objection_windows_of_art_8_5_for_a_kya7066_call():
+    """15 calendar days from the day after the notice when the decision rests on a financial
+    correction, 30 for the other decisions on a claim; a last day on a holiday rolls on."""
+    from calls import seeds
+    from verification.rules.checks import ObjectionWindow, objection_deadline
+
+    config = seeds.kya7066()["versions"][0]["fields"]["config"]
+    window = ObjectionWindow.from_config(config)
+    notified = datetime.date(2026, 3, 2)  # Monday
+    assert objection_deadline(notified, window, has_correction=True) == datetime.date(2026, 3, 17)
+    assert objection_deadline(notified, window, has_correction=False) == datetime.date(2026, 4, 1)
+    # 02/12/2026 + 30 → Friday 01/01/2027 (New Year) → Monday 04/01/2027
+    assert objection_deadline(datetime.date(2026, 12, 2), window, has_correction=False) == datetime.date(
+        2027, 1, 4
+    )
