@@ -24,7 +24,9 @@ class PaymentObjectionFilterSet(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         field_name="decision_overdue",
         label="Εκπρόθεσμη απόφαση Κ.ΕΠ.Ε.Ε.",
-        widget=forms.NullBooleanSelect(attrs={"class": "govgr-select"}),
+        widget=forms.Select(
+            choices=[("", "Όλες"), ("true", "Ναι"), ("false", "Όχι")], attrs={"class": "govgr-select"}
+        ),
     )
 
     class Meta:

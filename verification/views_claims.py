@@ -88,12 +88,15 @@ def claim_new(request, op_pk, number):
                 raise ApplicationError(next(iter(missing.values()))[0])
             if not confirmed(request):
                 preview = claims.claim_preview(operation=operation, period=period, days=posted)
+                late = claims.claim_timing(operation, period, timezone.localdate())
+                late_rows = [("Επισήμανση (Άρθ. 8.1)", late.message)] if late.late else []
                 return confirmation_page(
                     request,
                     title="Υποβολή αίτησης καταβολής",
                     caption=f"{operation.code} · δίμηνο {period.start:%d/%m/%Y}–{period.end:%d/%m/%Y}",
                     summary=[(label, format_eur(amount)) for label, amount in preview]
-                    + [("Σύνολο", format_eur(sum((a for _, a in preview), start=0)))],
+                    + [("Σύνολο", format_eur(sum((a for _, a in preview), start=0)))]
+                    + late_rows,
                     irreversible="Η αίτηση υποβάλλεται μία φορά για το δίμηνο (ΚΥΑ 7066 Άρθ. 8.1) και "
                     "ενεργοποιεί την επαλήθευση (Άρθ. 8.3).",
                     button="Οριστική υποβολή",
