@@ -237,3 +237,17 @@ def test_the_hire_page_shows_the_field_error_and_keeps_what_was_typed(kya7066, c
     body = answer.content.decode()
     assert answer.status_code == 422 and "ΑΜΚΑ" in body and "Μη έγκυρη ημερομηνία" in body
     assert 'value="12345678901"' in body and 'value="Χ-1"' in body
+
+
+def test_a_claim_being_prepared_stays_on_the_claim_page(kya7066):
+    """Its documents are kept on a draft that the generic request pages neither list nor submit."""
+    from verification.selectors import requests_for_user
+    from verification.services import requests as request_services
+
+    op, user = _operation_with_hire(kya7066)
+    attach_claim_documents(user, op, 1)
+    draft = VerificationRequest.objects.get(state="draft")
+    assert draft.kind == "period" and not requests_for_user(user).filter(pk=draft.pk).exists()
+    with pytest.raises(Conflict) as exc:
+        request_services.request_submit(actor=user, request_id=draft.pk)
+    assert exc.value.code == "claim_page_only"
