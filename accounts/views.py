@@ -55,6 +55,7 @@ ROLE_AREAS = {
         ("Οι αναθέσεις μου (ουρά αξιολόγησης)", "evaluation:queue"),
         ("Βαθμολόγηση και κατάταξη επιτροπής", "evaluation_comparative:rounds"),
         ("Ενστάσεις", "evaluation:objections"),
+        ("Αντιρρήσεις επί πληρωμών (ΚΥΑ 7066 Άρθ. 8.5)", "payments:kya7066-objections"),
     ],
     Role.SUPERVISOR: [
         ("Αναθέσεις αιτήσεων σε αξιολογητές", "evaluation:assign-queue"),
@@ -71,6 +72,7 @@ ROLE_AREAS = {
         ("Προϋπολογισμός, δεσμεύσεις και δείκτες ανά πρόσκληση", "payments:ledger-index"),
         ("Πληρωμές: έλεγχος και έγκριση", "payments:queue"),
         ("Εντολές πληρωμής (μόνο ανάγνωση)", "payments:orders"),
+        ("Αντιρρήσεις επί πληρωμών (ΚΥΑ 7066 Άρθ. 8.5)", "payments:kya7066-objections"),
     ],
     Role.VERIFIER: [
         ("Πράξεις σε υλοποίηση", "operations:staff-list"),

@@ -97,9 +97,9 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "Αίτημα καταβολής μετά τις 90 ημέρες",
         (("block", "Δεν επιτρέπεται"), ("flag", "Επιτρέπεται με επισήμανση")),
         "flag",
-        "ΚΥΑ 7066 Άρθ. 8.1 (κενό 3).",
+        "ΚΥΑ 7066 Άρθ. 8.1 (κενό 3): η υποβολή της αίτησης καταβολής "
+        "(verification.services.claims_7066, verification.rules.claims_7066.claim_timing).",
         ("fcfs_direct",),
-        pending="payments",
     ),
     GapSetting(
         "income_column",

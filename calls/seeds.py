@@ -235,6 +235,16 @@ CHECKLIST_004 = [
 ]
 
 
+# ΚΥΑ 7066 Art. 8.2 and Annex 5: the two-month claim's documents, by which claims need them.
+CLAIM_DOCUMENTS_7066 = {
+    ("04.01", "payment"): "κάθε αίτηση",
+    ("01.16", "payment"): "πρώτη αίτηση",
+    ("09.03", "payment"): "κάθε αίτηση",
+    ("01.08", "payment"): "τελική αίτηση",
+    ("02.06", "payment"): "κάθε αίτηση",
+}
+
+
 def kya7066() -> dict:
     total = _d("10726800.00")
     shares = split_budget(total, {"wm": 70, "meg": 30})
@@ -381,6 +391,14 @@ def kya7066() -> dict:
             "ΚΥΑ 7066 Άρθ. 8.2 §1(iii)",
         ),
         ("09.03", "Υπεύθυνη Δήλωση για την Καταβολή Ενίσχυσης", "payment", True, "ΚΥΑ 7066 Άρθ. 8.2 §1(iv)"),
+        (
+            "01.08",
+            "Υπεύθυνη δήλωση καταβολής μισθοδοσίας και απόδοσης εισφορών και φόρων για όλο το διάστημα "
+            "της επιχορήγησης — μόνο στην τελική αίτηση",
+            "payment",
+            True,
+            "ΚΥΑ 7066 Άρθ. 8.2 §3",
+        ),
         ("02.06", "Στοιχεία πραγματικών δικαιούχων", "payment", True, "ΚΥΑ 7066 Παρ. 5"),
         (
             "08.02",
@@ -560,6 +578,8 @@ def kya7066() -> dict:
                             "mandatory": m,
                             "citation": cit,
                             "position": i,
+                            # Art. 8.2: which claims need it (verification.rules.claims_7066).
+                            "applies_to": CLAIM_DOCUMENTS_7066.get((c, s), ""),
                         }
                         for i, (c, n, s, m, cit) in enumerate(att, 1)
                     ],

@@ -10,6 +10,8 @@ class PaymentsConfig(AppConfig):
         from evaluation.hooks import on_decision_notified
         from operations.hooks import on_approved_total_lowered
         from payments import hooks
+        from payments.programmes import kya7066  # noqa: F401  (registers the «fcfs_direct» provider)
+        from payments.services import objections  # noqa: F401  (its deadline handler)
         from verification.hooks import on_result_final
 
         # After operations' own hook (operations is installed before payments).

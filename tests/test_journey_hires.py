@@ -20,6 +20,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 GREVENA = "808982626"
 
 
+def attach_claim_documents(page) -> list[str]:
+    """Choose a PDF for each document the claim asks (ΚΥΑ 7066 Άρθ. 8.2, Annex 5): the IBAN
+    document with the first claim, the 09.03 declaration with every one."""
+    codes = []
+    for field in page.locator("#claim-documents [data-doc]").all():
+        code = field.get_attribute("data-doc")
+        field.locator('input[type="file"]').set_input_files(
+            {"name": f"{code}.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}
+        )
+        codes.append(code)
+    return codes
+
+
 def record_hire_and_file_claim(page, portal_url) -> VerificationRequest:
     """grevena records its hire and files the first two-month claim through its pages; also the
     starting point of the desk-check journey of ΚΥΑ 7066 (test_journey_vcheck)."""
@@ -71,9 +84,14 @@ def record_hire_and_file_claim(page, portal_url) -> VerificationRequest:
     assert fields.count() == 2
     fields.nth(0).fill("40")
     fields.nth(1).fill("20")
+    attach_claim_documents(page)
     follow(page, page.get_by_role("button", name="Υποβολή αίτησης καταβολής"))
     assert page.locator(".govgr-error-message").count() == 1  # 40 days do not fit the month
-    assert not VerificationRequest.objects.filter(operation=operation).exists()
+    assert not VerificationRequest.objects.filter(operation=operation).exclude(state="draft").exists()
+    # the documents sent with the refused attempt are kept (ΚΥΑ 7066 Άρθ. 8.2)
+    assert (
+        page.locator("#claim-documents .opske-file").count() == page.locator("#claim-documents input").count()
+    )
     page.locator('input[name^="days_"]').nth(0).fill("25")
     follow(page, page.get_by_role("button", name="Υποβολή αίτησης καταβολής"))  # confirmation, then receipt
 

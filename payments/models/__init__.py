@@ -13,6 +13,9 @@ from payments.models.ledger import (
     LedgerBalance,
     LedgerEntry,
 )
+from payments.models.objections import (
+    PaymentObjection,
+)
 from payments.models.orders import (
     PaymentOrder,
     PaymentOrderLine,
@@ -38,6 +41,7 @@ __all__ = [
     "Payment",
     "PaymentApproval",
     "PaymentDocument",
+    "PaymentObjection",
     "PaymentOrder",
     "PaymentOrderLine",
     "PaymentSubmission",

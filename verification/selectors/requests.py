@@ -61,7 +61,9 @@ def requests_for_user(user, *, operation: Operation | None = None) -> QuerySet[V
     if not getattr(user, "is_authenticated", False):
         return VerificationRequest.objects.none()
     ops = operations_for_user(user).values("pk") if operation is None else [operation.pk]
-    return _with_counts(VerificationRequest.objects.filter(operation_id__in=ops)).order_by(
+    # A ΚΥΑ 7066 claim being prepared (its documents only) lives on the claim page, not here.
+    preparing = Q(kind=VerificationRequest.Kind.PERIOD, state=VerificationRequest.State.DRAFT)
+    return _with_counts(VerificationRequest.objects.filter(operation_id__in=ops).exclude(preparing)).order_by(
         "-operation__starts_on", "operation_id", "-seq"
     )
 

@@ -7,6 +7,7 @@ Lives in verification/ (above operations/ in the layers) so it can read the oper
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 from dataclasses import dataclass
@@ -17,13 +18,17 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.selectors import user_business_roles
+from calls.gaps import gap_value
+from calls.models import RequiredAttachment
 from operations.models import Hire, Operation
 from operations.rules import hires as rules
 from operations.services.hires import full_month_days, headcount_check_run
 from opske import audit
 from opske.errors import ApplicationError, Conflict, NotFound, ValidationFailed
-from verification.models import ClaimMonth, ExpenditureItem, VerificationRequest
+from verification.models import ClaimMonth, ExpenditureItem, RequestAttachment, VerificationRequest
+from verification.rules import claims_7066 as claim_rules
 from verification.selection import flag_for_desk_check
+from verification.services import requests as request_services
 
 logger = logging.getLogger(__name__)
 SCO_TYPE = "unit_cost"  # ΚΥΑ 7066 Art. 5.1.1: a simplified unit cost
@@ -48,6 +53,8 @@ class Period:
     deadline: datetime.date
     lines: tuple[ClaimLine, ...]
     request: VerificationRequest | None
+    first: bool = False  # the operation's first claim (Art. 8.2 §1(iii))
+    final: bool = False  # the operation's last claim (Art. 8.2 §3)
 
     @property
     def ended(self) -> bool:
@@ -96,7 +103,18 @@ def claim_periods(operation: Operation) -> list[Period]:
         )
         periods.append(Period(number, start, end, rules.claim_deadline(end), lines, filed.get(start)))
         number += 1
-    return periods
+    # The first claim is the first one filed (or, before any, the one being filed); the final one
+    # the operation's last period (Art. 8.2 §1(iii), §3).
+    first_filed = min(filed) if filed else None
+    last_number = periods[-1].number if periods else 0
+    return [
+        dataclasses.replace(
+            p,
+            first=(p.start == first_filed) if first_filed else True,
+            final=p.number == last_number,
+        )
+        for p in periods
+    ]
 
 
 def claim_period_get(operation: Operation, number: int) -> Period:
@@ -106,10 +124,21 @@ def claim_period_get(operation: Operation, number: int) -> Period:
     return period
 
 
+def claim_timing(operation: Operation, period: Period, today: datetime.date) -> claim_rules.Timing:
+    """Art. 8.1 with the call's reading of a late claim (`late_payment_request`)."""
+    call = operation.call
+    return claim_rules.claim_timing(
+        period_end=period.end,
+        today=today,
+        late_policy=gap_value(call.config, "late_payment_request"),
+        programme_ends_on=call.expenditure_eligibility_end,
+    )
+
+
 def _validated(operation: Operation, period: Period, days: dict[str, int], today: datetime.date):
-    problem = rules.claim_timing_problem(period_end=period.end, today=today)
-    if problem:
-        raise ValidationFailed(problem.message, code=problem.code, fields={problem.field: [problem.message]})
+    timing = claim_timing(operation, period, today)
+    if timing.refused:
+        raise ValidationFailed(timing.message, code=timing.code, fields={"period": [timing.message]})
     if period.request is not None:
         raise Conflict(
             "Έχει ήδη υποβληθεί αίτηση καταβολής για το δίμηνο "
@@ -148,6 +177,115 @@ def _validated(operation: Operation, period: Period, days: dict[str, int], today
     return counted
 
 
+# --- the claim's documents (Art. 8.2, Annex 5) ---------------------------------------------------
+
+
+def claim_documents(operation: Operation, period: Period) -> list[RequiredAttachment]:
+    """The call's documents of a claim («Αίτημα καταβολής ενίσχυσης») that apply to this one: the
+    IBAN document only with the first claim, the §3 declaration only with the final one."""
+    return [
+        r
+        for r in request_services.payment_documents(operation.call)
+        if claim_rules.claim_document_applies(r.applies_to, first=period.first, final=period.final)
+    ]
+
+
+def claim_draft(operation: Operation, period: Period) -> VerificationRequest | None:
+    """The period's claim being prepared: where its documents are kept until it is filed."""
+    return (
+        VerificationRequest.objects.filter(
+            operation=operation,
+            kind=VerificationRequest.Kind.PERIOD,
+            period_start=period.start,
+            state=VerificationRequest.State.DRAFT,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def _next_seq(operation: Operation) -> int:
+    return (VerificationRequest.objects.filter(operation=operation).aggregate(m=Max("seq"))["m"] or 0) + 1
+
+
+def claim_document_upload(*, actor, operation_id: int, period_number: int, required_attachment_id, file):
+    """Attach one of the claim's documents before filing (kept on the period's draft claim, so a
+    refused filing loses nothing). The file is checked as every verification request's is."""
+    operation = _operation_for_member(actor, operation_id)
+    period = claim_period_get(operation, period_number)
+    if period.request is not None:
+        raise Conflict(
+            "Η αίτηση καταβολής του διμήνου έχει ήδη υποβληθεί· υποβάλλεται μία ανά δίμηνο "
+            "(ΚΥΑ 7066 Άρθ. 8.1).",
+            code="claim_duplicate",
+        )
+    try:
+        required_id = int(required_attachment_id)
+    except (TypeError, ValueError):
+        raise ValidationFailed(fields={"file": ["Άγνωστο δικαιολογητικό."]}) from None
+    if required_id not in {r.pk for r in claim_documents(operation, period)}:
+        raise ValidationFailed(
+            "Το δικαιολογητικό δεν ζητείται σε αυτή την αίτηση (ΚΥΑ 7066 Άρθ. 8.2).",
+            fields={f"doc_{required_id}": ["Το δικαιολογητικό δεν ζητείται σε αυτή την αίτηση."]},
+        )
+    with transaction.atomic():
+        Operation.objects.select_for_update().filter(pk=operation.pk).first()
+        draft = claim_draft(operation, period)
+        if draft is None:
+            draft = VerificationRequest.objects.create(
+                operation=operation,
+                seq=_next_seq(operation),
+                kind=VerificationRequest.Kind.PERIOD,
+                period_start=period.start,
+                period_end=period.end,
+                created_by=actor,
+            )
+        try:
+            return request_services.attachment_upload(
+                actor=actor, request_id=draft.pk, file=file, required_attachment_id=required_id
+            )
+        except ApplicationError as exc:
+            raise ValidationFailed(
+                exc.message,
+                code=exc.code,
+                fields={f"doc_{required_id}": exc.fields.get("file") or [exc.message]},
+            ) from None
+
+
+def claim_document_files(operation: Operation, period: Period) -> dict[int, list[RequestAttachment]]:
+    """The current files of the period's draft claim, by required document."""
+    draft = claim_draft(operation, period) if period.request is None else period.request
+    if draft is None:
+        return {}
+    files: dict[int, list[RequestAttachment]] = {}
+    for a in RequestAttachment.objects.filter(request=draft, is_current=True).order_by("pk"):
+        files.setdefault(a.required_attachment_id, []).append(a)
+    return files
+
+
+def claim_missing_documents(operation: Operation, period: Period) -> dict[str, list[str]]:
+    """Art. 8.2: the mandatory documents of this claim with no file, as field errors."""
+    files = claim_document_files(operation, period)
+    return {
+        f"doc_{r.pk}": [
+            f"Επισυνάψτε το δικαιολογητικό {r.opske_code} «{r.name}» ({r.citation or 'ΚΥΑ 7066 Άρθ. 8.2'})."
+        ]
+        for r in claim_documents(operation, period)
+        if r.mandatory and not files.get(r.pk)
+    }
+
+
+def _operation_for_member(actor, operation_id) -> Operation:
+    operation = Operation.objects.select_related("business", "call").filter(pk=operation_id).first()
+    if (
+        operation is None
+        or operation.business_id is None
+        or not user_business_roles(actor, operation.business)
+    ):
+        raise NotFound("Η πράξη δεν βρέθηκε.")
+    return operation
+
+
 def line_label(line: ClaimLine) -> str:
     return (
         f"Θέση {line.hire.position.seq} ({line.hire.category}) · μήνας {line.month.number} "
@@ -174,15 +312,15 @@ def claim_submit(
     """File the claim of one two-month period; refused when late, early, already filed or when the
     days do not fit the month or the employment. On submission the desk-check selection runs."""
     today = today or timezone.localdate()
-    operation = Operation.objects.select_related("business", "call").filter(pk=operation_id).first()
-    if (
-        operation is None
-        or operation.business_id is None
-        or not user_business_roles(actor, operation.business)
-    ):
-        raise NotFound("Η πράξη δεν βρέθηκε.")
+    operation = _operation_for_member(actor, operation_id)
     period = claim_period_get(operation, period_number)
     counted = _validated(operation, period, days, today)
+    missing = claim_missing_documents(operation, period)
+    if missing:
+        raise ValidationFailed(
+            next(iter(missing.values()))[0], code="claim_documents_missing", fields=missing
+        )
+    timing = claim_timing(operation, period, today)
     full = full_month_days(operation.call)
 
     with transaction.atomic():
@@ -200,15 +338,20 @@ def claim_submit(
                 "υποβάλλεται μία ανά δίμηνο (ΚΥΑ 7066 Άρθ. 8.1).",
                 code="claim_duplicate",
             )
-        seq = (VerificationRequest.objects.filter(operation=operation).aggregate(m=Max("seq"))["m"] or 0) + 1
-        request = VerificationRequest.objects.create(
-            operation=operation,
-            seq=seq,
-            kind=VerificationRequest.Kind.PERIOD,
-            period_start=period.start,
-            period_end=period.end,
-            created_by=actor,
-        )
+        request = claim_draft(operation, period)
+        if request is None:
+            request = VerificationRequest.objects.create(
+                operation=operation,
+                seq=_next_seq(operation),
+                kind=VerificationRequest.Kind.PERIOD,
+                period_start=period.start,
+                period_end=period.end,
+                created_by=actor,
+            )
+        request = VerificationRequest.objects.select_for_update().get(pk=request.pk)
+        request.is_final = period.final
+        if timing.late:  # «flag»: filed, and the warning follows the claim to its payment
+            request.warnings = [*request.warnings, {"code": timing.code, "message": timing.message}]
         total = Decimal("0.00")
         for line, value in counted:
             amount = rules.month_amount(line.hire.monthly_rate, value, full_month_days=full)
@@ -240,7 +383,14 @@ def claim_submit(
             actor=actor,
             action="verification.claim_7066.submitted",
             obj=request,
-            after={"period": [period.start, period.end], "items": len(counted), "declared_total": total},
+            after={
+                "period": [period.start, period.end],
+                "items": len(counted),
+                "declared_total": total,
+                "first": period.first,
+                "final": period.final,
+                "late": timing.late,
+            },
         )
     # Art. 10.1: the committed staff is checked against ΕΡΓΑΝΗ for every period claimed. A registry
     # that does not answer does not hold up the claim: staff run the check again from the operation.

@@ -538,6 +538,12 @@ def request_submit(*, actor, request_id) -> VerificationRequest:
     with transaction.atomic():
         req = _locked_request(actor, request_id)
         _require_draft(req)
+        if req.kind == VerificationRequest.Kind.PERIOD:  # ΚΥΑ 7066: verification.services.claims_7066
+            raise Conflict(
+                "Η αίτηση καταβολής διμήνου υποβάλλεται από τη σελίδα «Αιτήσεις καταβολής» "
+                "(ΚΥΑ 7066 Άρθ. 8.1).",
+                code="claim_page_only",
+            )
         # The operation row serialises two submissions of the same operation (limits, numbering).
         Operation.objects.select_for_update(of=("self",)).filter(pk=req.operation_id).first()
         problems, warnings, facts = submission_check(req)
