@@ -73,7 +73,15 @@ CALL_CONFIG_SCHEMA = {
         "full_month_days": {"type": "integer", "minimum": 1},
         "clearance_threshold": _pending(MONEY, "payments"),
         "de_minimis_ceiling": MONEY,
-        "monthly_gross_pay": _pending(MONEY, "payments"),
+        # ΚΥΑ 16936 Art. 2(3): the monthly gross pay (payments.programmes.kya16936).
+        "monthly_gross_pay": MONEY,
+        # ΚΥΑ 16936 Art. 7(1)–(2): contribution rates (percent) of the participants' e-ΕΦΚΑ package;
+        # without them the placeholders 13.87 / 21.79 of note 002 §7.3 apply, flagged on every page.
+        "wage_contribution_rates": {
+            "type": "object",
+            "properties": {"employee_percent": NUMBER_STR, "employer_percent": NUMBER_STR},
+            "additionalProperties": False,
+        },
         "positions_target": _pending({"type": "integer", "minimum": 0}, "operations"),
         "points_grid": POINTS_GRID_SCHEMA,
         # ΚΥΑ 16936 Art. 4(1)(γ) εδ. β': categories whose positions are administrative staff.
