@@ -43,6 +43,7 @@ ROLE_AREAS = {
         ("Ημερολόγιο ενεργειών (audit)", "opske:audit-list"),
         ("Εκτίμηση κινδύνου πράξεων (Ο.3)", "verification:risk_index"),
         ("Επιτόπιες επαληθεύσεις (δείγματα, προγράμματα, εκθέσεις)", "verification:onsite-index"),
+        ("Μηνιαίοι φάκελοι μισθοδοσίας ΚΥΑ 16936", "payments:wages"),
     ],
     Role.EVALUATOR: [
         ("Οι αναθέσεις μου (ουρά αξιολόγησης)", "evaluation:queue"),
@@ -65,6 +66,7 @@ ROLE_AREAS = {
         ("Εκθέσεις επαλήθευσης προς έγκριση και αντιρρήσεις", "verification:check-queue"),
         ("Εκτίμηση κινδύνου πράξεων (Ο.3)", "verification:risk_index"),
         ("Επιτόπιες επαληθεύσεις: προγράμματα και εκθέσεις προς έγκριση", "verification:onsite-index"),
+        ("Μηνιαίοι φάκελοι μισθοδοσίας ΚΥΑ 16936: επαλήθευση (Άρθ. 8, 10(2))", "payments:wages"),
     ],
     Role.VERIFIER: [
         ("Πράξεις σε υλοποίηση", "operations:staff-list"),

@@ -32,6 +32,7 @@ from evaluation.points.models import HostServiceStaff, MonthlyAttendance, Placem
 from opske import audit
 from opske.calendar import ATHENS
 from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from opske.money import format_eur, format_percent
 from opske.notifications import notify
 from payments.models import ParticipantAccount, Payment, WageDossier, WageLine
 from payments.programmes import Line
@@ -513,7 +514,7 @@ def _net_lines(line: WageLine) -> list[Line]:
         out.append(
             Line(
                 f"Περικοπή {line.unjustified_absence_days} ημερών αδικαιολόγητης απουσίας "
-                f"({line.base_gross:.2f} / {line.absence_divisor} ανά ημέρα)",
+                f"({format_eur(line.base_gross)} / {line.absence_divisor} ανά ημέρα)",
                 -line.absence_deduction,
                 rules.CITE_ABSENCE,
             )
