@@ -1,4 +1,5 @@
-"""Browser pages of payments/, area «wages» (ΚΥΑ 16936 monthly wage dossiers; included by payments/urls.py)."""
+"""Browser pages of payments/, area «wages»: ΚΥΑ 16936 monthly wage dossiers (included by
+payments/urls.py)."""
 
 from django.urls import path
 

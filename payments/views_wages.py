@@ -52,7 +52,10 @@ def _host_months(user) -> tuple[list[tuple[int, str]], list[datetime.date]]:
     from calls.models import PlacementService
 
     ids = wages.host_service_ids(user)
-    services = [(s.pk, s.name) for s in PlacementService.objects.filter(pk__in=ids).order_by("name")]
+    services = [
+        (s.pk, f"{s.name} · {s.call.title}")
+        for s in PlacementService.objects.filter(pk__in=ids).select_related("call").order_by("name", "pk")
+    ]
     months = list(
         MonthlyAttendance.objects.filter(placement__service_id__in=ids)
         .order_by("-month")
@@ -207,8 +210,10 @@ def line_edit(request, line_pk):
         line,
         form,
         title="Στοιχεία μισθοδοσίας ωφελούμενου",
-        intro="Ο ΦΜΥ του μήνα από τη μισθοδοσία της υπηρεσίας. Η Δ.ΥΠ.Α. δεν καταβάλλει άλλη παροχή πέραν των "
-        "μικτών αποδοχών και του επιδόματος επικίνδυνης και ανθυγιεινής εργασίας (ΚΥΑ 16936 Άρθ. 2(3), 7(1), 7(4)–(5)).",
+        intro="Ο ΦΜΥ του μήνα από τη μισθοδοσία της υπηρεσίας. Η Δ.ΥΠ.Α. δεν καταβάλλει άλλη "
+        "παροχή πέραν των "
+        "μικτών αποδοχών και του επιδόματος επικίνδυνης και ανθυγιεινής εργασίας "
+        "(ΚΥΑ 16936 Άρθ. 2(3), 7(1), 7(4)–(5)).",
         button="Αποθήκευση",
         status=400 if request.method == "POST" else 200,
     )
@@ -241,7 +246,8 @@ def account_edit(request, line_pk):
         line,
         form,
         title="Λογαριασμός (IBAN) ωφελούμενου",
-        intro="Ο λογαριασμός στον οποίο πιστώνονται οι καθαρές αποδοχές, με υποχρεωτικά πρώτο δικαιούχο τον/την "
+        intro="Ο λογαριασμός στον οποίο πιστώνονται οι καθαρές αποδοχές, με υποχρεωτικά "
+        "πρώτο δικαιούχο τον/την "
         "ωφελούμενο/η· δίνεται με την πρώτη πληρωμή (ΚΥΑ 16936 Άρθ. 8(1)(β)(xiv), 8(3)).",
         button="Καταχώριση λογαριασμού",
         status=400 if request.method == "POST" else 200,
@@ -281,7 +287,8 @@ def dossier_submit(request, pk):
                     ("Κόστος ΔΥΠΑ", format_eur(totals["dypa_cost"])),
                     ("ΤΠΤΕ", data["tpte_identity"]),
                 ],
-                irreversible="Ο φάκελος υποβάλλεται στο ΚΠΑ2 και δεν αλλάζει, εκτός αν επιστραφεί για διόρθωση "
+                irreversible="Ο φάκελος υποβάλλεται στο ΚΠΑ2 και δεν αλλάζει, "
+                "εκτός αν επιστραφεί για διόρθωση "
                 "(ΚΥΑ 16936 Άρθ. 8(1), 10(2)).",
                 button="Οριστική υποβολή",
                 check_label="Επιβεβαιώνω την υποβολή του φακέλου",
@@ -332,7 +339,8 @@ def dossier_verify(request, pk):
                     ("Εισφορές και ΦΜΥ μέσω ΤΠΤΕ", format_eur(totals["via_tpte"])),
                     ("Δέσμευση στο έτος", format_eur(totals["dypa_cost"])),
                 ],
-                irreversible="Το κόστος του μήνα δεσμεύεται στον προϋπολογισμό του έτους και ανοίγουν οι πληρωμές "
+                irreversible="Το κόστος του μήνα δεσμεύεται στον προϋπολογισμό του έτους "
+                "και ανοίγουν οι πληρωμές "
                 "των καθαρών αποδοχών και των εισφορών μέσω ΤΠΤΕ (ΚΥΑ 16936 Άρθ. 8(3)).",
                 button="Επαλήθευση",
                 check_label="Επιβεβαιώνω τη διοικητική επαλήθευση του φακέλου",
@@ -371,7 +379,8 @@ def dossier_return(request, pk):
                 title="Επιστροφή φακέλου για διόρθωση",
                 caption=f"{dossier.code} · {dossier.month:%m/%Y}",
                 summary=[("Λόγοι", form.cleaned_data["reasons"])],
-                irreversible="Ο φάκελος επιστρέφει στην υπηρεσία τοποθέτησης, που τον διορθώνει και τον υποβάλλει ξανά.",
+                irreversible="Ο φάκελος επιστρέφει στην υπηρεσία τοποθέτησης, "
+                "που τον διορθώνει και τον υποβάλλει ξανά.",
                 button="Επιστροφή",
                 check_label="Επιβεβαιώνω την επιστροφή",
                 cancel_url=reverse("payments:wage-dossier", kwargs={"pk": dossier.pk}),

@@ -176,7 +176,8 @@ def claim_problems(claims: list[ClaimLine]) -> list[str]:
         if claim.amount and claim.amount > 0 and not claim.hazardous:
             problems.append(
                 f"Η γραμμή «{claim.label}» ({claim.amount:.2f} €) υπερβαίνει τις μικτές αποδοχές "
-                "και δεν είναι το επίδομα επικίνδυνης και ανθυγιεινής εργασίας: την επιπλέον δαπάνη την καλύπτει ο φορέας "
+                "και δεν είναι το επίδομα επικίνδυνης και ανθυγιεινής εργασίας: "
+                "την επιπλέον δαπάνη την καλύπτει ο φορέας "
                 "(ΚΥΑ 16936 Άρθ. 2(3), 7(4), 7(5))."
             )
     return problems

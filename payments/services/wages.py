@@ -527,7 +527,7 @@ def _net_lines(line: WageLine) -> list[Line]:
         )
     out.append(
         Line(
-            f"Εισφορές ωφελούμενου ({line.employee_percent}%)",
+            f"Εισφορές ωφελούμενου ({format_percent(line.employee_percent)})",
             -line.employee_contributions,
             rules.CITE_EMPLOYEE,
         )
@@ -606,7 +606,8 @@ def dossier_verify(*, actor, dossier_id: int, note: str = "") -> WageDossier:
         payee_name=f"e-ΕΦΚΑ και ΦΜΥ μέσω ΤΠΤΕ {dossier.tpte_identity}",
         year=year,
         warnings=[
-            f"Εισφορές και ΦΜΥ {month}, φάκελος {dossier.code}, ΤΠΤΕ {dossier.tpte_identity} ({rules.CITE_TPTE})."
+            f"Εισφορές και ΦΜΥ {month}, φάκελος {dossier.code}, ΤΠΤΕ {dossier.tpte_identity} "
+            f"({rules.CITE_TPTE})."
         ],
         actor=actor,
     )
