@@ -122,7 +122,7 @@ def test_setting_wage_contribution_rates_changes_outcome(absent_two_days, host):
         Decimal("179.40"),
         Decimal("299.00"),
     )
-    assert not wages.wage_rates(absent_two_days.round.call).rates_are_placeholders
+    assert not wages.wage_rates(Call.objects.get(pk=absent_two_days.round.call_id)).rates_are_placeholders
 
 
 @pytest.mark.parametrize(("reading", "gross"), [("on_top", "1276.00"), ("inside", "1196.00")])
