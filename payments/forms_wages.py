@@ -3,11 +3,12 @@
 import django_filters
 from django import forms
 
-from opske.forms import AmountField
+from opske.forms import AmountField, AmountInput
 from payments.models import WageDossier
 
 INPUT = {"class": "govgr-input"}
 SELECT = {"class": "govgr-select", "style": "width:100%;max-width:24rem"}
+AMOUNT = {"class": "govgr-input", "style": "max-width:12rem"}
 CHECK = {"class": "govgr-checkboxes__input"}
 
 
@@ -45,11 +46,14 @@ class PrepareForm(forms.Form):
 
 
 class LineForm(forms.Form):
-    income_tax = AmountField(label="ΦΜΥ του μήνα (xii) (€)", max_digits=12, required=False)
+    income_tax = AmountField(
+        label="ΦΜΥ του μήνα (xii) (€)", max_digits=12, required=False, widget=AmountInput(attrs=AMOUNT)
+    )
     hazardous_allowance = AmountField(
         label="Επίδομα επικίνδυνης και ανθυγιεινής εργασίας (άρθ. 18 ν. 4354/2015), όπου προβλέπεται (€)",
         max_digits=12,
         required=False,
+        widget=AmountInput(attrs=AMOUNT),
     )
     claim_label = forms.CharField(
         label="Άλλη γραμμή αξίωσης πέραν των μικτών αποδοχών (περιγραφή)",
@@ -57,7 +61,12 @@ class LineForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs=INPUT),
     )
-    claim_amount = AmountField(label="Ποσό άλλης γραμμής αξίωσης (€)", max_digits=12, required=False)
+    claim_amount = AmountField(
+        label="Ποσό άλλης γραμμής αξίωσης (€)",
+        max_digits=12,
+        required=False,
+        widget=AmountInput(attrs=AMOUNT),
+    )
 
 
 class AccountForm(forms.Form):

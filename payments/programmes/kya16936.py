@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from opske.money import format_eur
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
@@ -143,7 +145,7 @@ def wage_month(
             raise WageError(
                 "hazardous_allowance",
                 "Κατά την επιλογή της πρόσκλησης το επίδομα περιλαμβάνεται στις μικτές αποδοχές "
-                f"των {base:.2f} € και δεν μπορεί να τις υπερβαίνει.",
+                f"των {format_eur(base)} και δεν μπορεί να τις υπερβαίνει.",
             )
         gross = base - deduction
     else:
@@ -175,7 +177,7 @@ def claim_problems(claims: list[ClaimLine]) -> list[str]:
     for claim in claims:
         if claim.amount and claim.amount > 0 and not claim.hazardous:
             problems.append(
-                f"Η γραμμή «{claim.label}» ({claim.amount:.2f} €) υπερβαίνει τις μικτές αποδοχές "
+                f"Η γραμμή «{claim.label}» ({format_eur(claim.amount)}) υπερβαίνει τις μικτές αποδοχές "
                 "και δεν είναι το επίδομα επικίνδυνης και ανθυγιεινής εργασίας: "
                 "την επιπλέον δαπάνη την καλύπτει ο φορέας "
                 "(ΚΥΑ 16936 Άρθ. 2(3), 7(4), 7(5))."
