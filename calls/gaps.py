@@ -130,7 +130,19 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "25",
         "ΚΥΑ 16936 Άρθ. 7(6) (ερώτημα 6).",
         ("points_ranking",),
-        pending="payments",  # the monthly pay cut (Art. 7(6)) belongs to payments, not built yet
+        # Read by payments.services.wages (the monthly pay cut, payments.programmes.kya16936).
+    ),
+    GapSetting(
+        "hazardous_allowance_reading",
+        "Επίδομα επικίνδυνης και ανθυγιεινής εργασίας",
+        (
+            ("on_top", "Επιπλέον των μηνιαίων μικτών αποδοχών"),
+            ("inside", "Εντός των μηνιαίων μικτών αποδοχών"),
+        ),
+        "on_top",
+        "ΚΥΑ 16936 Άρθ. 7(1)(α) (σημείωμα 002 §7.1 [GAP], παράδειγμα F): «συμπεριλαμβάνεται» στις "
+        "ακαθάριστες αποδοχές· δεν ορίζεται αν είναι εντός ή επιπλέον των 1.300 €.",
+        ("points_ranking",),
     ),
     GapSetting(
         "replacement_contract_length",

@@ -76,6 +76,16 @@ CALL_CONFIG_SCHEMA = {
         "monthly_gross_pay": _pending(MONEY, "payments"),
         # ΚΥΑ 7066 Art. 1.3, 2.19: the output indicator's target (EECO02), read by the ledger report.
         "positions_target": {"type": "integer", "minimum": 0},
+        # ΚΥΑ 16936 Art. 2(3): the monthly gross pay (payments.programmes.kya16936).
+        "monthly_gross_pay": MONEY,
+        # ΚΥΑ 16936 Art. 7(1)–(2): contribution rates (percent) of the participants' e-ΕΦΚΑ package;
+        # without them the placeholders 13.87 / 21.79 of note 002 §7.3 apply, flagged on every page.
+        "wage_contribution_rates": {
+            "type": "object",
+            "properties": {"employee_percent": NUMBER_STR, "employer_percent": NUMBER_STR},
+            "additionalProperties": False,
+        },
+        "positions_target": _pending({"type": "integer", "minimum": 0}, "operations"),
         "points_grid": POINTS_GRID_SCHEMA,
         # ΚΥΑ 16936 Art. 4(1)(γ) εδ. β': categories whose positions are administrative staff.
         "administrative_categories": {"type": "array", "items": {"enum": ["ΠΕ", "ΤΕ", "ΔΕ", "ΥΕ"]}},

@@ -29,6 +29,11 @@ from payments.models.payments import (
     Payment,
     PaymentApproval,
 )
+from payments.models.wages import (
+    ParticipantAccount,
+    WageDossier,
+    WageLine,
+)
 
 __all__ = [
     "ApprovalLimit",
@@ -38,6 +43,7 @@ __all__ = [
     "GuaranteeReduction",
     "LedgerBalance",
     "LedgerEntry",
+    "ParticipantAccount",
     "Payment",
     "PaymentApproval",
     "PaymentDocument",
@@ -45,4 +51,6 @@ __all__ = [
     "PaymentOrder",
     "PaymentOrderLine",
     "PaymentSubmission",
+    "WageDossier",
+    "WageLine",
 ]
