@@ -43,6 +43,7 @@ ROLE_AREAS = {
         ("Ημερολόγιο ενεργειών (audit)", "opske:audit-list"),
         ("Εκτίμηση κινδύνου πράξεων (Ο.3)", "verification:risk_index"),
         ("Επιτόπιες επαληθεύσεις (δείγματα, προγράμματα, εκθέσεις)", "verification:onsite-index"),
+        ("Ανακτήσεις και επιτόκια αναφοράς", "payments:recoveries"),
     ],
     Role.EVALUATOR: [
         ("Οι αναθέσεις μου (ουρά αξιολόγησης)", "evaluation:queue"),
@@ -65,6 +66,7 @@ ROLE_AREAS = {
         ("Εκθέσεις επαλήθευσης προς έγκριση και αντιρρήσεις", "verification:check-queue"),
         ("Εκτίμηση κινδύνου πράξεων (Ο.3)", "verification:risk_index"),
         ("Επιτόπιες επαληθεύσεις: προγράμματα και εκθέσεις προς έγκριση", "verification:onsite-index"),
+        ("Ανακτήσεις: απόφαση, βεβαίωση οφειλής", "payments:recoveries"),
     ],
     Role.VERIFIER: [
         ("Πράξεις σε υλοποίηση", "operations:staff-list"),
@@ -78,7 +80,7 @@ ROLE_AREAS = {
         ("Πράξεις σε υλοποίηση", "operations:staff-list"),
         ("Εντολές πληρωμής", None),
         ("Προκαταβολές και ενδιάμεσες πληρωμές", None),
-        ("Ανακτήσεις", None),
+        ("Ανακτήσεις", "payments:recoveries"),
     ],
     Role.AUDITOR: [
         ("Ημερολόγιο ενεργειών (audit, μόνο ανάγνωση)", "opske:audit-list"),
@@ -88,6 +90,7 @@ ROLE_AREAS = {
         ("Ενστάσεις", "evaluation:objections"),
         ("Πράξεις", "operations:staff-list"),
         ("Επιτόπιες επαληθεύσεις (μόνο ανάγνωση)", "verification:onsite-index"),
+        ("Ανακτήσεις (μόνο ανάγνωση)", "payments:recoveries"),
     ],
 }
 

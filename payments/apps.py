@@ -8,7 +8,8 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         from evaluation.hooks import on_decision_notified
-        from payments import hooks
+        from payments import hooks, selectors_recoveries  # noqa: F401 (recovery document access)
+        from payments.services import recoveries  # noqa: F401 (repayment deadline handler)
         from verification.hooks import on_result_final
 
         # After operations' own hook (operations is installed before payments).
