@@ -39,6 +39,7 @@ from payments.services import recoveries as services
 GREVENA = "808982626"
 HIRED_DAYS_AGO = 420
 PAID_MONTHS = 8
+PAID_AFTER_DAYS = 15  # each tranche paid 15 days after its period ends
 REFERENCE = "ΔΕΜΟ-ΑΝΑΚΤΗΣΗ-Α11"
 # Demo values: to be verified against the Commission's publication in the OJ EU (C series).
 DEMO_RATES = {2024: "4.600", 2025: "3.700", 2026: "3.200", 2027: "3.200"}
@@ -100,7 +101,7 @@ def _pay(operation, position, months: list[int], hire: Hire, paid_on: datetime.d
 def paid_history(
     *, operation, member: User, payer: User, hired: datetime.date, paid_months: int = PAID_MONTHS
 ):
-    """The position's hire on `hired`, its tranches of months 1..paid_months PAID (each 25 days after
+    """The position's hire on `hired`, its tranches of months 1..paid_months PAID (each 15 days after
     the tranche ends), the leaving at the end of the last paid month, the position interrupted."""
     position = operation.positions.filter(state=Position.State.OPEN).order_by("seq").first()
     rate = hire_services.call_rate(operation.call, position.category)
@@ -126,7 +127,14 @@ def paid_history(
     months = hire_rules.subsidy_months(hired)
     for first in range(1, paid_months, 2):
         period_end = months[first].end  # the tranche's second month
-        _pay(operation, position, [first, first + 1], hire, period_end + datetime.timedelta(days=25), payer)
+        _pay(
+            operation,
+            position,
+            [first, first + 1],
+            hire,
+            period_end + datetime.timedelta(days=PAID_AFTER_DAYS),
+            payer,
+        )
     left_on = months[paid_months - 1].end
     hire_services.hire_record_leaving(actor=member, hire_id=hire.pk, left_on=left_on, reason="Απόλυση")
     position.refresh_from_db()

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from opske.errors import ValidationFailed
+from opske.money import format_number
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -38,6 +39,12 @@ INTEREST_END_CITATION = {
     END_AT_DECISION: "ΚΥΑ 7066 Άρθ. 11 (άρθ. 42 §8 ν.4914/2022): έως την έκδοση της απόφασης",
     END_AT_REPAYMENT: "Πρόσκληση 004 §14.3: έως την ημερομηνία επιστροφής του ποσού",
 }
+
+
+def format_rate(rate) -> str:
+    """3.500 → «3,5»: a percentage with its significant decimals, Greek separator."""
+    text = f"{Decimal(rate):.3f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
 
 
 def cents(value) -> Decimal:
@@ -88,7 +95,7 @@ def clawback(*, received, total_months: int, served_months: int, reading: str = 
                 f"Εισπραχθέντα για τη θέση ({served_months} μήνες απασχόλησης)", received, "ΚΥΑ 7066 Άρθ. 11"
             ),
             _line(
-                f"Αναλογία υπόλοιπου χρόνου: {received:.2f} × {remaining}/{total_months}",
+                f"Αναλογία υπόλοιπου χρόνου: {format_number(received)} × {remaining}/{total_months}",
                 amount,
                 "ΚΥΑ 7066 Άρθ. 11, άρθ. 29 §7 ν.1262/1982",
             ),
@@ -144,7 +151,7 @@ def obligation_breach(
         (
             _line("Καταβληθείσα ενίσχυση", aid_paid, "Πρόσκληση 004 §14.2"),
             _line(
-                f"Περίοδος μη συμμόρφωσης: {aid_paid:.2f} × {missing}/{total_months}",
+                f"Περίοδος μη συμμόρφωσης: {format_number(aid_paid)} × {missing}/{total_months}",
                 amount,
                 "Πρόσκληση 004 §14.2, §14.3.3 (αναλογικά προς την περίοδο)",
             ),

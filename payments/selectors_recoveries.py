@@ -61,6 +61,34 @@ def open_cases(operation=None):
     return qs.filter(operation=operation) if operation is not None else qs
 
 
+def _live():
+    return [s for s in Recovery.State if s != Recovery.State.CANCELLED]
+
+
+def open_corrections():
+    """ΔΚΔ on operations that have been paid, with no live recovery yet."""
+    from payments.models import Payment
+    from verification.models import Correction
+
+    return (
+        Correction.objects.select_related("operation")
+        .filter(operation__payments__state=Payment.State.PAID)
+        .exclude(recoveries__state__in=_live())
+        .distinct()
+    )
+
+
+def breached_checks():
+    """Call 004 §14.3 yearly checks found breached, with no live recovery yet."""
+    from operations.models import ObligationCheck
+
+    return (
+        ObligationCheck.objects.select_related("obligation__operation")
+        .filter(outcome=ObligationCheck.Outcome.BREACHED)
+        .exclude(recoveries__state__in=_live())
+    )
+
+
 @document_access(Recovery)
 def can_download(user, recovery: Recovery) -> bool:
     return recoveries_for_user(user).filter(pk=recovery.pk).exists()

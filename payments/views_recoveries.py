@@ -58,6 +58,8 @@ def recoveries(request):
             "filter": fs,
             "query": query,
             "cases": list(selectors.open_cases()[:50]),
+            "corrections": list(selectors.open_corrections()[:50]),
+            "breaches": list(selectors.breached_checks()[:50]),
             "can_compute": _can(request.user, services.COMPUTE_ROLES),
         },
     )
@@ -109,7 +111,7 @@ def compute_obligation(request, operation_pk):
                 breach_kind=d["breach_kind"],
                 compliant_months=d["compliant_months"] or 0,
                 reason=d["reason"],
-                check_id=request.GET.get("check") and int(request.GET["check"]),
+                check_id=int(check) if (check := request.GET.get("check", "")).isdigit() else None,
             )
         except ApplicationError as exc:
             show_refusal(request, form, exc)

@@ -139,6 +139,15 @@ class Recovery(ConcurrentTransitionMixin, models.Model):
         return f"{self.code} · {self.get_origin_display()}"
 
     @property
+    def reading_label(self) -> str:
+        """The reading (ΚΥΑ 7066 `clawback_reading`) or the kind of breach (call 004), in Greek."""
+        from calls.gaps import GAPS_BY_KEY
+        from payments.recovery_rules import BREACH_KINDS
+
+        labels = {**dict(GAPS_BY_KEY["clawback_reading"].choices), **BREACH_KINDS}
+        return labels.get(self.reading, self.reading)
+
+    @property
     def total_due(self) -> Decimal:
         return self.principal + self.interest
 
@@ -194,6 +203,12 @@ class InterestLine(models.Model):
         return f"{self.year}: {self.amount}"
 
     @property
+    def rate_display(self) -> str:
+        from payments.recovery_rules import format_rate
+
+        return format_rate(self.rate)
+
+    @property
     def last_day(self):
         """The last day counted (the day of the payment counts, the end point does not)."""
         return self.date_to - datetime.timedelta(days=1)
@@ -220,3 +235,9 @@ class ReferenceRate(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.rate}%"
+
+    @property
+    def rate_display(self) -> str:
+        from payments.recovery_rules import format_rate
+
+        return format_rate(self.rate)

@@ -420,7 +420,7 @@ def _letter_context(recovery: Recovery, *, title: str) -> dict:
                 "from": format_date(i.date_from),
                 "to": format_date(i.date_to - datetime.timedelta(days=1)),
                 "days": i.days,
-                "rate": f"{i.rate:.3f}".rstrip("0").rstrip(".").replace(".", ","),
+                "rate": rules.format_rate(i.rate),
                 "amount": format_eur(i.amount),
             }
             for i in recovery.interest_lines.order_by("seq")

@@ -14,7 +14,8 @@ def test_e13_proportional_clawback_is_received_times_remaining_over_total():
     # 01.22, months 1–8 paid (9.480,00 €), dismissed at the end of month 8: 4 of 12 months remain
     result = rules.clawback(received=D("9480.00"), total_months=12, served_months=8)
     assert result.amount == D("3160.00") and result.recover
-    assert "9480.00 × 4/12" in result.lines[-1]["label"]
+    assert "9.480,00 × 4/12" in result.lines[-1]["label"]
+    assert rules.format_rate(D("3.500")) == "3,5" and rules.format_rate(D("4")) == "4"
 
 
 def test_e13_stop_future_reading_returns_nothing():
