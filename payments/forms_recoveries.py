@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils import timezone
 
-from opske.forms import AmountField
+from opske.forms import AmountField, AmountInput
 from payments import recovery_rules as rules
 
 TEXT = {"class": "govgr-input"}
@@ -22,9 +22,15 @@ class DecideForm(forms.Form):
 
 
 class RepaymentForm(forms.Form):
-    amount = AmountField(label="Ποσό που επιστράφηκε (€)", help_text="π.χ. 3.220,60")
+    amount = AmountField(
+        label="Ποσό που επιστράφηκε (€)",
+        help_text="π.χ. 3.220,60",
+        max_digits=14,
+        widget=AmountInput(attrs={"class": "govgr-input"}),
+    )
     repaid_on = forms.DateField(
-        label="Ημερομηνία επιστροφής", widget=forms.DateInput(attrs={"type": "date", "class": "govgr-input"})
+        label="Ημερομηνία επιστροφής",
+        widget=forms.DateInput(attrs={"type": "date", "class": "govgr-input"}, format="%Y-%m-%d"),
     )
     reference = forms.CharField(
         label="Στοιχεία καταβολής (αριθμός συναλλαγής / διπλοτύπου)",

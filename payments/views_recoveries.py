@@ -159,7 +159,7 @@ def recovery_detail(request, pk):
             and _can(user, services.COMPUTE_ROLES),
             "can_object": not staff and recovery.state == Recovery.State.INVITED and not recovery.objected_at,
             "decide_form": DecideForm(),
-            "repay_form": RepaymentForm(initial={"amount": f"{recovery.total_due:.2f}".replace(".", ",")}),
+            "repay_form": RepaymentForm(initial={"amount": recovery.total_due}),
             "send_form": SendForm(),
             "objection_form": ObjectionForm(),
         },

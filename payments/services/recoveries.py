@@ -398,7 +398,8 @@ def _letter_context(recovery: Recovery, *, title: str) -> dict:
         "call": str(operation.call),
         "business": business.name if business else "",
         "afm": business.afm if business else "",
-        "doy": recovery.treasury_name or (business.doy_name if business else ""),
+        "doy": recovery.treasury_name
+        or (f"ΔΟΥ {business.doy_name}" if business and business.doy_name else ""),
         "origin": recovery.get_origin_display(),
         "reason": recovery.reason,
         "organ": COMPETENT_ORGAN.get(method, COMPETENT_ORGAN["fcfs_direct"]),
