@@ -11,13 +11,13 @@ class RecoveryFilterSet(django_filters.FilterSet):
         label="Κατάσταση",
         choices=Recovery.State.choices,
         empty_label="Όλες",
-        widget=forms.Select(attrs={"class": "govgr-select"}),
+        widget=forms.Select(attrs={"class": "govgr-select", "style": "max-width:100%"}),
     )
     origin = django_filters.ChoiceFilter(
         label="Προέλευση",
         choices=Recovery.Origin.choices,
         empty_label="Όλες",
-        widget=forms.Select(attrs={"class": "govgr-select"}),
+        widget=forms.Select(attrs={"class": "govgr-select", "style": "max-width:100%"}),
     )
     q = django_filters.CharFilter(
         label="Κωδικός ή ΑΦΜ", method="search", widget=forms.TextInput(attrs={"class": "govgr-input"})

@@ -257,3 +257,39 @@ def test_reference_rate_is_kept_by_programme_admin_only(people):
     services.reference_rate_save(actor=people["admin"], year=2026, rate=D("3.2"), source="ΕΕ C 2026/1")
     services.reference_rate_save(actor=people["admin"], year=2026, rate=D("3.25"), source="ΕΕ C 2026/2")
     assert ReferenceRate.objects.get(year=2026).rate == D("3.250")
+
+
+def test_a_correction_on_a_paid_amount_becomes_a_recovery_with_interest(people, rates):
+    from payments.models import Payment
+    from verification.models import Correction
+
+    op, _m, _case = _e13(people)
+    correction = Correction.objects.create(
+        operation=op,
+        origin="administrative",
+        amount=D("500.00"),
+        reason="Μη επιλέξιμες ημέρες",
+        recorded_by=people["payer"],
+    )
+    recovery = services.recovery_compute_correction(actor=people["payer"], correction_id=correction.pk)
+    last = Payment.objects.filter(operation=op, state="paid").order_by("-paid_on").first()
+    lines = list(recovery.interest_lines.order_by("seq"))
+    assert recovery.principal == D("500.00") and recovery.origin == Recovery.Origin.CORRECTION
+    assert (
+        lines[0].date_from == last.paid_on
+        and sum(line.days for line in lines) == (timezone.localdate() - last.paid_on).days
+    )
+    with pytest.raises(Conflict):  # one live recovery per ΔΚΔ
+        services.recovery_compute_correction(actor=people["payer"], correction_id=correction.pk)
+
+
+def test_the_15_days_passing_unpaid_marks_the_recovery_overdue(people, rates):
+    from opske.deadlines import sweep_due_deadlines
+
+    _op, _m, case = _e13(people)
+    recovery = services.recovery_compute_clawback(actor=people["payer"], case_id=case.pk)
+    recovery = services.recovery_decide(actor=people["supervisor"], recovery_id=recovery.pk)
+    Deadline.objects.filter(kind=services.REPAYMENT_DUE_KIND).update(due_at=timezone.now() - DAY)
+    assert sweep_due_deadlines() >= 1
+    recovery.refresh_from_db()
+    assert recovery.overdue_since is not None and recovery.state == Recovery.State.INVITED
