@@ -47,6 +47,7 @@ ROLE_AREAS = {
         ("Πληρωμές: έλεγχος και έγκριση", "payments:queue"),
         ("Όρια έγκρισης πληρωμών", "payments:limits"),
         ("Μηνιαίοι φάκελοι μισθοδοσίας ΚΥΑ 16936", "payments:wages"),
+        ("Ανακτήσεις και επιτόκια αναφοράς", "payments:recoveries"),
     ],
     Role.EVALUATOR: [
         ("Οι αναθέσεις μου (ουρά αξιολόγησης)", "evaluation:queue"),
@@ -75,6 +76,7 @@ ROLE_AREAS = {
         ("Εντολές πληρωμής (μόνο ανάγνωση)", "payments:orders"),
         ("Αντιρρήσεις επί πληρωμών (ΚΥΑ 7066 Άρθ. 8.5)", "payments:kya7066-objections"),
         ("Μηνιαίοι φάκελοι μισθοδοσίας ΚΥΑ 16936: επαλήθευση (Άρθ. 8, 10(2))", "payments:wages"),
+        ("Ανακτήσεις: απόφαση, βεβαίωση οφειλής", "payments:recoveries"),
     ],
     Role.VERIFIER: [
         ("Πράξεις σε υλοποίηση", "operations:staff-list"),
@@ -93,6 +95,7 @@ ROLE_AREAS = {
         ("Προκαταβολές και ενδιάμεσες πληρωμές", "payments:guarantees"),
         ("Ανακτήσεις", None),
         ("Προϋπολογισμός, δεσμεύσεις και δείκτες ανά πρόσκληση", "payments:ledger-index"),
+        ("Ανακτήσεις", "payments:recoveries"),
     ],
     Role.AUDITOR: [
         ("Ημερολόγιο ενεργειών (audit, μόνο ανάγνωση)", "opske:audit-list"),
@@ -105,6 +108,7 @@ ROLE_AREAS = {
         ("Προϋπολογισμός, δεσμεύσεις και δείκτες ανά πρόσκληση (μόνο ανάγνωση)", "payments:ledger-index"),
         ("Πληρωμές (μόνο ανάγνωση)", "payments:queue"),
         ("Εντολές πληρωμής (μόνο ανάγνωση)", "payments:orders"),
+        ("Ανακτήσεις (μόνο ανάγνωση)", "payments:recoveries"),
     ],
 }
 

@@ -90,7 +90,6 @@ GAP_SETTINGS: tuple[GapSetting, ...] = (
         "proportional",
         "ΚΥΑ 7066 Άρθ. 11, άρθ. 29 §7 ν.1262/1982 (κενό 21): αποφασίζει το Δ.Σ. ΔΥΠΑ.",
         ("fcfs_direct",),
-        pending="payments",
     ),
     GapSetting(
         "late_payment_request",

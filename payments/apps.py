@@ -12,6 +12,8 @@ class PaymentsConfig(AppConfig):
         from payments import hooks
         from payments.programmes import kya7066  # noqa: F401  (registers the «fcfs_direct» provider)
         from payments.services import objections  # noqa: F401  (its deadline handler)
+        from payments import hooks, selectors_recoveries  # noqa: F401 (recovery document access)
+        from payments.services import recoveries  # noqa: F401 (repayment deadline handler)
         from verification.hooks import on_result_final
 
         # After operations' own hook (operations is installed before payments).

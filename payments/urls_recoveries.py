@@ -1,5 +1,27 @@
 """Browser pages of payments/, area «recoveries» (included by payments/urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from payments import views_recoveries as views
+
+urlpatterns: list = [
+    path("recoveries/", views.recoveries, name="recoveries"),
+    path("recoveries/rates/", views.reference_rates, name="reference-rates"),
+    path("recoveries/cases/<int:case_pk>/compute/", views.compute_clawback, name="recovery-compute-clawback"),
+    path(
+        "recoveries/corrections/<int:correction_pk>/compute/",
+        views.compute_correction,
+        name="recovery-compute-correction",
+    ),
+    path(
+        "recoveries/operations/<int:operation_pk>/obligation/",
+        views.compute_obligation,
+        name="recovery-compute-obligation",
+    ),
+    path("recoveries/<int:pk>/", views.recovery_detail, name="recovery-detail"),
+    path("recoveries/<int:pk>/decide/", views.recovery_decide, name="recovery-decide"),
+    path("recoveries/<int:pk>/repay/", views.recovery_repay, name="recovery-repay"),
+    path("recoveries/<int:pk>/certify/", views.recovery_certify, name="recovery-certify"),
+    path("recoveries/<int:pk>/send/", views.recovery_send, name="recovery-send"),
+    path("recoveries/<int:pk>/object/", views.recovery_object, name="recovery-object"),
+]

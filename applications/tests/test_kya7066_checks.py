@@ -161,11 +161,9 @@ def test_pending_settings_keep_their_keys_but_are_hidden_from_the_editor():
     shown = {g.key for g in gaps_for_method("fcfs_direct")}
     # a late claim and the clawback belong to payments (issue 13); the hiring deadline and the
     # referral's category are read by operations (issue 12) and shown
-    for key, capability in (
-        ("clawback_reading", "payments"),
-        ("late_payment_request", "payments"),
-    ):
+    for key, capability in (("late_payment_request", "payments"),):
         assert GAPS_BY_KEY[key].pending == capability and key not in shown
+    assert "clawback_reading" in shown  # wired by payments.services.recoveries (issue 13)
     assert {"headcount_window", "clarification_days_counting", "interoperable_prerequisite_failure"} <= shown
     assert {"hiring_deadline_anchor", "never_employed_category"} <= shown
 

@@ -17,3 +17,6 @@ STORAGES = {
 }
 LOGGING["root"]["level"] = "WARNING"
 WHITENOISE_AUTOREFRESH = True
+DEMO_RECOVERY_HISTORY = (
+    False  # payments/demo_recoveries.py: keeps the grevena position open for other journeys
+)

@@ -29,6 +29,11 @@ from payments.models.payments import (
     Payment,
     PaymentApproval,
 )
+from payments.models.recoveries import (
+    InterestLine,
+    Recovery,
+    ReferenceRate,
+)
 from payments.models.wages import (
     ParticipantAccount,
     WageDossier,
@@ -41,6 +46,7 @@ __all__ = [
     "BankGuarantee",
     "DeminimisPaidReport",
     "GuaranteeReduction",
+    "InterestLine",
     "LedgerBalance",
     "LedgerEntry",
     "ParticipantAccount",
@@ -51,6 +57,8 @@ __all__ = [
     "PaymentOrder",
     "PaymentOrderLine",
     "PaymentSubmission",
+    "Recovery",
+    "ReferenceRate",
     "WageDossier",
     "WageLine",
 ]
