@@ -73,7 +73,6 @@ CALL_CONFIG_SCHEMA = {
         "full_month_days": {"type": "integer", "minimum": 1},
         "clearance_threshold": MONEY,  # payments.services.flow.clearance_required (ΚΥΑ 7066 Art. 8.2 §2)
         "de_minimis_ceiling": MONEY,
-        "monthly_gross_pay": _pending(MONEY, "payments"),
         # ΚΥΑ 7066 Art. 1.3, 2.19: the output indicator's target (EECO02), read by the ledger report.
         "positions_target": {"type": "integer", "minimum": 0},
         # ΚΥΑ 16936 Art. 2(3): the monthly gross pay (payments.programmes.kya16936).
@@ -85,7 +84,6 @@ CALL_CONFIG_SCHEMA = {
             "properties": {"employee_percent": NUMBER_STR, "employer_percent": NUMBER_STR},
             "additionalProperties": False,
         },
-        "positions_target": _pending({"type": "integer", "minimum": 0}, "operations"),
         "points_grid": POINTS_GRID_SCHEMA,
         # ΚΥΑ 16936 Art. 4(1)(γ) εδ. β': categories whose positions are administrative staff.
         "administrative_categories": {"type": "array", "items": {"enum": ["ΠΕ", "ΤΕ", "ΔΕ", "ΥΕ"]}},

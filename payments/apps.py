@@ -9,17 +9,18 @@ class PaymentsConfig(AppConfig):
     def ready(self):
         from evaluation.hooks import on_decision_notified
         from operations.hooks import on_approved_total_lowered
-        from payments import hooks
-        from payments.programmes import kya7066  # noqa: F401  (registers the «fcfs_direct» provider)
-        from payments.services import objections  # noqa: F401  (its deadline handler)
         from payments import hooks, selectors_recoveries  # noqa: F401 (recovery document access)
-        from payments.services import recoveries  # noqa: F401 (repayment deadline handler)
+        from payments.programmes import call004, kya7066  # noqa: F401 (register their providers)
+        from payments.services import objections, recoveries  # noqa: F401 (their deadline handlers)
+        from payments.services.call004 import guarantee_offset_for_request
         from verification.hooks import on_result_final
 
         # After operations' own hook (operations is installed before payments).
         on_decision_notified(hooks.commit_operation_on_notice)
         on_result_final(hooks.open_payment_for_request)
         on_approved_total_lowered(hooks.decommit_lowered_total)
+        # Πρόσκληση 004 §11.3.Α: certified public funding offsets the advance's guarantee.
+        on_result_final(guarantee_offset_for_request)
         self._ready_flow()
 
     def _ready_flow(self):
@@ -36,9 +37,3 @@ class PaymentsConfig(AppConfig):
         register_panel(
             audience="business", template="payments/flow/_panel.html", context=my_payments, order=25
         )
-
-        # Πρόσκληση 004: the provider (registers itself), then the guarantee's offset (§11.3.Α).
-        from payments.programmes import call004  # noqa: F401
-        from payments.services.call004 import guarantee_offset_for_request
-
-        on_result_final(guarantee_offset_for_request)
