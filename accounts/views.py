@@ -89,11 +89,8 @@ ROLE_AREAS = {
     Role.PAYMENT_OFFICER: [
         ("Πράξεις σε υλοποίηση", "operations:staff-list"),
         ("Πληρωμές: έλεγχος και έγκριση", "payments:queue"),
-        ("Εντολές πληρωμής", None),
         ("Εντολές πληρωμής", "payments:orders"),
-        ("Προκαταβολές και ενδιάμεσες πληρωμές", None),
         ("Προκαταβολές και ενδιάμεσες πληρωμές", "payments:guarantees"),
-        ("Ανακτήσεις", None),
         ("Προϋπολογισμός, δεσμεύσεις και δείκτες ανά πρόσκληση", "payments:ledger-index"),
         ("Ανακτήσεις", "payments:recoveries"),
     ],
