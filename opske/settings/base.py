@@ -187,6 +187,11 @@ SPECTACULAR_SETTINGS = {
 # --- Payment orders (payments/services/orders.py) ------------------------------------------
 # The paying service's account: the debtor (Dbtr / DbtrAcct) of every pain.001 the portal exports.
 # The demo account is a Bank of Greece one (bank code 010, BIC BNGRGRAA), as a public body's is.
+# payments/demo_recoveries.py: a paid history and a clawback on the ΚΥΑ 7066 demo operation. It
+# takes that operation's only position, which the two-month-claim demo needs open, so it is off
+# unless asked for (DEMO_RECOVERY_HISTORY=true before `make run`).
+DEMO_RECOVERY_HISTORY = env.bool("DEMO_RECOVERY_HISTORY", default=False)
+
 PAYMENT_DEBTOR = {
     "name": env("PAYMENT_DEBTOR_NAME", default="ΥΠΗΡΕΣΙΑ ΠΛΗΡΩΜΩΝ ΚΡΑΤΙΚΩΝ ΕΝΙΣΧΥΣΕΩΝ"),
     "iban": env("PAYMENT_DEBTOR_IBAN", default="GR5701000230000000000470123"),
