@@ -155,15 +155,14 @@ def test_setting_never_employed_category_changes_outcome():
     assert rated.category == "01.23"
 
 
-def test_pending_settings_keep_their_keys_but_are_hidden_from_the_editor():
+def test_every_kya7066_setting_is_read_and_shown_in_the_editor():
     from calls.gaps import GAPS_BY_KEY, gaps_for_method
 
     shown = {g.key for g in gaps_for_method("fcfs_direct")}
-    # a late claim and the clawback belong to payments (issue 13); the hiring deadline and the
-    # referral's category are read by operations (issue 12) and shown
-    for key, capability in (("late_payment_request", "payments"),):
-        assert GAPS_BY_KEY[key].pending == capability and key not in shown
-    assert "clawback_reading" in shown  # wired by payments.services.recoveries (issue 13)
+    # a late claim and the clawback were read by payments (issue 13); the hiring deadline and the
+    # referral's category by operations (issue 12): all shown, none pending
+    assert {"late_payment_request", "clawback_reading"} <= shown
+    assert not any(GAPS_BY_KEY[key].pending for key in shown)
     assert {"headcount_window", "clarification_days_counting", "interoperable_prerequisite_failure"} <= shown
     assert {"hiring_deadline_anchor", "never_employed_category"} <= shown
 

@@ -222,15 +222,15 @@ def test_a_persons_receipt_has_no_amount_priority_or_kya_7066():
     assert "Σειρά προτεραιότητας" in business and "0,00 €" in business
 
 
-def test_pending_settings_are_hidden_from_the_call_editor():
+def test_the_16936_settings_are_read_and_shown_in_the_call_editor():
     from calls.gaps import GAPS_BY_KEY, gaps_for_method
 
     shown = {g.key for g in gaps_for_method("points_ranking")}
-    assert GAPS_BY_KEY["absence_divisor"].pending == "payments"
-    # The replacement's contract length is read by the replacement rule (evaluation/points): shown.
+    # The absence divisor is read by payments.programmes.kya16936 (issue 13); the replacement's
+    # contract length by the replacement rule (evaluation/points): both shown.
+    assert GAPS_BY_KEY["absence_divisor"].pending == ""
     assert GAPS_BY_KEY["replacement_contract_length"].pending == ""
-    assert "absence_divisor" not in shown
-    assert {"income_column", "age_rule", "replacement_contract_length"} <= shown
+    assert {"income_column", "age_rule", "replacement_contract_length", "absence_divisor"} <= shown
 
 
 def test_a_person_after_the_deadline_is_told_the_programmes_article():
