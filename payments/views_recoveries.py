@@ -65,30 +65,28 @@ def recoveries(request):
     )
 
 
-@login_required
-@require_POST
-def compute_clawback(request, case_pk):
+def _computed(request, compute, **ids):
+    """Run one of the recovery computations for a staff member; a refusal goes back to the list."""
     _staff(request)
     try:
-        recovery = services.recovery_compute_clawback(actor=request.user, case_id=case_pk)
+        recovery = compute(actor=request.user, **ids)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("payments:recoveries")
     messages.success(request, f"Υπολογίστηκε η ανάκτηση {recovery.code}: {format_eur(recovery.total_due)}.")
     return redirect("payments:recovery-detail", pk=recovery.pk)
+
+
+@login_required
+@require_POST
+def compute_clawback(request, case_pk):
+    return _computed(request, services.recovery_compute_clawback, case_id=case_pk)
 
 
 @login_required
 @require_POST
 def compute_correction(request, correction_pk):
-    _staff(request)
-    try:
-        recovery = services.recovery_compute_correction(actor=request.user, correction_id=correction_pk)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("payments:recoveries")
-    messages.success(request, f"Υπολογίστηκε η ανάκτηση {recovery.code}: {format_eur(recovery.total_due)}.")
-    return redirect("payments:recovery-detail", pk=recovery.pk)
+    return _computed(request, services.recovery_compute_correction, correction_id=correction_pk)
 
 
 @login_required

@@ -123,3 +123,13 @@ def taxisnet_login(page, portal_url: str, username: str) -> None:
     page.get_by_role("button", name="Σύνδεση").click()
     page.wait_for_url(f"{portal_url}/accounts/**")
     seen(page)
+
+
+def open_payment_in_queue(page, portal_url: str, username: str, role: str, payment) -> None:
+    """Log in as `username` and open `payment` from «Πληρωμές: έλεγχος και έγκριση» of `role`."""
+    staff_login(page, portal_url, username)
+    follow(page, page.locator(f"#role-{role}").get_by_role("link", name="Πληρωμές: έλεγχος και έγκριση"))
+    page.get_by_label("Αναζήτηση (κωδικός, πράξη, δικαιούχος, ΑΦΜ)").fill(payment.code)
+    follow(page, page.get_by_role("button", name="Φίλτρα"))
+    row = page.locator(f"#payment-row-{payment.pk}")
+    follow(page, row.get_by_role("link", name=payment.code))

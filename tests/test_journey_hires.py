@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from operations.models import Hire, Operation
 from tests.conftest import DESKTOP, PHONE
-from tests.journey import follow, seen, taxisnet_login
+from tests.journey import follow, go, seen, taxisnet_login
 from verification.models import VerificationRequest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,9 +33,10 @@ def attach_claim_documents(page) -> list[str]:
     return codes
 
 
-def record_hire_and_file_claim(page, portal_url) -> VerificationRequest:
+def record_hire_and_file_claim(page, portal_url, before_claim=None) -> VerificationRequest:
     """grevena records its hire and files the first two-month claim through its pages; also the
-    starting point of the desk-check journey of ΚΥΑ 7066 (test_journey_vcheck)."""
+    starting point of the desk-check journey of ΚΥΑ 7066 (test_journey_vcheck). `before_claim(page,
+    hire)`, when given, runs between the hire and the claim (e.g. the entry questionnaire)."""
     operation = Operation.objects.get(business__afm=GREVENA, call__evaluation_method="fcfs_direct")
     taxisnet_login(page, portal_url, "grevena")
 
@@ -78,6 +79,10 @@ def record_hire_and_file_claim(page, portal_url) -> VerificationRequest:
     assert "829,50 €" in page.locator("#hires-table").inner_text()
     assert amka not in page.content()  # the list shows the ΑΜΚΑ masked
 
+    if before_claim is not None:
+        before_claim(page, hire)
+        go(page, f"{portal_url}/accounts/dashboard/")
+        follow(page, page.get_by_role("link", name=f"Θέσεις και προσλήψεις {operation.code}"))
     follow(page, page.locator("#claims-link"))
     follow(page, page.get_by_role("link", name="Υποβολή αίτησης 1"))
     fields = page.locator('input[name^="days_"]')

@@ -19,7 +19,7 @@ from django.core.management import call_command
 from operations.demo import KYA7066_AFM
 from payments.models import LedgerEntry, Payment
 from tests.conftest import DESKTOP, PHONE
-from tests.journey import follow, go, staff_login, taxisnet_login
+from tests.journey import follow, go, open_payment_in_queue, taxisnet_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WRONG_IBAN = "GR16 0110 1250 0000 0001 2300 696"  # one check digit off
@@ -72,15 +72,6 @@ def _business_files_documents(page, portal_url, payment: Payment) -> None:
     assert page.locator("#receipt-pdf").get_by_role("link", name="Λήψη αποδεικτικού (PDF)").count() == 1
 
 
-def _open_in_queue(page, portal_url, username, role, payment: Payment) -> None:
-    staff_login(page, portal_url, username)
-    follow(page, page.locator(f"#role-{role}").get_by_role("link", name="Πληρωμές: έλεγχος και έγκριση"))
-    page.get_by_label("Αναζήτηση (κωδικός, πράξη, δικαιούχος, ΑΦΜ)").fill(payment.code)
-    follow(page, page.get_by_role("button", name="Φίλτρα"))
-    row = page.locator(f"#payment-row-{payment.pk}")
-    follow(page, row.get_by_role("link", name=payment.code))
-
-
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
 def test_business_files_payment_documents_and_the_payment_is_proposed_and_approved(
     open_context, portal_url, viewport, tmp_path
@@ -94,7 +85,7 @@ def test_business_files_payment_documents_and_the_payment_is_proposed_and_approv
 
     # The payment officer proposes it (maker).
     payer = open_context().new_page()
-    _open_in_queue(payer, portal_url, "payer", "payment_officer", payment)
+    open_payment_in_queue(payer, portal_url, "payer", "payment_officer", payment)
     assert "GR16 0110 1250 0000 0001 2300 695" in payer.locator("#payment-iban").inner_text()
     assert "δεν απαιτείται φορολογική" in payer.locator("#payment-clearance").inner_text()  # 9.954,00 €
     follow(payer, payer.get_by_role("button", name="Πρόταση για έγκριση"))
@@ -108,7 +99,7 @@ def test_business_files_payment_documents_and_the_payment_is_proposed_and_approv
 
     # The supervisor approves (checker), through the confirmation page.
     supervisor = open_context(viewport).new_page()
-    _open_in_queue(supervisor, portal_url, "supervisor", "supervisor", payment)
+    open_payment_in_queue(supervisor, portal_url, "supervisor", "supervisor", payment)
     follow(supervisor, supervisor.get_by_role("button", name="Έγκριση πληρωμής"))
     assert "Εγκρίθηκε η πληρωμή" in supervisor.locator("#payment-state").inner_text()
     assert "άρθρου 61 του ν. 4914/2022" in supervisor.locator("#no-withholding").inner_text()

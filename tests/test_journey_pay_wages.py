@@ -24,7 +24,7 @@ from evaluation.points.models import Placement
 from payments.demo_wages import CALL_CODE
 from payments.models import Payment, WageDossier
 from tests.conftest import DESKTOP, PHONE
-from tests.journey import follow, staff_login
+from tests.journey import follow, open_payment_in_queue, staff_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 IBAN = "GR12 0110 1250 0000 0001 2345 678"
@@ -109,6 +109,16 @@ def test_host_submits_the_month_with_absences_and_kpa2_verifies_it_into_payments
     contributions = payments.get(kind=Payment.Kind.WAGE_CONTRIBUTIONS)
     # (165,89 + 180,31) + (260,61 + 283,27) + 35,00 through ΤΠΤΕ
     assert contributions.amount == Decimal("925.08") and contributions.payee_kind == Payment.PayeeKind.TPTE
-    assert all(p.state == Payment.State.DRAFT for p in payments)
+    # The verified dossier is their documents (Art. 8(3), 10(2)): straight to the payment officer.
+    assert all(p.state == Payment.State.SUBMITTED and p.protocol_number == dossier.code for p in payments)
     shown = kpa2.locator("#payments").inner_text()
     assert "995,11 €" in shown and "1.119,69 €" in shown and "925,08 €" in shown
+
+    # «payer» finds the participant's net pay in the queue and proposes it for approval.
+    net_payment = payments.get(kind=Payment.Kind.WAGE_NET, amount=Decimal("1119.69"))
+    payer = open_context(viewport).new_page()
+    open_payment_in_queue(payer, portal_url, "payer", "payment_officer", net_payment)
+    follow(payer, payer.get_by_role("button", name="Πρόταση για έγκριση"))
+    assert "Προτάθηκε για έγκριση" in payer.locator("#payment-state").inner_text()
+    net_payment.refresh_from_db()
+    assert net_payment.state == Payment.State.PROPOSED

@@ -71,3 +71,24 @@ def create_payment(
         after={"code": payment.code, "kind": kind, "amount": str(amount)},
     )
     return payment
+
+
+def submit_with_dossier(payment: Payment, *, actor, protocol_number: str, reason: str) -> Payment:
+    """DRAFT → SUBMITTED for a payment whose documents are a dossier already checked by staff (the
+    ΚΥΑ 16936 monthly wage dossier verified by ΚΠΑ2, Art. 10(2)): no business files anything for a
+    participant's net pay or the ΤΠΤΕ payment, so it goes straight to the payment officer's queue."""
+    before = {"state": payment.state, "protocol_number": payment.protocol_number}
+    payment.protocol_number = protocol_number
+    payment.submitted_at = timezone.now()
+    payment.submitted_by = actor if getattr(actor, "pk", None) else None
+    payment.submit()
+    payment.save(update_fields=["state", "protocol_number", "submitted_at", "submitted_by"])
+    audit.record(
+        actor=actor,
+        action="payment.documents_submitted",
+        obj=payment,
+        before=before,
+        after={"state": payment.state, "protocol_number": protocol_number},
+        reason=reason,
+    )
+    return payment

@@ -38,7 +38,7 @@ from payments.models import ParticipantAccount, Payment, WageDossier, WageLine
 from payments.programmes import Line
 from payments.programmes import kya16936 as rules
 from payments.services import ledger
-from payments.services.core import create_payment
+from payments.services.core import create_payment, submit_with_dossier
 
 ZERO = Decimal("0.00")
 MANAGE_ROLES = (Role.PROGRAMME_ADMIN, Role.SUPERVISOR)
@@ -509,32 +509,57 @@ def _name(person) -> str:
 
 
 def _net_lines(line: WageLine) -> list[Line]:
-    out = [Line("Μηνιαίες μικτές αποδοχές", line.base_gross, rules.CITE_GROSS)]
-    if line.absence_deduction:
+    return net_lines(
+        base_gross=line.base_gross,
+        absence_days=line.unjustified_absence_days,
+        absence_divisor=line.absence_divisor,
+        absence_deduction=line.absence_deduction,
+        hazardous_allowance=line.hazardous_allowance,
+        employee_percent=line.employee_percent,
+        employee_contributions=line.employee_contributions,
+        income_tax=line.income_tax,
+    )
+
+
+def net_lines(
+    *,
+    base_gross: Decimal,
+    absence_days: int,
+    absence_divisor: int,
+    absence_deduction: Decimal,
+    hazardous_allowance: Decimal,
+    employee_percent: Decimal,
+    employee_contributions: Decimal,
+    income_tax: Decimal,
+) -> list[Line]:
+    """The breakdown of a participant's net pay for the month (Art. 7(1), 7(6), 8(1)(β))."""
+    out = [Line("Μηνιαίες μικτές αποδοχές", base_gross, rules.CITE_GROSS)]
+    if absence_deduction:
         out.append(
             Line(
-                f"Περικοπή {line.unjustified_absence_days} ημερών αδικαιολόγητης απουσίας "
-                f"({format_eur(line.base_gross)} / {line.absence_divisor} ανά ημέρα)",
-                -line.absence_deduction,
+                f"Περικοπή {absence_days} ημερών αδικαιολόγητης απουσίας "
+                f"({format_eur(base_gross)} / {absence_divisor} ανά ημέρα)",
+                -absence_deduction,
                 rules.CITE_ABSENCE,
             )
         )
-    if line.hazardous_allowance:
+    if hazardous_allowance:
         out.append(
-            Line(
-                "Επίδομα επικίνδυνης και ανθυγιεινής εργασίας", line.hazardous_allowance, rules.CITE_HAZARDOUS
-            )
+            Line("Επίδομα επικίνδυνης και ανθυγιεινής εργασίας", hazardous_allowance, rules.CITE_HAZARDOUS)
         )
     out.append(
         Line(
-            f"Εισφορές ωφελούμενου ({format_percent(line.employee_percent)})",
-            -line.employee_contributions,
+            f"Εισφορές ωφελούμενου ({format_percent(employee_percent)})",
+            -employee_contributions,
             rules.CITE_EMPLOYEE,
         )
     )
-    if line.income_tax:
-        out.append(Line("Φόρος μισθωτών υπηρεσιών (ΦΜΥ)", -line.income_tax, rules.CITE_TAX))
+    if income_tax:
+        out.append(Line("Φόρος μισθωτών υπηρεσιών (ΦΜΥ)", -income_tax, rules.CITE_TAX))
     return out
+
+
+OPENED_BY_DOSSIER = "ΚΥΑ 16936 Άρθ. 8(3), 10(2)"  # the verified dossier is the payments' documents
 
 
 @transaction.atomic
@@ -590,6 +615,9 @@ def dossier_verify(*, actor, dossier_id: int, note: str = "") -> WageDossier:
             warnings=[f"Καθαρές αποδοχές {month}, φάκελος {dossier.code}."],
             actor=actor,
         )
+        submit_with_dossier(
+            payment, actor=actor, protocol_number=dossier.code, reason="ΚΥΑ 16936 Άρθ. 8(3), 10(2)"
+        )
         line.net_payment = payment
         line.save(update_fields=["net_payment"])
     contributions = create_payment(
@@ -610,6 +638,9 @@ def dossier_verify(*, actor, dossier_id: int, note: str = "") -> WageDossier:
             f"({rules.CITE_TPTE})."
         ],
         actor=actor,
+    )
+    submit_with_dossier(
+        contributions, actor=actor, protocol_number=dossier.code, reason="ΚΥΑ 16936 Άρθ. 8(3), 10(2)"
     )
     dossier.open_payments()
     dossier.contributions_payment = contributions

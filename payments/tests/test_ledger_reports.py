@@ -285,3 +285,22 @@ def test_a_decisions_notice_starts_the_operation_and_commits_it_once():
     row = LedgerBalance.objects.get(scope="operation", operation=op)
     assert row.committed == D("24174.00") and row.entries.filter(kind="commit").count() == 1
     assert LedgerBalance.objects.get(scope="call", call=op.call).committed == D("24174.00")
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_movements_page_costs_the_same_queries_for_more_movements(client, booked):
+    call, op = booked
+    client.force_login(UserFactory(roles=[Role.PAYMENT_OFFICER]))
+    url = reverse("payments:ledger-movements", args=[call.pk])
+    few = _queries(client, url)
+    for amount in ("100.00", "200.00", "300.00"):
+        ledger.book_payment(_payment(call, amount, year=HIRED.year, operation=op))
+    assert _queries(client, url) == few

@@ -68,3 +68,24 @@ def test_reference_rate_page_refuses_a_bad_rate_at_the_field(client, setup):
     assert answer.status_code == 302 and ReferenceRate.objects.get(year=2030).rate == Decimal("3.250")
     client.force_login(setup["payer"])
     assert client.post(url, {"year": "2031", "rate": "3", "source": "x"}).status_code == 404
+
+
+def test_the_staff_list_costs_the_same_queries_for_more_recoveries(client, setup):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("payments:recoveries")).status_code == 200
+        return len(ctx.captured_queries)
+
+    client.force_login(setup["payer"])
+    one = queries()
+    call = setup["recovery"].operation.call
+    hired = timezone.localdate() - 400 * DAY
+    op, user = operation_for(
+        call, per_category=(("01.22", 1),), notified_on=hired - 10 * DAY, user=setup["business"]
+    )
+    case = paid_history(operation=op, member=user, payer=setup["payer"], hired=hired)
+    services.recovery_compute_clawback(actor=setup["payer"], case_id=case.pk)
+    assert queries() == one
