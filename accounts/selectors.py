@@ -6,6 +6,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from accounts.models import Business, BusinessActivity, Membership, User
+from opske.ids import int_or_none, is_ascii_digits
 
 
 def businesses_for_user(user: User) -> QuerySet[Business]:
@@ -30,8 +31,8 @@ def business_get_for_user(*, user: User, afm_or_pk) -> Business:
         qs = Business.objects.prefetch_related("activities")
     else:
         qs = businesses_for_user(user)
-    lookup = {"afm": value} if len(value) == 9 and value.isdigit() else {"pk": value}
-    if "pk" in lookup and not value.isdigit():
+    lookup = {"afm": value} if len(value) == 9 and is_ascii_digits(value) else {"pk": int_or_none(value)}
+    if lookup.get("pk", 0) is None:
         raise Http404("Δεν βρέθηκε η επιχείρηση.")
     business = qs.filter(**lookup).first()
     if business is None:

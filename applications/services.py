@@ -353,10 +353,48 @@ def _save_budget(app: Application, rows: list) -> None:
     BudgetLine.objects.bulk_create(objs)
 
 
+# The shape of each step's payload: which keys carry a table (a list of rows, each an object), an
+# object, or a list of plain values. Checked before anything is read, so a wrong shape from an API
+# client is a 400 at its field, never a 500 from deep inside a step (issue 11).
+STEP_TABLES = ("positions", "grants", "partners", "lines")
+STEP_OBJECTS = ("cluster",)
+STEP_LISTS = ("placement_preferences",)
+
+
+def step_shape_problems(payload) -> dict[str, list[str]]:
+    if not isinstance(payload, dict):
+        return {"payload": ["Τα στοιχεία του βήματος πρέπει να είναι αντικείμενο JSON."]}
+    problems: dict[str, list[str]] = {}
+    for key in STEP_TABLES:
+        rows = payload.get(key)
+        if rows in (None, ""):
+            continue
+        if not isinstance(rows, list):
+            problems[key] = ["Πρέπει να είναι πίνακας γραμμών (λίστα αντικειμένων)."]
+        elif not all(isinstance(row, dict) for row in rows):
+            problems[key] = ["Κάθε γραμμή του πίνακα πρέπει να είναι αντικείμενο με τα πεδία της."]
+        elif any(isinstance(v, dict | list) for row in rows for v in row.values()):
+            problems[key] = ["Τα πεδία κάθε γραμμής είναι απλές τιμές (κείμενο, αριθμός, ναι/όχι)."]
+    for key in STEP_OBJECTS:
+        value = payload.get(key)
+        if value not in (None, "") and not isinstance(value, dict):
+            problems[key] = ["Πρέπει να είναι αντικείμενο με τα πεδία του."]
+    for key in STEP_LISTS:
+        value = payload.get(key)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, list) or any(isinstance(v, dict | list) for v in value):
+            problems[key] = ["Πρέπει να είναι λίστα απλών τιμών."]
+    return problems
+
+
 def application_save_step(*, actor, application_id: int, step: str, payload: dict) -> Application:
     """Save one step of a draft (autosave). Incomplete is fine; only malformed input is refused."""
     if step not in STEPS:
         raise ValidationFailed(fields={"step": [f"Άγνωστο βήμα «{step}»."]})
+    shape_problems = step_shape_problems(payload)
+    if shape_problems:
+        raise ValidationFailed(fields=shape_problems)
     with transaction.atomic():
         app = _locked(application_id)
         _require(actor, app, EDIT_ROLES)

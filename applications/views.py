@@ -26,6 +26,7 @@ from applications.selectors import STAFF_READ_ROLES
 from calls.models import Call, RequiredAttachment
 from opske.db import retry_transient
 from opske.errors import ApplicationError, NotFound
+from opske.ids import int_or_none
 
 STEPS_BY_KIND = {
     Application.Kind.BUSINESS: [
@@ -357,8 +358,8 @@ def _row_errors(problems) -> dict[int, list[str]]:
     rows: dict[int, list[str]] = {}
     for p in problems:
         number = p.anchor.rsplit("-", 1)[-1] if p.anchor else ""
-        if number.isdigit():
-            rows.setdefault(int(number), []).append(p.message)
+        if (row := int_or_none(number)) is not None:
+            rows.setdefault(row, []).append(p.message)
     return rows
 
 
@@ -518,7 +519,7 @@ def attachment_upload(request, pk):
             application_id=app.pk,
             required_attachment_id=required_id,
             file=request.FILES.get("file"),
-            replaces_id=int(replaces) if replaces.isdigit() else None,
+            replaces_id=int_or_none(replaces),
         )
     except ApplicationError as exc:
         # The message goes beside the document it concerns; what is already uploaded stays.

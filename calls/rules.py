@@ -44,7 +44,7 @@ def normalise_kad(kad: str) -> str:
     AADE returns codes; dotted input is only stripped. Anything else raises ValueError.
     """
     raw = (kad or "").strip().replace(" ", "")
-    if raw.isdigit():
+    if raw.isascii() and raw.isdigit():
         if len(raw) % 2 or not 2 <= len(raw) <= 8:
             raise ValueError(f"Μη έγκυρος ΚΑΔ «{kad}».")
         raw = ".".join(raw[i : i + 2] for i in range(0, len(raw), 2))

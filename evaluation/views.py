@@ -36,6 +36,7 @@ from evaluation.rules import objection_is_timely
 from interop.waiting import open_waits_for
 from opske.confirm import confirmation_page, confirmed
 from opske.errors import ApplicationError
+from opske.ids import int_or_none
 from opske.views_util import or_404 as _or_404
 from opske.views_util import paginate
 from opske.views_util import show_refusal as _fail
@@ -718,9 +719,9 @@ def _results_page(request, code, *, public: bool):
             name = "evaluation:results-public" if public else "evaluation:results"
             return redirect(f"{reverse(name, args=[call.code])}?export={document.pk}")
     export = None
-    if request.GET.get("export", "").isdigit():
+    if (export_id := int_or_none(request.GET.get("export", ""))) is not None:
         try:
-            export = _export_or_404(request, call, int(request.GET["export"]), public=public)
+            export = _export_or_404(request, call, export_id, public=public)
         except Http404:
             export = None
     rows = selectors.result_rows(call, public=public)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Role
 from opske.confirm import confirmation_page, confirmed
 from opske.errors import ApplicationError
+from opske.ids import int_or_none
 from opske.money import format_eur
 from opske.views_util import or_404, paginate, show_refusal
 from payments import recovery_rules as rules
@@ -109,7 +110,7 @@ def compute_obligation(request, operation_pk):
                 breach_kind=d["breach_kind"],
                 compliant_months=d["compliant_months"] or 0,
                 reason=d["reason"],
-                check_id=int(check) if (check := request.GET.get("check", "")).isdigit() else None,
+                check_id=int_or_none(request.GET.get("check", "")),
             )
         except ApplicationError as exc:
             show_refusal(request, form, exc)

@@ -22,6 +22,7 @@ from accounts.permissions import role_required
 from opske.confirm import confirmation_page, confirmed
 from opske.errors import ApplicationError
 from opske.forms import AmountField, AmountInput
+from opske.ids import int_or_none
 from opske.money import format_eur
 from opske.views_util import or_404 as _or_404
 from verification import selectors_check as sel
@@ -220,7 +221,7 @@ def check_detail(request, pk):
                 c: _percent(post.get(f"percent_{n}", ""), field="category_percents")
                 for n, c in enumerate(items_categories, 1)
             }
-            marked = [int(x) for x in post.getlist("marked") if x.isdigit()]
+            marked = [n for x in post.getlist("marked") if (n := int_or_none(x)) is not None]
             if not confirmed(request):
                 return _confirm(
                     request,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import role_required
 from opske.confirm import confirmation_page, confirmed
 from opske.errors import ApplicationError, NotFound
+from opske.ids import is_ascii_digits
 from opske.money import format_eur
 from verification.filters_requests import VerificationRequestFilter
 from verification.forms_requests import ItemForm
@@ -223,7 +224,7 @@ def item_remove(request, pk, item_pk):
 
 def _int_or_none(raw: str):
     raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() else (0 if raw else None)
+    return int(raw) if is_ascii_digits(raw) and len(raw) <= 12 else (0 if raw else None)
 
 
 @login_required

@@ -20,6 +20,7 @@ from applications.attachments import (
     attachment_upload,
 )
 from opske.errors import ValidationFailed
+from opske.ids import int_or_none
 
 
 class AttachmentFileSerializer(serializers.Serializer):
@@ -85,10 +86,10 @@ class ApplicationAttachmentsApi(APIView):
         fields = {}
         if file is None:
             fields["file"] = ["Επιλέξτε αρχείο."]
-        if not str(required).isdigit():
+        if int_or_none(str(required)) is None:
             fields["required_attachment"] = ["Δηλώστε ποιο δικαιολογητικό ανεβάζετε (αριθμός)."]
         replaces = str(request.data.get("replaces", "") or "").strip()
-        if replaces and not replaces.isdigit():
+        if replaces and int_or_none(replaces) is None:
             fields["replaces"] = ["Δηλώστε το αρχείο που αντικαθιστάτε με τον αριθμό του."]
         if fields:
             raise ValidationFailed(fields=fields)

@@ -25,6 +25,7 @@ from applications.api.serializers import (
 )
 from applications.filters import ApplicationFilter
 from applications.models import Application
+from opske.ids import int_or_none
 
 IDEMPOTENCY = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)
 
@@ -181,6 +182,6 @@ class StaffApplicationListApi(generics.ListAPIView):
             raise PermissionDenied("Η λίστα αιτήσεων είναι για στελέχη.")
         qs = selectors.application_list_for_staff(user=self.request.user)
         call = self.request.query_params.get("call")
-        if call and call.isdigit():
-            qs = qs.filter(call_id=int(call))
+        if (call_id := int_or_none(call or "")) is not None:
+            qs = qs.filter(call_id=call_id)
         return qs

@@ -19,6 +19,7 @@ from evaluation.comparative import rules, selectors, services
 from evaluation.comparative.models import ComparativeScore, Opinion
 from opske.confirm import confirmation_page, confirmed
 from opske.errors import ApplicationError, NotFound
+from opske.ids import int_or_none
 from opske.money import XLSX_EUR_FORMAT, format_eur, format_number, to_cents
 
 
@@ -74,8 +75,8 @@ def committee_appoint(request, call_id):
             services.committee_set(
                 actor=request.user,
                 call_id=call.pk,
-                chair_id=int(posted.get("chair") or 0),
-                member_ids=[int(m) for m in posted.getlist("members") if m.isdigit()],
+                chair_id=int_or_none(posted.get("chair", "")) or 0,
+                member_ids=[n for m in posted.getlist("members") if (n := int_or_none(m)) is not None],
                 name=posted.get("name", "").strip(),
                 appointment_ref=posted.get("appointment_ref", "").strip(),
             )
@@ -290,12 +291,12 @@ def _sheet_action(request, action, app, current):
         services.budget_cut_add(
             actor=request.user,
             score_id=current.pk,
-            line_id=int(post.get("line") or 0),
+            line_id=int_or_none(post.get("line", "")) or 0,
             amount=post.get("amount", ""),
             reason=post.get("reason", ""),
         )
     elif action == "uncut":
-        services.budget_cut_remove(actor=request.user, cut_id=int(post.get("cut") or 0))
+        services.budget_cut_remove(actor=request.user, cut_id=int_or_none(post.get("cut", "")) or 0)
     elif action == "finalise":
         services.score_finalise(actor=request.user, score_id=current.pk)
 
@@ -331,9 +332,9 @@ def ranking(request, call_id):
         try:
             if action == "compute":
                 order = [
-                    int(x)
+                    n
                     for x in request.POST.get("resolved_order", "").replace(" ", "").split(",")
-                    if x.isdigit()
+                    if (n := int_or_none(x)) is not None
                 ]
                 services.ranking_compute(
                     actor=request.user,
@@ -345,7 +346,7 @@ def ranking(request, call_id):
             elif action == "opinion":
                 services.opinion_record(
                     actor=request.user,
-                    run_id=int(request.POST.get("run") or 0),
+                    run_id=int_or_none(request.POST.get("run", "")) or 0,
                     text=request.POST.get("text", ""),
                     recommendation=request.POST.get("recommendation", ""),
                 )
@@ -362,7 +363,9 @@ def ranking(request, call_id):
                     cancel_url=reverse("evaluation_comparative:ranking", args=[call_id]),
                 )
             elif action == "approve":
-                services.ranking_approve(actor=request.user, run_id=int(request.POST.get("run") or 0))
+                services.ranking_approve(
+                    actor=request.user, run_id=int_or_none(request.POST.get("run", "")) or 0
+                )
             else:
                 raise Http404("Άγνωστη ενέργεια.")
         except NotFound as exc:

@@ -1,0 +1,16 @@
+"""Ids typed by users: ASCII digits only. `str.isdigit()` is true for «²» and «٣», which `int()`
+then refuses or reads as another number (issue 11): never `int()` on user text without these."""
+
+from __future__ import annotations
+
+MAX_ID_DIGITS = 18  # fits PostgreSQL's bigint
+
+
+def is_ascii_digits(value) -> bool:
+    return isinstance(value, str) and value.isascii() and value.isdigit()
+
+
+def int_or_none(value) -> int | None:
+    """The id `value` names, or None when it is not plain ASCII digits (or is absurdly long)."""
+    text = value.strip() if isinstance(value, str) else ""
+    return int(text) if is_ascii_digits(text) and len(text) <= MAX_ID_DIGITS else None
