@@ -40,6 +40,7 @@ class Award:
     ada: str
     status: str
     paid_amount: Decimal = Decimal("0.00")  # what the granting authority reported as disbursed
+    recovered_amount: Decimal = Decimal("0.00")  # what it reported as paid back (a recovery repaid)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class SingleUndertakingAid:
     awards: tuple[Award, ...]
     total_gge: Decimal
     total_paid: Decimal = Decimal("0.00")
+    total_recovered: Decimal = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,15 @@ class PaymentRecord:
     paid_amount: Decimal
     total_paid: Decimal  # every payment recorded on the grant so far
     created: bool  # False when the register already had this payment (a retried update)
+
+
+@dataclass(frozen=True)
+class RecoveryRecord:
+    registry_id: str
+    recovery_reference: str
+    recovered_amount: Decimal
+    total_recovered: Decimal  # every recovery recorded on the grant so far
+    created: bool
 
 
 @dataclass(frozen=True)
@@ -143,6 +154,7 @@ class DeminimisClient(RegistryClient):
             total = sum((a.gge_amount for a in awards), Decimal("0.00"))
             reported = Decimal(str(body["total_gge"]))
             total_paid = sum((a.paid_amount for a in awards), Decimal("0.00"))
+            total_recovered = sum((a.recovered_amount for a in awards), Decimal("0.00"))
         except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
             raise self.malformed(f"λείπει ή είναι άκυρο το πεδίο {exc}") from exc
         # Our own arithmetic is the one a decision rests on; a register that disagrees with
@@ -161,6 +173,7 @@ class DeminimisClient(RegistryClient):
             awards=awards,
             total_gge=total,
             total_paid=total_paid,
+            total_recovered=total_recovered,
         )
 
     @staticmethod
@@ -184,6 +197,7 @@ class DeminimisClient(RegistryClient):
             ada=str(a.get("ada") or ""),
             status=str(a.get("status") or ""),
             paid_amount=Decimal(str(a.get("paid_amount") or "0.00")),
+            recovered_amount=Decimal(str(a.get("recovered_amount") or "0.00")),
         )
 
     # -- writes -------------------------------------------------------------------------------
@@ -271,6 +285,45 @@ class DeminimisClient(RegistryClient):
                 raise self.malformed(f"λείπει ή είναι άκυρο το πεδίο {exc}") from exc
 
         return self.call("record_payment", registry_id, run)
+
+    def record_recovery(
+        self,
+        *,
+        registry_id: str,
+        recovery_reference: str,
+        recovered_amount: Decimal,
+        recovered_on: datetime.date,
+    ) -> RecoveryRecord:
+        """Tell the register that aid granted under `registry_id` was paid back (a clawback or a
+        correction repaid), so cumulation sees what the undertaking really kept. Idempotent by
+        `recovery_reference` (the recovery's own code)."""
+        payload = {
+            "recovered_amount": f"{Decimal(recovered_amount):.2f}",
+            "recovered_on": recovered_on.isoformat(),
+        }
+        award, ref = quote(registry_id, safe=""), quote(recovery_reference, safe="")
+        url = f"{self.base_url}/awards/{award}/recoveries/{ref}"
+
+        def run(ctx):
+            response = self.http(ctx, "PUT", url, json=payload, headers=self._headers())
+            if response.status_code == 404:
+                raise self.refused(
+                    "deminimis_unknown_grant", f"το μητρώο δεν έχει την καταχώριση {registry_id}."
+                )
+            self._raise_for_errors(response)
+            body = self.json_body(response)
+            try:
+                return RecoveryRecord(
+                    registry_id=str(body["registry_id"]),
+                    recovery_reference=str(body["recovery_reference"]),
+                    recovered_amount=Decimal(str(body["recovered_amount"])),
+                    total_recovered=Decimal(str(body["total_recovered"])),
+                    created=bool(body.get("created")),
+                )
+            except (KeyError, TypeError, InvalidOperation) as exc:
+                raise self.malformed(f"λείπει ή είναι άκυρο το πεδίο {exc}") from exc
+
+        return self.call("record_recovery", registry_id, run)
 
     # -- errors -------------------------------------------------------------------------------
     def _raise_for_errors(self, response) -> None:

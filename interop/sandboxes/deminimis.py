@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -77,6 +78,7 @@ _REF_KEY = "sandbox:deminimis:ref:{}"
 _INDEX_KEY = "sandbox:deminimis:refs"
 _SEQ_KEY = "sandbox:deminimis:seq"
 _PAID_KEY = "sandbox:deminimis:paid:{}"
+_RECOVERED_KEY = "sandbox:deminimis:recovered:{}"
 _REQUIRED = (
     "external_reference",
     "measure_code",
@@ -178,6 +180,7 @@ def undertaking_awards(request, afm: str):
     awards.sort(key=lambda a: a["grant_date"])
     total = sum((Decimal(a["gge_amount"]) for a in awards), Decimal("0.00"))
     total_paid = sum((Decimal(a["paid_amount"]) for a in awards), Decimal("0.00"))
+    total_recovered = sum((Decimal(a["recovered_amount"]) for a in awards), Decimal("0.00"))
     body = {
         "beneficiary_afm": "000000000" if switched == "mismatch" else afm,
         "single_undertaking_group_id": group_id,
@@ -187,6 +190,8 @@ def undertaking_awards(request, afm: str):
         "awards": awards,
         "total_gge": f"{total:.2f}",
         "total_paid": f"{total_paid:.2f}",
+        "total_recovered": f"{total_recovered:.2f}",
+        "total_net_paid": f"{total_paid - total_recovered:.2f}",
         "currency": "EUR",
     }
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
@@ -196,13 +201,22 @@ def _payments_of(registry_id: str) -> dict:
     return cache.get(_PAID_KEY.format(registry_id)) or {}
 
 
+def _recoveries_of(registry_id: str) -> dict:
+    return cache.get(_RECOVERED_KEY.format(registry_id)) or {}
+
+
 def _with_payments(award: dict) -> dict:
     payments = _payments_of(award.get("registry_id") or "")
+    recoveries = _recoveries_of(award.get("registry_id") or "")
     paid = sum((Decimal(p["paid_amount"]) for p in payments.values()), Decimal("0.00"))
+    recovered = sum((Decimal(r["recovered_amount"]) for r in recoveries.values()), Decimal("0.00"))
     return {
         **award,
         "paid_amount": f"{paid:.2f}",
         "payments": [{"payment_reference": ref, **p} for ref, p in sorted(payments.items())],
+        "recovered_amount": f"{recovered:.2f}",
+        "recoveries": [{"recovery_reference": ref, **r} for ref, r in sorted(recoveries.items())],
+        "net_paid_amount": f"{paid - recovered:.2f}",
     }
 
 
@@ -324,9 +338,33 @@ def _award_by_registry_id(registry_id: str) -> dict | None:
     return None
 
 
-@csrf_exempt
-@sandbox_endpoint("deminimis")
-def record_payment(request, registry_id: str, reference: str):
+@dataclass(frozen=True)
+class _Movement:
+    """What a payment or a recovery record of a grant is called on the wire and in the cache."""
+
+    kind: str  # "paid" | "recovered"
+    cache_key: str
+    noun: str  # in the error messages
+    sign: str  # «θετικό ποσό» for the amount's message
+
+    @property
+    def amount(self) -> str:
+        return f"{self.kind}_amount"
+
+    @property
+    def on(self) -> str:
+        return f"{self.kind}_on"
+
+    @property
+    def reference(self) -> str:
+        return "payment_reference" if self.kind == "paid" else "recovery_reference"
+
+
+_PAID = _Movement("paid", _PAID_KEY, "Η πληρωμή", "Το ποσό πληρωμής πρέπει να είναι θετικό.")
+_RECOVERED = _Movement("recovered", _RECOVERED_KEY, "Η ανάκτηση", "Το ποσό ανάκτησης πρέπει να είναι θετικό.")
+
+
+def _record(request, registry_id: str, reference: str, movement: _Movement):
     if request.method != "PUT":
         return _errors(405, ("", "method_not_allowed", "Επιτρέπεται μόνο PUT."))
     if not _authorised(request):
@@ -338,36 +376,33 @@ def record_payment(request, registry_id: str, reference: str):
         return _errors(404, ("registry_id", "not_found", f"Δεν υπάρχει καταχώριση {registry_id}."))
     try:
         data = json.loads(request.body or b"{}")
-        amount = Decimal(str(data["paid_amount"]))
-        paid_on = datetime.date.fromisoformat(str(data["paid_on"]))
+        amount = Decimal(str(data[movement.amount]))
+        on = datetime.date.fromisoformat(str(data[movement.on]))
     except (ValueError, KeyError, TypeError, InvalidOperation):
-        return _errors(
-            400, ("paid_amount", "invalid", "Απαιτούνται paid_amount (θετικό ποσό) και paid_on (ΕΕΕΕ-ΜΜ-ΗΗ).")
-        )
+        message = f"Απαιτούνται {movement.amount} (θετικό ποσό) και {movement.on} (ΕΕΕΕ-ΜΜ-ΗΗ)."
+        return _errors(400, (movement.amount, "invalid", message))
     if not amount.is_finite() or amount <= 0:
-        return _errors(400, ("paid_amount", "invalid_amount", "Το ποσό πληρωμής πρέπει να είναι θετικό."))
-    record = {"paid_amount": f"{amount:.2f}", "paid_on": paid_on.isoformat()}
-    key = _PAID_KEY.format(registry_id)
-    # A sandbox's read-modify-write: two payments of one grant recorded in the same instant could
-    # lose one, which the portal's retry of a still-PENDING report would then restore.
-    payments = _payments_of(registry_id)
-    existing = payments.get(reference)
+        return _errors(400, (movement.amount, "invalid_amount", movement.sign))
+    record = {movement.amount: f"{amount:.2f}", movement.on: on.isoformat()}
+    key = movement.cache_key.format(registry_id)
+    # A sandbox's read-modify-write: two records of one grant in the same instant could lose one,
+    # which the portal's retry of a still-PENDING report would then restore.
+    records = cache.get(key) or {}
+    existing = records.get(reference)
     if existing is not None and existing != record:
-        return _errors(
-            409,
-            ("payment_reference", "conflict", f"Η πληρωμή {reference} έχει ήδη καταχωριστεί με άλλο ποσό."),
-        )
+        message = f"{movement.noun} {reference} έχει ήδη καταχωριστεί με άλλο ποσό."
+        return _errors(409, (movement.reference, "conflict", message))
     created = existing is None
     if created:
-        payments[reference] = record
-        cache.set(key, payments, timeout=None)
-    total = sum((Decimal(p["paid_amount"]) for p in payments.values()), Decimal("0.00"))
+        records[reference] = record
+        cache.set(key, records, timeout=None)
+    total = sum((Decimal(r[movement.amount]) for r in records.values()), Decimal("0.00"))
     return JsonResponse(
         {
             "registry_id": registry_id,
-            "payment_reference": reference,
-            "paid_amount": record["paid_amount"],
-            "total_paid": f"{total:.2f}",
+            movement.reference: reference,
+            movement.amount: record[movement.amount],
+            f"total_{movement.kind}": f"{total:.2f}",
             "created": created,
         },
         status=201 if created else 200,
@@ -375,9 +410,22 @@ def record_payment(request, registry_id: str, reference: str):
     )
 
 
+@csrf_exempt
+@sandbox_endpoint("deminimis")
+def record_payment(request, registry_id: str, reference: str):
+    return _record(request, registry_id, reference, _PAID)
+
+
+@csrf_exempt
+@sandbox_endpoint("deminimis")
+def record_recovery(request, registry_id: str, reference: str):
+    return _record(request, registry_id, reference, _RECOVERED)
+
+
 urlpatterns = [
     path("undertakings/<str:afm>/awards", undertaking_awards, name="undertaking-awards"),
     path("awards", register_award, name="register-award"),
     # A payment code holds «/» (ΠΡΞ-…/ΠΛΗ-1): the reference is the rest of the path.
     path("awards/<str:registry_id>/payments/<path:reference>", record_payment, name="record-payment"),
+    path("awards/<str:registry_id>/recoveries/<path:reference>", record_recovery, name="record-recovery"),
 ]

@@ -51,12 +51,21 @@ class DeminimisPaidReport(models.Model):
         SENT = "sent", "Καταχωρίστηκε στο ΠΣΣΕΗΣ"
         REFUSED = "refused", "Απορρίφθηκε από το ΠΣΣΕΗΣ"
 
+    class Kind(models.TextChoices):
+        PAID = "paid", "Καταβολή"
+        RECOVERED = "recovered", "Ανάκτηση (επιστροφή ενίσχυσης)"
+
+    kind = models.CharField("είδος", max_length=10, choices=Kind.choices, default=Kind.PAID)
     payment = models.OneToOneField(
-        "payments.Payment", on_delete=models.CASCADE, related_name="deminimis_report"
+        "payments.Payment", null=True, blank=True, on_delete=models.CASCADE, related_name="deminimis_report"
+    )
+    # A repaid recovery: ΠΣΣΕΗΣ learns that the aid was given back (issue 13 «de minimis at payment»).
+    recovery = models.OneToOneField(
+        "payments.Recovery", null=True, blank=True, on_delete=models.CASCADE, related_name="deminimis_report"
     )
     registry_id = models.CharField("αριθμός καταχώρισης ΠΣΣΕΗΣ", max_length=60, blank=True)
-    amount = models.DecimalField("ποσό που καταβλήθηκε (€)", max_digits=14, decimal_places=2)
-    paid_on = models.DateField("ημερομηνία πίστωσης")
+    amount = models.DecimalField("ποσό που καταβλήθηκε ή επιστράφηκε (€)", max_digits=14, decimal_places=2)
+    paid_on = models.DateField("ημερομηνία πίστωσης ή επιστροφής")
     state = models.CharField("κατάσταση", max_length=10, choices=State.choices, default=State.PENDING)
     answer = models.JSONField("απάντηση μητρώου", default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -68,4 +77,9 @@ class DeminimisPaidReport(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.registry_id} · {self.payment_id}"
+        return f"{self.registry_id} · {self.payment_id or self.recovery_id}"
+
+    @property
+    def subject(self):
+        """What the update is about: the payment, or the recovery paid back."""
+        return self.recovery if self.kind == self.Kind.RECOVERED else self.payment

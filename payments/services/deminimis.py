@@ -22,10 +22,14 @@ from payments.models import DeminimisPaidReport, Payment
 
 logger = logging.getLogger(__name__)
 RECORDED = "payments.deminimis_paid_recorded"
+RECOVERED = "payments.deminimis_recovered_recorded"
 
 
 def _grant_decision(payment: Payment):
-    operation = payment.operation
+    return _operation_grant(payment.operation)
+
+
+def _operation_grant(operation):
     if operation is None:
         return None
     decision = operation.decision
@@ -98,6 +102,59 @@ def record_paid(payment: Payment) -> str:
     return outcome.status
 
 
+def schedule_record_recovered(recovery) -> DeminimisPaidReport | None:
+    """Inside the transaction that recorded a recovery's repayment: owe ΠΣΣΕΗΣ the aid paid back
+    (the principal; the interest is not aid) on the operation's registered grant."""
+    decision = _operation_grant(recovery.operation)
+    if decision is None or recovery.principal <= 0:
+        return None
+    report, created = DeminimisPaidReport.objects.get_or_create(
+        recovery=recovery,
+        defaults={
+            "kind": DeminimisPaidReport.Kind.RECOVERED,
+            "registry_id": decision.deminimis_registry_id,
+            "amount": recovery.principal,
+            "paid_on": recovery.repaid_on or timezone.localdate(),
+        },
+    )
+    if created:
+        enqueue(report.pk)
+    return report
+
+
+def record_recovered(report: DeminimisPaidReport) -> str:
+    """Send a PENDING recovery update to ΠΣΣΕΗΣ (after commit; safe to run twice)."""
+    from interop.waiting import open_waits_for, run_registry_check
+
+    report.refresh_from_db()
+    if report.state != DeminimisPaidReport.State.PENDING or report.recovery_id is None:
+        return "skipped"
+    if not report.registry_id:
+        decision = _operation_grant(report.recovery.operation)
+        if decision is None or not decision.deminimis_registry_id:
+            return "grant_not_registered"
+        DeminimisPaidReport.objects.filter(pk=report.pk, registry_id="").update(
+            registry_id=decision.deminimis_registry_id
+        )
+        report.refresh_from_db()
+    if open_waits_for(report).filter(operation="record_recovery").exists():
+        return "waiting"
+    outcome = run_registry_check(
+        obj=report,
+        registry="deminimis",
+        operation="record_recovery",
+        call="payments.registry_handlers.send_deminimis_recovered",
+        params={
+            "registry_id": report.registry_id,
+            "recovery_reference": report.recovery.code,
+            "recovered_amount": f"{report.amount:.2f}",
+            "recovered_on": report.paid_on.isoformat(),
+        },
+        on_result=RECOVERED,
+    )
+    return outcome.status
+
+
 def record_paid_answer(report: DeminimisPaidReport, *, status: str, data) -> DeminimisPaidReport:
     """The register answered (or refused): keep it once, with its audit event."""
     with transaction.atomic():
@@ -108,13 +165,14 @@ def record_paid_answer(report: DeminimisPaidReport, *, status: str, data) -> Dem
         r.answer = data if isinstance(data, dict) else {"answer": data}
         r.sent_at = timezone.now()
         r.save(update_fields=["state", "answer", "sent_at"])
+        what = "recovered" if r.kind == r.Kind.RECOVERED else "paid"
         audit.record(
             actor=None,
-            action="payment.deminimis_paid_recorded"
+            action=f"payment.deminimis_{what}_recorded"
             if r.state == r.State.SENT
-            else "payment.deminimis_paid_refused",
-            obj=r.payment,
-            after={"registry_id": r.registry_id, "paid_amount": str(r.amount), "state": r.state},
+            else f"payment.deminimis_{what}_refused",
+            obj=r.subject,
+            after={"registry_id": r.registry_id, f"{what}_amount": str(r.amount), "state": r.state},
             reason=str(r.answer.get("message") or "") if r.state == r.State.REFUSED else "",
         )
     return r

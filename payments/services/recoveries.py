@@ -36,7 +36,7 @@ from opske.notifications import notify
 from opske.pdf import document_request
 from payments import recovery_rules as rules
 from payments.models import InterestLine, Payment, Recovery, ReferenceRate
-from payments.services import ledger
+from payments.services import deminimis, ledger
 
 ZERO = Decimal("0.00")
 REPAYMENT_DAYS = 15  # ΚΥΑ 7066 Art. 11 (art. 29 §8 ν.1262/1982); Πρόσκληση 004 §14.3.10
@@ -570,6 +570,7 @@ def recovery_record_repayment(
     recovery.repaid_amount, recovery.repaid_on = rules.cents(amount), repaid_on
     recovery.repaid_reference, recovery.repaid_recorded_by = reference.strip(), actor
     recovery.save()
+    deminimis.schedule_record_recovered(recovery)  # ΠΣΣΕΗΣ learns the aid was paid back
     deadline_cancel(obj=recovery, kind=REPAYMENT_DUE_KIND, actor=actor, reason="επιστροφή ποσού")
     audit.record(
         actor=actor,
