@@ -21,10 +21,11 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import Role
 from applications import rules
 from applications.call_data import call_rule_data
 from applications.models import Application, ApplicationAttachment
-from applications.selectors import applications_for_user, can_read_all
+from applications.selectors import applications_for_user
 from applications.services import SUBMIT_ROLES, _locked, _require
 from calls.models import RequiredAttachment
 from opske import audit
@@ -36,12 +37,45 @@ MAGIC = (
     (b"\xff\xd8\xff", "image/jpeg", "JPEG"),
     (b"\x89PNG\r\n\x1a\n", "image/png", "PNG"),
 )
+# Who downloads the documents of every submitted application (issue 11: not evaluators or committees).
+DOCUMENT_READ_ALL_ROLES = (Role.PROGRAMME_ADMIN, Role.SUPERVISOR, Role.AUDITOR)
 AUDIT_FIELDS = ["original_name", "content_type", "size", "sha256", "is_current"]
 
 
 def sniff_content_type(head: bytes) -> str | None:
     """The content type the file's magic bytes declare, or None if it is not PDF/JPEG/PNG."""
     return next((ctype for magic, ctype, _ in MAGIC if head.startswith(magic)), None)
+
+
+# Whole-content checks (issue 11): the first bytes say what a file claims to be; its end says whether
+# it is one. A PDF ends with «%%EOF» within its last 1024 bytes (ISO 32000-1 §7.5.5, as readers
+# accept it), a PNG with its IEND chunk, a JPEG with the EOI marker. A ZIP's end-of-central-directory
+# record near the end, HTML markup anywhere, or a PDF's script/launch actions mean the file is
+# something else too (a polyglot) and is refused.
+PDF_EOF_WINDOW = 1024
+ZIP_END_WINDOW = 65_557  # the ZIP end record and its longest comment
+HTML_MARKERS = (b"<html", b"<!doctype html", b"<script", b"<iframe", b"<svg")
+PDF_ACTIVE = (b"/JavaScript", b"/JS ", b"/JS(", b"/JS<", b"/Launch")
+PNG_END = b"IEND\xaeB`\x82"
+
+
+def content_problem(content: bytes, content_type: str) -> str:
+    """Why the whole file is not the single, plain `content_type` it starts as ("" when it is)."""
+    lowered = content.lower()
+    if any(marker in lowered for marker in HTML_MARKERS):
+        return "περιέχει κώδικα ιστοσελίδας (HTML/script)"
+    if b"PK\x05\x06" in content[-ZIP_END_WINDOW:]:
+        return "περιέχει συμπιεσμένο αρχείο (ZIP)"
+    if content_type == "application/pdf":
+        if b"%%EOF" not in content[-PDF_EOF_WINDOW:]:
+            return "δεν ολοκληρώνεται όπως ένα PDF (λείπει το «%%EOF» στο τέλος: κομμένο ή άλλο αρχείο)"
+        if any(action in content for action in PDF_ACTIVE):
+            return "περιέχει ενεργό περιεχόμενο (JavaScript ή εκκίνηση προγράμματος)"
+    elif content_type == "image/png" and not content.endswith(PNG_END):
+        return "δεν ολοκληρώνεται όπως μια εικόνα PNG (κομμένο ή άλλο αρχείο)"
+    elif content_type == "image/jpeg" and b"\xff\xd9" not in content[-16:]:
+        return "δεν ολοκληρώνεται όπως μια εικόνα JPEG (κομμένο ή άλλο αρχείο)"
+    return ""
 
 
 MB = 1_000_000  # the call's megabytes are decimal («10 MB» = 10,000,000 bytes, Πρόσκληση 004 §9)
@@ -126,12 +160,17 @@ def _check_file(file, required: RequiredAttachment | None = None, call=None) -> 
             "τέτοιο (ελέγχεται το περιεχόμενο, όχι μόνο η κατάληξη).",
             "attachment_wrong_type",
         )
-    digest = hashlib.sha256()
     file.seek(0)
-    for chunk in file.chunks():
-        digest.update(chunk)
+    content = file.read()  # below the size limit above (10 MB at most)
     file.seek(0)
-    return content_type, digest.hexdigest()
+    problem = content_problem(content, content_type)
+    if problem:
+        raise _field_error(
+            f"Το αρχείο δεν γίνεται δεκτό: {problem}. Ελέγχεται ολόκληρο το περιεχόμενο· ανεβάστε το "
+            "έγγραφο ξανά, αποθηκευμένο ως απλό αρχείο.",
+            "attachment_not_plain",
+        )
+    return content_type, hashlib.sha256(content).hexdigest()
 
 
 def _require_editable(app: Application) -> None:
@@ -406,24 +445,30 @@ def receipt_rows(app: Application) -> list[dict]:
     ]
 
 
-def attachment_get_for_user(*, user, application_id, pk) -> ApplicationAttachment:
-    """An attachment the user may download, else NotFound (another business's file is a 404).
+def may_download(user, application_id: int) -> bool:
+    """Whether `user` may read the documents of the application: its applicant's members; those who
+    oversee the programme, once it is submitted; a user assigned to evaluate it (the committee's
+    members are assigned when it is appointed) who has signed the no-conflict declaration."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    visible = Q(pk__in=applications_for_user(user).values("pk"))
+    # Every submitted application's documents: those who oversee the programme. Evaluators and
+    # committee members read only the applications assigned to them, whatever they may list.
+    if user.has_role(*DOCUMENT_READ_ALL_ROLES):
+        visible |= ~Q(status=Application.Status.DRAFT)
+    # Through the reverse relation: applications never imports evaluation (layering).
+    visible |= Q(evaluation_assignments__evaluator=user, evaluation_assignments__state__in=("active", "done"))
+    return Application.objects.filter(visible, pk=application_id).exists()
 
-    The applicant's members; staff who may read submitted applications (selectors scoping); and a
-    user assigned to evaluate that application who has signed the no-conflict declaration.
-    """
+
+def attachment_get_for_user(*, user, application_id, pk) -> ApplicationAttachment:
+    """An attachment the user may download (`may_download`), else NotFound: another business's
+    file, or an application not assigned to the evaluator, is a 404."""
     try:
         application_id, pk = int(application_id), int(pk)
     except (TypeError, ValueError):
         raise NotFound("Το συνημμένο δεν βρέθηκε.") from None
-    if not getattr(user, "is_authenticated", False):
-        raise NotFound("Το συνημμένο δεν βρέθηκε.")
-    visible = Q(pk__in=applications_for_user(user).values("pk"))
-    if can_read_all(user):
-        visible |= ~Q(status=Application.Status.DRAFT)
-    # Through the reverse relation: applications never imports evaluation (layering).
-    visible |= Q(evaluation_assignments__evaluator=user, evaluation_assignments__state__in=("active", "done"))
-    if not Application.objects.filter(visible, pk=application_id).exists():
+    if not may_download(user, application_id):
         raise NotFound("Το συνημμένο δεν βρέθηκε.")
     attachment = (
         ApplicationAttachment.objects.filter(application_id=application_id, pk=pk)

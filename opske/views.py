@@ -28,6 +28,9 @@ HISTORY_ROLES = (
     Role.PAYMENT_OFFICER,
     Role.EVALUATOR,
 )
+# A draft application's history: not for verifiers, payment officers or evaluators, who never work
+# on drafts; those who oversee and audit the programme only.
+DRAFT_HISTORY_ROLES = (Role.PROGRAMME_ADMIN, Role.SUPERVISOR, Role.AUDITOR)
 # The global audit list, across every object, is for those who audit the programme.
 AUDIT_LIST_ROLES = (Role.AUDITOR, Role.PROGRAMME_ADMIN)
 
@@ -101,6 +104,10 @@ def _require_roles(request, roles):
         raise Http404("Η σελίδα δεν βρέθηκε.")
 
 
+def _is_application_draft(obj) -> bool:
+    return obj is not None and obj._meta.label_lower == "applications.application" and obj.status == "draft"
+
+
 def audit_history(request, app_label, model, pk):
     _require_roles(request, HISTORY_ROLES)
     try:
@@ -115,6 +122,8 @@ def audit_history(request, app_label, model, pk):
         event.diff = _diff_rows(event.before, event.after)
     model_class = ct.model_class()
     obj = model_class._default_manager.filter(pk=pk).first() if model_class else None
+    if _is_application_draft(obj) and not request.user.has_role(*DRAFT_HISTORY_ROLES):
+        raise Http404("Η σελίδα δεν βρέθηκε.")  # a draft is the applicant's own work (issue 11)
     return render(
         request,
         "opske/audit_history.html",

@@ -3,13 +3,18 @@
 
 from django import template
 
-from applications.attachments import MB, attachment_rows
+from applications.attachments import MB, attachment_rows, may_download
 
 register = template.Library()
 
 
-@register.simple_tag
-def application_attachments(application):
+@register.simple_tag(takes_context=True)
+def application_attachments(context, application):
+    """The rows, or None when the viewer may not read the documents (an evaluator it is not assigned
+    to: the list says so instead of offering links that answer 404)."""
+    request = context.get("request")
+    if request is not None and not may_download(request.user, application.pk):
+        return None
     return attachment_rows(application)
 
 

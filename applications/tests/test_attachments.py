@@ -13,6 +13,7 @@ from opske.errors import Conflict, PermissionDenied, ValidationFailed
 from opske.models import AuditEvent
 
 LIGNITIS = "804773470"
+EOF = b"\n%%EOF\n"  # how every PDF ends (attachments.content_problem)
 GREVENA = "808982626"
 
 
@@ -240,7 +241,7 @@ def test_the_calls_own_limits_for_a_document_are_applied_and_shown(client, kya70
     required.save()
     user = member(LIGNITIS)
     app = _draft(kya7066, user)
-    png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 100 + b"\x00\x00\x00\x00IEND\xaeB`\x82"
 
     with pytest.raises(ValidationFailed) as wrong:
         attachments.attachment_upload(
@@ -285,7 +286,7 @@ def test_setting_max_files_changes_outcome(kya7066):
             actor=user,
             application_id=app.pk,
             required_attachment_id=required.pk,
-            file=pdf_file(f"part-{i}.pdf", b"%PDF-1.4\n" + bytes([i]) * 10),
+            file=pdf_file(f"part-{i}.pdf", b"%PDF-1.4\n" + bytes([65 + i]) * 10 + b"\n%%EOF\n"),
         )
 
     with pytest.raises(ValidationFailed) as exc:
@@ -315,14 +316,14 @@ def test_replacing_one_file_of_a_document_keeps_the_others_and_the_receipt_lists
         actor=user,
         application_id=app.pk,
         required_attachment_id=required.pk,
-        file=pdf_file("b.pdf", b"%PDF-1.4\nsecond\n"),
+        file=pdf_file("b.pdf", b"%PDF-1.4\nsecond\n%%EOF\n"),
     )
 
     third = attachments.attachment_upload(
         actor=user,
         application_id=app.pk,
         required_attachment_id=required.pk,
-        file=pdf_file("a-v2.pdf", b"%PDF-1.4\nfirst, corrected\n"),
+        file=pdf_file("a-v2.pdf", b"%PDF-1.4\nfirst, corrected\n%%EOF\n"),
         replaces_id=first.pk,
     )
 
@@ -371,7 +372,7 @@ def test_per_file_limit_is_in_decimal_megabytes_and_the_limit_itself_is_refused(
         actor=user,
         application_id=app.pk,
         required_attachment_id=required.pk,
-        file=pdf_file("ok.pdf", head + b"0" * (999_999 - len(head))),
+        file=pdf_file("ok.pdf", head + b"0" * (999_999 - len(head) - len(EOF)) + EOF),
     )
     with pytest.raises(ValidationFailed) as exc:
         attachments.attachment_upload(
@@ -396,7 +397,7 @@ def test_setting_attachments_total_max_mb_changes_outcome(kya7066, settings):
         actor=user,
         application_id=app.pk,
         required_attachment_id=required.pk,
-        file=pdf_file("one.pdf", head + b"1" * (600_000 - len(head))),
+        file=pdf_file("one.pdf", head + b"1" * (600_000 - len(head) - len(EOF)) + EOF),
     )
     kya7066.config = {**kya7066.config, "attachments_total_max_mb": 1}
     kya7066.save()
@@ -406,7 +407,7 @@ def test_setting_attachments_total_max_mb_changes_outcome(kya7066, settings):
             actor=user,
             application_id=app.pk,
             required_attachment_id=required.pk,
-            file=pdf_file("two.pdf", head + b"2" * (600_000 - len(head))),
+            file=pdf_file("two.pdf", head + b"2" * (600_000 - len(head) - len(EOF)) + EOF),
         )
     kya7066.config = {**kya7066.config, "attachments_total_max_mb": 2}
     kya7066.save()
@@ -414,7 +415,7 @@ def test_setting_attachments_total_max_mb_changes_outcome(kya7066, settings):
         actor=user,
         application_id=app.pk,
         required_attachment_id=required.pk,
-        file=pdf_file("two.pdf", head + b"2" * (600_000 - len(head))),
+        file=pdf_file("two.pdf", head + b"2" * (600_000 - len(head) - len(EOF)) + EOF),
     )
 
     assert exc.value.code == "attachments_total_too_large"
@@ -431,7 +432,7 @@ def test_the_api_lists_every_file_of_a_document_and_replaces_one(client, kya7066
 
     client.post(url, {"required_attachment": required.pk, "file": pdf_file("a.pdf")})
     answer = client.post(
-        url, {"required_attachment": required.pk, "file": pdf_file("b.pdf", b"%PDF-1.4\nb\n")}
+        url, {"required_attachment": required.pk, "file": pdf_file("b.pdf", b"%PDF-1.4\nb\n%%EOF\n")}
     ).json()
     [row] = [r for r in answer if r["required_attachment"] == required.pk]
     first_id = row["files"][0]["id"]
@@ -439,7 +440,7 @@ def test_the_api_lists_every_file_of_a_document_and_replaces_one(client, kya7066
         url,
         {
             "required_attachment": required.pk,
-            "file": pdf_file("a2.pdf", b"%PDF-1.4\na2\n"),
+            "file": pdf_file("a2.pdf", b"%PDF-1.4\na2\n%%EOF\n"),
             "replaces": first_id,
         },
     ).json()
@@ -448,3 +449,61 @@ def test_the_api_lists_every_file_of_a_document_and_replaces_one(client, kya7066
     assert [f["file_name"] for f in row["files"]] == ["a.pdf", "b.pdf"]
     assert row["max_files"] == 5
     assert [f["file_name"] for f in after["files"]] == ["b.pdf", "a2.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("zip.pdf", b"%PDF-1.4\nPK\x03\x04" + b"z" * 40 + b"PK\x05\x06" + b"\x00" * 18, "ZIP"),
+        ("cut.pdf", b"%PDF-1.4\n" + b"0" * 50, "%%EOF"),
+        ("page.pdf", b"%PDF-1.4\n<html><body>hi</body></html>\n%%EOF\n", "HTML"),
+        ("polyglot.pdf", b"%PDF-1.4\n" + b"x" * 30 + b"PK\x05\x06" + b"\x00" * 18 + b"\n%%EOF\n", "ZIP"),
+        ("script.pdf", b"%PDF-1.4\n1 0 obj<</S/JavaScript/JS(app.alert(1))>>endobj\n%%EOF\n", "JavaScript"),
+        ("cut.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, "PNG"),
+    ],
+)
+def test_a_file_is_checked_as_a_whole_not_by_its_first_bytes(kya7066, name, content, reason):
+    user = member(LIGNITIS)
+    app = _draft(kya7066, user)
+    required = _required(kya7066, "02.06")  # PDF, JPEG or PNG by the call's defaults
+    with pytest.raises(ValidationFailed) as exc:
+        attachments.attachment_upload(
+            actor=user,
+            application_id=app.pk,
+            required_attachment_id=required.pk,
+            file=pdf_file(name, content),
+        )
+    assert exc.value.code == "attachment_not_plain" and reason in exc.value.message
+    assert "file" in exc.value.fields
+    assert not app.attachments.filter(original_name=name).exists()
+
+
+@pytest.mark.parametrize("role", [Role.EVALUATOR, Role.COMMITTEE_MEMBER])
+def test_an_evaluator_or_committee_member_not_assigned_gets_404_for_the_documents(client, kya7066, role):
+    user = member(LIGNITIS)
+    app = services.application_submit(
+        actor=user, application_id=complete_business_draft(user, kya7066, afm=LIGNITIS).pk
+    )
+    attachment = attachments.current_attachments(app).first()
+    url = f"/applications/{app.pk}/attachments/{attachment.pk}/"
+
+    client.force_login(UserFactory(roles=[role]))
+    assert client.get(url).status_code == 404
+    client.force_login(UserFactory(roles=[Role.SUPERVISOR]))
+    assert client.get(url).status_code == 200
+
+
+def test_the_documents_list_offers_no_links_to_an_evaluator_not_assigned(rf, kya7066):
+    user = member(LIGNITIS)
+    app = services.application_submit(
+        actor=user, application_id=complete_business_draft(user, kya7066, afm=LIGNITIS).pk
+    )
+
+    def listed(viewer) -> str:
+        request = rf.get("/")
+        request.user = viewer
+        return render_to_string("applications/_attachments_list.html", {"application": app}, request=request)
+
+    html = listed(UserFactory(roles=[Role.EVALUATOR]))
+    assert 'id="attachments-not-assigned"' in html and "/attachments/" not in html
+    assert f"/applications/{app.pk}/attachments/" in listed(UserFactory(roles=[Role.SUPERVISOR]))

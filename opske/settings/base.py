@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "opske.input_guard.InputGuardMiddleware",
+    "opske.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -192,6 +193,7 @@ SPECTACULAR_SETTINGS = {
 # takes that operation's only position, which the two-month-claim demo needs open, so it is off
 # unless asked for (DEMO_RECOVERY_HISTORY=true before `make run`).
 DEMO_RECOVERY_HISTORY = env.bool("DEMO_RECOVERY_HISTORY", default=False)
+PRODUCTION = False  # opske.settings.production sets it: no demo data there
 
 PAYMENT_DEBTOR = {
     "name": env("PAYMENT_DEBTOR_NAME", default="ΥΠΗΡΕΣΙΑ ΠΛΗΡΩΜΩΝ ΚΡΑΤΙΚΩΝ ΕΝΙΣΧΥΣΕΩΝ"),

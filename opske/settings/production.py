@@ -3,6 +3,7 @@
 from .base import *
 
 DEBUG = False
+PRODUCTION = True  # refuses `load_demo` (opske/management/commands/load_demo.py)
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 SANDBOXES_ENABLED = env.bool("SANDBOXES_ENABLED", default=False)
 # Persistent database sessions: a new PostgreSQL backend per request costs milliseconds, and the

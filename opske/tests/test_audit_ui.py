@@ -146,3 +146,31 @@ def test_the_global_list_filters_by_date_range(client):
     page = client.get(reverse("opske:audit-list"), {"date_from": "2024-01-01", "date_to": "2024-01-31"})
 
     assert "old.event" in page.content.decode() and "new.event" not in page.content.decode()
+
+
+@pytest.fixture
+def kya7066_draft(db):
+    from applications.tests.factories import complete_business_draft, load_world, member, seeded_call
+    from calls import seeds
+
+    load_world()
+    call = seeded_call(seeds.kya7066)
+    return complete_business_draft(member("804773470"), call, afm="804773470")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.VERIFIER, 404),
+        (Role.PAYMENT_OFFICER, 404),
+        (Role.EVALUATOR, 404),
+        (Role.AUDITOR, 200),
+        (Role.PROGRAMME_ADMIN, 200),
+    ],
+)
+def test_a_draft_applications_history_is_not_for_verifiers_payers_or_evaluators(
+    client, kya7066_draft, role, status
+):
+    client.force_login(UserFactory(roles=[role]))
+    assert client.get(_history_url(kya7066_draft)).status_code == status

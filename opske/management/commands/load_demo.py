@@ -6,7 +6,8 @@ Idempotent: running it twice changes nothing the second time. Each app that has 
 
 import importlib
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 DEMO_MODULES = [
@@ -27,6 +28,13 @@ class Command(BaseCommand):
     help = "Load the demo data (idempotent)."
 
     def handle(self, *args, **options):
+        if getattr(settings, "PRODUCTION", False):
+            # Demo users have known passwords and the demo's businesses are real-looking: never in a
+            # live portal (issue 11). A staging copy that wants them runs with the local settings.
+            raise CommandError(
+                "Το load_demo δεν εκτελείται με τις ρυθμίσεις παραγωγής (opske.settings.production): "
+                "οι χρήστες επίδειξης έχουν γνωστούς κωδικούς."
+            )
         for app in DEMO_MODULES:
             try:
                 module = importlib.import_module(f"{app}.demo")
