@@ -33,4 +33,4 @@ EXPOSE 8000
 # One thread per process, two processes per core: a second thread only takes the GIL from a request
 # holding the call's counter lock (`make bench` on 2 cores: 4×1 beats 3×1 and 5×1). Scale WEB_WORKERS
 # with cores. WEB_MAX_CLIENTS_PER_WORKER spreads keep-alive clients evenly (opske/gunicorn_worker.py).
-CMD ["sh", "-c", "exec gunicorn opske.wsgi --bind 0.0.0.0:8000 --worker-class opske.gunicorn_worker.ThreadWorker --workers ${WEB_WORKERS:-4} --threads ${WEB_THREADS:-1} --backlog 2048 --keep-alive 75 --access-logfile -"]
+CMD ["gunicorn", "opske.wsgi", "-c", "python:opske.gunicorn_conf"]
