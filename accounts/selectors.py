@@ -88,3 +88,15 @@ def notice_addresses(business: Business) -> list[str]:
             seen.add(key)
             out.append(a.strip())
     return out
+
+
+def invitations_for_user(user: User) -> QuerySet[Membership]:
+    """Invitations addressed to the ΑΦΜ the user logs in with, waiting for their answer."""
+    afm = getattr(user, "afm", "") if getattr(user, "is_authenticated", False) else ""
+    if not afm:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(invited_afm=afm, state=Membership.State.INVITED)
+        .select_related("business", "invited_by")
+        .order_by("-created_at", "-pk")
+    )

@@ -31,7 +31,7 @@ from accounts.records import IdentityData, PersonData, TaxpayerData
 from accounts.validators import clean_afm
 from opske.audit.chain import record as audit
 from opske.audit.chain import snapshot
-from opske.errors import Conflict, PermissionDenied, ValidationFailed
+from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opske.search import search_document
 
 BUSINESS_FIELDS = [
@@ -210,26 +210,71 @@ def _ensure_active_membership(*, actor, business: Business, user: User, role: st
     )
 
 
-def memberships_activate_invitations(*, user: User) -> list[Membership]:
-    """Invitations addressed to the user's ΑΦΜ become active now that they logged in."""
-    activated = []
+def memberships_link_invitations(*, user: User) -> list[Membership]:
+    """Invitations addressed to the user's ΑΦΜ are tied to the user who logged in with it; each stays
+    INVITED until the person accepts it (`membership_accept`, issue 11): nobody acts for a business
+    only because someone typed their ΑΦΜ."""
+    linked = []
     with transaction.atomic():
         for membership in Membership.objects.select_for_update().filter(
-            invited_afm=user.afm, state=Membership.State.INVITED
+            invited_afm=user.afm, state=Membership.State.INVITED, user__isnull=True
         ):
-            before = snapshot(membership, MEMBERSHIP_FIELDS)
             membership.user = user
-            membership.state = Membership.State.ACTIVE
-            membership.save(update_fields=["user", "state"])
-            audit(
-                actor=user,
-                action="membership.activated",
-                obj=membership,
-                before=before,
-                after=snapshot(membership, MEMBERSHIP_FIELDS),
-            )
-            activated.append(membership)
-    return activated
+            membership.save(update_fields=["user"])
+            linked.append(membership)
+    return linked
+
+
+def _invitation_for(actor: User, membership_id: int) -> Membership:
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("business")
+        .filter(
+            pk=membership_id, invited_afm=getattr(actor, "afm", "") or "-", state=Membership.State.INVITED
+        )
+        .first()
+    )
+    if membership is None:
+        raise NotFound("Η πρόσκληση δεν βρέθηκε ή δεν εκκρεμεί πια.")
+    return membership
+
+
+def membership_accept(*, actor: User, membership_id: int) -> Membership:
+    """The invited person takes up the role: only the one who logs in with the invited ΑΦΜ."""
+    with transaction.atomic():
+        membership = _invitation_for(actor, membership_id)
+        before = snapshot(membership, MEMBERSHIP_FIELDS)
+        membership.user = actor
+        membership.state = Membership.State.ACTIVE
+        membership.save(update_fields=["user", "state"])
+        audit(
+            actor=actor,
+            action="membership.accepted",
+            obj=membership,
+            before=before,
+            after=snapshot(membership, MEMBERSHIP_FIELDS),
+        )
+    return membership
+
+
+def membership_decline(*, actor: User, membership_id: int) -> Membership:
+    """The invited person declines: the invitation ends, the business may invite again."""
+    with transaction.atomic():
+        membership = _invitation_for(actor, membership_id)
+        before = snapshot(membership, MEMBERSHIP_FIELDS)
+        membership.user = actor
+        membership.state = Membership.State.REVOKED
+        membership.revoked_at = timezone.now()
+        membership.save(update_fields=["user", "state", "revoked_at"])
+        audit(
+            actor=actor,
+            action="membership.declined",
+            obj=membership,
+            before=before,
+            after=snapshot(membership, MEMBERSHIP_FIELDS),
+            reason="Η πρόσκληση δεν έγινε δεκτή από τον προσκεκλημένο.",
+        )
+    return membership
 
 
 # --- persons ----------------------------------------------------------------------------------------------
@@ -363,9 +408,9 @@ def membership_invite(*, actor: User, business: Business, afm: str, role: str, e
             role=role,
             email=email,
             invited_by=actor,
-            # Someone who already logs in with that ΑΦΜ needs no second login to take up the role.
+            # Tied to whoever logs in with that ΑΦΜ; active only once they accept (issue 11).
             user=existing_user,
-            state=Membership.State.ACTIVE if existing_user else Membership.State.INVITED,
+            state=Membership.State.INVITED,
         )
         audit(
             actor=actor,

@@ -9,7 +9,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, services
@@ -22,6 +24,7 @@ from accounts.forms import (
     StaffAuthenticationForm,
 )
 from accounts.models import BusinessActivity, Membership, Person, Role, User
+from opske.confirm import confirmation_page, confirmed
 from opske.errors import ApplicationError
 
 ACTIVE_BUSINESS_KEY = "active_business_pk"
@@ -157,13 +160,19 @@ def dashboard(request):
     if user.kind == User.Kind.STAFF:
         areas = [(role, ROLE_AREAS.get(role, [])) for role in Role if role in user.role_set()]
         return render(request, "accounts/dashboard_staff.html", {"role_areas": areas})
+    invitations = list(selectors.invitations_for_user(user))
     businesses = list(selectors.businesses_for_user(user))
     if businesses:
         business = _active_business(request, businesses)
         if business is None:
-            return render(request, "accounts/business_choose.html", {"businesses": businesses})
+            return render(
+                request,
+                "accounts/business_choose.html",
+                {"businesses": businesses, "invitations": invitations},
+            )
         context = _business_context(request, business)
         context["businesses"] = businesses
+        context["invitations"] = invitations
         return render(request, "accounts/dashboard_business.html", context)
     return render_person_dashboard(request)
 
@@ -175,6 +184,7 @@ def render_person_dashboard(request, *, amka_form=None, status=200):
         "person": person,
         "amka_form": None if person else (amka_form or AmkaClaimForm()),
         "panels": render_panels(request, "person", person=person),
+        "invitations": list(selectors.invitations_for_user(request.user)),
     }
     return render(request, "accounts/dashboard_person.html", context, status=status)
 
@@ -228,6 +238,64 @@ def member_revoke(request, afm, pk):
     return render(
         request, "accounts/member_revoke.html", {"business": business, "membership": membership, "form": form}
     )
+
+
+# --- invitations: a member only once the invited person accepts (issue 11) ----------------------------
+
+
+@login_required
+@require_POST
+def invitation_answer(request, pk, answer):
+    """Accept or decline an invitation addressed to the user's ΑΦΜ, after a confirmation page."""
+    if answer not in ("accept", "decline"):
+        raise Http404("Η σελίδα δεν βρέθηκε.")
+    invitation = selectors.invitations_for_user(request.user).filter(pk=pk).first()
+    if invitation is None:
+        messages.error(request, "Η πρόσκληση δεν βρέθηκε ή δεν εκκρεμεί πια.")
+        return redirect("accounts:dashboard")
+    accept = answer == "accept"
+    if not confirmed(request):
+        role = invitation.get_role_display()
+        return confirmation_page(
+            request,
+            title="Αποδοχή πρόσκλησης" if accept else "Απόρριψη πρόσκλησης",
+            caption=invitation.business.name,
+            summary=[
+                ("Επιχείρηση", f"{invitation.business.name} · ΑΦΜ {invitation.business.afm}"),
+                ("Ρόλος", role),
+                ("Πρόσκληση από", _inviter(invitation)),
+            ],
+            irreversible=(
+                f"Θα ενεργείτε για την επιχείρηση ως «{role}»: αιτήσεις, υποβολές και δηλώσεις στο όνομά της."
+                if accept
+                else "Η πρόσκληση κλείνει· η επιχείρηση μπορεί να σας προσκαλέσει ξανά."
+            ),
+            button="Αποδοχή" if accept else "Απόρριψη",
+            check_label="Επιβεβαιώνω την αποδοχή" if accept else "Επιβεβαιώνω την απόρριψη",
+            cancel_url=reverse("accounts:dashboard"),
+            warning_button=not accept,
+        )
+    try:
+        if accept:
+            services.membership_accept(actor=request.user, membership_id=invitation.pk)
+        else:
+            services.membership_decline(actor=request.user, membership_id=invitation.pk)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("accounts:dashboard")
+    if accept:
+        request.session[ACTIVE_BUSINESS_KEY] = invitation.business_id
+        messages.success(
+            request, f"Αποδεχτήκατε την πρόσκληση: ενεργείτε πλέον για την {invitation.business.name}."
+        )
+    else:
+        messages.success(request, f"Απορρίψατε την πρόσκληση της {invitation.business.name}.")
+    return redirect("accounts:dashboard")
+
+
+def _inviter(invitation: Membership) -> str:
+    who = invitation.invited_by
+    return (who.get_full_name() or who.username) if who else invitation.business.name
 
 
 # --- contact profile for legal notices (ΚΥΑ 7066 Art. 6.10, 7.3) -------------------------------------

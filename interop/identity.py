@@ -47,7 +47,7 @@ def taxisnet_login(*, identity: TaxisnetIdentity) -> User:
             services.memberships_grant_to_owner(user=user, business=business, first_login=created)
         else:
             services.person_link_by_afm(user=user)
-        services.memberships_activate_invitations(user=user)
+        services.memberships_link_invitations(user=user)
     return user
 
 

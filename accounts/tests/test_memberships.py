@@ -10,7 +10,7 @@ from accounts.tests.factories import (
     TaxisnetUserFactory,
     afm_with_check_digit,
 )
-from opske.errors import Conflict, PermissionDenied, ValidationFailed
+from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opske.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -38,14 +38,66 @@ def test_coordinator_invites_by_afm_and_the_invitation_is_audited(coordinator):
     assert event.actor == coordinator.user and event.after["invited_afm"] == afm
 
 
-def test_inviting_someone_who_already_has_an_account_activates_at_once(coordinator):
-    existing = TaxisnetUserFactory()
+def test_an_invited_person_acts_for_the_business_only_after_accepting(coordinator):
+    from accounts.selectors import businesses_for_user
 
+    existing = TaxisnetUserFactory()
     membership = services.membership_invite(
         actor=coordinator.user, business=coordinator.business, afm=existing.afm, role="financial_officer"
     )
+    assert membership.state == Membership.State.INVITED and membership.user == existing
+    assert coordinator.business not in businesses_for_user(existing)  # typing an ΑΦΜ is not consent
 
-    assert membership.state == Membership.State.ACTIVE and membership.user == existing
+    with pytest.raises(NotFound):  # only the one who logs in with the invited ΑΦΜ answers it
+        services.membership_accept(actor=TaxisnetUserFactory(), membership_id=membership.pk)
+    accepted = services.membership_accept(actor=existing, membership_id=membership.pk)
+
+    assert accepted.state == Membership.State.ACTIVE
+    assert coordinator.business in businesses_for_user(existing)
+    assert AuditEvent.objects.filter(action="membership.accepted", actor=existing).count() == 1
+    with pytest.raises(NotFound):  # answered once
+        services.membership_accept(actor=existing, membership_id=membership.pk)
+
+
+def test_a_declined_invitation_ends_and_can_be_issued_again(coordinator):
+    invited = TaxisnetUserFactory()
+    membership = services.membership_invite(
+        actor=coordinator.user, business=coordinator.business, afm=invited.afm, role="coordinator"
+    )
+    declined = services.membership_decline(actor=invited, membership_id=membership.pk)
+
+    assert declined.state == Membership.State.REVOKED and declined.revoked_at is not None
+    assert AuditEvent.objects.get(action="membership.declined").actor == invited
+    again = services.membership_invite(
+        actor=coordinator.user, business=coordinator.business, afm=invited.afm, role="coordinator"
+    )
+    assert again.state == Membership.State.INVITED
+
+
+def test_the_invited_person_answers_from_the_dashboard_through_a_confirmation(client, coordinator):
+    invited = TaxisnetUserFactory()
+    membership = services.membership_invite(
+        actor=coordinator.user, business=coordinator.business, afm=invited.afm, role="financial_officer"
+    )
+    client.force_login(invited)
+    page = client.get("/accounts/dashboard/").content.decode()
+    assert f'id="invitation-{membership.pk}"' in page and coordinator.business.name in page
+
+    url = f"/accounts/invitations/{membership.pk}/accept/"
+    confirm = client.post(url)
+    assert confirm.status_code == 200 and "Αποδοχή πρόσκλησης" in confirm.content.decode()
+    membership.refresh_from_db()
+    assert membership.state == Membership.State.INVITED  # nothing before the confirmation
+    done = client.post(url, {"confirm": "on"})
+    assert done.status_code == 302
+    membership.refresh_from_db()
+    assert membership.state == Membership.State.ACTIVE
+    assert client.post(f"/accounts/invitations/{membership.pk}/elsewhere/").status_code == 404
+    client.force_login(TaxisnetUserFactory())  # someone else: nothing to answer
+    other = client.post(f"/accounts/invitations/{membership.pk}/decline/", {"confirm": "on"})
+    assert other.status_code == 302
+    membership.refresh_from_db()
+    assert membership.state == Membership.State.ACTIVE
 
 
 def test_a_financial_officer_cannot_invite(coordinator):

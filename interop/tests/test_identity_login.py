@@ -177,7 +177,7 @@ def test_citizen_without_a_known_person_is_offered_the_amka_declaration(client):
     assert not RegistryCall.objects.filter(registry="idika").exists()
 
 
-def test_invited_coordinator_becomes_active_on_login_and_acts_for_the_business(client):
+def test_invited_coordinator_accepts_after_login_and_then_acts_for_the_business(client):
     taxisnet_login(client, "lignitis")
     lignitis_user = User.objects.get(afm="804773470")
     client.post(
@@ -189,12 +189,18 @@ def test_invited_coordinator_becomes_active_on_login_and_acts_for_the_business(c
 
     response = taxisnet_login(client, "coordinator")
 
+    # Logged in, the invitation is hers to answer: she acts for the business once she accepts.
     membership = Membership.objects.get(invited_afm="185012342")
+    assert membership.state == "invited" and membership.user.afm == "185012342"
+    assert f'id="invitation-{membership.pk}"' in response.content.decode()
+    client.post(f"/accounts/invitations/{membership.pk}/accept/", {"confirm": "on"})
+    response = client.get("/accounts/dashboard/")
+
+    membership.refresh_from_db()
     assert membership.state == "active"
-    assert membership.user.afm == "185012342"
     assert membership.invited_by == lignitis_user
     assert "ΛΙΓΝΙΤΗΣ ΤΕΧΝΙΚΗ" in response.content.decode()
-    assert AuditEvent.objects.filter(action="membership.activated").count() == 1
+    assert AuditEvent.objects.filter(action="membership.accepted").count() == 1
 
 
 def test_taxisnet_logout_also_logs_out_of_gsis(client, settings):
