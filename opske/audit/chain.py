@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
@@ -49,7 +51,18 @@ def compute_hash(event: AuditEvent) -> str:
     blob = json.dumps(
         payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder
     )
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return hmac.new(chain_key(), blob.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def chain_key() -> bytes:
+    """The HMAC key of the chain (issue 11): `AUDIT_HMAC_KEY`, kept outside the database, so one who
+    can write the database but not read the server's secrets cannot rewrite an event and its
+    successors unnoticed. Unset, it is derived from SECRET_KEY (also outside the database). Changing
+    it makes the existing chain unverifiable: rotate only with a new chain (README)."""
+    key = getattr(settings, "AUDIT_HMAC_KEY", "") or ""
+    if not key:
+        key = "opske-audit-chain:" + settings.SECRET_KEY
+    return hashlib.sha256(key.encode("utf-8")).digest()
 
 
 def snapshot(obj, fields) -> dict:

@@ -1,3 +1,4 @@
+import datetime
 import threading
 
 import pytest
@@ -99,3 +100,55 @@ def test_concurrent_writers_never_fork_the_chain(django_user_model):
     assert errors == []
     assert AuditEvent.objects.count() == 30
     assert verify_chain() is None
+
+
+@pytest.mark.django_db
+def test_a_writer_without_the_key_cannot_rewrite_the_chain_unnoticed(staff_user, settings):
+    """Issue 11: one who can write the database rewrites event 2 and re-hashes it and every later
+    event with plain SHA-256 (all a database writer can compute): the keyed chain still breaks."""
+    import hashlib
+    import hmac
+    import json
+
+    from opske.audit.chain import chain_key
+
+    for n in range(1, 4):
+        _record(staff_user, n)
+    assert verify_chain() is None
+
+    def forged_hash(event, key: bytes | None):
+        """The event's canonical form, hashed as the forger can: with no key, a guess, or the key."""
+        payload = {
+            "seq": event.seq, "prev": event.prev_hash,
+            "at": event.created_at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+            "actor": event.actor_id, "actor_label": event.actor_label, "action": event.action,
+            "ct": event.content_type_id, "oid": event.object_id, "repr": event.object_repr,
+            "before": event.before, "after": event.after, "reason": event.reason, "rid": event.request_id,
+        }  # fmt: skip
+        data = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+        return hmac.new(key, data, hashlib.sha256).hexdigest() if key else hashlib.sha256(data).hexdigest()
+
+    def rewrite(key):
+        prev = AuditEvent.objects.get(seq=1).hash
+        for event in AuditEvent.objects.filter(seq__gte=2).order_by("seq"):
+            if event.seq == 2:
+                event.after = {"n": 999}
+            event.prev_hash = prev
+            event.hash = forged_hash(event, key)
+            with connection.cursor() as cur:
+                cur.execute(
+                    "UPDATE opske_auditevent SET after = %s, prev_hash = %s, hash = %s WHERE seq = %s",
+                    [json.dumps(event.after), event.prev_hash, event.hash, event.seq],
+                )
+            prev = event.hash
+        with connection.cursor() as cur:
+            cur.execute("UPDATE opske_auditchainhead SET last_hash = %s WHERE id = 1", [prev])
+
+    rewrite(None)  # plain SHA-256: the forger does not have the key
+    assert verify_chain().seq == 2
+    rewrite(b"a guessed key")
+    assert verify_chain().seq == 2
+    rewrite(chain_key())  # only with the server's secret does a rewrite pass: it is the secret
+    assert verify_chain() is None
+    settings.AUDIT_HMAC_KEY = "another key"
+    assert verify_chain().seq == 1  # a different key: nothing verifies
