@@ -56,6 +56,14 @@ def _watch(page):
     page.loaded_urls = []
     page.axe_checked = set()
     page.on("framenavigated", lambda frame: frame.parent_frame is None and page.loaded_urls.append(frame.url))
+    # The Content-Security-Policy refuses any inline script or handler: a page that still has one
+    # is reported in the console, and the journey fails at teardown (issue 11).
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda msg: "Content Security Policy" in msg.text
+        and page.csp_violations.append(f"{page.url}: {msg.text}"),
+    )
 
 
 @pytest.fixture
@@ -73,9 +81,10 @@ def open_context(browser, request):
     yield make
 
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
-    unchecked = []
+    unchecked, violations = [], []
     for n, context in enumerate(contexts):
         for m, page in enumerate(context.pages):
+            violations += getattr(page, "csp_violations", [])
             if failed:
                 ARTIFACTS.mkdir(parents=True, exist_ok=True)
                 name = re.sub(r"[^\w.-]+", "_", request.node.name)[:120]
@@ -93,6 +102,8 @@ def open_context(browser, request):
                     if u.startswith("http") and u not in page.axe_checked and "/sandbox/" not in u
                 ]
         context.close()
+    if not failed and violations:
+        pytest.fail("Content-Security-Policy violations: " + "; ".join(violations[:5]))
     if not failed and unchecked:
         pytest.fail(f"pages loaded by the journey but never checked with axe-core: {sorted(set(unchecked))}")
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_fsm",
     "axes",
+    "csp",
     # Project apps, lowest layer first (see STYLE.md "Which way imports run").
     "opske",
     "accounts",
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "opske.input_guard.InputGuardMiddleware",
     "opske.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last (django-axes): a locked-out login answers with accounts.lockout.lockout_response.
@@ -103,8 +105,36 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE",
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+
+
 # Password logins (staff, the admin) go through django-axes first: failures are counted per username
 # and address, and after AXES_FAILURE_LIMIT the login is locked for AXES_COOLOFF_MINUTES (issue 11).
+def _origins(*urls: str) -> list[str]:
+    from urllib.parse import urlsplit
+
+    return [f"{u.scheme}://{u.netloc}" for u in map(urlsplit, urls) if u.scheme and u.netloc]
+
+
+# Content-Security-Policy (django-csp, issue 11): scripts only from the portal's own static files
+# (htmx, opske.js: no inline script or handler anywhere), nothing framed or framing, forms post only
+# here (and to the TAXISnet login). Inline style attributes stay allowed (the design system and a few
+# templates use them); they cannot run code. The API's Swagger page loads its UI from a CDN: excluded.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/docs/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        # A logout posts here and is redirected to TAXISnet's logout: its origin may follow a form.
+        "form-action": ["'self'", *_origins(env("GSIS_OAUTH_URL", default=""))],
+    },
+}
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))

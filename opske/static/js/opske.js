@@ -78,9 +78,75 @@
     to.focus();
   }
 
+  /* No lost work on a dropped connection: every change of an autosaved form (data-draft-key) is kept
+   * in this browser until the server confirms the autosave; if the page is reopened before that, the
+   * unsaved values come back. The messages are the form's data-restored / data-offline (Greek). */
+  function message(status, cls, text) {
+    var p = document.createElement("p");
+    p.className = cls;
+    if (cls === "govgr-hint") p.setAttribute("role", "status");
+    p.textContent = text;
+    status.replaceChildren(p);
+  }
+
+  function initDraftKeeper() {
+    var form = document.querySelector("form[data-draft-key]");
+    if (!form || !form.hasAttribute("hx-post")) return;
+    var key = form.getAttribute("data-draft-key");
+    var status = document.getElementById(form.getAttribute("data-status") || "autosave-status");
+    function fields() {
+      return Array.prototype.filter.call(form.elements, function (e) {
+        return e.name && e.name !== "csrfmiddlewaretoken";
+      });
+    }
+    function keep() {
+      try {
+        localStorage.setItem(key, JSON.stringify(fields().map(function (e) {
+          return [e.name, e.type === "checkbox" ? e.checked : e.value];
+        })));
+      } catch (err) { /* storage full or disabled: the server autosave still runs */ }
+    }
+    function forget() {
+      try { localStorage.removeItem(key); } catch (err) { /* nothing kept */ }
+    }
+    var saved = null;
+    try { saved = JSON.parse(localStorage.getItem(key) || "null"); } catch (err) { saved = null; }
+    var list = fields();
+    if (saved && saved.length === list.length && !document.getElementById("step-errors")) {
+      saved.forEach(function (pair, i) {
+        if (list[i].name !== pair[0]) return;
+        if (list[i].type === "checkbox") { list[i].checked = pair[1]; } else { list[i].value = pair[1]; }
+      });
+      if (status) message(status, "govgr-hint", form.getAttribute("data-restored") || "");
+    }
+    form.addEventListener("input", keep);
+    form.addEventListener("change", keep);
+    document.body.addEventListener("htmx:afterRequest", function (evt) {
+      if (evt.detail.elt === form && evt.detail.successful &&
+          !evt.detail.xhr.responseText.includes("govgr-error-summary")) forget();
+    });
+    form.addEventListener("submit", forget);
+    document.addEventListener("htmx:sendError", function () {
+      if (status) message(status, "govgr-error-message", form.getAttribute("data-offline") || "");
+    });
+  }
+
+  /* A submit button that must not be pressed twice (data-prevent-double-click): disabled once the
+   * form is on its way, without an inline handler (CSP). */
+  function initSingleSubmit() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-prevent-double-click]"), function (button) {
+      if (!button.form) return;
+      button.form.addEventListener("submit", function () {
+        window.setTimeout(function () { button.disabled = true; }, 0);
+      });
+    });
+  }
+
   function ready() {
     initMenu();
     wrapTables(document);
+    initDraftKeeper();
+    initSingleSubmit();
   }
 
   if (document.readyState === "loading") {
