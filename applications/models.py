@@ -104,6 +104,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
         "opske.GeneratedDocument", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # The registry prefill is owed while this is set (when it was asked for): the outbox sweep
+    # re-sends it if its task was lost (broker down, worker killed); the task clears it when every
+    # registry has answered or has a `RegistryWait` of its own (opske.tasks.register_outbox).
+    registry_prefill_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -122,7 +127,16 @@ class Application(ConcurrentTransitionMixin, models.Model):
                 condition=Q(reserved_amount__gte=0), name="application_reserved_non_negative"
             ),
         ]
-        indexes = [models.Index(fields=["call", "status"]), models.Index(fields=["call", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["call", "status"]),
+            models.Index(fields=["call", "submitted_at"]),
+            # The outbox sweep reads only the few applications whose prefill is owed.
+            models.Index(
+                fields=["registry_prefill_requested_at"],
+                condition=Q(registry_prefill_requested_at__isnull=False),
+                name="application_prefill_owed",
+            ),
+        ]
 
     def __str__(self):
         return self.protocol_number or f"Αίτηση #{self.pk} (προσωρινή)"

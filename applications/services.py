@@ -220,6 +220,7 @@ def application_create(*, actor, call_id: int, business_afm: str = "") -> Applic
             email=actor.email or "",
             amka=person.amka if person else "",
             title=call.title[:300] if call.applicant_kind == Call.ApplicantKind.BUSINESS else "",
+            registry_prefill_requested_at=timezone.now(),  # recorded with the draft, swept if lost
         )
         audit.record(
             actor=actor,
@@ -236,14 +237,30 @@ def _enqueue_registry_checks(application_id: int) -> None:
 
     try:
         prefill_registries.delay(application_id)
-    except Exception:  # the broker being down must not fail a committed request; the user can refresh
+    except Exception:
+        # The broker is down: the request that committed the draft is not failed for it. The
+        # prefill is recorded as owed (`registry_prefill_requested_at`) and the outbox sweep sends
+        # it again (opske.tasks.sweep_outbox); the panel keeps saying the answers are awaited.
         logger.warning("could not enqueue the registry prefill of application %s", application_id)
 
 
 def application_request_registry_refresh(*, actor, application: Application) -> None:
     """Ask the registries again (a button in the form); the answers arrive through the worker."""
     _require(actor, application, EDIT_ROLES)
+    Application.objects.filter(pk=application.pk).update(registry_prefill_requested_at=timezone.now())
     transaction.on_commit(lambda: _enqueue_registry_checks(application.pk))
+
+
+def application_prefill_done(*, application_id: int, requested_at) -> bool:
+    """The prefill asked for at `requested_at` has run: every registry answered or waits on its own
+    `RegistryWait`. A refresh asked for meanwhile (a newer time) stays owed. Returns whether cleared."""
+    if requested_at is None:
+        return False
+    return bool(
+        Application.objects.filter(pk=application_id, registry_prefill_requested_at=requested_at).update(
+            registry_prefill_requested_at=None
+        )
+    )
 
 
 # --- draft steps -----------------------------------------------------------------------------------
@@ -1583,8 +1600,13 @@ def application_withdraw(*, actor, application_id: int, reason: str = "") -> App
 def application_store_registry_result(
     *, application: Application, registry: str, status: str, data, fetched_at
 ) -> None:
-    """Keep what the registry said and when; a newer answer replaces the older one (audited)."""
+    """Keep what the registry said and when; a newer answer replaces the older one (audited).
+
+    The application row is locked first, as every autosave does (`_locked`, then the audit chain
+    head): the snapshot's foreign key would otherwise take a share lock on it that the ΔΥΠΑ
+    education prefill below must upgrade, a cycle with an autosave queued for the same row."""
     with transaction.atomic():
+        list(Application.objects.select_for_update(of=("self",)).filter(pk=application.pk).values_list("pk"))
         snapshot, created = RegistrySnapshot.objects.update_or_create(
             application=application,
             registry=registry,

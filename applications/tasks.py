@@ -17,6 +17,7 @@ from django.utils import timezone
 from applications.models import Application, Submission
 from applications.registry_handlers import HANDLER
 from interop.waiting import run_registry_check
+from opske.db import retry_transient
 from opske.tasks import register_outbox
 
 logger = logging.getLogger(__name__)
@@ -82,13 +83,23 @@ def registry_checks_for(application: Application) -> list[dict]:
 
 @shared_task(name="applications.tasks.prefill_registries", acks_late=True)
 def prefill_registries(application_id: int) -> list[str]:
+    """Ask each registry of the application once and store what it says; a registry that is down
+    gets a `RegistryWait` (retried by beat). Owed until done: the outbox sweep re-sends it if this
+    task was lost, and running it twice only replaces a snapshot with a newer one."""
+    from applications.services import application_prefill_done
+
     application = Application.objects.select_related("business", "call").filter(pk=application_id).first()
     if application is None:
         return []
+    requested_at = application.registry_prefill_requested_at
     outcomes = []
     for check in registry_checks_for(application):
-        outcome = run_registry_check(obj=application, on_result=HANDLER, **check)
+        # A deadlock victim (PostgreSQL aborts one side) asks again rather than dying half-done.
+        outcome = retry_transient(
+            lambda check=check: run_registry_check(obj=application, on_result=HANDLER, **check)
+        )
         outcomes.append(f"{check['registry']}:{outcome.status}")
+    application_prefill_done(application_id=application_id, requested_at=requested_at)
     return outcomes
 
 
@@ -142,5 +153,12 @@ def email_declared_address(application_id: int, address: str, subject: str, body
     return True
 
 
+# Drafts whose registry prefill was never sent or never finished (broker down, worker killed).
+register_outbox(
+    Application,
+    prefill_registries,
+    pending={"registry_prefill_requested_at__isnull": False},
+    age_field="registry_prefill_requested_at",
+)
 # Submissions whose after-commit task was lost (broker down) are picked up by the outbox sweep.
 register_outbox(Submission, after_submission, pending={"receipt__isnull": True}, age_field="submitted_at")

@@ -21,9 +21,10 @@ from accounts.permissions import role_required
 from applications import attachments as attachment_services
 from applications import rules, selectors, services
 from applications.filters import ApplicationFilter
-from applications.models import Application, ClusterPartner, Position
+from applications.models import Application, ClusterPartner, Position, RegistrySnapshot
 from applications.selectors import STAFF_READ_ROLES
 from calls.models import Call, RequiredAttachment
+from interop.waiting import open_waits_for
 from opske.db import retry_transient
 from opske.errors import ApplicationError, NotFound
 from opske.ids import int_or_none
@@ -167,7 +168,18 @@ def _registry_context(app: Application) -> dict:
     expected = {"aade", "deminimis"} if app.business_id else {"dypa"}
     if app.business_id and app.call.aid_regime != Call.AidRegime.DE_MINIMIS:
         expected.discard("deminimis")
-    ctx["registry_pending"] = bool(expected - set(snaps))
+    missing = expected - set(snaps)
+    # A registry that is down has its own wait (retried by beat): named on the panel, polled
+    # slowly. While the prefill itself is owed (sent, or to be re-sent by the outbox sweep) the
+    # panel polls often; once every registry answered, it stops.
+    names = dict(RegistrySnapshot.Registry.choices)
+    ctx["registry_waits"] = [
+        {"name": names.get(w.registry, w.registry), "wait": w}
+        for w in (open_waits_for(app) if missing else [])
+        if w.registry in missing
+    ]
+    ctx["registry_pending"] = bool(missing)
+    ctx["registry_poll_seconds"] = 3 if app.registry_prefill_requested_at or not ctx["registry_waits"] else 30
     return ctx
 
 

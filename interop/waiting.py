@@ -227,6 +227,11 @@ def _resolve(*, obj, wait, kind: str, result: RegistryResult, actor=None) -> Che
             wait.last_attempt_at = result.checked_at
             wait.save()
             result = dataclasses.replace(result, wait_id=wait.pk)
+        # The handler first (it locks its case's row, then appends to the audit chain), the wait's
+        # own event after: the same lock order as every other write of that case, so a retry
+        # resolving while the applicant autosaves cannot deadlock with it.
+        _deliver(obj=obj, kind=kind, result=result)
+        if wait is not None:
             audit.record(
                 actor=actor,
                 action="interop.registry_wait.resolved",
@@ -234,7 +239,6 @@ def _resolve(*, obj, wait, kind: str, result: RegistryResult, actor=None) -> Che
                 before=before,
                 after=audit.snapshot(wait, ["status", "outcome"]),
             )
-        _deliver(obj=obj, kind=kind, result=result)
     return CheckOutcome(result.status, result, wait, "")
 
 

@@ -38,7 +38,7 @@ _OUTBOX: dict[str, OutboxEntry] = {}
 def register_outbox(model, task, *, pending: dict | None = None, age_field: str = "created_at") -> None:
     """Sweep `model` rows matching `pending` (default state="pending") older than a few minutes
     and call `task.delay(pk)` for each. The task must be idempotent."""
-    _OUTBOX[model._meta.label_lower] = OutboxEntry(
+    _OUTBOX[f"{model._meta.label_lower}:{getattr(task, 'name', task)}"] = OutboxEntry(
         model=model, task=task, pending=pending or {"state": "pending"}, age_field=age_field
     )
 

@@ -191,7 +191,24 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Enqueueing must never hold up a request (issue 11: with Redis down, creating a draft took 19 s).
+# The portal reads no task results (durable state is in the database, and what a lost task owes
+# is swept from its outbox), so results are not kept by default: the Redis result backend would
+# otherwise subscribe to every sent task and retry its connection 20 times when Redis is down.
+# A publish is retried once, briefly; a broker that does not answer in a second is taken as down.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+}
 CELERY_BEAT_SCHEDULE = {
     "beat-tick": {"task": "opske.tasks.beat_tick", "schedule": 60.0},
     "sweep-deadlines": {"task": "opske.tasks.sweep_deadlines", "schedule": 60.0},
