@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import Role
 from applications.selectors import applications_for_user
@@ -49,6 +49,14 @@ def assignments_for_user(user) -> QuerySet[Assignment]:
         Assignment.objects.filter(evaluator=user)
         .exclude(state=Assignment.State.WITHDRAWN)
         .select_related("application__call", "application__business", "application__person", "evaluation")
+        # The evaluation a second-level reviewer opens, in the same query (not one query per row).
+        .annotate(
+            review_evaluation_id=Subquery(
+                Evaluation.objects.filter(application_id=OuterRef("application_id"))
+                .order_by("level", "pk")
+                .values("pk")[:1]
+            )
+        )
         .order_by("application__call_id", "application__priority_seq", "application_id", "pk")
     )
 

@@ -149,3 +149,30 @@ def test_workspace_shows_criterion_4_computed_with_the_declared_only_grant(kya70
     assert "309.220,00 €" in page and "μόνο στην υπεύθυνη δήλωση" in page
     assert "(α) Μη μείωση προσωπικού (ΕΡΓΑΝΗ)" in page
     assert "(δ) Δραστηριότητα — ΚΑΔ εκτός Παραρτήματος 2 (ΑΑΔΕ)" in page
+
+
+def test_supervisor_queue_links_each_review_in_a_fixed_number_of_queries(
+    kya7066, evaluator, supervisor, client, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queue_queries():
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(reverse("evaluation:queue")).content.decode()
+        return len(ctx.captured_queries), page
+
+    evaluations = []
+    for _ in range(3):
+        app, _ = submitted_application(kya7066)
+        with django_capture_on_commit_callbacks(execute=True):
+            evaluations.append(evaluated(app, evaluator))
+            sign_declaration_for_second_level(app, supervisor)
+        client.force_login(supervisor)
+        if len(evaluations) == 1:
+            one, page = queue_queries()
+    three, page = queue_queries()
+
+    assert three == one  # not one query per row (issue 11)
+    for ev in evaluations:
+        assert reverse("evaluation:review", args=[ev.pk]) in page
