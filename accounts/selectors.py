@@ -21,6 +21,16 @@ def businesses_for_user(user: User) -> QuerySet[Business]:
     )
 
 
+def active_business_ids(user: User) -> list[int]:
+    """The ids of the businesses `user` acts for (one indexed lookup): filter a large table by these
+    rather than joining the memberships into it (issue 11)."""
+    return list(
+        Membership.objects.filter(user=user, state=Membership.State.ACTIVE)
+        .values_list("business_id", flat=True)
+        .distinct()
+    )
+
+
 def business_get_for_user(*, user: User, afm_or_pk) -> Business:
     """One business the user may see, by ΑΦΜ (9 digits) or primary key; Http404 otherwise.
 

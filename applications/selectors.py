@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from accounts.models import Business, BusinessActivity, Membership, Person, Role
+from accounts.selectors import active_business_ids
 from applications.models import Application, BudgetLine, ClusterPartner, Position, RegistrySnapshot
 from calls.models import Call, CallVersion, Programme
 from opske.errors import NotFound
@@ -31,18 +32,22 @@ STAFF_READ_ROLES = (
 
 
 def _owned(user) -> Q:
-    return Q(business__memberships__user=user, business__memberships__state=Membership.State.ACTIVE) | Q(
-        person__user=user
-    )
+    """Applications of the businesses the user is an active member of, or of the user's own person.
+
+    Two plain lookups first (indexed, a handful of rows), then a filter on the application's own
+    columns: ORing the two joins inside the query scanned every application (140–190 ms at
+    100,000 applications, even for a user with one; issue 11)."""
+    business_ids = active_business_ids(user)
+    person_ids = list(Person.objects.filter(user=user).values_list("pk", flat=True))
+    return Q(business_id__in=business_ids) | Q(person_id__in=person_ids)
 
 
 def applications_for_user(user) -> QuerySet[Application]:
     """The applicant's own applications (dashboard «Οι αιτήσεις μου»), newest first."""
     if not getattr(user, "is_authenticated", False):
         return Application.objects.none()
-    ids = Application.objects.filter(_owned(user)).values("pk")
     return (
-        Application.objects.filter(pk__in=ids)
+        Application.objects.filter(_owned(user))
         .select_related("call", "business", "person", "pool", "receipt", "superseded_by")
         .order_by("-created_at")
     )

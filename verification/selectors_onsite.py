@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 
 from accounts.models import Membership, Role
+from accounts.selectors import active_business_ids
 from calls.models import Programme
 from operations.models import Operation
 from opske.errors import NotFound
@@ -84,10 +85,10 @@ def operation_get_for_onsite_staff(*, user, pk) -> Operation:
 
 
 def _owned_operations(user) -> Q:
-    return Q(
-        operation__business__memberships__user=user,
-        operation__business__memberships__state=Membership.State.ACTIVE,
-    )
+    """Visits of the operations of the businesses the user is an active member of: the business ids
+    first (one indexed lookup), not a join through the memberships on every visit (issue 11)."""
+    business_ids = active_business_ids(user)
+    return Q(operation__business_id__in=business_ids)
 
 
 def visits_for_user(user) -> QuerySet[OnSiteVerification]:
@@ -97,8 +98,7 @@ def visits_for_user(user) -> QuerySet[OnSiteVerification]:
         return qs.none()
     if is_onsite_reader(user):
         return qs
-    ids = OnSiteVerification.objects.filter(_owned_operations(user)).values("pk")
-    return qs.filter(pk__in=ids)
+    return qs.filter(_owned_operations(user))
 
 
 def visit_get_for_user(*, user, pk) -> OnSiteVerification:
