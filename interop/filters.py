@@ -3,8 +3,12 @@
 import django_filters
 from django import forms
 
+from opske.filters import AthensDayFilter
+
 from .console import REGISTRY_LABELS
 from .models import RegistryCall
+
+DATE = {"type": "date"}
 
 
 class RegistryCallFilter(django_filters.FilterSet):
@@ -15,17 +19,9 @@ class RegistryCallFilter(django_filters.FilterSet):
         label="Έκβαση", choices=RegistryCall.Outcome.choices, empty_label="Όλες"
     )
     subject = django_filters.CharFilter(label="ΑΦΜ / ΑΜΚΑ / ΑΔΑ", lookup_expr="startswith")
-    date_from = django_filters.DateFilter(
-        label="Από",
-        field_name="started_at",
-        lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = django_filters.DateFilter(
-        label="Έως",
-        field_name="started_at",
-        lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+    date_from = AthensDayFilter(label="Από", field_name="started_at", widget=forms.DateInput(attrs=DATE))
+    date_to = AthensDayFilter(
+        label="Έως", field_name="started_at", until=True, widget=forms.DateInput(attrs=DATE)
     )
 
     class Meta:

@@ -27,6 +27,12 @@ def to_athens(value: datetime.datetime) -> datetime.datetime:
     return value.astimezone(ATHENS)
 
 
+def start_of_day_athens(day: datetime.date) -> datetime.datetime:
+    """Midnight of `day` in Athens, as an aware datetime: a day's events are those from this instant
+    to the next day's (a range on the column, which its index serves; `__date` casts every row)."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=ATHENS)
+
+
 def format_date(value, *, empty: str = "—") -> str:
     """date(2026, 3, 5) → «05/03/2026»; a datetime shows its Athens calendar day."""
     if value in (None, ""):

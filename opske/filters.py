@@ -1,34 +1,47 @@
-"""FilterSet for the global audit list (shared by the HTML list and any export)."""
+"""FilterSet for the global audit list (shared by the HTML list and any export), and the day filter
+every timestamped list shares."""
+
+import datetime
 
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from opske.dates import start_of_day_athens
 from opske.models import AuditEvent
+
+
+class AthensDayFilter(django_filters.DateFilter):
+    """«Από» / «Έως» a day in Athens time on a timestamp column, as a range the column's index
+    serves: from = at or after that day's midnight, to = before the next day's (issue 11)."""
+
+    def __init__(self, *args, until: bool = False, **kwargs):
+        self.until = until
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date", "class": "govgr-input"}))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        if self.until:
+            return qs.filter(
+                **{f"{self.field_name}__lt": start_of_day_athens(value + datetime.timedelta(days=1))}
+            )
+        return qs.filter(**{f"{self.field_name}__gte": start_of_day_athens(value)})
 
 
 class AuditEventFilter(django_filters.FilterSet):
     action = django_filters.CharFilter(
-        label=_("Ενέργεια"), lookup_expr="icontains", widget=forms.TextInput(attrs={"class": "govgr-input"})
+        label=_("Ενέργεια"), lookup_expr="startswith", widget=forms.TextInput(attrs={"class": "govgr-input"})
     )
     actor = django_filters.ModelChoiceFilter(
         label=_("Ενεργών"),
         queryset=get_user_model().objects.filter(kind="staff").order_by("username"),
         widget=forms.Select(attrs={"class": "govgr-select"}),
     )
-    date_from = django_filters.DateFilter(
-        label=_("Από (ημερομηνία)"),
-        field_name="created_at",
-        lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date", "class": "govgr-input"}),
-    )
-    date_to = django_filters.DateFilter(
-        label=_("Έως (ημερομηνία)"),
-        field_name="created_at",
-        lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date", "class": "govgr-input"}),
-    )
+    date_from = AthensDayFilter(label=_("Από (ημερομηνία)"), field_name="created_at")
+    date_to = AthensDayFilter(label=_("Έως (ημερομηνία)"), field_name="created_at", until=True)
 
     class Meta:
         model = AuditEvent
