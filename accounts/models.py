@@ -41,6 +41,9 @@ class User(AbstractUser):
     father_name = models.CharField("πατρώνυμο", max_length=100, blank=True)
     mother_name = models.CharField("μητρώνυμο", max_length=100, blank=True)
     birth_year = models.PositiveSmallIntegerField("έτος γέννησης", null=True, blank=True)
+    # Set when a TAXISnet login went on without AADE (down or slow): the refresh is owed and done in
+    # the background (interop.identity.taxisnet_refresh), cleared when AADE has answered.
+    aade_refresh_requested_at = models.DateTimeField("εκκρεμής ενημέρωση από ΑΑΔΕ", null=True, blank=True)
 
     class Meta:
         verbose_name = "χρήστης"

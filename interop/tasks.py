@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from accounts.models import User
 from interop.models import ConsoleLookup
 from interop.waiting import registry_waits_retry_due
 from opske.tasks import register_outbox
@@ -29,3 +30,20 @@ def run_console_lookup(lookup_id: int) -> str:
 
 # A lookup whose task was lost with the broker is enqueued again by `opske.tasks.sweep_outbox`.
 register_outbox(ConsoleLookup, run_console_lookup, pending={"state": ConsoleLookup.State.PENDING})
+
+
+@shared_task(name="interop.tasks.taxisnet_refresh", acks_late=True)
+def taxisnet_refresh(user_id: int) -> str:
+    """The AADE refresh of a user who logged in while AADE did not answer (interop.identity)."""
+    from interop.identity import taxisnet_refresh as refresh
+
+    return refresh(user_id=user_id)
+
+
+# Logins whose AADE refresh was never sent or never finished (broker down, AADE still down).
+register_outbox(
+    User,
+    taxisnet_refresh,
+    pending={"aade_refresh_requested_at__isnull": False},
+    age_field="aade_refresh_requested_at",
+)

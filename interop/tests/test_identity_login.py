@@ -12,7 +12,9 @@ from accounts.tests.factories import PersonFactory, afm_with_check_digit
 from interop.models import RegistryCall
 from interop.sandboxes import registry_data
 from interop.sandboxes.control import set_mode
+from interop.tasks import taxisnet_refresh
 from opske.models import AuditEvent
+from opske.tasks import sweep_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -141,15 +143,58 @@ def test_unknown_afm_gets_a_clear_message_and_nothing_is_created(client, monkeyp
     assert not AuditEvent.objects.exists()
 
 
-def test_aade_down_during_login_leaves_nothing_half_created(client):
+def test_aade_down_at_a_first_login_logs_in_and_the_business_follows_when_aade_answers(client):
     set_mode("aade", "down")
 
     response = taxisnet_login(client, "lignitis")
 
-    assert "ΑΑΔΕ" in response.content.decode()
-    assert "Δοκιμάστε ξανά αργότερα" in response.content.decode()
-    assert not User.objects.exists()
+    page = response.content.decode()
+    user = User.objects.get(afm="804773470")
+    assert response.wsgi_request.user == user
+    assert "θα εμφανιστούν μόλις απαντήσει" in page and 'id="aade-refresh-pending"' in page
+    assert user.aade_refresh_requested_at is not None
     assert not Business.objects.exists()
+
+    set_mode("aade", "normal")
+    assert sweep_outbox(older_than_minutes=0) >= 1  # the owed refresh is sent again (tasks inline)
+
+    user.refresh_from_db()
+    assert user.aade_refresh_requested_at is None
+    assert Business.objects.get(afm="804773470").name == "ΛΙΓΝΙΤΗΣ ΤΕΧΝΙΚΗ ΜΟΝΟΠΡΟΣΩΠΗ ΙΚΕ"
+    roles = set(Membership.objects.filter(user=user, state="active").values_list("role", flat=True))
+    assert roles == {"legal_representative", "coordinator"}
+    page = client.get("/accounts/").content.decode()
+    assert "ΛΙΓΝΙΤΗΣ ΤΕΧΝΙΚΗ" in page and 'id="aade-refresh-pending"' not in page
+
+
+def test_aade_down_at_a_later_login_shows_the_last_known_business_as_pending(client):
+    taxisnet_login(client, "lignitis")
+    client.post("/accounts/logout/")
+    set_mode("aade", "down")
+
+    response = taxisnet_login(client, "lignitis")
+
+    page = response.content.decode()
+    assert response.wsgi_request.user.is_authenticated
+    assert "ΛΙΓΝΙΤΗΣ ΤΕΧΝΙΚΗ" in page  # the last known record
+    assert "εμφανίζονται τα τελευταία γνωστά" in page
+    assert taxisnet_refresh(User.objects.get(afm="804773470").pk) == "waiting"  # still owed
+    assert User.objects.get(afm="804773470").aade_refresh_requested_at is not None
+
+
+def test_aade_slower_than_the_login_allows_is_left_to_the_background(client, settings):
+    settings.INTEROP_LOGIN_AADE_TIMEOUT = 0.5
+    set_mode("aade", "slow", delay=2)
+
+    response = taxisnet_login(client, "lignitis")
+
+    assert response.wsgi_request.user.is_authenticated
+    assert 'id="aade-refresh-pending"' in response.content.decode()
+    call = RegistryCall.objects.get(registry="aade")
+    assert call.outcome == "unavailable" and call.attempts == 1  # one short try, no retries
+
+    assert taxisnet_refresh(User.objects.get(afm="804773470").pk) == "done"  # the full budget
+    assert Business.objects.filter(afm="804773470").exists()
 
 
 def test_citizen_login_links_the_person_known_by_afm_and_shows_the_person_dashboard(client):

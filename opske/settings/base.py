@@ -270,6 +270,9 @@ SANDBOXES_ENABLED = env.bool("SANDBOXES_ENABLED", default=True)
 INTEROP_BASE_URL = interop_base_url_from_env(os.environ, SITE_URL)
 INTEROP_DEFAULT_TIMEOUT = env.float("INTEROP_TIMEOUT", default=10.0)
 INTEROP_MAX_ATTEMPTS = env.int("INTEROP_MAX_ATTEMPTS", default=3)
+# At TAXISnet login AADE gets one try this long; then the login goes on with the last known record
+# and the refresh is background work (interop.identity.LoginAadeClient).
+INTEROP_LOGIN_AADE_TIMEOUT = env.float("INTEROP_LOGIN_AADE_TIMEOUT", default=3.0)
 INTEROP_CACHE_SECONDS = env.int("INTEROP_CACHE_SECONDS", default=3600)
 # A registry still failing after this long puts the case into "waiting for registry".
 INTEROP_WAITING_AFTER_SECONDS = env.int("INTEROP_WAITING_AFTER_SECONDS", default=300)
