@@ -206,18 +206,29 @@ def latest_decisions(call) -> QuerySet[Decision]:
     )
 
 
-def result_rows(call, *, public: bool) -> list[dict]:
-    """Rows of the results table. Public lists show only what the seed allows:
-    ΚΥΑ 7066 Art. 7.6 publishes approved recipients only (code, title, amount); ΚΥΑ 16936 tables
-    identify candidates by application code, not by name."""
+def standing_decisions(call, *, public: bool) -> QuerySet[Decision]:
+    """The results table as a query: each application's latest standing decision (the newest not
+    superseded), in priority order, so a page of it is fetched alone (issue 11: the whole table per
+    request took 1.0–1.3 s at 100,000 applications). Public lists keep only the notified approvals."""
+    newest = (
+        Decision.objects.filter(round__call=call, application_id=OuterRef("application_id"))
+        .exclude(state=Decision.State.SUPERSEDED)
+        .exclude(kind=Decision.Kind.INCLUSION)
+        .order_by("-pk")
+        .values("pk")[:1]
+    )
+    qs = latest_decisions(call).filter(pk=Subquery(newest))
+    if public:
+        qs = qs.filter(kind=Decision.Kind.APPROVAL, state=Decision.State.NOTIFIED)
+    return qs
+
+
+def result_rows(call, *, public: bool, decisions=None) -> list[dict]:
+    """Rows of the results table (of `decisions`, a page of `standing_decisions`; default all of them).
+    Public lists show only what the seed allows: ΚΥΑ 7066 Art. 7.6 publishes approved recipients only
+    (code, title, amount); ΚΥΑ 16936 tables identify candidates by application code, not by name."""
     rows = []
-    seen = set()
-    for d in latest_decisions(call):
-        if d.application_id in seen:
-            continue
-        seen.add(d.application_id)
-        if public and (d.kind != Decision.Kind.APPROVAL or d.state != Decision.State.NOTIFIED):
-            continue
+    for d in standing_decisions(call, public=public) if decisions is None else decisions:
         app = d.application
         row = {
             "code": app.protocol_number,

@@ -42,6 +42,7 @@ from opske.views_util import paginate
 from opske.views_util import show_refusal as _fail
 
 PAGE_SIZE = 20
+RESULTS_PAGE_SIZE = 50  # results tables (issue 11); the export holds the whole table
 MISSING_FINDING = (
     "Συμπληρώστε την κρίση πριν από την υποβολή· όλα τα κριτήρια συμπληρώνονται ακόμη και μετά από "
     "αρνητική κρίση (ΚΥΑ 7066 Άρθ. 7.2Β)."
@@ -724,11 +725,22 @@ def _results_page(request, code, *, public: bool):
             export = _export_or_404(request, call, export_id, public=public)
         except Http404:
             export = None
-    rows = selectors.result_rows(call, public=public)
+    # A page of the table (the whole of it is the PDF/XLSX export); the order, hence the «Σειρά»
+    # column, is the table's own on every page.
+    page, query = paginate(request, selectors.standing_decisions(call, public=public), RESULTS_PAGE_SIZE)
+    rows = selectors.result_rows(call, public=public, decisions=page.object_list)
     return render(
         request,
         "evaluation/results.html",
-        {"call": call, "rows": rows, "public": public, "export": export, "formats": exports.FORMATS},
+        {
+            "call": call,
+            "rows": rows,
+            "page": page,
+            "query": query,
+            "public": public,
+            "export": export,
+            "formats": exports.FORMATS,
+        },
     )
 
 

@@ -184,3 +184,43 @@ def test_dashboards_lead_to_the_evaluation_work_areas(kya7066, supervisor, evalu
     client.force_login(member(LIGNITIS))
     page = client.get(reverse("accounts:dashboard")).content.decode()
     assert "Αποτελέσματα και ενστάσεις" in page and reverse("evaluation:my-results") in page
+
+
+def test_the_results_page_shows_a_page_of_the_table_in_its_order_and_the_export_stays_whole(
+    kya7066, results, supervisor, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    from evaluation import views
+
+    approved_app, rejected_app = sorted(results, key=lambda a: a.priority_seq)
+    monkeypatch.setattr(views, "RESULTS_PAGE_SIZE", 1)
+    client.force_login(supervisor)
+    url = reverse("evaluation:results", args=[kya7066.code])
+
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+
+    assert approved_app.protocol_number in first and rejected_app.protocol_number not in first
+    assert rejected_app.protocol_number in second and approved_app.protocol_number not in second
+    assert "Σελίδα 2 από 2" in second and "2 εγγραφές" in second
+    assert f'<td class="govgr-table__cell">{rejected_app.priority_seq}</td>' in second  # its own rank
+    with django_capture_on_commit_callbacks(execute=True):
+        pk = _export_id(client.post(url, {"format": "xlsx"}))
+    sheet = load_workbook(io.BytesIO(GeneratedDocument.objects.get(pk=pk).file.read())).active
+    codes = {c.value for row in sheet.iter_rows() for c in row}
+    assert {approved_app.protocol_number, rejected_app.protocol_number} <= codes
+
+
+def test_the_public_results_page_is_paged_too(kya7066, results, client, monkeypatch):
+    from evaluation import views
+
+    monkeypatch.setattr(views, "RESULTS_PAGE_SIZE", 1)
+    approved_app, rejected_app = results
+
+    page = client.get(reverse("evaluation:results-public", args=[kya7066.code])).content.decode()
+
+    assert approved_app.protocol_number in page and rejected_app.protocol_number not in page
+    assert "1 εγγραφή" in page and "Σελίδα" not in page  # one approved recipient: one page
+    assert (
+        client.get(reverse("evaluation:results-public", args=[kya7066.code]), {"page": "²"}).status_code
+        == 200
+    )
