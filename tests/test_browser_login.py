@@ -29,3 +29,33 @@ def test_business_logs_in_through_taxisnet_and_sees_its_registry_data(page, port
     assert "Τελευταία ενημέρωση από την ΑΑΔΕ" in page.locator("#registry-refreshed").inner_text()
     page.screenshot(path=str(Path(tempfile.gettempdir()) / "h1-dashboard.png"), full_page=True)
     assert Business.objects.get(afm="804773470").main_kad.code == "43210000"
+
+
+def test_with_aade_down_a_business_still_logs_in_and_its_details_follow(open_context, portal_url):
+    """Issue 11: TAXISnet vouches for the person; AADE's record follows when AADE answers."""
+    from interop.sandboxes.control import set_mode
+    from opske.tasks import sweep_outbox
+    from tests.conftest import PHONE
+
+    page = open_context(viewport=PHONE).new_page()
+    set_mode("aade", "down")
+    go(page, f"{portal_url}/accounts/login/")
+    page.get_by_role("link", name="Σύνδεση μέσω TAXISnet").click()
+    page.wait_for_url("**/sandbox/gsis/oauth2server/oauth/authorize**")
+    page.get_by_label("Όνομα χρήστη").fill("lignitis")
+    page.get_by_label("Κωδικός πρόσβασης").fill("taxisnet-demo")
+    page.get_by_role("button", name="Σύνδεση").click()
+
+    page.wait_for_url("**/accounts/dashboard/")
+    seen(page)
+    assert "θα εμφανιστούν μόλις απαντήσει" in page.locator("#aade-refresh-pending").inner_text()
+    assert page.locator("#amka-claim-heading").count() == 0  # not offered before AADE says who this is
+    page.screenshot(path=str(Path(tempfile.gettempdir()) / "aade-pending-390.png"), full_page=True)
+
+    set_mode("aade", "normal")
+    sweep_outbox(older_than_minutes=0)  # beat's next sweep
+    go(page, f"{portal_url}/accounts/dashboard/")
+    seen(page)
+    assert "ΛΙΓΝΙΤΗΣ ΤΕΧΝΙΚΗ" in page.locator("h1").inner_text()
+    assert page.locator("#aade-refresh-pending").count() == 0
+    page.screenshot(path=str(Path(tempfile.gettempdir()) / "aade-refreshed-390.png"), full_page=True)
