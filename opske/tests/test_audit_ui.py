@@ -4,6 +4,7 @@ import pytest
 from django.db import connection, transaction
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
@@ -174,3 +175,24 @@ def test_a_draft_applications_history_is_not_for_verifiers_payers_or_evaluators(
 ):
     client.force_login(UserFactory(roles=[role]))
     assert client.get(_history_url(kya7066_draft)).status_code == status
+
+
+@pytest.mark.django_db
+def test_the_unfiltered_audit_list_pages_by_the_chain_numbers_without_counting_or_offset(client):
+    subject = BusinessUserFactory()
+    for n in range(60):
+        _change(None, subject, f"step.{n:02d}", None, {"n": n})
+    last = AuditEvent.objects.order_by("-seq").first().seq
+    total = AuditEvent.objects.count()
+    client.force_login(UserFactory(roles=[Role.AUDITOR]))
+
+    with CaptureQueriesContext(connection) as ctx:
+        third = client.get(reverse("opske:audit-list"), {"page": 3}).content.decode()
+    listing = [q["sql"] for q in ctx.captured_queries if "opske_auditevent" in q["sql"]]  # before the next
+    first = client.get(reverse("opske:audit-list")).content.decode()
+
+    assert "step.59" in first and "step.34" not in first  # 25 a page, newest first
+    assert "step.09" in third and "step.10" not in third and "step.08" in third
+    assert f"από {-(-total // 25)}" in third  # the page count from the chain's head
+    assert not any("COUNT(" in sql for sql in listing)
+    assert any(f'"seq" <= {last - 50}' in sql and "OFFSET" not in sql for sql in listing)
