@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from accounts.models import Business
-from tests.journey import go, seen
+from tests.journey import go, seen, taxisnet_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,15 +39,8 @@ def test_with_aade_down_a_business_still_logs_in_and_its_details_follow(open_con
 
     page = open_context(viewport=PHONE).new_page()
     set_mode("aade", "down")
-    go(page, f"{portal_url}/accounts/login/")
-    page.get_by_role("link", name="Σύνδεση μέσω TAXISnet").click()
-    page.wait_for_url("**/sandbox/gsis/oauth2server/oauth/authorize**")
-    page.get_by_label("Όνομα χρήστη").fill("lignitis")
-    page.get_by_label("Κωδικός πρόσβασης").fill("taxisnet-demo")
-    page.get_by_role("button", name="Σύνδεση").click()
+    taxisnet_login(page, portal_url, "lignitis")
 
-    page.wait_for_url("**/accounts/dashboard/")
-    seen(page)
     assert "θα εμφανιστούν μόλις απαντήσει" in page.locator("#aade-refresh-pending").inner_text()
     assert page.locator("#amka-claim-heading").count() == 0  # not offered before AADE says who this is
     page.screenshot(path=str(Path(tempfile.gettempdir()) / "aade-pending-390.png"), full_page=True)
