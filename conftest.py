@@ -18,6 +18,38 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _test_client_logins_pass_the_second_step():
+    """`Client.force_login` / `Client.login` of a staff account give a session that has also passed
+    the TOTP step (accounts.two_factor), as after a completed two-step login: tests of staff pages
+    start there. The two steps themselves are tested through the real pages
+    (accounts/tests/test_two_factor.py) and every browser journey goes through them
+    (tests/journey.staff_login)."""
+    from django.test.client import ClientMixin
+
+    original = ClientMixin._login
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        from accounts.models import User
+
+        if user.kind != User.Kind.STAFF:
+            return
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="test", confirmed=True
+        )
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    ClientMixin._login = _login
+    yield
+    ClientMixin._login = original
+
+
 @pytest.fixture(scope="session")
 def registry_server():
     server = ThreadedWSGIServer(("127.0.0.1", 0), _QuietHandler, allow_reuse_address=False)

@@ -44,7 +44,10 @@ def load(stdout) -> None:
     Token.objects.filter(user=api_user).exclude(key=API_TOKEN).delete()
     Token.objects.get_or_create(user=api_user, defaults={"key": API_TOKEN})
 
-    lines = [f"Λογαριασμοί στελεχών (κωδικός για όλους: {DEMO_PASSWORD}) → /accounts/staff/login/:"]
+    lines = [
+        f"Λογαριασμοί στελεχών (κωδικός για όλους: {DEMO_PASSWORD}) → /accounts/staff/login/,",
+        "  και μετά κωδικός από εφαρμογή επαλήθευσης (TOTP): στην πρώτη σύνδεση η σελίδα δείχνει το κλειδί:",
+    ]
     lines += [f"  {username:<11} {role.label}" for username, role, _, _ in STAFF]
     lines += [
         f"  API: χρήστης api-client, κεφαλίδα «Authorization: Token {API_TOKEN}»",

@@ -23,6 +23,35 @@ class StaffAuthenticationForm(AuthenticationForm):
             raise forms.ValidationError(self.error_messages["not_staff"], code="not_staff")
 
 
+class OtpCodeForm(forms.Form):
+    """The six digits an authenticator app shows (accounts.two_factor). Spaces are allowed, as apps
+    show the code in two groups of three."""
+
+    code = forms.CharField(
+        label="Κωδικός από την εφαρμογή επαλήθευσης",
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "class": "govgr-input govgr-input--width-10",
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+            }
+        ),
+        help_text=(
+            "Τα 6 ψηφία που δείχνει τώρα η εφαρμογή (π.χ. Google Authenticator, FreeOTP, "
+            "Microsoft Authenticator)."
+        ),
+        error_messages={"required": "Συμπληρώστε τον κωδικό των 6 ψηφίων."},
+    )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].replace(" ", "")
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise forms.ValidationError("Ο κωδικός είναι 6 ψηφία (0–9).", code="format")
+        return code
+
+
 class MembershipInviteForm(forms.Form):
     afm = forms.CharField(
         label="ΑΦΜ του προσώπου",

@@ -12,20 +12,23 @@ from django.contrib.auth.views import LoginView
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import selectors, services
+from accounts import selectors, services, two_factor
 from accounts.dashboard import render_panels
 from accounts.forms import (
     AmkaClaimForm,
     BusinessContactForm,
     MembershipInviteForm,
     MembershipRevokeForm,
+    OtpCodeForm,
     StaffAuthenticationForm,
 )
 from accounts.models import BusinessActivity, Membership, Person, Role, User
 from opske.confirm import confirmation_page, confirmed
 from opske.errors import ApplicationError
+from opske.views_util import safe_next
 
 ACTIVE_BUSINESS_KEY = "active_business_pk"
 
@@ -124,9 +127,97 @@ def login_choice(request):
 
 
 class StaffLoginView(LoginView):
+    """The first step: the password. The second (the authenticator code) follows at once; until it
+    is passed, `two_factor.StaffSecondFactorMiddleware` keeps every other page closed."""
+
     template_name = "accounts/staff_login.html"
     authentication_form = StaffAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_success_url(self):
+        after = super().get_success_url()
+        if two_factor.second_factor_owed(self.request.user):
+            return f"{reverse('accounts:staff_otp')}?{urlencode({'next': after})}"
+        return after
+
+
+def _after_second_step(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    return safe_next(request, target) or reverse("accounts:dashboard")
+
+
+def _staff_session_or_redirect(request):
+    """The code pages are for a staff session that still owes the second step."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:staff_login")
+    if not two_factor.second_factor_owed(request.user):
+        return redirect(_after_second_step(request))
+    return None
+
+
+def _code_step(request, device, *, enrolling: bool, wrong: str):
+    """The code form of either page: (None, 302) once the code is right, else (form, status)."""
+    form = OtpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        wait = two_factor.wait_seconds(device)
+        if wait:
+            form.add_error("code", f"Πολλοί λάθος κωδικοί. Δοκιμάστε ξανά σε {wait} δευτερόλεπτα.")
+            return form, 429
+        if two_factor.check_code(request, device, form.cleaned_data["code"], enrolling=enrolling):
+            return None, 302
+        form.add_error("code", wrong)
+    return form, 400 if form.errors else 200
+
+
+@require_http_methods(["GET", "POST"])
+def staff_otp(request):
+    """The second step for a staff member with an authenticator."""
+    away = _staff_session_or_redirect(request)
+    if away:
+        return away
+    device = two_factor.confirmed_device(request.user)
+    if device is None:
+        return redirect(
+            f"{reverse('accounts:staff_otp_enrol')}?{urlencode({'next': _after_second_step(request)})}"
+        )
+    form, status = _code_step(
+        request,
+        device,
+        enrolling=False,
+        wrong="Ο κωδικός δεν είναι σωστός ή έληξε. Πληκτρολογήστε τον τρέχοντα κωδικό της εφαρμογής.",
+    )
+    if form is None:
+        return redirect(_after_second_step(request))
+    context = {"form": form, "next": _after_second_step(request)}
+    return render(request, "accounts/staff_otp.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def staff_otp_enrol(request):
+    """First login of a staff member (or after a reset): link an authenticator app, proven by a code."""
+    away = _staff_session_or_redirect(request)
+    if away:
+        return away
+    if two_factor.confirmed_device(request.user) is not None:
+        return redirect(f"{reverse('accounts:staff_otp')}?{urlencode({'next': _after_second_step(request)})}")
+    device = two_factor.enrolment_device(request.user)
+    form, status = _code_step(
+        request,
+        device,
+        enrolling=True,
+        wrong="Ο κωδικός δεν είναι σωστός ή έληξε. Ελέγξτε ότι καταχωρίσατε το κλειδί και "
+        "πληκτρολογήστε τον τρέχοντα κωδικό.",
+    )
+    if form is None:
+        messages.success(request, "Η εφαρμογή επαλήθευσης συνδέθηκε με τον λογαριασμό σας.")
+        return redirect(_after_second_step(request))
+    context = {
+        "form": form,
+        "next": _after_second_step(request),
+        "qr_svg": two_factor.qr_svg(device),
+        "key": two_factor.grouped_key(device),
+    }
+    return render(request, "accounts/staff_otp_enrol.html", context, status=status)
 
 
 # --- dashboards ---------------------------------------------------------------------------------------

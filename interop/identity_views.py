@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts import selectors
@@ -21,21 +20,13 @@ from accounts.forms import AmkaClaimForm
 from accounts.models import User
 from accounts.views import render_person_dashboard
 from opske.errors import ApplicationError
+from opske.views_util import safe_next
 
 from . import identity
 from .gsis import GsisOAuthClient
 
 _STATE_KEY = "taxisnet_oauth_state"
 _NEXT_KEY = "taxisnet_next"
-
-
-def _safe_next(request, candidate: str) -> str:
-    """Where to land after login: a path on this portal only (never an open redirect)."""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return ""
 
 
 def _callback_url() -> str:
@@ -48,7 +39,7 @@ def _callback_url() -> str:
 def taxisnet_start(request):
     url, state = GsisOAuthClient(redirect_uri=_callback_url()).authorization_url()
     request.session[_STATE_KEY] = state
-    request.session[_NEXT_KEY] = _safe_next(request, request.GET.get("next", ""))
+    request.session[_NEXT_KEY] = safe_next(request, request.GET.get("next", ""))
     return HttpResponseRedirect(url)
 
 
@@ -74,7 +65,7 @@ def taxisnet_callback(request):
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     next_url = request.session.pop(_NEXT_KEY, "")
     request.session["taxisnet_login"] = True
-    return redirect(_safe_next(request, next_url) or "accounts:dashboard")
+    return redirect(safe_next(request, next_url) or "accounts:dashboard")
 
 
 @require_POST

@@ -6,8 +6,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from opske.errors import ApplicationError, NotFound
+
+
+def safe_next(request, candidate: str) -> str:
+    """Where to land after a login step: a path on this portal only (never an open redirect)."""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
 
 
 def or_404(fn, *args, **kwargs):

@@ -11,6 +11,7 @@ from django.test import Client
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Business, Membership
+from tests.journey import staff_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,11 +20,7 @@ def _staff(browser, portal_url, username, width=1280):
     context = browser.new_context(locale="el-GR", viewport={"width": width, "height": 900})
     context.set_default_timeout(20000)
     page = context.new_page()
-    page.goto(f"{portal_url}/accounts/staff/login/")
-    page.get_by_label("Όνομα χρήστη").fill(username)
-    page.get_by_label("Κωδικός πρόσβασης").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Σύνδεση").click()
-    page.wait_for_load_state()
+    staff_login(page, portal_url, username)
     return page
 
 

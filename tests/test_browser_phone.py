@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.journey import staff_login
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(tempfile.gettempdir()) / "opske-phone"
 PHONE = {"width": 390, "height": 844}
@@ -46,10 +48,7 @@ def _context(browser, viewport):
 
 
 def _login_staff(page, portal_url, username):
-    page.goto(f"{portal_url}/accounts/staff/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "demo-pass-2026")
-    page.locator("main form button[type=submit]").click()
+    staff_login(page, portal_url, username)
     page.wait_for_url("**/accounts/dashboard/")
 
 

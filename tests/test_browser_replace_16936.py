@@ -9,6 +9,7 @@ import pytest
 from applications.models import Application
 from applications.tests.factories import seeded_call
 from calls import seeds
+from tests.journey import staff_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(tempfile.gettempdir())
@@ -111,11 +112,7 @@ def test_staff_record_a_dismissal_on_the_bars_page(browser, portal_url, width):
     context.set_default_timeout(20000)
     page = context.new_page()
     try:
-        page.goto(f"{portal_url}/accounts/staff/login/")
-        page.get_by_label("Όνομα χρήστη").fill(staff.username)
-        page.get_by_label("Κωδικός πρόσβασης").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="Σύνδεση").click()
-        page.wait_for_load_state()
+        staff_login(page, portal_url, staff.username)
         page.goto(f"{portal_url}/evaluation/points/bars/")
         page.get_by_label("ΑΜΚΑ", exact=True).fill("05058029934")
         page.get_by_label("Είδος").select_option("public_dismissal")

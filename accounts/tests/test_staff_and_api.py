@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from accounts import services
 from accounts.models import Role, RoleAssignment, User
 from accounts.tests.factories import MembershipFactory, TaxisnetUserFactory, UserFactory
+from accounts.tests.two_step import two_step_login
 from accounts.validators import validate_afm, validate_amka
 from opske.errors import Conflict, PermissionDenied
 from opske.models import AuditEvent
@@ -21,9 +22,7 @@ STAFF_ROLES = [r for r in Role if r != Role.API_CLIENT]
 def test_staff_login_lands_on_the_dashboard_of_the_role(client, role):
     user = UserFactory(roles=[role])
 
-    response = client.post(
-        "/accounts/staff/login/", {"username": user.username, "password": "correct-horse-42"}, follow=True
-    )
+    response, _ = two_step_login(client, user.username)
 
     page = response.content.decode()
     assert response.wsgi_request.user == user

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django_fsm",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Project apps, lowest layer first (see STYLE.md "Which way imports run").
     "opske",
     "accounts",
@@ -68,6 +70,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff two-factor (issue 11): django-otp marks the verified session, ours closes every other
+    # page to a staff session that has not passed the code step.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.two_factor.StaffSecondFactorMiddleware",
     "opske.input_guard.InputGuardMiddleware",
     "opske.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -136,6 +142,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Staff two-factor (accounts.two_factor): a TOTP code after the password for every staff account,
+# always; there is no switch to turn it off.
+OTP_TOTP_ISSUER = "ΟΠΣΚΕ"
+OTP_TOTP_THROTTLE_FACTOR = 1
+
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
