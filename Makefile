@@ -10,7 +10,7 @@ export PORT
 STAMP := $(VENV)/.installed
 PG_URL := postgres://postgres@127.0.0.1:5432/opske
 
-.PHONY: install run test bench lint format worker beat tick migrate demo clean messages
+.PHONY: install run test bench lint format worker beat tick migrate demo clean messages schema
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PY) not found)"; exit 1; }
@@ -72,3 +72,8 @@ messages: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# The API's committed contract (openapi.yaml), generated on PostgreSQL (its integer bounds are the
+# production database's); tests/test_api_schema.py fails when the code and this file differ.
+schema: install
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/python manage.py spectacular --file openapi.yaml --validate --fail-on-warn

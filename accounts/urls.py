@@ -16,9 +16,9 @@ urlpatterns = [
     path("business/<str:afm>/contact/", views.business_contact, name="business_contact"),
     path("contact/confirm/<str:token>/", views.contact_confirm, name="contact_confirm"),
     path("business/<str:afm>/members/invite/", views.member_invite, name="member_invite"),
-    path("business/<str:afm>/members/<int:pk>/revoke/", views.member_revoke, name="member_revoke"),
+    path("business/<str:afm>/members/<id:pk>/revoke/", views.member_revoke, name="member_revoke"),
     path(
-        "invitations/<int:pk>/<str:answer>/",
+        "invitations/<id:pk>/<str:answer>/",
         views.invitation_answer,
         name="invitation_answer",
     ),

@@ -5,11 +5,11 @@ from django.urls import path
 from operations import views_questionnaires as views
 
 urlpatterns = [
-    path("<int:operation_pk>/questionnaires/", views.questionnaire_list, name="questionnaires"),
+    path("<id:operation_pk>/questionnaires/", views.questionnaire_list, name="questionnaires"),
     path(
-        "<int:operation_pk>/questionnaires/new/<str:kind>/", views.questionnaire_new, name="questionnaire-new"
+        "<id:operation_pk>/questionnaires/new/<str:kind>/", views.questionnaire_new, name="questionnaire-new"
     ),
     path(
-        "<int:operation_pk>/questionnaires/<int:pk>/", views.questionnaire_detail, name="questionnaire-detail"
+        "<id:operation_pk>/questionnaires/<id:pk>/", views.questionnaire_detail, name="questionnaire-detail"
     ),
 ]

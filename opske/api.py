@@ -58,3 +58,50 @@ def exception_handler(exc, context):
         body = {"code": code, "message": message, "fields": {}}
     response.data = body
     return response
+
+
+# --- The schema's error answers ------------------------------------------------------------------
+# Every endpoint can answer these with the one error body; the schema says so (drf-spectacular
+# lists only the success answer of a view), so clients and schemathesis know every answer they get.
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "Κάθε σφάλμα: κωδικός, μήνυμα στα ελληνικά, και τα μηνύματα ανά πεδίο.",
+    "required": ["code", "message", "fields"],
+    "properties": {
+        "code": {"type": "string", "example": "validation_failed"},
+        "message": {"type": "string", "example": "Τα στοιχεία δεν είναι έγκυρα."},
+        "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    },
+}
+_ALWAYS = {
+    "400": "Άκυρο αίτημα: παράμετροι, σώμα ή χαρακτήρες που δεν γίνονται δεκτοί.",
+    "401": "Απαιτείται σύνδεση, ή το διακριτικό δεν είναι έγκυρο.",
+    "403": "Δεν έχετε δικαίωμα για αυτή την ενέργεια, ή η σύνδεση δεν ολοκληρώθηκε (δεύτερο βήμα).",
+    "404": "Δεν βρέθηκε (ή δεν ανήκει σε εσάς).",
+    "405": "Η μέθοδος δεν επιτρέπεται.",
+    "406": "Η μορφή απάντησης που ζητήθηκε (Accept) δεν υποστηρίζεται.",
+    "429": "Πάρα πολλά αιτήματα.",
+    "503": "Μητρώο ή υπηρεσία προσωρινά μη διαθέσιμη· δοκιμάστε ξανά.",
+}
+_WRITES = {
+    "409": "Σύγκρουση με την τρέχουσα κατάσταση (π.χ. η αίτηση έχει ήδη υποβληθεί).",
+    "413": "Το σώμα ή το αρχείο είναι πολύ μεγάλο.",
+    "415": "Μη υποστηριζόμενος τύπος περιεχομένου.",
+    "422": "Το μητρώο απέρριψε το αίτημα.",
+}
+
+
+def document_error_responses(result, generator, request, public):
+    """drf-spectacular postprocessing hook: add the `Error` component and every error answer."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    ref = {"$ref": "#/components/schemas/Error"}
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            answers = {**_ALWAYS, **(_WRITES if method in {"post", "put", "patch", "delete"} else {})}
+            responses = operation.setdefault("responses", {})
+            for status_code, description in answers.items():
+                responses.setdefault(
+                    status_code,
+                    {"description": description, "content": {"application/json": {"schema": ref}}},
+                )
+    return result

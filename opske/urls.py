@@ -8,10 +8,10 @@ from opske import health, views
 # Cross-cutting pages, namespaced "opske:".
 opske_patterns = [
     path("inbox/", views.inbox, name="inbox"),
-    path("inbox/<int:pk>/", views.inbox_detail, name="inbox-detail"),
+    path("inbox/<id:pk>/", views.inbox_detail, name="inbox-detail"),
     path("audit/", views.audit_list, name="audit-list"),
     path("audit/<str:app_label>/<str:model>/<str:pk>/", views.audit_history, name="audit-history"),
-    path("documents/<int:pk>/download/", views.document_download, name="document-download"),
+    path("documents/<id:pk>/download/", views.document_download, name="document-download"),
 ]
 
 urlpatterns = [

@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.functional import cached_property
 
@@ -42,15 +42,30 @@ def home(request):
     return render(request, "home.html", {})
 
 
+def _api_error(request, status: int, code: str, message: str):
+    """Under /api/ an error the URL resolver or Django raised (no DRF view ran) answers with the
+    API's error body, never an HTML page (STYLE.md practice 8)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": code, "message": message, "fields": {}}, status=status)
+    return None
+
+
 def error_403(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    return _api_error(
+        request, 403, "permission_denied", "Δεν έχετε δικαίωμα για αυτή την ενέργεια."
+    ) or render(request, "errors/403.html", status=403)
 
 
 def error_404(request, exception=None):
-    return render(request, "errors/404.html", status=404)
+    return _api_error(request, 404, "not_found", "Δεν βρέθηκε.") or render(
+        request, "errors/404.html", status=404
+    )
 
 
 def error_500(request):
+    api = _api_error(request, 500, "server_error", "Παρουσιάστηκε σφάλμα. Δοκιμάστε ξανά αργότερα.")
+    if api is not None:
+        return api
     # No account links: the failure may be the database, and the page must still render.
     return render(request, "errors/500.html", {"hide_account": True}, status=500)
 

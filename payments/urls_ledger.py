@@ -6,7 +6,7 @@ from payments import views_ledger
 
 urlpatterns: list = [
     path("ledger/", views_ledger.index, name="ledger-index"),
-    path("ledger/<int:pk>/", views_ledger.call_report, name="ledger-call"),
-    path("ledger/<int:pk>/movements/", views_ledger.movements, name="ledger-movements"),
-    path("ledger/<int:pk>/ledger.xlsx", views_ledger.export_xlsx, name="ledger-xlsx"),
+    path("ledger/<id:pk>/", views_ledger.call_report, name="ledger-call"),
+    path("ledger/<id:pk>/movements/", views_ledger.movements, name="ledger-movements"),
+    path("ledger/<id:pk>/ledger.xlsx", views_ledger.export_xlsx, name="ledger-xlsx"),
 ]

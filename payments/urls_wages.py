@@ -8,11 +8,11 @@ from payments import views_wages as views
 urlpatterns: list = [
     path("wages/", views.dossier_list, name="wages"),
     path("wages/new/", views.dossier_new, name="wage-dossier-new"),
-    path("wages/<int:pk>/", views.dossier_detail, name="wage-dossier"),
-    path("wages/<int:pk>/pdf/", views.dossier_pdf, name="wage-dossier-pdf"),
-    path("wages/<int:pk>/submit/", views.dossier_submit, name="wage-dossier-submit"),
-    path("wages/<int:pk>/verify/", views.dossier_verify, name="wage-dossier-verify"),
-    path("wages/<int:pk>/return/", views.dossier_return, name="wage-dossier-return"),
-    path("wages/lines/<int:line_pk>/", views.line_edit, name="wage-line"),
-    path("wages/lines/<int:line_pk>/account/", views.account_edit, name="wage-account"),
+    path("wages/<id:pk>/", views.dossier_detail, name="wage-dossier"),
+    path("wages/<id:pk>/pdf/", views.dossier_pdf, name="wage-dossier-pdf"),
+    path("wages/<id:pk>/submit/", views.dossier_submit, name="wage-dossier-submit"),
+    path("wages/<id:pk>/verify/", views.dossier_verify, name="wage-dossier-verify"),
+    path("wages/<id:pk>/return/", views.dossier_return, name="wage-dossier-return"),
+    path("wages/lines/<id:line_pk>/", views.line_edit, name="wage-line"),
+    path("wages/lines/<id:line_pk>/account/", views.account_edit, name="wage-account"),
 ]

@@ -5,7 +5,7 @@ from django.urls import path
 from verification import views_claims as views
 
 urlpatterns: list = [
-    path("operation/<int:op_pk>/", views.periods, name="claims"),
-    path("operation/<int:op_pk>/period/<int:number>/", views.claim_new, name="claim-new"),
-    path("<int:pk>/receipt/", views.claim_receipt, name="claim-receipt"),
+    path("operation/<id:op_pk>/", views.periods, name="claims"),
+    path("operation/<id:op_pk>/period/<id:number>/", views.claim_new, name="claim-new"),
+    path("<id:pk>/receipt/", views.claim_receipt, name="claim-receipt"),
 ]

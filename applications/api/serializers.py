@@ -75,7 +75,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True, help_text=APPLICATION_STATUSES)
     business_afm = serializers.CharField(source="business.afm", default=None)
     status_label = serializers.CharField(source="get_status_display")
-    submitted_at = serializers.DateTimeField(format="%Y-%m-%dT%H:%M:%S.%f%z")
+    submitted_at = serializers.DateTimeField(format="%Y-%m-%dT%H:%M:%S.%f%z", allow_null=True)
     positions = PositionSerializer(many=True)
     partners = PartnerSerializer(many=True)
     budget_lines = BudgetLineSerializer(many=True)
@@ -130,7 +130,7 @@ class ApplicationListSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True, help_text="business | cluster | natural_person")
     status = serializers.CharField(read_only=True, help_text=APPLICATION_STATUSES)
     status_label = serializers.CharField(source="get_status_display")
-    submitted_at = serializers.DateTimeField(format="%Y-%m-%dT%H:%M:%S.%f%z")
+    submitted_at = serializers.DateTimeField(format="%Y-%m-%dT%H:%M:%S.%f%z", allow_null=True)
 
     class Meta:
         model = Application
@@ -205,7 +205,7 @@ class SubmitResultSerializer(serializers.ModelSerializer):
     call = serializers.IntegerField(source="call_id")
     status = serializers.CharField(read_only=True, help_text=APPLICATION_STATUSES)
     status_label = serializers.CharField(source="get_status_display")
-    submitted_at = serializers.DateTimeField(format="%Y-%m-%dT%H:%M:%S.%f%z")
+    submitted_at = serializers.DateTimeField(format="%Y-%m-%dT%H:%M:%S.%f%z", allow_null=True)
     pool = serializers.CharField(source="pool.code", default=None)
 
     class Meta:

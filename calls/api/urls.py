@@ -5,5 +5,5 @@ from calls.api import views
 app_name = "calls-api"
 urlpatterns = [
     path("", views.CallListApi.as_view(), name="list"),
-    path("<int:pk>/", views.CallDetailApi.as_view(), name="detail"),
+    path("<id:pk>/", views.CallDetailApi.as_view(), name="detail"),
 ]

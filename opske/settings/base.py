@@ -257,6 +257,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "State-aid management portal. Errors are {code, message, fields}.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # opske.ids.IdConverter: the `<id:>` of every path, 1-18 digits.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "opske.api.document_error_responses",
+    ],
 }
 
 # --- Payment orders (payments/services/orders.py) ------------------------------------------
