@@ -127,7 +127,12 @@ def objection_get_for_user(*, user, pk) -> PaymentObjection:
 
 
 def _is_staff(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_staff_member)
+    """Staff who read payments and their objections: the payment queue's roles and the examiners
+    (issue 11: the permission matrix found every staff role, evaluators and verifiers too, reading
+    a business's ΚΥΑ 7066 payment breakdown and the objections to it)."""
+    from payments.services.flow import QUEUE_ROLES
+
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(*QUEUE_ROLES, *EXAMINER_ROLES))
 
 
 def _is_beneficiary(user, payment: Payment) -> bool:

@@ -284,6 +284,22 @@ def test_another_business_sees_a_404_and_the_pages_work(kya7066, client):
     assert obj.state == "opinion"
 
 
+def test_only_payment_staff_and_examiners_read_a_payment_and_its_objections(kya7066, client):
+    """Issue 11 (permission matrix): an evaluator or a verifier has no business with a business's
+    payment breakdown or the objections to it; the payment queue's roles and the examiners do."""
+    _, _, payment = _reduced_payment(kya7066)
+    pages = (reverse("payments:kya7066-payment", args=[payment.pk]), reverse("payments:kya7066-objections"))
+    for username, role, status in [
+        ("ev", Role.EVALUATOR, 404),
+        ("ve", Role.VERIFIER, 404),
+        ("pa", Role.PAYMENT_OFFICER, 200),
+        ("co", Role.COMMITTEE_MEMBER, 200),
+        ("au", Role.AUDITOR, 200),
+    ]:
+        client.force_login(_staff(username, role))
+        assert [client.get(url).status_code for url in pages] == [status, status], role
+
+
 def test_setting_late_payment_request_block_refuses_the_late_claim_before_any_payment(kya7066):
     op, user = _operation(kya7066)
     Call.objects.filter(pk=kya7066.pk).update(
