@@ -14,13 +14,14 @@ from dataclasses import asdict, dataclass
 from django.core.cache import cache
 from django.http import HttpResponse
 
-MODES = ("normal", "slow", "error", "down")
+MODES = ("normal", "slow", "error", "down", "flaky")
 _KEY = "sandbox:mode:{}"
+_CALLS = "sandbox:calls:{}"
 
 
 @dataclass(frozen=True)
 class SandboxMode:
-    mode: str = "normal"  # normal | slow | error | down
+    mode: str = "normal"  # normal | slow | error | down | flaky (every other call answers 503)
     delay: float = 0.0  # seconds, for "slow"
     error_code: str = ""  # the registry's own error code, for "error"
 
@@ -59,13 +60,20 @@ def sandbox_endpoint(registry: str):
             request.sandbox_mode = mode
             if mode.mode == "slow" and mode.delay:
                 time.sleep(min(mode.delay, 30.0))
-            if mode.mode == "down":
+            if mode.mode == "down" or (mode.mode == "flaky" and _odd_call(registry)):
                 return HttpResponse("Service Unavailable", status=503, content_type="text/plain")
             return view(request, *args, **kwargs)
 
         return wrapper
 
     return decorator
+
+
+def _odd_call(registry: str) -> bool:
+    """A fault drill's registry that fails half the time: the 1st, 3rd, 5th... call fails."""
+    key = _CALLS.format(registry)
+    cache.add(key, 0, timeout=None)
+    return cache.incr(key) % 2 == 1
 
 
 def same_secret(given: str | None, expected: str) -> bool:
