@@ -8,9 +8,10 @@ from django.shortcuts import render
 from django.utils.functional import cached_property
 
 from accounts.models import Role
+from opske import audit
 from opske.errors import NotFound
 from opske.filters import AuditEventFilter
-from opske.models import AuditChainHead, AuditEvent
+from opske.models import AuditEvent
 from opske.notifications import (
     inbox_for_user,
     notice_deliveries,
@@ -174,8 +175,7 @@ def audit_list(request):
     if filtered:
         paginator = Paginator(filterset.qs, PAGE_SIZE)
     else:
-        head = AuditChainHead.objects.filter(pk=1).values_list("last_seq", flat=True).first() or 0
-        paginator = AuditChainPaginator(events, PAGE_SIZE, last_seq=head)
+        paginator = AuditChainPaginator(events, PAGE_SIZE, last_seq=audit.last_seq())
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -85,6 +85,12 @@ def _actor_label(actor) -> str:
     return f"{actor.get_username()} ({full})" if full else actor.get_username()
 
 
+def last_seq() -> int:
+    """The number of the chain's newest event (0 for an empty chain), read without a lock: the
+    events are numbered 1, 2, … without gaps, so this is also how many there are."""
+    return AuditChainHead.objects.filter(pk=1).values_list("last_seq", flat=True).first() or 0
+
+
 def _locked_head() -> AuditChainHead:
     if connection.vendor == "postgresql":  # raw: every audited write of the portal passes here
         with connection.cursor() as cursor:
