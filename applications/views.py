@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from interop.waiting import open_waits_for
 from opske.db import retry_transient
 from opske.errors import ApplicationError, NotFound
 from opske.ids import int_or_none
+from opske.pagination import IdsFirstPaginator
 
 STEPS_BY_KIND = {
     Application.Kind.BUSINESS: [
@@ -593,7 +593,7 @@ def staff_list(request):
     call = next((c for c in calls if str(c.pk) == request.GET.get("call", "")), calls[0] if calls else None)
     qs = selectors.application_list_for_staff(user=request.user, call=call)
     filterset = ApplicationFilter(request.GET, queryset=qs)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    page = IdsFirstPaginator(filterset.qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "applications/staff_list.html",

@@ -37,6 +37,7 @@ from interop.waiting import open_waits_for
 from opske.confirm import confirmation_page, confirmed
 from opske.errors import ApplicationError
 from opske.ids import int_or_none
+from opske.pagination import IdsFirstPaginator
 from opske.views_util import or_404 as _or_404
 from opske.views_util import paginate
 from opske.views_util import show_refusal as _fail
@@ -372,7 +373,7 @@ def assign(request, pk):
 def reviews(request):
     filterset = ReviewFilterSet(request.GET or None, queryset=selectors.evaluations_for_review(request.user))
     qs = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else filterset.queryset.none()
-    page, query = _page(request, qs)
+    page, query = paginate(request, qs, PAGE_SIZE, paginator_class=IdsFirstPaginator)
     return render(
         request,
         "evaluation/reviews.html",

@@ -43,8 +43,8 @@ def show_refusal(request, form, exc: ApplicationError) -> None:
         messages.error(request, exc.message)
 
 
-def paginate(request, qs, per_page: int):
+def paginate(request, qs, per_page: int, *, paginator_class=Paginator):
     """(page, query string without «page») for a paginated list with its filters kept."""
     query = request.GET.copy()
     query.pop("page", None)
-    return Paginator(qs, per_page).get_page(request.GET.get("page")), query.urlencode()
+    return paginator_class(qs, per_page).get_page(request.GET.get("page")), query.urlencode()

@@ -26,6 +26,7 @@ from applications.api.serializers import (
 from applications.filters import ApplicationFilter
 from applications.models import Application
 from opske.ids import int_or_none
+from opske.pagination import IdsFirstPagination
 
 IDEMPOTENCY = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)
 
@@ -172,6 +173,7 @@ class ApplicationWithdrawApi(_ActionApi):
 class StaffApplicationListApi(generics.ListAPIView):
     serializer_class = ApplicationListSerializer
     filterset_class = ApplicationFilter
+    pagination_class = IdsFirstPagination
 
     def get_queryset(self):
         from opske.errors import PermissionDenied

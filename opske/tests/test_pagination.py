@@ -1,0 +1,47 @@
+"""Ids-first pages (opske.pagination, issue 11): the same pages as Django's Paginator, with the
+skipping done by a query that reads only the keys and the rows fetched by key."""
+
+import pytest
+from django.core.paginator import Paginator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from opske import audit
+from opske.models import AuditEvent
+from opske.pagination import IdsFirstPaginator
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def events():
+    for n in range(23):
+        audit.record(actor=None, action=f"test.event_{n % 4}", obj=None, after={"n": n})
+    return AuditEvent.objects.select_related("actor").order_by("action", "-seq")
+
+
+@pytest.mark.parametrize("per_page,orphans", [(5, 0), (5, 2), (10, 3), (50, 0)])
+def test_every_page_is_django_s_page(events, per_page, orphans):
+    plain, ids_first = (
+        Paginator(events, per_page, orphans=orphans),
+        IdsFirstPaginator(events, per_page, orphans=orphans),
+    )
+
+    assert ids_first.num_pages == plain.num_pages and ids_first.count == plain.count == 23
+    for number in plain.page_range:
+        assert [e.pk for e in ids_first.page(number)] == [e.pk for e in plain.page(number)], number
+    assert list(ids_first.get_page("zz")) == list(plain.get_page("zz"))
+
+
+def test_the_skipping_query_reads_only_the_keys_and_the_rows_come_by_key(events):
+    paginator = IdsFirstPaginator(events, 5)
+    paginator.count  # noqa: B018 - counted before, as the list page does
+
+    with CaptureQueriesContext(connection) as ctx:
+        page = paginator.page(4)
+
+    skipping, fetching = (q["sql"] for q in ctx.captured_queries)
+    assert "OFFSET 15" in skipping and "JOIN" not in skipping
+    assert skipping.split(" FROM ")[0].count(",") == 0  # one column: the key
+    assert "OFFSET" not in fetching and " IN (" in fetching
+    assert len(page) == 5
