@@ -245,3 +245,21 @@ def test_a_refused_score_shows_at_its_field_once_with_a_linked_summary(client, s
     assert response.status_code == 400
     assert body.count('class="govgr-error-summary"') == 1 and 'href="#v-1.α"' in body
     assert body.count('id="v-1.α-error"') == 1
+
+
+def test_the_round_page_is_paged_and_counts_the_whole_round(client, scene, monkeypatch):
+    """Issue 11: the round's list is paged (the ranking and its exports keep the whole table)."""
+    from evaluation.comparative import views
+
+    call, _, chair, apps = scene
+    apps.append(ClusterApplicationFactory(call=call))
+    monkeypatch.setattr(views, "ROUND_PAGE_SIZE", 2)
+    client.force_login(chair)
+    url = reverse("evaluation_comparative:round", args=[call.pk])
+
+    first, second = client.get(url).content.decode(), client.get(url, {"page": 2}).content.decode()
+
+    assert "3 αιτήσεις" in first and "Σελίδα 1 από 2" in first and "Σελίδα 2 από 2" in second
+    shown = [str(app) for app in apps if str(app) in first], [str(app) for app in apps if str(app) in second]
+    assert len(shown[0]) == 2 and len(shown[1]) == 1 and not set(shown[0]) & set(shown[1])
+    assert client.get(url, {"page": "²"}).status_code == 200  # a bad page number is page 1
