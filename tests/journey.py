@@ -109,26 +109,25 @@ def follow(page, locator, *, url: str | None = None) -> None:
 
 
 # What a staff member's authenticator app holds: the key read off the enrolment page, per portal and
-# username, and the last 30-second step whose code was used (a used step is refused again).
+# username, the last 30-second step whose code was used (a used step is refused again) and the
+# drift django-otp has learnt for the device (OTP_TOTP_SYNC: it accepts one step either side of
+# its drift and moves the drift to the step it accepted).
 _AUTHENTICATORS: dict[tuple[str, str], dict] = {}
 
 
 def authenticator_code(portal_url: str, username: str) -> str:
-    """The code the app would show now, or the next step's when this one's code was used already
-    (the portal accepts one step ahead); waits for the following step when both were used."""
+    """A code the portal accepts now: the app's current one, or the next step's when the current
+    one was used already (a second login within the same 30 s)."""
     from base64 import b32decode
 
     from django_otp.oath import TOTP
 
     app = _AUTHENTICATORS[(portal_url, username)]
+    app.setdefault("drift", 0)
+    now = int(time.time()) // 30
+    step = next(s for s in (now + app["drift"], now + app["drift"] + 1) if s > app["last_step"])
+    app["last_step"], app["drift"] = step, step - now
     totp = TOTP(b32decode(app["key"]))
-    while True:
-        now = int(time.time()) // 30
-        step = max(now, app["last_step"] + 1)
-        if step <= now + 1:
-            break
-        time.sleep(31 - time.time() % 30)
-    app["last_step"] = step
     totp.time = step * 30 + 1
     return f"{totp.token():06d}"
 
@@ -143,7 +142,7 @@ def staff_login(page, portal_url: str, username: str) -> None:
     follow(page, page.get_by_role("button", name="Σύνδεση"))
     if "/accounts/staff/otp/enrol/" in page.url:
         key = page.locator("#otp-key").inner_text().replace(" ", "")
-        _AUTHENTICATORS[(portal_url, username)] = {"key": key, "last_step": 0}
+        _AUTHENTICATORS[(portal_url, username)] = {"key": key, "last_step": 0, "drift": 0}
         submit = "Σύνδεση εφαρμογής"
     elif "/accounts/staff/otp/" in page.url:
         submit = "Επιβεβαίωση"

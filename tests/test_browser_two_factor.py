@@ -47,7 +47,11 @@ def test_staff_link_an_authenticator_at_the_first_login_and_type_its_code_after(
 
     from tests import journey
 
-    journey._AUTHENTICATORS[(portal_url, "verifier")] = {"key": key.replace(" ", ""), "last_step": 0}
+    journey._AUTHENTICATORS[(portal_url, "verifier")] = {
+        "key": key.replace(" ", ""),
+        "last_step": 0,
+        "drift": 0,
+    }
     page.get_by_label("Κωδικός από την εφαρμογή επαλήθευσης").fill(authenticator_code(portal_url, "verifier"))
     follow(page, page.get_by_role("button", name="Σύνδεση εφαρμογής"))
     assert page.url.endswith("/accounts/dashboard/")
