@@ -77,6 +77,9 @@ PUBLIC = {
     "identity:taxisnet_callback",
 }
 
+# The health check answers 200 or 503 by the state of the database, broker and worker it reports on.
+HEALTH_REPORTS = {"healthz"}
+
 BUSINESSES = {
     "business_arkadika": "806994236",
     "business_lignitis": "804773470",
@@ -199,6 +202,8 @@ def test_every_view_answers_every_identity_as_the_matrix_says():
         row = {}
         for label, client in clients.items():
             got = _answer(client.get(path))
+            if name in HEALTH_REPORTS and got in {"200", "503"}:
+                got = "health-report"  # 503 is its report of a service down (no worker in CI), not a failure
             row[label] = got
             if got.startswith("5"):
                 problems.append(f"GET {path} ({name}) as {label}: {got}")
