@@ -129,6 +129,13 @@ class Application(ConcurrentTransitionMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["call", "status"]),
+            # The staff list's order over submitted applications, with the key: its count and the
+            # keys of any page are read off this index alone (issue 11, deep pages at 100,000).
+            models.Index(
+                fields=["call", "priority_seq", "id"],
+                condition=~Q(status="draft"),
+                name="application_staff_order",
+            ),
             models.Index(fields=["call", "submitted_at"]),
             # The outbox sweep reads only the few applications whose prefill is owed.
             models.Index(

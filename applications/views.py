@@ -28,6 +28,7 @@ from opske.db import retry_transient
 from opske.errors import ApplicationError, NotFound
 from opske.ids import int_or_none
 from opske.pagination import IdsFirstPaginator
+from opske.views_util import paginate
 
 STEPS_BY_KIND = {
     Application.Kind.BUSINESS: [
@@ -593,9 +594,12 @@ def staff_list(request):
     call = next((c for c in calls if str(c.pk) == request.GET.get("call", "")), calls[0] if calls else None)
     qs = selectors.application_list_for_staff(user=request.user, call=call)
     filterset = ApplicationFilter(request.GET, queryset=qs)
-    page = IdsFirstPaginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    if call is not None and "call" not in request.GET:
+        request.GET = request.GET.copy()
+        request.GET["call"] = str(call.pk)  # the pager's links keep the call shown
+    page, query = paginate(request, filterset.qs, 50, paginator_class=IdsFirstPaginator)
     return render(
         request,
         "applications/staff_list.html",
-        {"calls": calls, "call": call, "filter": filterset, "page": page},
+        {"calls": calls, "call": call, "filter": filterset, "page": page, "query": query},
     )

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import Role
 from applications.selectors import applications_for_user
@@ -210,14 +210,15 @@ def standing_decisions(call, *, public: bool) -> QuerySet[Decision]:
     """The results table as a query: each application's latest standing decision (the newest not
     superseded), in priority order, so a page of it is fetched alone (issue 11: the whole table per
     request took 1.0–1.3 s at 100,000 applications). Public lists keep only the notified approvals."""
-    newest = (
-        Decision.objects.filter(round__call=call, application_id=OuterRef("application_id"))
+    # «No newer standing decision of the same application» as NOT EXISTS, which PostgreSQL runs as
+    # one anti-join; `pk = (newest of the application)` ran a subquery per decision (0.5 s for a
+    # page at 40,000 decisions). An application belongs to one call, so its decisions are this call's.
+    newer = (
+        Decision.objects.filter(application_id=OuterRef("application_id"), pk__gt=OuterRef("pk"))
         .exclude(state=Decision.State.SUPERSEDED)
         .exclude(kind=Decision.Kind.INCLUSION)
-        .order_by("-pk")
-        .values("pk")[:1]
     )
-    qs = latest_decisions(call).filter(pk=Subquery(newest))
+    qs = latest_decisions(call).filter(~Exists(newer))
     if public:
         qs = qs.filter(kind=Decision.Kind.APPROVAL, state=Decision.State.NOTIFIED)
     return qs

@@ -51,7 +51,8 @@ MISSING_FINDING = (
 
 
 def _page(request, qs):
-    return paginate(request, qs, PAGE_SIZE)
+    # Ids first (opske.pagination): the queue's per-row annotations are computed for its page only.
+    return paginate(request, qs, PAGE_SIZE, paginator_class=IdsFirstPaginator)
 
 
 # --- evaluator ---------------------------------------------------------------------------------
@@ -382,9 +383,11 @@ def reviews(request):
             "evaluations": page.object_list,
             "filter": filterset,
             "query": query,
-            "decisions": selectors.decisions_for_staff(request.user).exclude(state=Decision.State.SUPERSEDED)[
-                :50
-            ],
+            # The newest 50 by key (the order they were made in) read off the primary key's index,
+            # not the whole table sorted by created_at (110 ms at 40,000 decisions; issue 11).
+            "decisions": selectors.decisions_for_staff(request.user)
+            .exclude(state=Decision.State.SUPERSEDED)
+            .order_by("-pk")[:50],
         },
     )
 
@@ -728,7 +731,8 @@ def _results_page(request, code, *, public: bool):
             export = None
     # A page of the table (the whole of it is the PDF/XLSX export); the order, hence the «Σειρά»
     # column, is the table's own on every page.
-    page, query = paginate(request, selectors.standing_decisions(call, public=public), RESULTS_PAGE_SIZE)
+    standing = selectors.standing_decisions(call, public=public)
+    page, query = paginate(request, standing, RESULTS_PAGE_SIZE, paginator_class=IdsFirstPaginator)
     rows = selectors.result_rows(call, public=public, decisions=page.object_list)
     return render(
         request,

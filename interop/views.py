@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Business, Role
 from accounts.validators import normalise_afm
 from opske.errors import ApplicationError
+from opske.views_util import paginate
 
 from . import console
 from .filters import RegistryCallFilter
@@ -102,12 +102,8 @@ def lookup_status(request, pk: int):
 def call_log(request):
     console.require_console_user(request.user)
     filterset = RegistryCallFilter(request.GET, queryset=RegistryCall.objects.all())
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request, "interop/calls.html", {"filter": filterset, "page": page, "query": query.urlencode()}
-    )
+    page, query = paginate(request, filterset.qs, 50)
+    return render(request, "interop/calls.html", {"filter": filterset, "page": page, "query": query})
 
 
 @login_required

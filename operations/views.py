@@ -33,6 +33,7 @@ from operations.services.obligations import CHECK_ROLES, COMPLETE_ROLES
 from opske.confirm import confirmation_page, confirmed
 from opske.errors import ApplicationError
 from opske.money import format_eur
+from opske.pagination import IdsFirstPaginator
 from opske.views_util import paginate
 from opske.views_util import show_refusal as _fail
 
@@ -40,7 +41,8 @@ PAGE_SIZE = 20
 
 
 def _page(request, qs):
-    return paginate(request, qs, PAGE_SIZE)
+    # Ids first: the page's keys from a narrow sort, then its rows with their joins (issue 11).
+    return paginate(request, qs, PAGE_SIZE, paginator_class=IdsFirstPaginator)
 
 
 # --- lists ---------------------------------------------------------------------------------------

@@ -26,7 +26,15 @@ class IdsFirstPaginator(Paginator):
         return Page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
-class IdsFirstPagination(PageNumberPagination):
+class PagePagination(PageNumberPagination):
+    """The API's pages: `?page=` and `?page_size=` (at most 100 rows; REST_FRAMEWORK["PAGE_SIZE"] by
+    default)."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class IdsFirstPagination(PagePagination):
     """DRF's page-number pagination over `IdsFirstPaginator` (the staff application API)."""
 
     django_paginator_class = IdsFirstPaginator

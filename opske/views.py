@@ -1,5 +1,7 @@
 """Cross-cutting pages: home, errors, the in-app inbox, audit history and document downloads."""
 
+import functools
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
@@ -19,6 +21,7 @@ from opske.notifications import (
     notification_mark_read,
 )
 from opske.pdf import document_get_for_user
+from opske.views_util import paginate
 
 # Who may read an object's audit history: every staff role that works on cases. Businesses and
 # API clients may not (they get a 404, so the page does not reveal that the object exists).
@@ -173,17 +176,11 @@ def audit_list(request):
     filterset = AuditEventFilter(request.GET or None, queryset=events)
     filtered = filterset.is_bound and filterset.is_valid() and any(filterset.form.cleaned_data.values())
     if filtered:
-        paginator = Paginator(filterset.qs, PAGE_SIZE)
+        page, query = paginate(request, filterset.qs, PAGE_SIZE)
     else:
-        paginator = AuditChainPaginator(events, PAGE_SIZE, last_seq=audit.last_seq())
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "opske/audit_list.html",
-        {"page": page, "filter": filterset, "query": query.urlencode()},
-    )
+        chain = functools.partial(AuditChainPaginator, last_seq=audit.last_seq())
+        page, query = paginate(request, events, PAGE_SIZE, paginator_class=chain)
+    return render(request, "opske/audit_list.html", {"page": page, "filter": filterset, "query": query})
 
 
 # --- Documents --------------------------------------------------------------------------------

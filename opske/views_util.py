@@ -43,8 +43,25 @@ def show_refusal(request, form, exc: ApplicationError) -> None:
         messages.error(request, exc.message)
 
 
+# Rows per page a staff member may choose on a list (`?page_size=`); any other value is the list's own.
+PAGE_SIZES = (25, 50, 100)
+
+
+def page_size(request, default: int) -> int:
+    """The rows per page asked for, when it is one of PAGE_SIZES (compared as text: no int() on user
+    input), else the list's own default."""
+    asked = request.GET.get("page_size", "")
+    return next((n for n in PAGE_SIZES if asked == str(n)), default)
+
+
 def paginate(request, qs, per_page: int, *, paginator_class=Paginator):
-    """(page, query string without «page») for a paginated list with its filters kept."""
+    """(page, query string without «page») for a paginated list with its filters kept. The list takes
+    `?page_size=` (PAGE_SIZES); the pager then offers those sizes, keeping the filters."""
     query = request.GET.copy()
     query.pop("page", None)
-    return paginator_class(qs, per_page).get_page(request.GET.get("page")), query.urlencode()
+    paginator = paginator_class(qs, page_size(request, per_page))
+    sizes = query.copy()
+    sizes.pop("page_size", None)
+    paginator.page_sizes = PAGE_SIZES
+    paginator.size_query = sizes.urlencode()
+    return paginator.get_page(request.GET.get("page")), query.urlencode()

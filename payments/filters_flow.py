@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call
@@ -17,7 +17,7 @@ class AmountFilter(django_filters.Filter):
 class PaymentQueueFilter(django_filters.FilterSet):
     call = django_filters.ModelChoiceFilter(
         label=_("Πρόσκληση"),
-        queryset=Call.objects.filter(payments__isnull=False).distinct().order_by("code"),
+        queryset=Call.objects.filter(Exists(Payment.objects.filter(call=OuterRef("pk")))).order_by("code"),
         widget=forms.Select(attrs={"class": "govgr-select"}),
     )
     state = django_filters.ChoiceFilter(

@@ -24,7 +24,9 @@ What it does, step by step (every loop bounded in count and time, loopback addre
    tests/bench_evaluation_points.py, tests/bench_risk.py — the monthly risk run over 50,000
    operations and 500,000 declarations beside a raw-SQL baseline: their `main()`), each in its
    own interpreter against the bench database and stopped after BENCH_MODULE_TIMEOUT seconds
-   (600), and prints a summary table. `--only surge|comparative|points|risk` runs one of them.
+   (600), and prints a summary table. `--only surge|comparative|points|risk|lists` runs one of them.
+   tests/bench_lists.py measures every large list page and list endpoint at 100,000 applications,
+   300,000 audit events and 200,000 registry calls (p95, queries, ratio to raw SQL).
 
 Environment: BENCH_PG (default postgres://postgres@127.0.0.1:5432), BENCH_CLIENTS (200),
 BENCH_APPLICATIONS (2000), BENCH_WORKERS / BENCH_THREADS (gunicorn), BENCH_MAX_CLIENTS_PER_WORKER
@@ -731,6 +733,7 @@ OTHER_BENCHES = {
     "comparative": "tests.bench_evaluation_comparative",
     "points": "tests.bench_evaluation_points",
     "risk": "tests.bench_risk",
+    "lists": "tests.bench_lists",
 }
 MODULE_TIMEOUT = int(os.environ.get("BENCH_MODULE_TIMEOUT", "600"))
 _RUNNER = """

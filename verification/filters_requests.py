@@ -2,9 +2,11 @@
 
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call
+from operations.models import Operation
 from verification.models import VerificationRequest
 
 
@@ -12,7 +14,8 @@ class VerificationRequestFilter(django_filters.FilterSet):
     call = django_filters.ModelChoiceFilter(
         label=_("Πρόσκληση"),
         field_name="operation__call",
-        queryset=Call.objects.filter(operations__isnull=False).distinct().order_by("code"),
+        # EXISTS, not a join with DISTINCT over every operation (738 ms at 20,000 operations; issue 11)
+        queryset=Call.objects.filter(Exists(Operation.objects.filter(call=OuterRef("pk")))).order_by("code"),
         widget=forms.Select(attrs={"class": "govgr-select"}),
     )
     operation = django_filters.CharFilter(

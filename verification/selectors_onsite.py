@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
 from accounts.models import Membership, Role
 from accounts.selectors import active_business_ids
@@ -119,7 +119,8 @@ def is_beneficiary_of(user, operation: Operation) -> bool:
 
 
 def programmes_with_operations() -> QuerySet[Programme]:
-    return Programme.objects.filter(calls__operations__isnull=False).distinct().order_by("code")
+    with_operations = Exists(Operation.objects.filter(call__programme=OuterRef("pk")))
+    return Programme.objects.filter(with_operations).order_by("code")
 
 
 def management_bodies(programme: Programme) -> list[str]:

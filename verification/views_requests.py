@@ -21,6 +21,8 @@ from opske.confirm import confirmation_page, confirmed
 from opske.errors import ApplicationError, NotFound
 from opske.ids import is_ascii_digits
 from opske.money import format_eur
+from opske.pagination import IdsFirstPaginator
+from opske.views_util import paginate
 from verification.filters_requests import VerificationRequestFilter
 from verification.forms_requests import ItemForm
 from verification.models import VerificationRequest
@@ -341,13 +343,11 @@ def staff_list(request):
     filterset = VerificationRequestFilter(
         request.GET, queryset=selectors.request_list_for_staff(user=request.user)
     )
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, filterset.qs, 50, paginator_class=IdsFirstPaginator)
     return render(
         request,
         "verification/requests/staff_list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {"filter": filterset, "page": page, "query": query},
     )
 
 

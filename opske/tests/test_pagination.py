@@ -45,3 +45,43 @@ def test_the_skipping_query_reads_only_the_keys_and_the_rows_come_by_key(events)
     assert skipping.split(" FROM ")[0].count(",") == 0  # one column: the key
     assert "OFFSET" not in fetching and " IN (" in fetching
     assert len(page) == 5
+
+
+def _audit_rows(html: str) -> int:
+    return html.count('class="opske-audit-event"')
+
+
+def test_rows_per_page_chosen_on_the_list_take_effect_and_keep_the_filters(client):
+    from accounts.models import Role
+    from opske.tests.factories import UserFactory
+
+    for n in range(60):
+        audit.record(actor=None, action="test.rows", obj=None, after={"n": n})
+    client.force_login(UserFactory(roles=[Role.AUDITOR]))
+
+    default = client.get("/audit/").content.decode()
+    assert "page_size=50" in default and "page_size=100" in default  # the choice is offered
+    assert _audit_rows(default) == 25
+    chosen = client.get("/audit/", {"page_size": "50"}).content.decode()
+    assert _audit_rows(chosen) == 50
+    assert 'aria-current="true">50<' in chosen
+    assert "page_size=50&amp;page=2" in chosen  # the next page keeps the size
+
+    filtered = client.get("/audit/", {"action": "test.rows", "page_size": "100"}).content.decode()
+    assert _audit_rows(filtered) == 60
+    assert "action=test.rows&amp;page_size=25" in filtered  # a size link keeps the filter
+
+    for odd in ("²", "1000", "-5", "abc"):  # anything else is the list's own size
+        assert _audit_rows(client.get("/audit/", {"page_size": odd}).content.decode()) == 25
+
+
+def test_the_api_takes_page_size_up_to_100():
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from opske.pagination import PagePagination
+
+    pagination = PagePagination()
+    request = APIRequestFactory().get("/", {"page_size": "500"})
+    assert pagination.get_page_size(Request(request)) == 100
+    assert pagination.get_page_size(Request(APIRequestFactory().get("/", {"page_size": "²"}))) == 50

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from accounts.models import Membership, Role
 from applications.selectors import STAFF_READ_ROLES
@@ -51,8 +52,16 @@ def operation_get_for_user(*, user, pk) -> Operation:
 
 
 def _with_counts(qs: QuerySet[VerificationRequest]) -> QuerySet[VerificationRequest]:
+    # A correlated count, evaluated for the rows of the page only: Count("items") grouped every
+    # submitted request before the ORDER BY … LIMIT (1.2 s at 40,000 requests; issue 11).
+    items = (
+        ExpenditureItem.objects.filter(request=OuterRef("pk"))
+        .order_by()
+        .values("request")
+        .annotate(n=Count("pk"))
+    )
     return qs.select_related("operation__call", "operation__business").annotate(
-        item_count=Count("items", distinct=True)
+        item_count=Coalesce(Subquery(items.values("n")), 0)
     )
 
 
