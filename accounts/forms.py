@@ -2,9 +2,12 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core import validators
 
 from accounts.models import Membership, User
 from accounts.validators import normalise_afm, validate_afm, validate_amka
+
+PASSWORD_MAX_LENGTH = 4096  # a longer one is not a password; hashing it would only cost time
 
 
 class StaffAuthenticationForm(AuthenticationForm):
@@ -16,6 +19,15 @@ class StaffAuthenticationForm(AuthenticationForm):
         "inactive": "Ο λογαριασμός είναι ανενεργός.",
         "not_staff": "Ο λογαριασμός αυτός συνδέεται μόνο μέσω TAXISnet.",
     }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        # AuthenticationForm sets the username's max_length after the field is made, so without this
+        # validator a longer name still reached authenticate() and the failed-login record
+        # (django-axes keeps 255 characters): a 500 instead of the form's error (issue 11).
+        username = self.fields["username"]
+        username.validators.append(validators.MaxLengthValidator(username.max_length))
+        self.fields["password"].validators.append(validators.MaxLengthValidator(PASSWORD_MAX_LENGTH))
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)

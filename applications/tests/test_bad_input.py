@@ -105,3 +105,22 @@ def test_a_nul_in_a_form_or_the_query_string_is_a_400_page_that_keeps_the_draft(
     api = client_for(user)
     listed = api.get("/api/v1/applications/", {"q": "\x00"})
     assert listed.status_code == 400 and json.loads(listed.content)["code"] == "nul_character"
+
+
+def test_an_overlong_staff_login_is_the_form_s_error_not_a_500(db):
+    page = Client()
+    answer = page.post("/accounts/staff/login/", {"username": "x" * 5000, "password": "y"})
+    assert answer.status_code == 200
+    assert "govgr-error-message" in answer.content.decode() or "errorlist" in answer.content.decode()
+    answer = page.post("/accounts/staff/login/", {"username": "admin", "password": "p" * 5000})
+    assert answer.status_code == 200
+
+
+def test_a_nul_in_the_address_is_refused_before_any_view(db):
+    from opske.tests.factories import UserFactory
+
+    page = Client()
+    page.force_login(UserFactory(roles=["auditor"]))
+    answer = page.get("/audit/a%00b/a%00b/1/")
+    assert answer.status_code == 400 and 'id="bad-input"' in answer.content.decode()
+    assert json.loads(Client().get("/api/v1/calls/a%00b/").content)["code"] == "nul_character"
