@@ -36,7 +36,11 @@ class RegistryCall(models.Model):
         ordering = ["-started_at", "-id"]
         verbose_name = "κλήση μητρώου"
         verbose_name_plural = "ημερολόγιο κλήσεων μητρώων"
-        indexes = [models.Index(fields=["registry", "-started_at"])]
+        indexes = [
+            models.Index(fields=["registry", "-started_at"]),
+            # The log's own order, so a deep page's keys are read off the index (issue 11).
+            models.Index(fields=["-started_at", "-id"], name="registrycall_newest_first"),
+        ]
 
     def __str__(self):
         return f"{self.registry}.{self.operation} {self.subject} {self.outcome}"

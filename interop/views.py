@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Business, Role
 from accounts.validators import normalise_afm
 from opske.errors import ApplicationError
+from opske.pagination import IdsFirstPaginator
 from opske.views_util import paginate
 
 from . import console
@@ -102,7 +103,7 @@ def lookup_status(request, pk: int):
 def call_log(request):
     console.require_console_user(request.user)
     filterset = RegistryCallFilter(request.GET, queryset=RegistryCall.objects.all())
-    page, query = paginate(request, filterset.qs, 50)
+    page, query = paginate(request, filterset.qs, 50, paginator_class=IdsFirstPaginator)
     return render(request, "interop/calls.html", {"filter": filterset, "page": page, "query": query})
 
 
