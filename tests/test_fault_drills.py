@@ -6,6 +6,7 @@ snapshot per registry), no answer is a 5xx, and the audit chain verifies afterwa
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -92,4 +93,79 @@ def test_with_the_broker_down_and_registries_failing_the_sweep_finishes_what_was
         assert app.registry_prefill_requested_at is None, app.pk
         assert {"aade", "deminimis"} <= set(app.registry_snapshots.values_list("registry", flat=True))
     assert RegistryCall.objects.filter(outcome=RegistryCall.Outcome.UNAVAILABLE).exists()  # faults happened
+    assert verify_chain() is None
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_task_loses_nothing_and_nothing_is_done_twice(tmp_path, monkeypatch):
+    """A real `celery worker` is killed (SIGKILL) while it renders a document, holding the row's
+    lock; the message it held stays unacknowledged. The outbox sweep, run by a second worker,
+    re-sends the owed work; the document is rendered once, and a late second delivery of the same
+    message (what Redis does when the visibility timeout passes) changes nothing."""
+    import signal
+    import time
+
+    from django.db import DatabaseError, transaction
+
+    from accounts.models import User
+    from opske.models import GeneratedDocument
+    from opske.pdf import document_request
+    from opske.tests.test_worker import broker_client, start_worker, stop_worker, worker_env
+
+    env = worker_env(tmp_path)
+    client = broker_client()
+    owner = User.objects.create(username="drill-owner", kind=User.Kind.TAXISNET)
+    first = start_worker(env, tmp_path / "worker-1.log", client, name="-1")
+    try:
+        # The request's on-commit hook sends the task through the broker (tests otherwise run tasks
+        # inline in this process).
+        monkeypatch.setattr(
+            "opske.pdf._enqueue", lambda pk: client.send_task("opske.tasks.render_document", args=[pk])
+        )
+        document = document_request(
+            obj=owner,
+            kind="drill",
+            template="pdf/notice.html",
+            context={"title": "Άσκηση βλάβης", "paragraphs": ["Παράγραφος ελέγχου αντοχής."] * 300},
+        )
+        deadline = time.monotonic() + 60
+        while True:  # mid-task: the worker holds the document's row lock while it renders
+            assert time.monotonic() < deadline, (tmp_path / "worker-1.log").read_text()
+            try:
+                with transaction.atomic():
+                    GeneratedDocument.objects.select_for_update(nowait=True).filter(pk=document.pk).first()
+            except DatabaseError:
+                break
+            assert first.proc.poll() is None, (tmp_path / "worker-1.log").read_text()
+            time.sleep(0.02)
+        first.proc.send_signal(signal.SIGKILL)
+        first.proc.wait(timeout=10)
+    finally:
+        if first.proc.poll() is None:
+            stop_worker(first)
+
+    document.refresh_from_db()
+    assert document.state == GeneratedDocument.State.PENDING  # the render died with the worker
+
+    second = start_worker(env, tmp_path / "worker-2.log", client, name="-2")
+    try:
+        assert second.run("opske.tasks.sweep_outbox", [0]) >= 1  # re-sends what is owed
+        deadline = time.monotonic() + 90
+        while document.state == GeneratedDocument.State.PENDING:
+            assert time.monotonic() < deadline, (tmp_path / "worker-2.log").read_text()
+            time.sleep(0.2)
+            document.refresh_from_db()
+        assert document.state == GeneratedDocument.State.READY
+        rendered = (document.sha256, document.ready_at, document.file.name)
+        # The killed worker's message, delivered again late, finds the work done.
+        assert second.run("opske.tasks.render_document", [document.pk]) == GeneratedDocument.State.READY
+        document.refresh_from_db()
+        assert (document.sha256, document.ready_at, document.file.name) == rendered
+        files = list((tmp_path / "media").rglob("drill-*"))
+        assert [f.name for f in files] == [Path(document.file.name).name]  # one file, made once
+        assert second.run("opske.tasks.sweep_outbox", [0]) == 0  # nothing is owed any more
+    finally:
+        stop_worker(second)
+        client.close()
     assert verify_chain() is None

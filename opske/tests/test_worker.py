@@ -39,8 +39,8 @@ def _redis_reachable() -> bool:
     return True
 
 
-@pytest.fixture
-def worker(transactional_db, tmp_path):
+def worker_env(tmp_path) -> dict:
+    """The environment of a worker process on the test database and Redis (skips without them)."""
     if not _redis_reachable():
         pytest.skip(f"Redis is not reachable at {REDIS_URL}: the real-worker test needs a broker")
     if connection.vendor != "postgresql":
@@ -49,12 +49,7 @@ def worker(transactional_db, tmp_path):
     database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     if db.get("PASSWORD"):
         database_url = database_url.replace(f"{db['USER']}@", f"{db['USER']}:{db['PASSWORD']}@", 1)
-
-    client = Celery("opske-test-client", broker=REDIS_URL, backend=REDIS_URL)
-    client.conf.broker_connection_retry_on_startup = True
-    client.control.purge()  # leftovers of an earlier interrupted run must not run against this DB
-
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "opske.settings.local",
         "DATABASE_URL": database_url,
@@ -64,7 +59,11 @@ def worker(transactional_db, tmp_path):
         "MEDIA_ROOT": str(tmp_path / "media"),
         "SANDBOXES_ENABLED": "0",
     }
-    log = (tmp_path / "worker.log").open("w")
+
+
+def start_worker(env: dict, log_path: Path, client: Celery, name: str = "") -> "Worker":
+    """A `celery worker` process (one task at a time) writing its log to `log_path`."""
+    log = log_path.open("a")
     celery_bin = Path(sys.executable).with_name("celery")
     proc = subprocess.Popen(  # noqa: S603
         [
@@ -78,23 +77,42 @@ def worker(transactional_db, tmp_path):
             "--without-mingle",
             "--without-heartbeat",
             "-n",
-            f"h2test-{os.getpid()}@%h",
+            f"h2test-{os.getpid()}{name}@%h",
         ],
         cwd=settings.BASE_DIR,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    log.close()  # the child holds its own descriptor
+    return Worker(client=client, proc=proc, log_path=log_path)
+
+
+def stop_worker(worker: "Worker") -> None:
+    worker.proc.terminate()
     try:
-        yield Worker(client=client, proc=proc, log_path=tmp_path / "worker.log")
+        worker.proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.proc.kill()
+        worker.proc.wait(timeout=10)
+
+
+def broker_client() -> Celery:
+    client = Celery("opske-test-client", broker=REDIS_URL, backend=REDIS_URL)
+    client.conf.broker_connection_retry_on_startup = True
+    client.control.purge()  # leftovers of an earlier interrupted run must not run against this DB
+    return client
+
+
+@pytest.fixture
+def worker(transactional_db, tmp_path):
+    env = worker_env(tmp_path)
+    client = broker_client()
+    running = start_worker(env, tmp_path / "worker.log", client)
+    try:
+        yield running
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
+        stop_worker(running)
         client.close()
 
 
