@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from accounts.selectors import businesses_for_user
 from operations.models import Operation, ParticipantQuestionnaire
+from operations.selectors import is_operations_staff
 from opske.errors import NotFound
 
 
@@ -18,6 +19,10 @@ def operation_for_questionnaires(*, user, pk) -> Operation:
         raise NotFound("Η πράξη δεν βρέθηκε.")
     if not user.is_staff_member:
         qs = qs.filter(business__in=businesses_for_user(user))
+    elif not is_operations_staff(user):
+        # Evaluators and committee members judge applications; the monitoring of operations is
+        # the managing authority's, the verifiers' and the payers' (issue 11, least privilege).
+        raise NotFound("Η πράξη δεν βρέθηκε.")
     operation = qs.filter(pk=pk).first()
     if operation is None:
         raise NotFound("Η πράξη δεν βρέθηκε.")

@@ -12,15 +12,18 @@ from decimal import Decimal
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from accounts.models import Membership, Role
-from applications.selectors import STAFF_READ_ROLES
+from accounts.models import Membership
 from operations.models import Operation
+from operations.selectors import STAFF_READERS
 from opske.errors import NotFound
 from verification.models import ExpenditureItem, RequestAttachment, VerificationRequest
 from verification.rules import requests as rules
 
 ZERO = Decimal("0.00")
-STAFF_ROLES = (*STAFF_READ_ROLES, Role.VERIFIER, Role.PAYMENT_OFFICER)
+# Who reads the beneficiaries' payment claims: those who monitor operations (operations.selectors).
+# Not the evaluators and committee members: management verification is kept apart from the
+# evaluation of applications (separation of functions, Guidance Ο.3; issue 11, least privilege).
+STAFF_ROLES = STAFF_READERS
 # States that do not count towards the call's limits (a request withdrawn, returned or rejected by
 # the check: «αιτήματα που θα … ολοκληρωθούν θετικά», §11.1.A). The check's states are «vcheck»'s.
 NOT_COUNTING = ("draft", "withdrawn", "returned", "rejected")
