@@ -12,6 +12,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from celery import Celery
@@ -25,7 +26,18 @@ from opske.tests.factories import UserFactory
 
 pytestmark = pytest.mark.worker
 
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/2"
+
+def _own_redis_url(url: str) -> str:
+    """One Redis database per xdist process. The worker tests of two processes would otherwise share
+    the broker's queue: one process's worker took the other's tasks and ran them against the wrong
+    test database, and `purge()` emptied the other's queue."""
+    index = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(base - int(index or 0)) % 16}"))
+
+
+REDIS_URL = _own_redis_url(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/2")
 RESULT_TIMEOUT = 60
 
 
