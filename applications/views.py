@@ -594,10 +594,13 @@ def staff_list(request):
     call = next((c for c in calls if str(c.pk) == request.GET.get("call", "")), calls[0] if calls else None)
     qs = selectors.application_list_for_staff(user=request.user, call=call)
     filterset = ApplicationFilter(request.GET, queryset=qs)
-    if call is not None and "call" not in request.GET:
-        request.GET = request.GET.copy()
-        request.GET["call"] = str(call.pk)  # the pager's links keep the call shown
-    page, query = paginate(request, filterset.qs, 50, paginator_class=IdsFirstPaginator)
+    page, query = paginate(
+        request,
+        filterset.qs,
+        50,
+        paginator_class=IdsFirstPaginator,
+        defaults={"call": str(call.pk)} if call is not None else None,  # the pager keeps the call shown
+    )
     return render(
         request,
         "applications/staff_list.html",

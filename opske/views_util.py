@@ -54,11 +54,15 @@ def page_size(request, default: int) -> int:
     return next((n for n in PAGE_SIZES if asked == str(n)), default)
 
 
-def paginate(request, qs, per_page: int, *, paginator_class=Paginator):
+def paginate(request, qs, per_page: int, *, paginator_class=Paginator, defaults=None):
     """(page, query string without «page») for a paginated list with its filters kept. The list takes
-    `?page_size=` (PAGE_SIZES); the pager then offers those sizes, keeping the filters."""
+    `?page_size=` (PAGE_SIZES); the pager then offers those sizes, keeping the filters. `defaults`
+    are parameters the list assumed when the request did not give them (e.g. the call shown), so
+    that the pager's links keep showing the same rows."""
     query = request.GET.copy()
     query.pop("page", None)
+    for key, value in (defaults or {}).items():
+        query.setdefault(key, value)
     paginator = paginator_class(qs, page_size(request, per_page))
     sizes = query.copy()
     sizes.pop("page_size", None)

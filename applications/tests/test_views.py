@@ -126,6 +126,16 @@ def test_staff_see_the_list_of_a_call_and_applicants_do_not(client, kya7066, rol
     assert client.get("/applications/staff/").status_code == 403
 
 
+def test_the_staff_list_without_a_call_shows_the_first_and_its_pager_keeps_it(client, kya7066):
+    client.force_login(UserFactory(roles=[Role.AUDITOR]))
+    response = client.get("/applications/staff/", {"status": "submitted"})
+
+    first = response.context["calls"][0]
+    assert response.context["call"] == first
+    assert response.context["query"] == f"status=submitted&call={first.pk}"  # the pager's links
+    assert "call" not in response.wsgi_request.GET  # the request itself is left as it came
+
+
 def test_cluster_budget_step_shows_group_totals_the_aid_and_which_limit_is_exceeded(client, call004):
     from applications import services
 

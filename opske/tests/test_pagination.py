@@ -66,13 +66,16 @@ def test_rows_per_page_chosen_on_the_list_take_effect_and_keep_the_filters(clien
     assert _audit_rows(chosen) == 50
     assert 'aria-current="true">50<' in chosen
     assert "page_size=50&amp;page=2" in chosen  # the next page keeps the size
+    assert '<input type="hidden" name="page_size" value="50">' in chosen  # and so does the filter form
+    assert 'name="page_size"' not in default  # the list's own size needs no hidden field
 
     filtered = client.get("/audit/", {"action": "test.rows", "page_size": "100"}).content.decode()
     assert _audit_rows(filtered) == 60
     assert "action=test.rows&amp;page_size=25" in filtered  # a size link keeps the filter
 
     for odd in ("²", "1000", "-5", "abc"):  # anything else is the list's own size
-        assert _audit_rows(client.get("/audit/", {"page_size": odd}).content.decode()) == 25
+        html = client.get("/audit/", {"page_size": odd}).content.decode()
+        assert _audit_rows(html) == 25 and 'name="page_size"' not in html
 
 
 def test_the_api_takes_page_size_up_to_100():
