@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import Role
 from applications.selectors import applications_for_user
@@ -95,6 +95,29 @@ def evaluations_for_review(user) -> QuerySet[Evaluation]:
     )
 
 
+# What a row of the reviews list shows (templates/evaluation/reviews.html): a page of 100 whole rows
+# with their call, application and applicant decoded 4,000 model fields and their JSON per request
+# (80 ms of the page's 100; issue 11). The FSM fields are read (ConcurrentTransitionMixin) as a model is
+# made: they stay in, or each row would fetch them again.
+_REVIEW_ROW = (
+    "state", "result", "final_result", "application__status", "application__priority_seq",
+    "application__protocol_number",
+    "application__business__name", "application__business__afm", "application__person__first_name",
+    "application__person__last_name", "application__person__amka", "assignment__evaluator__username",
+    "assignment__evaluator__first_name", "assignment__evaluator__last_name",
+)  # fmt: skip
+
+
+def evaluations_for_review_list(user) -> QuerySet[Evaluation]:
+    """evaluations_for_review, reading only the columns a row of the list shows."""
+    return (
+        evaluations_for_review(user)
+        .select_related(None)
+        .select_related("application__business", "application__person", "assignment__evaluator")
+        .only(*_REVIEW_ROW)
+    )
+
+
 def evaluation_get_for_review(*, user, pk) -> Evaluation:
     ev = (
         evaluations_for_review(user)
@@ -123,6 +146,19 @@ def decisions_for_staff(user) -> QuerySet[Decision]:
         return Decision.objects.none()
     return Decision.objects.select_related(
         "application__call", "application__business", "application__person"
+    )
+
+
+def decisions_latest_for_staff(user, n: int = 50) -> QuerySet[Decision]:
+    """The newest n decisions in force by key (the order they were made in, read off the primary
+    key's index, not the whole table sorted by created_at: 110 ms at 40,000 decisions), with only
+    what a line of the list shows (issue 11)."""
+    return (
+        decisions_for_staff(user)
+        .select_related(None)
+        .exclude(state=Decision.State.SUPERSEDED)
+        .only("kind", "state", "protocol_number", "ada")
+        .order_by("-pk")[:n]
     )
 
 
@@ -222,6 +258,21 @@ def standing_decisions(call, *, public: bool) -> QuerySet[Decision]:
     if public:
         qs = qs.filter(kind=Decision.Kind.APPROVAL, state=Decision.State.NOTIFIED)
     return qs
+
+
+def standing_decisions_count(call, *, public: bool) -> int:
+    """How many rows `standing_decisions` has. Internally each application with a decision that is
+    neither superseded nor an inclusion has exactly one standing row (its newest such), so the count
+    is of those applications: one scan, without the anti-join (27 → 17 ms at 40,000 decisions). The
+    public list keeps only the rows whose standing decision is a notified approval: counted as is."""
+    if public:
+        return standing_decisions(call, public=True).count()
+    return (
+        Decision.objects.filter(round__call=call)
+        .exclude(state=Decision.State.SUPERSEDED)
+        .exclude(kind=Decision.Kind.INCLUSION)
+        .aggregate(n=Count("application_id", distinct=True))["n"]
+    )
 
 
 def result_rows(call, *, public: bool, decisions=None) -> list[dict]:

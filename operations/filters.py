@@ -7,14 +7,13 @@ from django.db.models import Q
 
 from calls.models import Call
 from operations.models import Modification, Operation
+from opske.filters import OptionsFilter
 from opske.search import folded_match
 
 
 class OperationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Αναζήτηση (κωδικός, δικαιούχος, ΑΦΜ)")
-    call = django_filters.ModelChoiceFilter(
-        queryset=Call.objects.order_by("code"), label="Πρόσκληση", empty_label="Όλες"
-    )
+    call = OptionsFilter(queryset=Call.objects.order_by("code"), label="Πρόσκληση", empty_label="Όλες")
     state = django_filters.ChoiceFilter(
         choices=Operation.State.choices, label="Κατάσταση", empty_label="Όλες"
     )

@@ -12,6 +12,30 @@ from opske.dates import start_of_day_athens
 from opske.models import AuditEvent
 
 
+class _PlainQueryChoices(django_filters.fields.ModelChoiceIterator):
+    """A filter's options read by one plain query. Django's iterator reads them through
+    `QuerySet.iterator()`, which on PostgreSQL opens a server-side cursor (DECLARE … WITH HOLD, FETCH,
+    CLOSE): three round trips for a list of some dozens of options, on every page of the list."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class _OptionsField(django_filters.fields.ModelChoiceField):
+    iterator = _PlainQueryChoices
+
+
+class OptionsFilter(django_filters.ModelChoiceFilter):
+    """ModelChoiceFilter whose options are read in one plain query (a list's «Πρόσκληση», «Ενεργών»)."""
+
+    field_class = _OptionsField
+
+
 class AthensDayFilter(django_filters.DateFilter):
     """«Από» / «Έως» a day in Athens time on a timestamp column, as a range the column's index
     serves: from = at or after that day's midnight, to = before the next day's (issue 11)."""
@@ -35,7 +59,7 @@ class AuditEventFilter(django_filters.FilterSet):
     action = django_filters.CharFilter(
         label=_("Ενέργεια"), lookup_expr="startswith", widget=forms.TextInput(attrs={"class": "govgr-input"})
     )
-    actor = django_filters.ModelChoiceFilter(
+    actor = OptionsFilter(
         label=_("Ενεργών"),
         queryset=get_user_model().objects.filter(kind="staff").order_by("username"),
         widget=forms.Select(attrs={"class": "govgr-select"}),

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q
 
 from calls.models import Call
+from opske.filters import OptionsFilter
 from payments import rules_call004 as rules
 from payments.models import BankGuarantee
 
@@ -18,7 +19,7 @@ class GuaranteeFilterSet(django_filters.FilterSet):
     issuer = django_filters.ChoiceFilter(
         choices=[(i, i) for i in rules.RECOGNISED_ISSUERS], label="Εκδότρια τράπεζα", empty_label="Όλες"
     )
-    call = django_filters.ModelChoiceFilter(
+    call = OptionsFilter(
         field_name="operation__call",
         queryset=Call.objects.filter(evaluation_method="comparative").order_by("code"),
         label="Πρόσκληση",

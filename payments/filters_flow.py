@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call
+from opske.filters import OptionsFilter
 from opske.forms import AmountField, AmountInput
 from payments.models import Payment
 
@@ -15,7 +16,7 @@ class AmountFilter(django_filters.Filter):
 
 
 class PaymentQueueFilter(django_filters.FilterSet):
-    call = django_filters.ModelChoiceFilter(
+    call = OptionsFilter(
         label=_("Πρόσκληση"),
         queryset=Call.objects.filter(Exists(Payment.objects.filter(call=OuterRef("pk")))).order_by("code"),
         widget=forms.Select(attrs={"class": "govgr-select"}),

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q
 
 from calls.models import Call
+from opske.filters import OptionsFilter
 from opske.forms import AmountField
 from payments.models import Payment, PaymentOrder
 
@@ -16,9 +17,7 @@ class AmountFilter(django_filters.Filter):
 
 class OrderablePaymentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Αναζήτηση (κωδικός πληρωμής, πράξη, δικαιούχος)")
-    call = django_filters.ModelChoiceFilter(
-        queryset=Call.objects.order_by("code"), label="Πρόσκληση", empty_label="Όλες"
-    )
+    call = OptionsFilter(queryset=Call.objects.order_by("code"), label="Πρόσκληση", empty_label="Όλες")
     kind = django_filters.ChoiceFilter(
         choices=Payment.Kind.choices, label="Είδος πληρωμής", empty_label="Όλα"
     )

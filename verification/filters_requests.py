@@ -7,11 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call
 from operations.models import Operation
+from opske.filters import OptionsFilter
 from verification.models import VerificationRequest
 
 
 class VerificationRequestFilter(django_filters.FilterSet):
-    call = django_filters.ModelChoiceFilter(
+    call = OptionsFilter(
         label=_("Πρόσκληση"),
         field_name="operation__call",
         # EXISTS, not a join with DISTINCT over every operation (738 ms at 20,000 operations; issue 11)

@@ -345,6 +345,27 @@ def test_objection_once_examined_and_accepted_feeds_back_into_a_new_approval(
     assert Application.objects.get(pk=app.pk).status == Application.Status.APPROVED
     assert Decision.objects.get(application=app, state=Decision.State.DRAFT).kind == Decision.Kind.APPROVAL
 
+    # The results table counts one row per application, whatever stands behind it (issue 11: counted
+    # as distinct applications, not through the «no newer decision» anti-join).
+    from evaluation import selectors
+
+    def counts():
+        return [
+            (selectors.standing_decisions_count(kya7066, public=public),
+             selectors.standing_decisions(kya7066, public=public).count())
+            for public in (False, True)
+        ]  # fmt: skip
+
+    assert counts() == [(1, 1), (0, 0)]
+    approval = Decision.objects.get(application=app, state=Decision.State.DRAFT)
+    second = Decision.objects.get(pk=approval.pk)
+    second.pk, second.protocol_number = None, f"{approval.protocol_number}-Β"
+    second.save()  # a newer standing decision of the same application
+    other, _ = submitted_application(kya7066)
+    _reviewed(other, evaluator, supervisor, django_capture_on_commit_callbacks)
+    _notified_decision(other, supervisor, django_capture_on_commit_callbacks)
+    assert counts() == [(2, 2), (1, 1)]
+
 
 def test_diavgeia_down_the_decision_waits_visibly_and_is_published_later(
     kya7066, evaluator, supervisor, django_capture_on_commit_callbacks

@@ -176,3 +176,37 @@ def test_supervisor_queue_links_each_review_in_a_fixed_number_of_queries(
     assert three == one  # not one query per row (issue 11)
     for ev in evaluations:
         assert reverse("evaluation:review", args=[ev.pk]) in page
+
+
+def test_reviews_list_shows_each_row_and_the_decisions_in_a_fixed_number_of_queries(
+    kya7066, evaluator, supervisor, client, django_capture_on_commit_callbacks
+):
+    """The list reads only the columns a row shows (issue 11): no row fetches a deferred field
+    again, and every shown value is there."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def reviews():
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(reverse("evaluation:reviews")).content.decode()
+        return len(ctx.captured_queries), page
+
+    client.force_login(supervisor)
+    evaluations = []
+    for n in range(3):
+        app, _ = submitted_application(kya7066)
+        with django_capture_on_commit_callbacks(execute=True):
+            evaluations.append(evaluated(app, evaluator, negatives=("3",) if n == 0 else ()))
+        if n == 0:
+            one, _ = reviews()
+    three, page = reviews()
+
+    assert three == one
+    for ev in evaluations:
+        app = ev.application
+        assert reverse("evaluation:review", args=[ev.pk]) in page
+        assert app.protocol_number in page and app.business.name in page
+        assert f'<td class="govgr-table__cell">{app.priority_seq}</td>' in page
+    assert evaluator.get_full_name() in page
+    assert page.count('<strong class="govgr-tag">Υποβλήθηκε</strong>') == 3
+    assert page.count(">Αρνητική<") == 1 and page.count(">Θετική<") == 2

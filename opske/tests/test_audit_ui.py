@@ -99,13 +99,16 @@ def test_auditors_filter_the_global_audit_list_by_action_and_actor(client, djang
     _change(alice, subject, "application.submitted", None, {"state": "submitted"})
     client.force_login(UserFactory(roles=[Role.AUDITOR]))
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(12), CaptureQueriesContext(connection) as ctx:
         page = client.get(
             reverse("opske:audit-list"), {"action": "payment", "actor": alice.pk}
         ).content.decode()
 
     assert "payment.approved" in page
     assert "payment.rejected" not in page and "application.submitted" not in page
+    assert f'<option value="{alice.pk}" selected>alice</option>' in page and ">bob</option>" in page
+    # The «Ενεργών» options are one plain query, not a server-side cursor's DECLARE/FETCH/CLOSE.
+    assert not [q for q in ctx.captured_queries if "DECLARE" in q["sql"]]
 
 
 @pytest.mark.django_db
