@@ -364,15 +364,46 @@ class Decision(ConcurrentTransitionMixin, models.Model):
     deminimis_registry_id = models.CharField("αριθμός καταχώρισης ΠΣΣΕΗΣ", max_length=60, blank=True)
     deminimis_registered_at = models.DateTimeField("χρόνος καταχώρισης ΠΣΣΕΗΣ", null=True, blank=True)
     deminimis_error = models.TextField("τελευταίο σφάλμα καταχώρισης ΠΣΣΕΗΣ", blank=True)
+    # The application's standing decision: its newest that is neither superseded nor an inclusion,
+    # the one its row of the results table shows. Kept by save() (`restand`); the tables read it
+    # through a partial index instead of an anti-join over every decision of the call (a deep page at
+    # 40,000 decisions: 92 ms of database time; issue 11).
+    standing = models.BooleanField("ισχύουσα", default=False, editable=False)
 
     class Meta:
         verbose_name = "απόφαση"
         verbose_name_plural = "αποφάσεις"
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["application", "state"])]
+        indexes = [
+            models.Index(fields=["application", "state"]),
+            models.Index(fields=["round"], condition=Q(standing=True), name="evaluation_decision_standing"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.protocol_number}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.standing = Decision.restand(self.application_id) == self.pk
+
+    @classmethod
+    def restand(cls, application_id) -> int | None:
+        """Mark the application's standing decision (and only it); returns its key. A decision made,
+        or one superseded, changes which one stands, so every save() calls this."""
+        newest = (
+            cls.objects.filter(application_id=application_id)
+            .exclude(state=cls.State.SUPERSEDED)
+            .exclude(kind=cls.Kind.INCLUSION)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        cls.objects.filter(application_id=application_id, standing=True).exclude(pk=newest).update(
+            standing=False
+        )
+        if newest is not None:
+            cls.objects.filter(pk=newest, standing=False).update(standing=True)
+        return newest
 
     @property
     def grant_date(self):

@@ -5,8 +5,6 @@ services; every refusal is shown as the service's Greek message and nothing is l
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -732,10 +730,7 @@ def _results_page(request, code, *, public: bool):
     # A page of the table (the whole of it is the PDF/XLSX export); the order, hence the «Σειρά»
     # column, is the table's own on every page.
     standing = selectors.standing_decisions(call, public=public)
-    counted = partial(
-        IdsFirstPaginator, count_of=lambda: selectors.standing_decisions_count(call, public=public)
-    )
-    page, query = paginate(request, standing, RESULTS_PAGE_SIZE, paginator_class=counted)
+    page, query = paginate(request, standing, RESULTS_PAGE_SIZE, paginator_class=IdsFirstPaginator)
     rows = selectors.result_rows(call, public=public, decisions=page.object_list)
     return render(
         request,

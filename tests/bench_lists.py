@@ -138,7 +138,8 @@ def build(tag: str) -> dict:
              "kind": "CASE WHEN a.id % 5 = 0 THEN 'rejection' ELSE 'approval' END",
              "state": "CASE WHEN a.id % 5 = 0 THEN 'draft' ELSE 'notified' END",
              "protocol_number": "'ΑΠ-' || a.protocol_number", "subject": "'Ένταξη'",
-             "amount_total": "14220.00", "notified_at": "a.submitted_at + interval '30 days'"},
+             "amount_total": "14220.00", "notified_at": "a.submitted_at + interval '30 days'",
+             "standing": "true"},  # one decision per application: each stands
             f"{submitted} ORDER BY a.priority_seq LIMIT %s", [DECISIONS],
         )  # fmt: skip
         insert_select(
@@ -294,10 +295,19 @@ def measure_sql(statements: list[tuple[str, list]]) -> float:
 
 
 def _spec(
-    *, name: str, role: str | None, url: str, count: str | None, page: str, sized: bool, size: int
+    *,
+    name: str,
+    role: str | None,
+    url: str,
+    count: str | None,
+    page: str,
+    sized: bool,
+    size: int,
+    options: str | None = None,
 ) -> dict:
     """One measured list: who opens it, its address, the raw SQL of its count and of one page
-    (%(limit)s/%(offset)s), whether it takes `?page_size=`, and its own page size."""
+    (%(limit)s/%(offset)s), whether it takes `?page_size=`, its own page size, and the raw SQL of
+    what else the page shows from the database (a filter's options)."""
     return {
         "name": name,
         "role": role,
@@ -306,6 +316,7 @@ def _spec(
         "page": page,
         "sized": sized,
         "size": size,
+        "options": options,
     }
 
 
@@ -315,6 +326,9 @@ def lists(world: dict) -> list[dict]:
     from accounts.models import User
 
     user_table = User._meta.db_table
+    staff_options = (
+        f"SELECT id, username, first_name, last_name FROM {user_table} WHERE kind = 'staff' ORDER BY username"
+    )
     call = world["call"]
     c = call.pk
     evaluator = world["users"]["evaluator"].pk
@@ -384,8 +398,8 @@ def lists(world: dict) -> list[dict]:
             name="results (internal)",
             role="supervisor",
             url=reverse("evaluation:results", args=[call.code]),
-            count=f"SELECT count(*) FROM evaluation_decision d WHERE d.round_id = {world['round'].pk} AND d.state <> 'superseded' AND d.kind <> 'inclusion' AND NOT EXISTS (SELECT 1 FROM evaluation_decision n WHERE n.application_id = d.application_id AND n.id > d.id AND n.state <> 'superseded' AND n.kind <> 'inclusion')",
-            page=f"SELECT d.id, d.kind, d.amount_total, {apps_cols} FROM evaluation_decision d JOIN applications_application a ON a.id = d.application_id JOIN calls_call c ON c.id = a.call_id LEFT JOIN accounts_business b ON b.id = a.business_id WHERE d.round_id = {world['round'].pk} AND d.state <> 'superseded' AND d.kind <> 'inclusion' AND NOT EXISTS (SELECT 1 FROM evaluation_decision n WHERE n.application_id = d.application_id AND n.id > d.id AND n.state <> 'superseded' AND n.kind <> 'inclusion') ORDER BY a.priority_seq, a.id LIMIT %(limit)s OFFSET %(offset)s",
+            count=f"SELECT count(*) FROM evaluation_decision d WHERE d.round_id = {world['round'].pk} AND d.standing",
+            page=f"SELECT d.id, d.kind, d.amount_total, {apps_cols} FROM evaluation_decision d JOIN applications_application a ON a.id = d.application_id JOIN calls_call c ON c.id = a.call_id LEFT JOIN accounts_business b ON b.id = a.business_id WHERE d.round_id = {world['round'].pk} AND d.standing ORDER BY a.priority_seq, a.id LIMIT %(limit)s OFFSET %(offset)s",
             sized=True,
             size=50,
         ),
@@ -393,8 +407,8 @@ def lists(world: dict) -> list[dict]:
             name="results (public)",
             role=None,
             url=reverse("evaluation:results-public", args=[call.code]),
-            count=f"SELECT count(*) FROM evaluation_decision d WHERE d.round_id = {world['round'].pk} AND d.kind = 'approval' AND d.state = 'notified' AND d.kind <> 'inclusion' AND NOT EXISTS (SELECT 1 FROM evaluation_decision n WHERE n.application_id = d.application_id AND n.id > d.id AND n.state <> 'superseded' AND n.kind <> 'inclusion')",
-            page=f"SELECT d.id, d.amount_total, a.protocol_number, b.name FROM evaluation_decision d JOIN applications_application a ON a.id = d.application_id LEFT JOIN accounts_business b ON b.id = a.business_id WHERE d.round_id = {world['round'].pk} AND d.kind = 'approval' AND d.state = 'notified' AND d.kind <> 'inclusion' AND NOT EXISTS (SELECT 1 FROM evaluation_decision n WHERE n.application_id = d.application_id AND n.id > d.id AND n.state <> 'superseded' AND n.kind <> 'inclusion') ORDER BY a.priority_seq, a.id LIMIT %(limit)s OFFSET %(offset)s",
+            count=f"SELECT count(*) FROM evaluation_decision d WHERE d.round_id = {world['round'].pk} AND d.kind = 'approval' AND d.state = 'notified' AND d.standing",
+            page=f"SELECT d.id, d.amount_total, a.protocol_number, b.name FROM evaluation_decision d JOIN applications_application a ON a.id = d.application_id LEFT JOIN accounts_business b ON b.id = a.business_id WHERE d.round_id = {world['round'].pk} AND d.kind = 'approval' AND d.state = 'notified' AND d.standing ORDER BY a.priority_seq, a.id LIMIT %(limit)s OFFSET %(offset)s",
             sized=True,
             size=50,
         ),
@@ -406,6 +420,7 @@ def lists(world: dict) -> list[dict]:
             page="SELECT e.id, e.seq, e.created_at, e.action, e.object_repr, e.actor_label, t.model FROM opske_auditevent e LEFT JOIN django_content_type t ON t.id = e.content_type_id ORDER BY e.seq DESC LIMIT %(limit)s OFFSET %(offset)s",
             sized=True,
             size=25,
+            options=staff_options,  # the «Ενεργών» filter: the staff, by username
         ),
         _spec(
             name="audit trail, action filter",
@@ -415,6 +430,7 @@ def lists(world: dict) -> list[dict]:
             page="SELECT e.id, e.seq, e.created_at, e.action, e.object_repr, e.actor_label FROM opske_auditevent e WHERE e.action = 'decision.signed' ORDER BY e.seq DESC LIMIT %(limit)s OFFSET %(offset)s",
             sized=True,
             size=25,
+            options=staff_options,  # the «Ενεργών» filter: the staff, by username
         ),
         _spec(
             name="registry calls",
@@ -475,6 +491,8 @@ def run(world: dict) -> list[dict]:
                 statements = [(spec["page"], {"limit": size, "offset": (number - 1) * size})]
                 if spec["count"]:
                     statements.insert(0, (spec["count"], []))
+                if spec["options"]:
+                    statements.append((spec["options"], []))
                 raw = measure_sql(statements)
                 rows.append(
                     {

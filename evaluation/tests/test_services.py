@@ -345,26 +345,36 @@ def test_objection_once_examined_and_accepted_feeds_back_into_a_new_approval(
     assert Application.objects.get(pk=app.pk).status == Application.Status.APPROVED
     assert Decision.objects.get(application=app, state=Decision.State.DRAFT).kind == Decision.Kind.APPROVAL
 
-    # The results table counts one row per application, whatever stands behind it (issue 11: counted
-    # as distinct applications, not through the «no newer decision» anti-join).
+    # The results table's rows are the decisions marked standing (issue 11): each application's
+    # newest that is neither superseded nor an inclusion, as the «no newer decision» anti-join says.
+    from django.db.models import Exists, OuterRef
+
     from evaluation import selectors
 
-    def counts():
+    def standing():
+        eligible = Decision.objects.exclude(state=Decision.State.SUPERSEDED).exclude(
+            kind=Decision.Kind.INCLUSION
+        )
+        newer = eligible.filter(application_id=OuterRef("application_id"), pk__gt=OuterRef("pk"))
+        expected = set(eligible.filter(~Exists(newer)).values_list("pk", flat=True))
+        assert set(Decision.objects.filter(standing=True).values_list("pk", flat=True)) == expected
         return [
-            (selectors.standing_decisions_count(kya7066, public=public),
-             selectors.standing_decisions(kya7066, public=public).count())
+            list(selectors.standing_decisions(kya7066, public=public).values_list("pk", flat=True))
             for public in (False, True)
-        ]  # fmt: skip
+        ]
 
-    assert counts() == [(1, 1), (0, 0)]
     approval = Decision.objects.get(application=app, state=Decision.State.DRAFT)
+    assert standing() == [[approval.pk], []]  # the superseded rejection no longer stands
     second = Decision.objects.get(pk=approval.pk)
     second.pk, second.protocol_number = None, f"{approval.protocol_number}-Β"
-    second.save()  # a newer standing decision of the same application
+    second.save()  # a newer decision of the same application stands instead
+    assert standing() == [[second.pk], []]
+    second.supersede()
+    second.save()
     other, _ = submitted_application(kya7066)
     _reviewed(other, evaluator, supervisor, django_capture_on_commit_callbacks)
-    _notified_decision(other, supervisor, django_capture_on_commit_callbacks)
-    assert counts() == [(2, 2), (1, 1)]
+    notified = _notified_decision(other, supervisor, django_capture_on_commit_callbacks)
+    assert standing() == [[approval.pk, notified.pk], [notified.pk]]  # the older one stands again
 
 
 def test_diavgeia_down_the_decision_waits_visibly_and_is_published_later(
