@@ -5,8 +5,9 @@ applications a deep page of the staff list or of the staff API cost 200-250 ms. 
 primary keys are read first, in the list's order, by a query that selects only the key (so it
 skips rows on an index or a narrow scan, with none of the list's joins or annotations), and then
 the page's own rows are fetched with everything the list shows, by those keys, and put back in
-order. The first page skips nothing, so it is read directly. Same pages, same order, same count
-as Django's Paginator.
+order, on the first page too (a list's own query with its joins, sorted and cut at 25 rows, was
+slower there: 55 → 133 ms for the results table). Same pages, same order, same count as Django's
+Paginator.
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ class IdsFirstPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        if bottom == 0:  # nothing to skip: the rows themselves, in one query
-            return Page(list(self.object_list[bottom:top]), number, self)
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids).order_by()}
         return Page([rows[pk] for pk in ids if pk in rows], number, self)
