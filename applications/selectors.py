@@ -95,6 +95,29 @@ def application_list_for_staff(*, user, call=None) -> QuerySet[Application]:
     return qs
 
 
+# What a row of the staff lists shows (applications/staff_list.html, ApplicationListSerializer): a
+# page of 100 whole rows carried each row's call (its configuration), business, person and pool,
+# ~12 ms of a 27 ms page at 100,000 applications (issue 11). The status is an FSM field read as the
+# model is made: left out, every row would fetch it again.
+_STAFF_ROW = (
+    "call_id", "kind", "status", "protocol_number", "priority_seq", "submitted_at", "requested_amount",
+    "reserved_amount",
+)  # fmt: skip
+_STAFF_APPLICANT = (
+    "business__name", "business__afm", "person__first_name", "person__last_name", "person__amka",
+    "pool__label",
+)  # fmt: skip
+
+
+def application_rows_for_staff(*, user, call=None, applicant: bool = True) -> QuerySet[Application]:
+    """application_list_for_staff reading only the columns a row shows; `applicant=False` (the API's
+    rows) joins nothing."""
+    qs = application_list_for_staff(user=user, call=call).select_related(None)
+    if not applicant:
+        return qs.only(*_STAFF_ROW)
+    return qs.select_related("business", "person", "pool").only(*_STAFF_ROW, *_STAFF_APPLICANT)
+
+
 def application_get_for_staff(*, user, pk) -> Application:
     app = (
         application_list_for_staff(user=user)

@@ -590,9 +590,10 @@ def attachment_download(request, pk, attachment_pk):
 
 @role_required(*STAFF_READ_ROLES)
 def staff_list(request):
-    calls = list(Call.objects.public().order_by("code"))
+    # The «Πρόσκληση» menu: a call's configuration is not read here.
+    calls = list(Call.objects.public().order_by("code").only("code", "title", "status"))
     call = next((c for c in calls if str(c.pk) == request.GET.get("call", "")), calls[0] if calls else None)
-    qs = selectors.application_list_for_staff(user=request.user, call=call)
+    qs = selectors.application_rows_for_staff(user=request.user, call=call)
     filterset = ApplicationFilter(request.GET, queryset=qs)
     page, query = paginate(
         request,

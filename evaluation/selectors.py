@@ -61,6 +61,26 @@ def assignments_for_user(user) -> QuerySet[Assignment]:
     )
 
 
+# What a row of «Οι αναθέσεις μου» shows (templates/evaluation/queue.html); the FSM fields of the
+# application and its call are read as the models are made, so they stay in (issue 11).
+_QUEUE_ROW = (
+    "state", "role", "application__status", "application__priority_seq", "application__protocol_number",
+    "application__call__title", "application__call__status", "application__business__name",
+    "application__business__afm", "application__person__first_name", "application__person__last_name",
+    "application__person__amka",
+)  # fmt: skip
+
+
+def assignments_for_user_list(user) -> QuerySet[Assignment]:
+    """assignments_for_user, reading only the columns a row of the queue shows."""
+    return (
+        assignments_for_user(user)
+        .select_related(None)
+        .select_related("application__call", "application__business", "application__person")
+        .only(*_QUEUE_ROW)
+    )
+
+
 def assignment_get_for_user(*, user, pk) -> Assignment:
     a = assignments_for_user(user).filter(pk=_int(pk)).first()
     if a is None:

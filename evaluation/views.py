@@ -62,7 +62,7 @@ def _page(request, qs):
 def queue(request):
     """«Οι αναθέσεις μου»: in priority order (submission sequence), paginated and filtered."""
     filterset = AssignmentFilterSet(
-        request.GET or None, queryset=selectors.assignments_for_user(request.user)
+        request.GET or None, queryset=selectors.assignments_for_user_list(request.user)
     )
     qs = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else filterset.queryset.none()
     page, query = _page(request, qs)

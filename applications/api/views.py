@@ -182,7 +182,7 @@ class StaffApplicationListApi(generics.ListAPIView):
             return Application.objects.none()
         if not selectors.can_read_all(self.request.user):
             raise PermissionDenied("Η λίστα αιτήσεων είναι για στελέχη.")
-        qs = selectors.application_list_for_staff(user=self.request.user)
+        qs = selectors.application_rows_for_staff(user=self.request.user, applicant=False)
         call = self.request.query_params.get("call")
         if (call_id := int_or_none(call or "")) is not None:
             qs = qs.filter(call_id=call_id)

@@ -136,6 +136,39 @@ def test_the_staff_list_without_a_call_shows_the_first_and_its_pager_keeps_it(cl
     assert "call" not in response.wsgi_request.GET  # the request itself is left as it came
 
 
+def test_the_staff_list_shows_each_rows_columns_in_a_fixed_number_of_queries(client, kya7066):
+    """The rows read only the columns they show (issue 11): no row fetches a deferred field again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from applications import services
+    from applications.tests.factories import complete_business_draft
+
+    user = member(LIGNITIS)
+    client.force_login(UserFactory(roles=[Role.AUDITOR]))
+
+    def rows():
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get("/applications/staff/", {"call": kya7066.pk}).content.decode()
+        return len(ctx.captured_queries), page
+
+    apps = []
+    for n in range(3):
+        draft = complete_business_draft(user, kya7066, afm=LIGNITIS)
+        apps.append(services.application_submit(actor=user, application_id=draft.pk))
+        if n == 0:
+            one, _ = rows()
+    three, page = rows()
+
+    assert three == one
+    for app in apps:
+        app.refresh_from_db()
+        assert app.protocol_number in page and app.applicant_label in page
+        assert f'<td class="govgr-table__cell">{app.priority_seq}</td>' in page
+        assert app.get_status_display() in page
+    assert "ΛΙΓΝΙΤΗΣ" in page and " €" in page
+
+
 def test_cluster_budget_step_shows_group_totals_the_aid_and_which_limit_is_exceeded(client, call004):
     from applications import services
 
