@@ -1,5 +1,6 @@
 """Fault drills (issue 11): the registries answer errors half the time while businesses start their
-applications through the pages, and the broker refuses work meanwhile. Nothing is lost (every
+applications through the pages, and the broker refuses work meanwhile; the broker refuses the
+receipts while businesses finalise; a real worker is killed mid-task. Nothing is lost (every
 prefill is finished, by retries or by the outbox sweep), nothing is done twice (one draft each, one
 snapshot per registry), no answer is a 5xx, and the audit chain verifies afterwards."""
 
@@ -93,6 +94,69 @@ def test_with_the_broker_down_and_registries_failing_the_sweep_finishes_what_was
         assert app.registry_prefill_requested_at is None, app.pk
         assert {"aade", "deminimis"} <= set(app.registry_snapshots.values_list("registry", flat=True))
     assert RegistryCall.objects.filter(outcome=RegistryCall.Outcome.UNAVAILABLE).exists()  # faults happened
+    assert verify_chain() is None
+
+
+def test_with_the_broker_down_submissions_are_answered_and_each_receipt_comes_once_it_is_back(
+    django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    """The broker refuses the receipts' tasks while two businesses finalise through the API (one
+    retries its request with the same Idempotency-Key): every answer is a 200 with its protocol
+    number, at once; the receipts are owed. When the broker is back the outbox sweep records each
+    receipt and its notices once; a second sweep and a late second delivery add nothing."""
+    from rest_framework.test import APIClient
+
+    from applications import services
+    from applications.models import Submission
+    from applications.tasks import after_submission, after_submissions
+    from applications.tests.factories import complete_business_draft
+    from opske.models import Delivery, GeneratedDocument
+
+    load_world()
+    call = seeded_call()
+    # The third demo business is over its de minimis ceiling (a 400 at the field, tested elsewhere).
+    drafts = {afm: complete_business_draft(member(afm), call, afm=afm) for afm in BUSINESSES[:2]}
+
+    def refuse(*args, **kwargs):
+        raise OSError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    settings.APPLICATIONS_RECEIPT_BATCH_SECONDS = 30  # as served: receipts in batches through the broker
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setitem(services._receipt_batch, "next", 0.0)
+    monkeypatch.setattr(after_submission, "delay", refuse)
+    monkeypatch.setattr(after_submissions, "apply_async", refuse)
+    answers = []
+    for n, (afm, draft) in enumerate(drafts.items()):
+        api = APIClient()
+        api.force_authenticate(member(afm))
+        url = f"/api/v1/applications/{draft.pk}/submit/"
+        with django_capture_on_commit_callbacks(execute=True):
+            answers.append(api.post(url, HTTP_IDEMPOTENCY_KEY=f"drill-{n}"))
+            if n == 0:  # the client did not see its answer and asks again
+                answers.append(api.post(url, HTTP_IDEMPOTENCY_KEY="drill-0"))
+    assert [a.status_code for a in answers] == [200, 200, 200], [a.json() for a in answers]
+    assert answers[0].json() == answers[1].json()  # the retry is the first answer, not a second one
+    numbers = [a.json()["protocol_number"] for a in answers[1:]]
+    assert len(set(numbers)) == 2 and all(numbers)
+    assert Submission.objects.count() == 2 and Submission.objects.filter(receipt__isnull=True).count() == 2
+
+    monkeypatch.undo()  # the broker is back; beat's sweep runs (its tasks inline, as a worker would)
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    receipts = GeneratedDocument.objects.filter(kind="application_receipt")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_outbox(older_than_minutes=0) >= 2
+    assert not Submission.objects.filter(receipt__isnull=True).exists()
+    assert receipts.count() == 2 and not receipts.exclude(state=GeneratedDocument.State.READY).exists()
+    sent = Delivery.objects.count()
+    assert sent >= 2 and not Delivery.objects.filter(state=Delivery.State.PENDING).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_outbox(older_than_minutes=0) == 0  # nothing is owed any more
+        for submission in Submission.objects.all():
+            after_submission(submission.pk)  # a late second delivery of the lost message
+    assert receipts.count() == 2 and Delivery.objects.count() == sent
+    assert {a.receipt_id for a in Application.objects.filter(pk__in=[d.pk for d in drafts.values()])} == set(
+        receipts.values_list("pk", flat=True)
+    )
     assert verify_chain() is None
 
 
