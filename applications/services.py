@@ -45,6 +45,7 @@ from calls.models import BudgetPool, Call
 from calls.services import pool_release, pool_reserve
 from opske import audit
 from opske.dates import parse_date
+from opske.db import service_atomic
 from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opske.money import AmountError, parse_amount
 from opske.notifications import notify
@@ -186,7 +187,7 @@ def application_create(*, actor, call_id: int, business_afm: str = "") -> Applic
                 "Ο ΑΦΜ της επιχείρησης είναι απενεργοποιημένος στην ΑΑΔΕ (ΚΥΑ 7066 Άρθ. 6.5).",
                 code="afm_inactive",
             )
-    with transaction.atomic():
+    with service_atomic():
         second = rules.second_application_outcome(
             applicant_kind=call.applicant_kind, one_per_applicant=call.one_application_per_afm
         )
@@ -1089,7 +1090,7 @@ def application_submit(*, actor, application_id: int) -> Application:
     the numbers, the conditional pool UPDATE, the application row, the submission history row and
     the audit event. The receipt PDF and the notices are recorded by a task after commit.
     """
-    with transaction.atomic():
+    with service_atomic():
         app = _locked_for_submission(application_id, actor)
         _require(actor, app, SUBMIT_ROLES)
         if app.status != Application.Status.DRAFT:
@@ -1509,7 +1510,7 @@ def receipt_context(app: Application) -> dict:
 def application_reopen(*, actor, application_id: int) -> Application:
     """Επανεπεξεργασία (ΚΥΑ 7066 Άρθ. 6.7): back to draft, keeping its number; the reservation is
     released and a new one (and a new timestamp) is taken when it is resubmitted."""
-    with transaction.atomic():
+    with service_atomic():
         app = _locked(application_id)
         _require(actor, app, SUBMIT_ROLES)
         if app.status not in (Application.Status.SUBMITTED, Application.Status.RESERVE):
@@ -1560,7 +1561,7 @@ def application_reopen(*, actor, application_id: int) -> Application:
 
 def application_withdraw(*, actor, application_id: int, reason: str = "") -> Application:
     """Απόσυρση by the coordinator; a held reservation goes back to the pool."""
-    with transaction.atomic():
+    with service_atomic():
         app = _locked(application_id)
         _require(actor, app, WITHDRAW_ROLES)
         if app.status not in (

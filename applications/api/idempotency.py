@@ -15,7 +15,7 @@ from django.utils import timezone
 from rest_framework.response import Response
 
 from applications.models import IdempotencyRecord
-from opske.db import retry_transient
+from opske.db import owned_transaction, retry_transient
 from opske.errors import ApplicationError, Conflict, ValidationFailed
 from opske.rawrows import execute_hot
 
@@ -28,7 +28,7 @@ def _fingerprint(request, scope: str) -> str:
 
 
 def _run(fn) -> tuple[int, dict]:
-    # No savepoint of our own: a service that raises has already rolled back its own atomic block.
+    """`fn()`, or the answer to the ApplicationError it raised (without a key: nothing is stored)."""
     try:
         status, body = fn()
     except ApplicationError as exc:
@@ -46,20 +46,33 @@ def idempotent(request, scope: str, fn) -> Response:
         raise ValidationFailed("Το Idempotency-Key είναι έως 200 χαρακτήρες.", code="idempotency_key_invalid")
     fingerprint = _fingerprint(request, scope)
 
+    def store(record_id: int, status: int, body: dict) -> tuple[int, dict]:
+        with connection.cursor() as cursor:
+            execute_hot(
+                cursor,
+                "opske_idempotency_answer",
+                _ANSWER_SQL,
+                [status, json.dumps(body, default=str), record_id],
+            )
+        return status, body
+
     def attempt() -> tuple[int, dict] | None:
+        # The key's claim and the write in one transaction, with no savepoint between them: a
+        # refusal rolls back all of it (claim included) and is then stored as the key's answer in a
+        # transaction of its own.
+        try:
+            with owned_transaction():
+                record_id = _claim(request.user.pk, key, scope, fingerprint)
+                if record_id is None:
+                    return None
+                return store(record_id, *fn())
+        except ApplicationError as exc:
+            refused = exc
         with transaction.atomic():
             record_id = _claim(request.user.pk, key, scope, fingerprint)
-            if record_id is None:
+            if record_id is None:  # a retry with the same key got there in between: replay its answer
                 return None
-            status, body = _run(fn)
-            with connection.cursor() as cursor:
-                execute_hot(
-                    cursor,
-                    "opske_idempotency_answer",
-                    _ANSWER_SQL,
-                    [status, json.dumps(body, default=str), record_id],
-                )
-            return status, body
+            return store(record_id, refused.http_status, refused.as_dict())
 
     answer = retry_transient(attempt)  # a deadlock victim runs again, key claim included
     if answer is not None:

@@ -17,7 +17,8 @@ from applications.tests.factories import (
     member,
     upload_required_attachments,
 )
-from calls.models import Call
+from calls.models import BudgetPool, Call
+from opske.models import AuditEvent
 
 LIGNITIS = "804773470"
 GREVENA = "808982626"
@@ -111,6 +112,34 @@ def test_a_failed_submit_stores_its_error_and_old_answers_are_purged_after_the_r
     assert replay["Idempotent-Replayed"] == "true"
     assert purged == 1
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["fresh"]
+
+
+def test_a_refusal_after_the_numbers_were_taken_is_stored_and_leaves_no_gap(kya7066):
+    """The key's transaction has no savepoint of the service's own (opske.db.service_atomic): a
+    refusal past the call's counter (pool exhausted, ΚΥΑ 7066 Art. 6.1) rolls the whole of it back,
+    then is stored as the key's answer; the counter did not move and no event was written."""
+    Call.objects.filter(pk=kya7066.pk).update(over_pool_policy=Call.OverPoolPolicy.REFUSE)
+    BudgetPool.objects.filter(call=kya7066, code="wm").update(amount="1000.00")
+    user = member(LIGNITIS)
+    refused_draft = complete_business_draft(user, kya7066, afm=LIGNITIS)
+    api = client_for(user)
+    events_before = AuditEvent.objects.count()
+
+    refused = api.post(f"/api/v1/applications/{refused_draft.pk}/submit/", HTTP_IDEMPOTENCY_KEY="pool-1")
+    replay = api.post(f"/api/v1/applications/{refused_draft.pk}/submit/", HTTP_IDEMPOTENCY_KEY="pool-1")
+    events_after_refusal = AuditEvent.objects.count()
+    BudgetPool.objects.filter(call=kya7066, code="wm").update(amount="100000.00")
+    accepted = api.post(f"/api/v1/applications/{refused_draft.pk}/submit/", HTTP_IDEMPOTENCY_KEY="pool-2")
+
+    assert refused.status_code == 409 and refused.json()["code"] == "pool_exhausted"
+    assert replay.status_code == 409 and replay.json() == refused.json()
+    assert replay["Idempotent-Replayed"] == "true"
+    assert events_after_refusal == events_before
+    record = IdempotencyRecord.objects.get(user=user, key="pool-1")
+    assert record.status_code == 409 and record.body["code"] == "pool_exhausted"
+    assert accepted.status_code == 200, accepted.json()
+    assert accepted.json()["priority_seq"] == 1
+    assert accepted.json()["protocol_number"].endswith("-000001")
 
 
 def test_submit_without_a_key_twice_submits_once_and_says_so(kya7066):
