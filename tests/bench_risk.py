@@ -158,7 +158,7 @@ def build_world(n_ops: int, per_op: int, n_biz: int, tag: str) -> dict:
         )  # fmt: skip
         insert_select(
             cur, Modification,
-            {"operation_id": "o.id", "severity": "'major'",
+            {"operation_id": "o.id", "number": "s", "severity": "'major'",
              "characterisation": "CASE WHEN s % 4 = 0 THEN 'exogenous' ELSE 'necessary' END",
              "state": "CASE WHEN s % 5 = 0 THEN 'rejected' ELSE 'approved' END", "reason": "'αλλαγή'",
              "submitted_by_id": str(user.pk)},
@@ -222,7 +222,7 @@ WITH ops AS (
     + 1
     + (CASE WHEN coalesce(bop.n, 0) <= 5 THEN 1 ELSE 5 END)
     + (CASE coalesce(bq.q, 1) WHEN 1 THEN 1 WHEN 2 THEN 3 WHEN 3 THEN 4 ELSE 5 END)
-    + 1 + 1 + 5 + 5
+    + 1 + 1 + 5 + 4  -- 9-12: one sub-project of type 5005 (own means): 1 type, 1 sub-project, «other», own means only
     + (CASE WHEN ops.ends_on IS NULL OR (ops.ends_on - ops.starts_on) <= 2 * 365.25 THEN 1
             WHEN (ops.ends_on - ops.starts_on) <= 4 * 365.25 THEN 3 ELSE 5 END)
     + (CASE WHEN ops.starts_on < ops.submitted_on THEN 5 ELSE 1 END)
