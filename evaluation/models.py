@@ -30,6 +30,8 @@ from django.db import models
 from django.db.models import Q
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from opske.dates import to_athens
+
 ZERO = Decimal("0.00")
 
 
@@ -408,7 +410,10 @@ class Decision(ConcurrentTransitionMixin, models.Model):
     @property
     def grant_date(self):
         """ΚΥΑ 7066 Art. 7.3, 7.6, 2.18: the notification's sending date grants the de minimis aid."""
-        return self.notified_at.date() if self.notified_at and self.kind == self.Kind.APPROVAL else None
+        # The day in Athens: a notice sent at 00:30 Athens time is 22:30 UTC of the day before.
+        if self.notified_at is None or self.kind != self.Kind.APPROVAL:
+            return None
+        return to_athens(self.notified_at).date()
 
     @property
     def deminimis_reference(self) -> str:

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from interop.deminimis import DeminimisClient
 from interop.diavgeia import DiavgeiaClient
 from interop.waiting import registry_result_handler
+from opske.dates import to_athens
 
 PRE_INCLUSION = "evaluation.pre_inclusion"
 PUBLISHED = "evaluation.decision_published"
@@ -48,7 +49,7 @@ def publish_to_diavgeia(decision_id: int, *, session=None):
         {
             "protocolNumber": decision.protocol_number,
             "subject": decision.subject,
-            "issueDate": (decision.signed_at or decision.created_at).date(),
+            "issueDate": to_athens(decision.signed_at or decision.created_at).date(),  # the day in Athens
             "decisionTypeId": DECISION_TYPE,
             "thematicCategoryIds": [THEMATIC_CATEGORY],
             "signerIds": [str(decision.signed_by_id or 1)],

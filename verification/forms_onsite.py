@@ -109,7 +109,7 @@ class DrawScopeForm(forms.Form):
         )
         self.fields["management_body"].choices = [(b, b or "— χωρίς φορέα —") for b in bodies] or [("", "—")]
         if not self.is_bound:
-            today = timezone.now().date()
+            today = timezone.localdate()
             self.initial.setdefault("semester", rules.semester_of(today))
 
     def clean_semester(self):

@@ -16,6 +16,7 @@ from accounts.models import Membership, Role
 from accounts.selectors import active_business_ids
 from calls.models import Programme
 from operations.models import Operation
+from opske.dates import to_athens
 from opske.errors import NotFound
 from verification.models import (
     Correction,
@@ -176,7 +177,7 @@ def onsite_population(*, programme: Programme, management_body: str, semester: s
     counted: list[int] = []
     for r in requests:
         day = rules.charged_on(
-            period_end=r.period_end, submitted_on=r.submitted_at.date() if r.submitted_at else None
+            period_end=r.period_end, submitted_on=to_athens(r.submitted_at).date() if r.submitted_at else None
         )
         if day and start <= day <= end:
             spend[r.operation_id] = spend.get(r.operation_id, ZERO) + r.accepted_total

@@ -2,6 +2,7 @@
 
 from interop.diavgeia import DiavgeiaClient
 from interop.waiting import registry_result_handler
+from opske.dates import to_athens
 
 HANDLER = "evaluation_points.facts"
 TABLE_PUBLISHED = "evaluation_points.table_published"
@@ -33,7 +34,7 @@ def publish_table_to_diavgeia(table_id: int):
         {
             "protocolNumber": table_protocol_number(table),
             "subject": f"{table.get_kind_display()} — {table.round.call.title}",
-            "issueDate": table.posted_at.date(),
+            "issueDate": to_athens(table.posted_at).date(),
             "decisionTypeId": DECISION_TYPE,
             "thematicCategoryIds": [THEMATIC_CATEGORY],
             "signerIds": [str(table.posted_by_id)],

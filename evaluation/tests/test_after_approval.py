@@ -197,3 +197,13 @@ def test_only_a_served_de_minimis_approval_is_a_grant_to_register():
     assert not grants.inclusion_follows(method="comparative", kind="approval")
     assert not grants.objection_window_applies(method="fcfs_direct", kind="inclusion")
     assert grants.objection_window_applies(method="fcfs_direct", kind="approval")
+
+
+def test_grant_date_is_the_athens_day_of_the_notice_even_just_after_midnight():
+    # ΚΥΑ 7066 Art. 7.6: a notice sent at 00:30 on 05/12/2026 Athens time (22:30 UTC on the 4th)
+    # grants the aid on 05/12/2026; a rejection has no grant date.
+    sent = datetime.datetime(2026, 12, 4, 22, 30, tzinfo=datetime.UTC)
+    assert Decision(kind=Decision.Kind.APPROVAL, notified_at=sent).grant_date == datetime.date(2026, 12, 5)
+    noon = datetime.datetime(2026, 12, 5, 10, 0, tzinfo=datetime.UTC)
+    assert Decision(kind=Decision.Kind.APPROVAL, notified_at=noon).grant_date == datetime.date(2026, 12, 5)
+    assert Decision(kind=Decision.Kind.REJECTION, notified_at=sent).grant_date is None

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from opske.dates import to_athens
 from payments import rules_call004 as rules
 from payments.programmes import Line, PaymentPlan, register
 
@@ -200,8 +201,8 @@ def _discount_cut(operation, *, amount, final_aid, eligible_total, requests, rat
     if not any(p.kind == Payment.Kind.ADVANCE for p in live) or eligible_total <= 0:
         return ZERO
     notified = operation.decision.notified_at
-    grant = notified.date() if notified else operation.starts_on
-    paid = [(p.paid_on or p.created_at.date(), p.amount) for p in live]
+    grant = to_athens(notified).date() if notified else operation.starts_on  # the day in Athens
+    paid = [(p.paid_on or to_athens(p.created_at).date(), p.amount) for p in live]
     costs = []
     for req in requests:
         for item in req.items.all():

@@ -28,7 +28,7 @@ from accounts.models import Role
 from calls.gaps import gap_value
 from opske import audit
 from opske.calendar import deadline_end
-from opske.dates import format_date
+from opske.dates import format_date, to_athens
 from opske.deadlines import deadline_cancel, deadline_handler, deadline_schedule
 from opske.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opske.money import format_eur
@@ -134,7 +134,7 @@ def _paid(operation, *, position=None) -> list[tuple[Decimal, datetime.date, int
                     (Decimal(line["amount"]) for line in tagged if line["position_id"] == position.pk), ZERO
                 )
         if amount > 0:
-            out.append((amount, p.paid_on or p.approved_at.date(), p.pk, p.code))
+            out.append((amount, p.paid_on or to_athens(p.approved_at).date(), p.pk, p.code))
     return out
 
 

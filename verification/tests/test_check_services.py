@@ -87,7 +87,7 @@ def test_sample_item_results_and_report_give_the_accepted_total():
     services.report_approve(actor=sup, request_id=req.pk)
     req.refresh_from_db()
     assert req.state == S.REPORT_APPROVED and req.accepted_total == D("49000.00")
-    assert req.objection_deadline >= timezone.now().date() + datetime.timedelta(days=15)
+    assert req.objection_deadline >= timezone.localdate() + datetime.timedelta(days=15)
     corr = Correction.objects.get(request=req)
     assert corr.origin == "administrative" and corr.amount == D("1000.00") and corr.item_id
     # The beneficiary is served the result (a legal notice in its inbox) with the deadline.

@@ -22,7 +22,7 @@ def test_concurrent_visits_get_distinct_gapless_serials():
     call = seeded_call(seeds.kya7066)
     verifier = f.staff(f.VERIFIER)
     ops = [f.operation(call) for _ in range(N)]
-    day = timezone.now().date()
+    day = timezone.localdate()
     barrier = threading.Barrier(N, timeout=30)
     errors: list[BaseException] = []
 

@@ -178,7 +178,7 @@ def test_replacement_same_stratum_with_reason_then_plan_maker_checker(call, peop
 def test_visit_gets_a_serial_findings_become_corrections_and_the_report_is_approved_by_another(call, people):
     (op,) = _ops(call, 1)
     beneficiary = f.beneficiary_of(op)
-    day = timezone.now().date()
+    day = timezone.localdate()
     v1 = services.onsite_visit_record(
         actor=people["verifier"],
         operation=op,
@@ -238,7 +238,7 @@ def test_visit_gets_a_serial_findings_become_corrections_and_the_report_is_appro
 
 def test_comments_window_closes_on_its_deadline(call, people):
     (op,) = _ops(call, 1)
-    day = timezone.now().date()
+    day = timezone.localdate()
     v = services.onsite_visit_record(
         actor=people["verifier"],
         operation=op,
@@ -260,7 +260,7 @@ def test_comments_window_closes_on_its_deadline(call, people):
 def test_pages_refuse_bad_input_at_the_field_and_scope_visits(client, call, people):
     (op,) = _ops(call, 1)
     other_op = f.operation(call, code="ΞΕΝΗ")
-    day = timezone.now().date()
+    day = timezone.localdate()
     v = services.onsite_visit_record(
         actor=people["verifier"],
         operation=other_op,
@@ -350,7 +350,7 @@ def test_who_opens_the_onsite_pages(client, db, role, status):
 
 def test_visit_list_query_count_does_not_grow_with_rows(client, call, people, django_assert_max_num_queries):
     ops = _ops(call, 6)
-    day = timezone.now().date()
+    day = timezone.localdate()
     for op in ops:
         services.onsite_visit_record(
             actor=people["verifier"],
@@ -370,7 +370,7 @@ def test_operation_page_section_lists_the_beneficiarys_own_visits(call, people):
     from django.template.loader import render_to_string
 
     (op,) = _ops(call, 1)
-    day = timezone.now().date()
+    day = timezone.localdate()
     v = services.onsite_visit_record(
         actor=people["verifier"],
         operation=op,
