@@ -13,7 +13,7 @@ import json
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from accounts.models import Business, BusinessActivity, Membership, Person, Role
 from accounts.selectors import active_business_ids
@@ -93,6 +93,18 @@ def application_list_for_staff(*, user, call=None) -> QuerySet[Application]:
     if call is not None:
         qs = qs.filter(call=call)
     return qs
+
+
+def calls_for_staff_menu() -> list[Call]:
+    """The staff list's «Πρόσκληση» menu, by code; each call carries `has_submitted`, so the page opens
+    on the first call that has something to show (a semi-join per call: it stops at the first row)."""
+    submitted = Application.objects.filter(call=OuterRef("pk")).exclude(status=Application.Status.DRAFT)
+    return list(
+        Call.objects.public()
+        .order_by("code")
+        .only("code", "title", "status")
+        .annotate(has_submitted=Exists(submitted))
+    )
 
 
 # What a row of the staff lists shows (applications/staff_list.html, ApplicationListSerializer): a

@@ -591,8 +591,9 @@ def attachment_download(request, pk, attachment_pk):
 @role_required(*STAFF_READ_ROLES)
 def staff_list(request):
     # The «Πρόσκληση» menu: a call's configuration is not read here.
-    calls = list(Call.objects.public().order_by("code").only("code", "title", "status"))
-    call = next((c for c in calls if str(c.pk) == request.GET.get("call", "")), calls[0] if calls else None)
+    calls = selectors.calls_for_staff_menu()
+    default = next((c for c in calls if c.has_submitted), calls[0] if calls else None)
+    call = next((c for c in calls if str(c.pk) == request.GET.get("call", "")), default)
     qs = selectors.application_rows_for_staff(user=request.user, call=call)
     filterset = ApplicationFilter(request.GET, queryset=qs)
     page, query = paginate(

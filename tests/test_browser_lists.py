@@ -61,3 +61,41 @@ def test_the_auditor_picks_50_rows_and_the_next_page_and_the_filter_keep_them(op
 
         follow(page, sizes.get_by_role("link", name="25", exact=True))  # back to 25, filter kept
         assert "action=evaluation" in page.url and _rows(page) == 25
+
+
+def test_the_auditor_opens_the_staff_list_on_a_call_with_applications_and_filters_by_protocol(
+    open_context, portal_url
+):
+    """The staff list of applications opens on the first call (by code) that has submitted
+    applications, not on an empty one; its filters are styled fields, and a protocol number narrows
+    the rows."""
+    from applications.models import Application
+
+    call_command("load_demo", stdout=io.StringIO())
+    SHOTS.mkdir(exist_ok=True)
+    submitted = Application.objects.exclude(status=Application.Status.DRAFT).select_related(
+        "call", "business"
+    )
+    first = min(submitted, key=lambda a: a.call.code)
+    shown = submitted.filter(call=first.call)
+    protocol = shown.order_by("pk").first().protocol_number
+
+    for viewport in (DESKTOP, PHONE):
+        page = open_context(viewport).new_page()
+        staff_login(page, portal_url, "auditor")
+        go(page, f"{portal_url}/applications/staff/")
+        chosen = page.get_by_label("Πρόσκληση").locator("option:checked").inner_text()
+        assert chosen.startswith(first.call.code)
+        rows = page.locator("#staff-applications tbody tr")
+        assert rows.count() == shown.count()
+        for field in ("ΑΦΜ", "Αρ. πρωτοκόλλου", "Ταμείο (κωδικός)"):
+            assert "govgr-input" in page.get_by_label(field, exact=True).get_attribute("class")
+        assert "govgr-select" in page.get_by_label("Κατάσταση").get_attribute("class")
+        page.screenshot(path=str(SHOTS / f"staff-list-{viewport['width']}.png"), full_page=True)
+
+        page.get_by_label("Αρ. πρωτοκόλλου", exact=True).fill(protocol)
+        follow(page, page.get_by_role("button", name="Φίλτρα"))
+        assert "protocol=" in page.url and f"call={first.call.pk}" in page.url
+        assert rows.count() == shown.filter(protocol_number__icontains=protocol).count() >= 1
+        assert protocol in rows.first.inner_text()
+        page.screenshot(path=str(SHOTS / f"staff-list-protocol-{viewport['width']}.png"), full_page=True)

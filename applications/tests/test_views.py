@@ -1,5 +1,7 @@
 """The browser UI through Django's client: steps with autosave, the confirmation step, staff list."""
 
+import re
+
 import pytest
 
 from accounts.models import Role
@@ -134,6 +136,34 @@ def test_the_staff_list_without_a_call_shows_the_first_and_its_pager_keeps_it(cl
     assert response.context["call"] == first
     assert response.context["query"] == f"status=submitted&call={first.pk}"  # the pager's links
     assert "call" not in response.wsgi_request.GET  # the request itself is left as it came
+
+
+def test_the_staff_list_opens_on_the_first_call_with_submitted_applications_and_styles_its_filters(
+    client, kya7066
+):
+    from applications import services
+    from applications.tests.factories import complete_business_draft
+    from calls.tests.factories import published_call
+
+    empty = published_call(code="000-keni")  # first by code, nothing submitted in it
+    user = member(LIGNITIS)
+    app = services.application_submit(
+        actor=user, application_id=complete_business_draft(user, kya7066, afm=LIGNITIS).pk
+    )
+    client.force_login(UserFactory(roles=[Role.AUDITOR]))
+
+    response = client.get("/applications/staff/")
+    assert response.context["calls"][0] == empty
+    assert response.context["call"] == kya7066
+    page = response.content.decode()
+    assert app.protocol_number in page
+    assert f'<option value="{kya7066.pk}" selected>' in page
+    for name in ("afm", "protocol", "pool"):
+        assert re.search(rf'<input type="text" name="{name}" class="govgr-input govgr-input--width-20"', page)
+    assert '<select name="status" class="govgr-select"' in page
+    # Asked for by name, the empty call is still shown, with its empty table.
+    response = client.get("/applications/staff/", {"call": empty.pk})
+    assert response.context["call"] == empty and app.protocol_number not in response.content.decode()
 
 
 def test_the_staff_list_shows_each_rows_columns_in_a_fixed_number_of_queries(client, kya7066):
