@@ -166,6 +166,33 @@ def test_the_staff_list_opens_on_the_first_call_with_submitted_applications_and_
     assert response.context["call"] == empty and app.protocol_number not in response.content.decode()
 
 
+def test_the_staff_list_shows_no_amount_for_a_citizens_application_and_keeps_amounts_on_one_line(
+    client, kya16936, kya7066
+):
+    # ΚΥΑ 16936: a citizen applies for a placement, not an amount, so the row says «—», not «0,00 €»
+    # (the receipt prints none either); a business's amount stays in a cell that does not wrap before €.
+    from applications import services
+    from applications.tests.factories import complete_business_draft, person_user
+    from applications.tests.test_person_16936 import submitted_application
+    from opske.money import format_eur
+
+    person_app = submitted_application(person_user("15038580948"), kya16936)
+    user = member(LIGNITIS)
+    business_app = services.application_submit(
+        actor=user, application_id=complete_business_draft(user, kya7066, afm=LIGNITIS).pk
+    )
+    client.force_login(UserFactory(roles=[Role.AUDITOR]))
+
+    page = client.get("/applications/staff/", {"call": kya16936.pk}).content.decode()
+    row = re.search(rf"<tr[^>]*>(?:(?!</tr>).)*{person_app.protocol_number}(?:(?!</tr>).)*</tr>", page, re.S)
+    assert row and '<td class="govgr-table__cell opske-amount">—</td>' in row.group(0)
+    assert "0,00 €" not in row.group(0)
+    page = client.get("/applications/staff/", {"call": kya7066.pk}).content.decode()
+    assert business_app.requested_amount > 0
+    cell = f'<td class="govgr-table__cell opske-amount">{format_eur(business_app.requested_amount)}</td>'
+    assert cell in page
+
+
 def test_the_staff_list_shows_each_rows_columns_in_a_fixed_number_of_queries(client, kya7066):
     """The rows read only the columns they show (issue 11): no row fetches a deferred field again."""
     from django.db import connection
